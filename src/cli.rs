@@ -1,0 +1,82 @@
+//! Command-line interface: global flags and subcommands. Help text comes from the catalog, in
+//! the language `main` found before parsing.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::i18n::{Lang, cli};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jifang",
+    version,
+    about = cli("cli.about"),
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[arg(short = 'V', long, action = clap::ArgAction::Version, help = cli("cli.version"))]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    #[arg(long, global = true, env = "JIFANG_DB", value_name = "PATH", help = cli("cli.db"))]
+    pub db: Option<PathBuf>,
+
+    #[arg(long, global = true, value_name = "NAME", help = cli("cli.operator"))]
+    pub operator: Option<String>,
+
+    #[arg(long, global = true, value_enum, help = cli("cli.lang"))]
+    pub lang: Option<Lang>,
+
+    #[arg(short = 'h', long, global = true, action = clap::ArgAction::Help, help = cli("cli.help"))]
+    help: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    #[command(about = cli("cli.paths"))]
+    Paths,
+    #[command(about = cli("cli.demo"))]
+    Demo {
+        #[arg(long, help = cli("cli.demo_force"))]
+        force: bool,
+    },
+    #[command(about = cli("cli.check"))]
+    Check,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_after_the_subcommand() {
+        let cli =
+            Cli::try_parse_from(["jifang", "demo", "--force", "--db", "x.db", "--lang", "zh"])
+                .unwrap();
+        assert_eq!(cli.global.db.as_deref(), Some(std::path::Path::new("x.db")));
+        assert_eq!(cli.global.lang, Some(Lang::Zh));
+        assert!(matches!(cli.command, Some(Command::Demo { force: true })));
+    }
+
+    #[test]
+    fn unknown_language_is_refused() {
+        assert!(Cli::try_parse_from(["jifang", "--lang", "fr"]).is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! The subcommands behind the CLI, each printing in the operator's language.
+
+use std::fmt::Display;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, Config, Paths};
+use crate::db::{Db, Problem, Stamp};
+use crate::error::UserError;
+use crate::i18n::Lang;
+use crate::{demo, tui};
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// An error, with the language to report it in once that is known.
+pub struct Failure {
+    pub error: anyhow::Error,
+    /// `None` when the failure came before the language was known.
+    pub lang: Option<Lang>,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure {
+            error: e.into(),
+            lang: None,
+        }
+    }
+}
+
+/// Run what the command line asks for.
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let paths = Paths::resolve(cli.global.db.as_deref())?;
+    let config = Config::load(&paths.config_file)?;
+    let lang = config::resolve_lang(cli.global.lang, &config, env);
+    let with_lang = |e: UserError| Failure {
+        error: e.into(),
+        lang: Some(lang),
+    };
+    match cli.command {
+        Some(Command::Paths) => {
+            println!("{}: {}", lang.t("paths.database"), paths.db_file.display());
+            println!(
+                "{}: {}",
+                lang.t("paths.config"),
+                paths.config_file.display()
+            );
+            println!(
+                "{}: {}",
+                lang.t("paths.backups"),
+                paths.backup_dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Check) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let problems = db.health_problems()?;
+            if problems.is_empty() {
+                println!("{}", lang.t("check.ok"));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let path = paths.db_file.display();
+            println!(
+                "{}",
+                lang.tf(
+                    "check.problems",
+                    &[("count", &problems.len()), ("path", &path)]
+                )
+            );
+            for problem in problems {
+                match problem {
+                    Problem::Integrity(line) => println!("  {line}"),
+                    Problem::DanglingReference { table, row, parent } => {
+                        let row = row.map_or("?".to_owned(), |r| r.to_string());
+                        let args: [(&str, &dyn Display); 3] =
+                            [("table", &table), ("row", &row), ("parent", &parent)];
+                        println!("  {}", lang.tf("check.dangling", &args));
+                    }
+                }
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Some(Command::Demo { force }) => {
+            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let existing = db.record_count()?;
+            if existing > 0 && !force {
+                eprintln!(
+                    "jifang: {}",
+                    lang.tf("demo.refused", &[("count", &existing)])
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            // Demo rows are nobody's work: they are stamped as such, and need no operator name.
+            let stamp = Stamp::new(demo::AUTHOR, chrono::Local::now().naive_local());
+            let added = demo::fill(db.conn_mut(), &stamp)?;
+            let path = paths.db_file.display();
+            let args: [(&str, &dyn Display); 3] = [
+                ("path", &path),
+                ("departments", &added.departments),
+                ("people", &added.people),
+            ];
+            println!("{}", lang.tf("demo.done", &args));
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let operator = config::resolve_operator(
+                cli.global.operator.as_deref(),
+                &config,
+                &paths.config_file,
+                env,
+            )
+            .map_err(with_lang)?;
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let mut app = tui::app::App::new(db, lang, operator, chrono::Local::now().date_naive());
+            tui::run(&mut app).map_err(|e| Failure {
+                error: e,
+                lang: Some(lang),
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Where files live, the TOML config file, and who the operator is and which language they read.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{OPERATOR_MAX_CHARS, OperatorProblem, UserError};
+use crate::i18n::Lang;
+
+pub const DB_FILE_NAME: &str = "jifang.db";
+const CONFIG_FILE_NAME: &str = "config.toml";
+
+/// The files jifang reads and writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub db_file: PathBuf,
+    pub config_file: PathBuf,
+    /// Beside the database, so a database given with `--db` keeps its own backups.
+    pub backup_dir: PathBuf,
+}
+
+impl Paths {
+    /// `db` comes from `--db` or `JIFANG_DB` (clap merges the two); without it the database
+    /// lives in the platform data directory, which is created if missing. An explicit path's
+    /// folder is never created: a typo should not quietly start a new, empty register.
+    pub fn resolve(db: Option<&Path>) -> Result<Paths, UserError> {
+        let dirs = project_dirs();
+        let config_file = config_file();
+        let db_file = match db {
+            Some(p) if p.as_os_str().is_empty() => return Err(UserError::EmptyDbPath),
+            Some(p) => p.to_path_buf(),
+            None => {
+                let data_dir = dirs.as_ref().ok_or(UserError::NoDataDir)?.data_dir();
+                std::fs::create_dir_all(data_dir).map_err(|e| UserError::Unreadable {
+                    path: data_dir.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
+                data_dir.join(DB_FILE_NAME)
+            }
+        };
+        let backup_dir = db_file.parent().unwrap_or(Path::new(".")).join("backups");
+        Ok(Paths {
+            db_file,
+            config_file,
+            backup_dir,
+        })
+    }
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "jifang")
+}
+
+/// The config file in the platform config directory (it may not exist).
+pub fn config_file() -> PathBuf {
+    match project_dirs() {
+        Some(d) => d.config_dir().join(CONFIG_FILE_NAME),
+        None => PathBuf::from(CONFIG_FILE_NAME),
+    }
+}
+
+/// The settings file. Unknown keys are refused so a misspelt setting is noticed, not ignored.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub operator: Option<String>,
+    pub lang: Option<Lang>,
+}
+
+impl Config {
+    /// A missing file is an empty config; a broken one is an error that names the line.
+    pub fn load(path: &Path) -> Result<Config, UserError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text).map_err(|reason| UserError::Config {
+                path: path.to_path_buf(),
+                reason,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(UserError::ConfigUnreadable {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    fn parse(text: &str) -> Result<Config, String> {
+        // toml's message starts "TOML parse error at line N, column M" and shows the line.
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())
+    }
+}
+
+/// `--lang`, else the config file, else the locale, else English.
+pub fn resolve_lang(
+    flag: Option<Lang>,
+    config: &Config,
+    env: impl Fn(&str) -> Option<String>,
+) -> Lang {
+    flag.or(config.lang)
+        .or_else(|| Lang::from_locale(env))
+        .unwrap_or_default()
+}
+
+/// `--operator`, else the config file, else the login name. The result is trimmed and checked:
+/// it is written into every record, so it must be a printable name of sane length.
+pub fn resolve_operator(
+    flag: Option<&str>,
+    config: &Config,
+    config_path: &Path,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<String, UserError> {
+    let login = || {
+        ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|v| env(v).filter(|s| !s.is_empty()))
+    };
+    let name = flag
+        .map(str::to_owned)
+        .or_else(|| config.operator.clone())
+        .or_else(login)
+        .ok_or_else(|| UserError::NoOperator {
+            config: config_path.to_path_buf(),
+        })?;
+    let trimmed = name.trim();
+    let problem = if trimmed.is_empty() {
+        Some(OperatorProblem::Empty)
+    } else if trimmed.chars().count() > OPERATOR_MAX_CHARS {
+        Some(OperatorProblem::TooLong)
+    } else if trimmed.chars().any(char::is_control) {
+        Some(OperatorProblem::Control)
+    } else {
+        None
+    };
+    match problem {
+        Some(reason) => Err(UserError::BadOperator { name, reason }),
+        None => Ok(trimmed.to_owned()),
+    }
+}
+
+/// The language to print `--help` in, found before clap has parsed anything: a `--lang` in
+/// argv, else the config file (errors ignored here; they are reported after parsing), else the
+/// locale.
+pub fn early_lang(args: &[String], env: impl Fn(&str) -> Option<String>) -> Lang {
+    let from_args = args.iter().enumerate().find_map(|(i, a)| {
+        let value = a.strip_prefix("--lang=").or_else(|| {
+            (a == "--lang")
+                .then(|| args.get(i + 1).map(String::as_str))
+                .flatten()
+        })?;
+        match value {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    });
+    let config = || Config::load(&config_file()).ok().and_then(|c| c.lang);
+    from_args
+        .or_else(config)
+        .or_else(|| Lang::from_locale(env))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn missing_config_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            Config::load(&dir.path().join("none.toml")).unwrap(),
+            Config::default()
+        );
+    }
+
+    #[test]
+    fn config_sets_operator_and_language() {
+        let c = Config::parse("operator = \"王磊\"\nlang = \"zh\"\n").unwrap();
+        assert_eq!(c.operator.as_deref(), Some("王磊"));
+        assert_eq!(c.lang, Some(Lang::Zh));
+    }
+
+    #[test]
+    fn broken_config_names_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "operator = \"Li\"\nlang = \"fr\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().message(Lang::En);
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("config.toml"), "{err}");
+    }
+
+    #[test]
+    fn misspelt_setting_is_refused() {
+        let err = Config::parse("operater = \"Li\"\n").unwrap_err();
+        assert!(err.contains("line 1") && err.contains("operater"), "{err}");
+    }
+
+    #[test]
+    fn language_flag_beats_config_beats_locale() {
+        let zh_locale = |name: &str| (name == "LANG").then(|| "zh_CN.UTF-8".to_owned());
+        let en_config = Config {
+            lang: Some(Lang::En),
+            ..Config::default()
+        };
+        assert_eq!(resolve_lang(Some(Lang::Zh), &en_config, no_env), Lang::Zh);
+        assert_eq!(resolve_lang(None, &en_config, zh_locale), Lang::En);
+        assert_eq!(resolve_lang(None, &Config::default(), zh_locale), Lang::Zh);
+        assert_eq!(resolve_lang(None, &Config::default(), no_env), Lang::En);
+    }
+
+    #[test]
+    fn operator_flag_beats_config_beats_login() {
+        let login = |name: &str| (name == "USER").then(|| "liwei".to_owned());
+        let config = Config {
+            operator: Some("张伟".into()),
+            ..Config::default()
+        };
+        let p = Path::new("c.toml");
+        assert_eq!(
+            resolve_operator(Some(" 王芳 "), &config, p, login).unwrap(),
+            "王芳"
+        );
+        assert_eq!(resolve_operator(None, &config, p, login).unwrap(), "张伟");
+        assert_eq!(
+            resolve_operator(None, &Config::default(), p, login).unwrap(),
+            "liwei"
+        );
+        assert!(matches!(
+            resolve_operator(None, &Config::default(), p, no_env),
+            Err(UserError::NoOperator { .. })
+        ));
+    }
+
+    #[test]
+    fn unusable_operator_names_are_refused() {
+        let p = Path::new("c.toml");
+        let problem = |name: &str| match resolve_operator(Some(name), &Config::default(), p, no_env)
+        {
+            Err(UserError::BadOperator { reason, .. }) => Some(reason),
+            _ => None,
+        };
+        assert_eq!(problem("   "), Some(OperatorProblem::Empty));
+        assert_eq!(problem(&"x".repeat(41)), Some(OperatorProblem::TooLong));
+        assert_eq!(problem("Li\u{1b}[31m"), Some(OperatorProblem::Control));
+        assert_eq!(problem(&"李".repeat(40)), None);
+    }
+
+    #[test]
+    fn explicit_db_path_is_kept_and_backups_sit_beside_it() {
+        let p = Paths::resolve(Some(Path::new("/srv/jf/main.db"))).unwrap();
+        assert_eq!(p.db_file, Path::new("/srv/jf/main.db"));
+        assert_eq!(p.backup_dir, Path::new("/srv/jf/backups"));
+        assert!(matches!(
+            Paths::resolve(Some(Path::new(""))),
+            Err(UserError::EmptyDbPath)
+        ));
+    }
+
+    #[test]
+    fn early_language_reads_the_flag_in_both_spellings() {
+        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            early_lang(&args(&["jifang", "--lang", "zh", "--help"]), no_env),
+            Lang::Zh
+        );
+        assert_eq!(
+            early_lang(&args(&["jifang", "--lang=zh"]), no_env),
+            Lang::Zh
+        );
+        let zh_locale = |name: &str| (name == "LANG").then(|| "zh_CN.UTF-8".to_owned());
+        assert_eq!(
+            early_lang(&args(&["jifang", "--lang", "en"]), zh_locale),
+            Lang::En
+        );
+    }
+}

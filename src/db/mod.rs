@@ -1,0 +1,288 @@
+//! The SQLite store: opening (and refusing) database files, connection settings, health checks.
+
+pub mod directory;
+pub mod migrate;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::error::UserError;
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// How long a writer waits for another before giving up. Generous: operators share one file,
+/// and a wait is always better than "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An open, migrated jifang database.
+pub struct Db {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Db {
+    /// Open the database at `path`, creating it only if nothing is there. Every refusal happens
+    /// before the first write, so a refused file is left byte-for-byte as it was.
+    pub fn open(path: &Path) -> Result<Db, UserError> {
+        if !inspect_path(path)? {
+            create_new(path)?;
+        }
+        let corrupt = |e: rusqlite::Error| UserError::Corrupt {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        // Never SQLITE_OPEN_CREATE here: an existing path is opened as it is or not at all.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| UserError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(corrupt)?;
+        check_identity(&conn, path)?;
+        let mut db = Db {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        db.configure().map_err(corrupt)?;
+        Ok(db)
+    }
+
+    /// A private in-memory database with the same settings and schema, for tests.
+    pub fn open_in_memory() -> rusqlite::Result<Db> {
+        let conn = Connection::open_in_memory()?;
+        let mut db = Db { conn, path: None };
+        db.configure()?;
+        Ok(db)
+    }
+
+    fn configure(&mut self) -> rusqlite::Result<()> {
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // WAL lets operators read while another writes; FULL syncs every commit to disk, so a
+        // power cut in the machine room loses nothing that was reported as saved.
+        self.conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate::migrate(&mut self.conn)?;
+        // rusqlite's default DEFERRED transactions fail with "database is locked" when two
+        // writers upgrade at once; IMMEDIATE takes the write lock up front and waits for it.
+        self.conn
+            .set_transaction_behavior(TransactionBehavior::Immediate);
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The file behind this database; `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// How many rows the operator tables hold, all together.
+    pub fn record_count(&self) -> rusqlite::Result<i64> {
+        let tables: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        tables.iter().try_fold(0, |sum, table| {
+            // Table names come from sqlite_schema, not from input; quoting keeps odd names safe.
+            let sql = format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\""));
+            Ok(sum + self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))?)
+        })
+    }
+
+    /// `integrity_check` and `foreign_key_check`; an empty list means healthy.
+    pub fn health_problems(&self) -> rusqlite::Result<Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = line?;
+            if line != "ok" {
+                problems.push(Problem::Integrity(line));
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Problem::DanglingReference {
+                table: r.get(0)?,
+                row: r.get(1)?,
+                parent: r.get(2)?,
+            })
+        })?;
+        for row in rows {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+}
+
+/// Who makes a change and when: every write takes one, and it lands in the row's
+/// `created_*`/`updated_*` columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub by: String,
+    pub at: chrono::NaiveDateTime,
+}
+
+impl Stamp {
+    pub fn new(by: impl Into<String>, at: chrono::NaiveDateTime) -> Stamp {
+        Stamp { by: by.into(), at }
+    }
+
+    /// The stored form, local time to the second.
+    pub fn at_text(&self) -> String {
+        self.at.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+/// One finding of [`Db::health_problems`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Integrity(String),
+    DanglingReference {
+        table: String,
+        row: Option<i64>,
+        parent: String,
+    },
+}
+
+/// Refuse what cannot be a jifang database before SQLite touches it. Returns whether a file
+/// exists at `path` (false: it is safe to create one).
+fn inspect_path(path: &Path) -> Result<bool, UserError> {
+    let unreadable = |e: std::io::Error| UserError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(UserError::IsDirectory {
+            path: path.to_path_buf(),
+        }),
+        Ok(meta) if meta.len() == 0 => Err(UserError::EmptyFile {
+            path: path.to_path_buf(),
+        }),
+        Ok(_) => {
+            let mut head = Vec::with_capacity(16);
+            File::open(path)
+                .and_then(|f| f.take(16).read_to_end(&mut head))
+                .map_err(unreadable)?;
+            if head.as_slice() == SQLITE_HEADER {
+                Ok(true)
+            } else {
+                Err(UserError::NotSqlite {
+                    path: path.to_path_buf(),
+                    start: describe_start(&head),
+                })
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            match std::fs::metadata(dir) {
+                Ok(meta) if meta.is_dir() => Ok(false),
+                Ok(_) => Err(UserError::Unreadable {
+                    path: path.to_path_buf(),
+                    reason: format!("'{}' is not a folder", dir.display()),
+                }),
+                Err(_) => Err(UserError::NoParent {
+                    dir: dir.to_path_buf(),
+                }),
+            }
+        }
+        Err(e) => Err(unreadable(e)),
+    }
+}
+
+/// Build a new database under a temporary name and link it into place, so no other process
+/// ever sees a half-made file at `path`. If another process got there first, its file wins and
+/// ours is dropped.
+fn create_new(path: &Path) -> Result<(), UserError> {
+    let failed = |reason: String| UserError::Unreadable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    static SEQUENCE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = path.with_file_name(format!(".{name}.new-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_file(&temp);
+    let built = (|| -> rusqlite::Result<()> {
+        let mut conn = Connection::open(&temp)?;
+        migrate::migrate(&mut conn)?;
+        conn.close().map_err(|(_, e)| e)
+    })();
+    let linked = built.map_err(|e| failed(e.to_string())).and_then(|()| {
+        match std::fs::hard_link(&temp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(failed(e.to_string())),
+        }
+    });
+    let _ = std::fs::remove_file(&temp);
+    linked
+}
+
+/// The first bytes of a refused file, printable, so the operator recognises what it is.
+fn describe_start(head: &[u8]) -> String {
+    let text: String = String::from_utf8_lossy(head)
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{fffd}' {
+                '.'
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("\"{}\"", text.trim_end())
+}
+
+/// Read-only look at an existing file: is it ours, and not from a newer jifang?
+fn check_identity(conn: &Connection, path: &Path) -> Result<(), UserError> {
+    let corrupt = |e: rusqlite::Error| UserError::Corrupt {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let app_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(corrupt)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(corrupt)?;
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(corrupt)?;
+    let fresh = version == 0 && objects == 0;
+    if app_id != migrate::APPLICATION_ID && !fresh {
+        return Err(UserError::Foreign {
+            path: path.to_path_buf(),
+        });
+    }
+    if version > migrate::VERSION {
+        return Err(UserError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: migrate::VERSION,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,366 @@
+use std::path::Path;
+use std::sync::{Arc, Barrier};
+
+use rusqlite::Connection;
+
+use super::*;
+use crate::db::migrate::{APPLICATION_ID, SCHEMA, VERSION, migrate};
+
+fn refusal(path: &Path) -> UserError {
+    match Db::open(path) {
+        Ok(_) => panic!("{} was opened but should have been refused", path.display()),
+        Err(e) => e,
+    }
+}
+
+/// Opening `contents` must fail and leave the file exactly as it was.
+fn refused_untouched(contents: &[u8]) -> UserError {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    std::fs::write(&path, contents).unwrap();
+    let err = refusal(&path);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        contents,
+        "refused file was modified"
+    );
+    err
+}
+
+fn stamp() -> Stamp {
+    Stamp::new(
+        "测试员",
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+    )
+}
+
+#[test]
+fn new_file_gets_schema_wal_and_full_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let db = Db::open(&path).unwrap();
+    let c = db.conn();
+    let pragma = |name: &str| {
+        c.pragma_query_value(None, name, |r| r.get::<_, rusqlite::types::Value>(0))
+            .unwrap()
+    };
+    assert_eq!(
+        pragma("user_version"),
+        rusqlite::types::Value::Integer(VERSION)
+    );
+    assert_eq!(
+        pragma("application_id"),
+        rusqlite::types::Value::Integer(APPLICATION_ID.into())
+    );
+    assert_eq!(
+        pragma("journal_mode"),
+        rusqlite::types::Value::Text("wal".into())
+    );
+    assert_eq!(
+        pragma("synchronous"),
+        rusqlite::types::Value::Integer(2),
+        "FULL is 2"
+    );
+    assert_eq!(pragma("foreign_keys"), rusqlite::types::Value::Integer(1));
+    assert!(pragma("busy_timeout") != rusqlite::types::Value::Integer(0));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".new-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn reopening_keeps_data_and_does_not_migrate_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    {
+        let db = Db::open(&path).unwrap();
+        directory::ensure_department(db.conn(), "信息中心", true, &stamp()).unwrap();
+    }
+    let db = Db::open(&path).unwrap();
+    assert_eq!(directory::counts(db.conn()).unwrap(), (1, 0));
+}
+
+#[test]
+fn schema_applies_twice_cleanly() {
+    let mut db = Db::open_in_memory().unwrap();
+    migrate(db.conn_mut()).unwrap();
+    migrate(db.conn_mut()).unwrap();
+    // The raw schema text on a blank database creates every object without error.
+    let blank = Connection::open_in_memory().unwrap();
+    blank.execute_batch(SCHEMA).unwrap();
+    let objects = |c: &Connection| -> Vec<String> {
+        c.prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(objects(db.conn()), objects(&blank));
+}
+
+#[test]
+fn every_table_carries_who_when_and_row_version() {
+    let db = Db::open_in_memory().unwrap();
+    let tables: Vec<String> = db
+        .conn()
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!tables.is_empty());
+    for table in tables {
+        let columns: Vec<String> = db
+            .conn()
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for needed in [
+            "created_at",
+            "created_by",
+            "updated_at",
+            "updated_by",
+            "row_version",
+            "retired_at",
+        ] {
+            assert!(
+                columns.iter().any(|c| c == needed),
+                "table {table} lacks {needed}"
+            );
+        }
+    }
+}
+
+#[test]
+fn foreign_keys_are_enforced() {
+    let db = Db::open_in_memory().unwrap();
+    let err = directory::ensure_person(
+        db.conn(),
+        "王芳",
+        999,
+        directory::Role::Staff,
+        None,
+        &stamp(),
+    );
+    assert!(
+        err.is_err(),
+        "a person in a missing department was accepted"
+    );
+}
+
+#[test]
+fn refuses_garbage() {
+    let err = refused_untouched(b"this is just some text, not a database at all\n");
+    assert!(matches!(err, UserError::NotSqlite { .. }), "{err:?}");
+    assert!(err.to_string().contains("\"this is just som\""), "{err}");
+}
+
+#[test]
+fn refuses_html() {
+    let err = refused_untouched(b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>");
+    assert!(matches!(err, UserError::NotSqlite { .. }), "{err:?}");
+}
+
+#[test]
+fn refuses_a_short_file() {
+    let err = refused_untouched(b"SQLite");
+    assert!(matches!(err, UserError::NotSqlite { .. }), "{err:?}");
+}
+
+#[test]
+fn refuses_an_existing_empty_file() {
+    let err = refused_untouched(b"");
+    assert!(matches!(err, UserError::EmptyFile { .. }), "{err:?}");
+}
+
+#[test]
+fn refuses_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = refusal(dir.path());
+    assert!(matches!(err, UserError::IsDirectory { .. }), "{err:?}");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "something was written into the folder"
+    );
+}
+
+#[test]
+fn refuses_a_path_through_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain.txt");
+    std::fs::write(&file, "x").unwrap();
+    let err = refusal(&file.join("j.db"));
+    assert!(matches!(err, UserError::Unreadable { .. }), "{err:?}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"x");
+}
+
+#[test]
+fn refuses_a_missing_folder_instead_of_creating_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = refusal(&dir.path().join("typo").join("j.db"));
+    assert!(matches!(err, UserError::NoParent { .. }), "{err:?}");
+    assert!(!dir.path().join("typo").exists());
+}
+
+#[test]
+fn refuses_an_unreadable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.db");
+    drop(Db::open(&path).unwrap());
+    let before = std::fs::read(&path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::File::open(&path).is_ok() {
+        // Running as root: permissions do not stop reads, so make the file unreadable the way
+        // root also cannot get past: a path whose folder part is a file.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = refusal(&path.join("inner.db"));
+        assert!(matches!(err, UserError::Unreadable { .. }), "{err:?}");
+    } else {
+        let err = refusal(&path);
+        assert!(matches!(err, UserError::Unreadable { .. }), "{err:?}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn refuses_a_database_from_a_newer_jifang() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.db");
+    drop(Db::open(&path).unwrap());
+    {
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        c.pragma_update(None, "user_version", VERSION + 1).unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = refusal(&path);
+    assert!(
+        matches!(err, UserError::TooNew { found, .. } if found == VERSION + 1),
+        "{err:?}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn refuses_another_programs_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('x');")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = refusal(&path);
+    assert!(matches!(err, UserError::Foreign { .. }), "{err:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn two_processes_creating_one_file_do_not_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Arc::new(dir.path().join("race.db"));
+    for _ in 0..5 {
+        let _ = std::fs::remove_file(&*path);
+        let barrier = Arc::new(Barrier::new(4));
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Db::open(&path).map(|_| ()).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap().unwrap();
+        }
+        let db = Db::open(&path).unwrap();
+        let version: i64 = db
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, VERSION);
+    }
+}
+
+#[test]
+fn two_writers_wait_for_each_other_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let mut first = Db::open(&path).unwrap();
+    let tx = first.conn_mut().transaction().unwrap();
+    directory::ensure_department(&tx, "办公室", false, &stamp()).unwrap();
+    let second_path = path.clone();
+    let second = std::thread::spawn(move || {
+        let mut db = Db::open(&second_path).unwrap();
+        let tx = db.conn_mut().transaction()?;
+        directory::ensure_department(&tx, "教务处", false, &stamp())?;
+        tx.commit()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    tx.commit().unwrap();
+    second
+        .join()
+        .unwrap()
+        .expect("the second writer should wait, not fail");
+    assert_eq!(directory::counts(first.conn()).unwrap(), (2, 0));
+}
+
+#[test]
+fn record_count_and_health() {
+    let db = Db::open_in_memory().unwrap();
+    assert_eq!(db.record_count().unwrap(), 0);
+    let dept = directory::ensure_department(db.conn(), "后勤处", false, &stamp()).unwrap();
+    assert!(
+        directory::ensure_person(
+            db.conn(),
+            "赵敏",
+            dept,
+            directory::Role::Staff,
+            None,
+            &stamp()
+        )
+        .unwrap()
+    );
+    assert!(
+        !directory::ensure_person(
+            db.conn(),
+            "赵敏",
+            dept,
+            directory::Role::Staff,
+            None,
+            &stamp()
+        )
+        .unwrap()
+    );
+    assert_eq!(db.record_count().unwrap(), 2);
+    assert_eq!(db.health_problems().unwrap(), vec![]);
+    db.conn()
+        .pragma_update(None, "foreign_keys", "OFF")
+        .unwrap();
+    db.conn()
+        .execute("UPDATE people SET department_id = 77", [])
+        .unwrap();
+    assert_eq!(
+        db.health_problems().unwrap(),
+        vec![Problem::DanglingReference {
+            table: "people".into(),
+            row: Some(1),
+            parent: "departments".into()
+        }]
+    );
+}

@@ -1,0 +1,144 @@
+//! `jifang demo`: a realistic data set (Chinese names, departments, roles) for trying things out.
+
+use rusqlite::Connection;
+
+use crate::db::Stamp;
+use crate::db::directory::{self, Role};
+
+/// The name demo rows are created by.
+pub const AUTHOR: &str = "demo";
+
+/// Departments of a typical school or company information centre's users. The first is the
+/// centre itself: its staff are internal borrowers and maintainers.
+const DEPARTMENTS: &[&str] = &[
+    "信息中心",
+    "办公室",
+    "财务部",
+    "人事部",
+    "教务处",
+    "学生处",
+    "后勤处",
+    "图书馆",
+    "招生办",
+    "保卫处",
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "高", "罗",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "磊", "强", "军", "洋", "勇", "艳", "杰", "涛", "明", "超",
+    "秀兰", "霞", "平", "刚", "建华", "晓东", "海燕", "志强", "丽娟", "文博", "雪梅", "俊杰",
+    "子涵", "宇航", "欣怡",
+];
+
+/// The centre's own staff and what they sign for (roles named in the regulations).
+const CENTRE_ROLES: &[Role] = &[
+    Role::Director,
+    Role::Deputy,
+    Role::Supervisor,
+    Role::NetworkAdmin,
+    Role::NetworkAdmin,
+    Role::Maintainer,
+    Role::Maintainer,
+    Role::Maintainer,
+    Role::Duty,
+    Role::Duty,
+];
+
+/// What `jifang demo` added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Added {
+    pub departments: usize,
+    pub people: usize,
+}
+
+/// Write the demo data set in one transaction. Running it again adds nothing twice: rows are
+/// matched on their natural keys (department name; person name within a department).
+pub fn fill(conn: &mut Connection, stamp: &Stamp) -> rusqlite::Result<Added> {
+    let tx = conn.transaction()?;
+    let mut rng = Lcg(20261121);
+    let mut added = Added::default();
+    let (departments_before, _) = directory::counts(&tx)?;
+    for (i, name) in DEPARTMENTS.iter().enumerate() {
+        let dept = directory::ensure_department(&tx, name, i == 0, stamp)?;
+        let roles: Vec<Role> = if i == 0 {
+            CENTRE_ROLES.to_vec()
+        } else {
+            // Each user department: a head who approves, and a few responsible persons.
+            let mut r = vec![Role::Supervisor];
+            r.extend(std::iter::repeat_n(Role::Staff, 2 + rng.below(4)));
+            r
+        };
+        for role in roles {
+            let name = format!(
+                "{}{}",
+                SURNAMES[rng.below(SURNAMES.len())],
+                GIVEN[rng.below(GIVEN.len())]
+            );
+            let phone = format!(
+                "1{}{:09}",
+                [3, 5, 8][rng.below(3)],
+                rng.below(1_000_000_000)
+            );
+            if directory::ensure_person(&tx, &name, dept, role, Some(&phone), stamp)? {
+                added.people += 1;
+            }
+        }
+    }
+    added.departments = (directory::counts(&tx)?.0 - departments_before) as usize;
+    tx.commit()?;
+    Ok(added)
+}
+
+/// A small fixed-seed generator: the demo is the same on every machine, so screenshots and
+/// bug reports made on it agree.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    fn stamp() -> Stamp {
+        Stamp::new(
+            "demo",
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
+                .unwrap()
+                .and_hms_opt(8, 0, 0)
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn demo_fills_departments_and_people_once() {
+        let mut db = Db::open_in_memory().unwrap();
+        let first = fill(db.conn_mut(), &stamp()).unwrap();
+        assert_eq!(first.departments, DEPARTMENTS.len());
+        assert!(first.people >= 35, "only {} people", first.people);
+        let again = fill(db.conn_mut(), &stamp()).unwrap();
+        assert_eq!(again, Added::default(), "a second run duplicated rows");
+        let centre_director: i64 = db
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM people p JOIN departments d ON d.id = p.department_id
+                 WHERE d.is_centre = 1 AND p.role = 'director'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(centre_director, 1);
+        assert!(db.health_problems().unwrap().is_empty());
+    }
+}

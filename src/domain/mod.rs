@@ -1,0 +1,3 @@
+//! Pure rules and types: no I/O, no clock. Callers pass today's date in.
+
+pub mod calendar;

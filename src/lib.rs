@@ -1,0 +1,11 @@
+//! jifang: the machine-room console. `main.rs` is a thin shell over these modules.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod tui;

@@ -1,0 +1,28 @@
+//! `jifang`: pick the help language, parse the command line, run it, report failures.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use jifang::cli::Cli;
+use jifang::error::UserError;
+use jifang::{commands, config, i18n};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let early = config::early_lang(&args, |name| std::env::var(name).ok());
+    i18n::set_cli_lang(early);
+    let cli = Cli::parse();
+    let fallback = cli.global.lang.unwrap_or(early);
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(failure) => {
+            let lang = failure.lang.unwrap_or(fallback);
+            let text = match failure.error.downcast_ref::<UserError>() {
+                Some(user) => user.message(lang),
+                None => format!("{:#}", failure.error),
+            };
+            eprintln!("jifang: {}: {text}", lang.t("error.prefix"));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! The application shell: which tab is open, overlays, messages, and routing keys to screens.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthChar;
+
+use super::action::{Action, Flash};
+use super::keys;
+use super::screens::pending::PendingScreen;
+use super::screens::{Ctx, Screen};
+use super::tabs::Tab;
+use super::widgets::{footer, help, status_bar, tab_bar};
+use crate::db::Db;
+use crate::i18n::Lang;
+
+/// Below this the layout cannot show a table, a footer and the status bar.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// How long a status-bar message stays up.
+const FLASH_FOR: Duration = Duration::from_secs(6);
+
+pub struct App {
+    pub lang: Lang,
+    pub operator: String,
+    pub today: NaiveDate,
+    db_name: String,
+    db: Db,
+    tab: Tab,
+    screens: Vec<Box<dyn Screen>>,
+    /// `Some(scroll)` while the help overlay is open.
+    help: Option<u16>,
+    flash: Option<(Flash, Instant)>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(db: Db, lang: Lang, operator: String, today: NaiveDate) -> App {
+        let db_name = db
+            .path()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| ":memory:".to_owned());
+        let screens = Tab::ALL
+            .iter()
+            .map(|t| Box::new(PendingScreen::new(*t)) as Box<dyn Screen>)
+            .collect();
+        App {
+            lang,
+            operator,
+            today,
+            db_name,
+            db,
+            tab: Tab::Checks,
+            screens,
+            help: None,
+            flash: None,
+            quit: false,
+        }
+    }
+
+    /// The database the screens read and write through.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.help.is_some()
+    }
+
+    fn screen(&mut self) -> &mut dyn Screen {
+        self.screens[self.tab.index()].as_mut()
+    }
+
+    /// Called on every turn of the loop: the date rolls over at midnight (the console stays open
+    /// for days) and old messages expire.
+    pub fn tick(&mut self, today: NaiveDate, now: Instant) {
+        self.today = today;
+        if self
+            .flash
+            .as_ref()
+            .is_some_and(|(_, since)| now.duration_since(*since) > FLASH_FOR)
+        {
+            self.flash = None;
+        }
+    }
+
+    /// Keys go to the help overlay if open, then the screen, then the global keys.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Action {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
+            return Action::Quit;
+        }
+        if self.help.is_some() {
+            return match key.code {
+                KeyCode::Esc | KeyCode::Char('?' | 'q') => Action::CloseOverlay,
+                KeyCode::Char('j') | KeyCode::Down => Action::ScrollHelp(1),
+                KeyCode::Char('k') | KeyCode::Up => Action::ScrollHelp(-1),
+                KeyCode::PageDown | KeyCode::Char(' ') => Action::ScrollHelp(10),
+                KeyCode::PageUp => Action::ScrollHelp(-10),
+                _ => Action::Noop,
+            };
+        }
+        if let Some(action) = self.screen().handle_key(key) {
+            return action;
+        }
+        match key.code {
+            KeyCode::Char(c) if !ctrl && Tab::from_digit(c).is_some() => {
+                Tab::from_digit(c).map_or(Action::Noop, Action::SwitchTab)
+            }
+            KeyCode::Tab => Action::NextTab,
+            KeyCode::BackTab => Action::PrevTab,
+            KeyCode::Char('?') => Action::OpenHelp,
+            KeyCode::Char('q') if !ctrl => Action::Quit,
+            _ => Action::Noop,
+        }
+    }
+
+    /// Carry out an action. The only place that changes the shell's state.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Noop => {}
+            Action::Quit => self.quit = true,
+            Action::SwitchTab(tab) => self.tab = tab,
+            Action::NextTab => self.tab = self.tab.next(),
+            Action::PrevTab => self.tab = self.tab.prev(),
+            Action::OpenHelp => self.help = Some(0),
+            Action::CloseOverlay => self.help = None,
+            Action::ScrollHelp(by) => {
+                if let Some(scroll) = self.help.as_mut() {
+                    let lines =
+                        help::lines(self.screens[self.tab.index()].keys(), self.lang).len() as i32;
+                    *scroll = (*scroll as i32 + by).clamp(0, lines.max(1) - 1) as u16;
+                }
+            }
+            Action::Flash(flash) => self.flash = Some((flash, Instant::now())),
+        }
+    }
+
+    pub fn render(&mut self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            render_too_small(frame, area, self.lang);
+            return;
+        }
+        let [tabs_area, body, footer_area, status_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let ctx = Ctx {
+            lang: self.lang,
+            today: self.today,
+        };
+        tab_bar::render(frame, tabs_area, self.tab, self.lang);
+        let index = self.tab.index();
+        self.screens[index].render(frame, body, &ctx);
+        let screen_keys = self.screens[index].keys();
+        if self.help.is_some() {
+            footer::render(frame, footer_area, &[keys::HELP], self.lang);
+        } else {
+            footer::render(frame, footer_area, &[screen_keys, keys::GLOBAL], self.lang);
+        }
+        let info = status_bar::StatusInfo {
+            operator: &self.operator,
+            today: self.today,
+            db_name: &self.db_name,
+            flash: self.flash.as_ref().map(|(f, _)| f),
+        };
+        status_bar::render(frame, status_area, &info, self.lang);
+        if let Some(scroll) = self.help {
+            help::render(frame, body, screen_keys, scroll, self.lang);
+        }
+    }
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect, lang: Lang) {
+    let need = format!("{MIN_WIDTH}x{MIN_HEIGHT}");
+    let have = format!("{}x{}", area.width, area.height);
+    let text = lang.tf("screen.too_small", &[("need", &need), ("have", &have)]);
+    let lines: Vec<Line> = wrap_by_width(&text, area.width)
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Break `text` into lines of at most `width` display columns, by character: at 1x1 up, a
+/// double-width character never straddles the edge (ratatui's word wrap can place one there).
+fn wrap_by_width(text: &str, width: u16) -> Vec<String> {
+    let width = usize::from(width);
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if w > width {
+            continue;
+        }
+        if used + w > width {
+            lines.push(String::new());
+            used = 0;
+        }
+        if used == 0 && c == ' ' {
+            continue;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(c);
+        }
+        used += w;
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests;

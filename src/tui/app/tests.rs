@@ -1,0 +1,261 @@
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use unicode_width::UnicodeWidthChar;
+
+use super::*;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+}
+
+fn app(lang: Lang) -> App {
+    App::new(Db::open_in_memory().unwrap(), lang, "王磊".into(), today())
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let action = app.handle_key(key(code));
+    app.apply(action);
+}
+
+fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut term = Terminal::new(TestBackend::new(width, height)).unwrap();
+    term.draw(|f| app.render(f)).unwrap();
+    term
+}
+
+fn text(buffer: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            // The cell after a double-width character is its right half, not a space.
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn number_keys_jump_and_tab_cycles() {
+    let mut app = app(Lang::En);
+    assert_eq!(app.tab(), Tab::Checks);
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(app.tab(), Tab::Tools);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab(), Tab::Data);
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.tab(), Tab::Repairs);
+    press(&mut app, KeyCode::Char('7'));
+    assert_eq!(app.tab(), Tab::Repairs, "7 is not a tab");
+    assert!(!app.quit);
+}
+
+#[test]
+fn help_opens_scrolls_and_closes_without_quitting() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(app.help_open());
+    // Number keys do not switch tabs under the overlay, and q closes it rather than quitting.
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.tab(), Tab::Checks);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.help_open());
+    assert!(!app.quit);
+    press(&mut app, KeyCode::Char('?'));
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.help_open());
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn ctrl_c_quits_even_from_the_help_overlay() {
+    let mut app = app(Lang::Zh);
+    press(&mut app, KeyCode::Char('?'));
+    let action = app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(action, Action::Quit);
+}
+
+#[test]
+fn help_lists_every_global_key_in_the_ui_language() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        press(&mut app, KeyCode::Char('?'));
+        let screen = text(draw(&mut app, 80, 24).backend().buffer());
+        for hint in keys::GLOBAL {
+            assert!(
+                screen.contains(hint.keys),
+                "{lang:?}: help lacks {}",
+                hint.keys
+            );
+            assert!(
+                screen.contains(lang.t(hint.action)),
+                "{lang:?}: help lacks {}",
+                hint.action
+            );
+        }
+    }
+}
+
+#[test]
+fn status_bar_shows_operator_date_week_and_database() {
+    let mut app = app(Lang::En);
+    let screen = text(draw(&mut app, 80, 24).backend().buffer());
+    let status = screen.lines().last().unwrap();
+    for needed in ["王磊", "2026-11-21", "2026-W47", ":memory:"] {
+        assert!(
+            status.contains(needed),
+            "status bar lacks {needed}: {status}"
+        );
+    }
+}
+
+#[test]
+fn date_rolls_over_at_midnight() {
+    let mut app = app(Lang::En);
+    app.tick(
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        Instant::now(),
+    );
+    let status = text(draw(&mut app, 80, 24).backend().buffer());
+    assert!(status.contains("2026-11-23  2026-W48"), "{status}");
+}
+
+#[test]
+fn a_flash_shows_in_the_status_bar_then_expires() {
+    let mut app = app(Lang::En);
+    app.apply(Action::Flash(Flash::error(
+        "save refused: tag 'A-001' exists",
+    )));
+    let screen = text(draw(&mut app, 80, 24).backend().buffer());
+    assert!(
+        screen
+            .lines()
+            .last()
+            .unwrap()
+            .contains("save refused: tag 'A-001' exists")
+    );
+    app.tick(today(), Instant::now() + Duration::from_secs(7));
+    let screen = text(draw(&mut app, 80, 24).backend().buffer());
+    assert!(!screen.contains("save refused"));
+}
+
+#[test]
+fn unbuilt_tabs_say_so_plainly() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        for tab in Tab::ALL {
+            app.apply(Action::SwitchTab(tab));
+            let screen = text(draw(&mut app, 80, 24).backend().buffer());
+            assert!(
+                screen.contains(lang.t("screen.not_built")),
+                "{lang:?} {tab:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn small_terminal_gets_a_message_not_a_broken_layout() {
+    let mut app = app(Lang::En);
+    let screen = text(draw(&mut app, 59, 24).backend().buffer());
+    assert!(
+        screen.contains("terminal too small (need 60x16, have 59x24)"),
+        "{screen}"
+    );
+    let screen = text(draw(&mut app, 60, 16).backend().buffer());
+    assert!(!screen.contains("too small"));
+}
+
+#[test]
+fn no_size_from_1x1_to_300x100_panics() {
+    // Every width at a spread of heights and every height at a spread of widths, with and
+    // without the help overlay: the edges are where layouts break.
+    let spread = [
+        1, 2, 3, 5, 15, 16, 17, 23, 24, 40, 59, 60, 61, 80, 99, 100, 161, 300,
+    ];
+    let mut sizes: Vec<(u16, u16)> = Vec::new();
+    for w in 1..=300 {
+        sizes.extend(spread.iter().filter(|h| **h <= 100).map(|h| (w, *h)));
+    }
+    for h in 1..=100 {
+        sizes.extend(spread.iter().map(|w| (*w, h)));
+    }
+    let mut app = app(Lang::Zh);
+    for (i, (w, h)) in sizes.into_iter().enumerate() {
+        app.apply(Action::SwitchTab(Tab::ALL[i % 6]));
+        app.help = if i % 2 == 0 {
+            Some((i % 40) as u16)
+        } else {
+            None
+        };
+        app.lang = Lang::ALL[i % 2];
+        draw(&mut app, w, h);
+    }
+}
+
+#[test]
+fn chrome_has_no_ambiguous_width_characters() {
+    // An East-Asian ambiguous character is one column wide in most terminals and two on many
+    // Chinese ones, which shifts everything after it.
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        for tab in Tab::ALL {
+            app.apply(Action::SwitchTab(tab));
+            for help in [None, Some(0)] {
+                app.help = help;
+                let term = draw(&mut app, 120, 40);
+                for (i, cell) in term.backend().buffer().content.iter().enumerate() {
+                    for c in cell.symbol().chars() {
+                        assert_eq!(
+                            c.width(),
+                            c.width_cjk(),
+                            "{lang:?} {tab:?}: ambiguous {c:?} at cell {i}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+macro_rules! snapshot {
+    ($name:ident, $lang:expr, $w:expr, $h:expr, $setup:expr) => {
+        #[test]
+        fn $name() {
+            let mut app = app($lang);
+            let setup: fn(&mut App) = $setup;
+            setup(&mut app);
+            insta::assert_snapshot!(draw(&mut app, $w, $h).backend());
+        }
+    };
+}
+
+snapshot!(shell_en_80x24, Lang::En, 80, 24, |_| {});
+snapshot!(shell_zh_80x24, Lang::Zh, 80, 24, |_| {});
+snapshot!(shell_en_120x40, Lang::En, 120, 40, |a| a
+    .apply(Action::SwitchTab(Tab::Devices)));
+snapshot!(shell_zh_120x40, Lang::Zh, 120, 40, |a| a
+    .apply(Action::SwitchTab(Tab::Devices)));
+snapshot!(help_en_80x24, Lang::En, 80, 24, |a| a
+    .apply(Action::OpenHelp));
+snapshot!(help_zh_80x24, Lang::Zh, 80, 24, |a| a
+    .apply(Action::OpenHelp));
+snapshot!(too_small_zh_40x10, Lang::Zh, 40, 10, |_| {});

@@ -1,0 +1,36 @@
+//! Key tables: each screen has one, and it feeds both the footer hints and the `?` help overlay.
+
+/// One row of a key table: the keys as printed, and the catalog key of what they do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyHint {
+    pub keys: &'static str,
+    pub action: &'static str,
+    /// Shown in the footer as well as in help (the footer has room for the common ones only).
+    pub footer: bool,
+}
+
+impl KeyHint {
+    pub const fn new(keys: &'static str, action: &'static str, footer: bool) -> KeyHint {
+        KeyHint {
+            keys,
+            action,
+            footer,
+        }
+    }
+}
+
+/// Keys that work on every screen (unless a text field has the focus).
+pub const GLOBAL: &[KeyHint] = &[
+    KeyHint::new("1-6", "key.jump_tab", false),
+    KeyHint::new("Tab / Shift-Tab", "key.cycle_tab", false),
+    KeyHint::new("?", "key.help", true),
+    KeyHint::new("Esc", "key.close", false),
+    KeyHint::new("q", "key.quit", true),
+    KeyHint::new("Ctrl-C", "key.force_quit", false),
+];
+
+/// Keys inside the help overlay.
+pub const HELP: &[KeyHint] = &[
+    KeyHint::new("j/k PgUp/PgDn", "key.scroll", true),
+    KeyHint::new("Esc / ?", "key.close", true),
+];

@@ -1,0 +1,68 @@
+//! The terminal user interface: terminal setup and teardown, signals, and the event loop.
+
+pub mod action;
+pub mod app;
+pub mod keys;
+pub mod screens;
+pub mod tabs;
+pub mod theme;
+pub mod widgets;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event;
+
+use crate::error::UserError;
+use app::App;
+
+/// Run the TUI until the operator quits or a signal (SIGTERM, SIGHUP from a dropped SSH link,
+/// SIGINT, SIGQUIT) asks us to stop. The terminal is restored on every way out; ratatui's panic
+/// hook restores it on a panic.
+pub fn run(app: &mut App) -> anyhow::Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGQUIT,
+    ] {
+        signal_hook::flag::register(signal, stop.clone())?;
+    }
+    let mut terminal = ratatui::try_init().map_err(|e| {
+        let _ = ratatui::try_restore();
+        UserError::NoTerminal {
+            reason: e.to_string(),
+        }
+    })?;
+    let result = event_loop(&mut terminal, app, &stop);
+    // After a hang-up there is no terminal left to restore; that is not an error.
+    let _ = ratatui::try_restore();
+    if stop.load(Ordering::Relaxed) {
+        Ok(())
+    } else {
+        result
+    }
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    stop: &AtomicBool,
+) -> anyhow::Result<()> {
+    while !app.quit && !stop.load(Ordering::Relaxed) {
+        app.tick(chrono::Local::now().date_naive(), Instant::now());
+        terminal.draw(|frame| app.render(frame))?;
+        // The poll timeout bounds how long a signal waits to be noticed.
+        if event::poll(Duration::from_millis(250))? {
+            // Resize needs nothing here: the next draw picks up the new size.
+            if let Some(key) = event::read()?.as_key_press_event() {
+                let action = app.handle_key(key);
+                app.apply(action);
+            }
+        }
+    }
+    Ok(())
+}

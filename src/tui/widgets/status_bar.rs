@@ -1,0 +1,58 @@
+//! Bottom line: operator, date and ISO week, database file; at the right the latest message or,
+//! later, the alerts (overdue tools, open repairs, checks due).
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::domain::calendar::iso_week_label;
+use crate::i18n::Lang;
+use crate::tui::action::Flash;
+use crate::tui::theme;
+
+pub struct StatusInfo<'a> {
+    pub operator: &'a str,
+    pub today: NaiveDate,
+    pub db_name: &'a str,
+    pub flash: Option<&'a Flash>,
+}
+
+pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
+    let mut spans = vec![
+        Span::styled(format!(" {} ", lang.t("status.operator")), theme::STATUS),
+        Span::styled(info.operator.to_owned(), theme::STATUS_STRONG),
+        Span::styled(
+            format!(
+                "   {}  {}",
+                info.today.format("%Y-%m-%d"),
+                iso_week_label(info.today)
+            ),
+            theme::STATUS,
+        ),
+        Span::styled(format!("   {} ", info.db_name), theme::STATUS),
+    ];
+    if let Some(flash) = info.flash {
+        let text = format!(" {} ", flash.text);
+        // A message matters more than the file name and the date: drop those to make room.
+        let width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+        while spans.len() > 2 && width(&spans) + text.width() + 1 > area.width as usize {
+            spans.pop();
+        }
+        let gap = (area.width as usize)
+            .saturating_sub(width(&spans) + text.width())
+            .max(1);
+        spans.push(Span::styled(" ".repeat(gap), theme::STATUS));
+        spans.push(Span::styled(
+            text,
+            if flash.is_error {
+                theme::ERROR
+            } else {
+                theme::INFO
+            },
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme::STATUS), area);
+}
