@@ -1,0 +1,285 @@
+//! The command line as an operator or a cron job uses it: paths, demo, check, refusals, help.
+
+mod support;
+
+use support::{Home, run};
+
+#[test]
+fn version_and_help_on_every_command() {
+    let home = Home::new();
+    let v = run(home.command(), &["--version"]);
+    assert_eq!(v.code, 0);
+    assert_eq!(
+        v.stdout.trim(),
+        format!("jifang {}", env!("CARGO_PKG_VERSION"))
+    );
+    for args in [
+        &["--help"][..],
+        &["paths", "--help"],
+        &["demo", "--help"],
+        &["check", "--help"],
+    ] {
+        let en = run(home.command(), args);
+        assert_eq!(en.code, 0, "{args:?}");
+        assert!(
+            en.stdout.contains("Usage: jifang"),
+            "{args:?}: {}",
+            en.stdout
+        );
+        assert!(
+            en.stdout.contains("--db <PATH>"),
+            "{args:?}: global flags missing"
+        );
+    }
+    let top = run(home.command(), &["--help"]).stdout;
+    assert!(
+        top.contains("Check the database (integrity and foreign keys)"),
+        "{top}"
+    );
+    let zh = run(home.command(), &["--lang", "zh", "--help"]).stdout;
+    assert!(
+        zh.contains("检查数据库（完整性和外键）") && zh.contains("显示帮助"),
+        "{zh}"
+    );
+    let mut zh_locale = home.command();
+    zh_locale.env("LANG", "zh_CN.UTF-8");
+    assert!(
+        run(zh_locale, &["demo", "--help"])
+            .stdout
+            .contains("向数据库写入一套演示数据")
+    );
+}
+
+#[test]
+fn paths_follow_flag_then_env_then_data_dir() {
+    let home = Home::new();
+    let default = run(home.command(), &["paths"]);
+    assert_eq!(default.code, 0);
+    let data_db = home.path("data").join("jifang").join("jifang.db");
+    assert!(
+        default
+            .stdout
+            .contains(&format!("database: {}", data_db.display())),
+        "{}",
+        default.stdout
+    );
+    assert!(
+        default
+            .stdout
+            .contains(&format!("config: {}", home.config_file().display()))
+    );
+    assert!(default.stdout.contains("backups: "));
+    assert!(
+        home.path("data").join("jifang").is_dir(),
+        "data directory not created"
+    );
+
+    let mut with_env = home.command();
+    with_env.env("JIFANG_DB", home.path("env.db"));
+    let from_env = run(with_env, &["paths"]);
+    assert!(
+        from_env
+            .stdout
+            .contains(&format!("database: {}", home.path("env.db").display()))
+    );
+
+    let mut both = home.command();
+    both.env("JIFANG_DB", home.path("env.db"));
+    let db_flag = home.path("flag.db");
+    let from_flag = run(
+        both,
+        &["paths", "--db", db_flag.to_str().unwrap(), "--lang", "zh"],
+    );
+    assert!(
+        from_flag
+            .stdout
+            .contains(&format!("数据库: {}", db_flag.display())),
+        "{}",
+        from_flag.stdout
+    );
+}
+
+#[test]
+fn demo_refuses_a_non_empty_database_unless_forced() {
+    let home = Home::new();
+    let db = home.path("demo.db");
+    let db = db.to_str().unwrap();
+    let first = run(home.command(), &["demo", "--db", db]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stdout.contains("10 departments"), "{}", first.stdout);
+    let second = run(home.command(), &["demo", "--db", db]);
+    assert_ne!(second.code, 0);
+    assert!(
+        second.stderr.contains("already holds") && second.stderr.contains("--force"),
+        "{}",
+        second.stderr
+    );
+    let forced = run(home.command(), &["demo", "--db", db, "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(
+        forced.stdout.contains("0 departments, 0 people"),
+        "forcing duplicated rows: {}",
+        forced.stdout
+    );
+    let check = run(home.command(), &["check", "--db", db]);
+    assert_eq!((check.code, check.stdout.trim()), (0, "ok"));
+}
+
+#[test]
+fn check_reports_dangling_references_and_fails() {
+    let home = Home::new();
+    let db = home.path("bad.db");
+    assert_eq!(
+        run(home.command(), &["demo", "--db", db.to_str().unwrap()]).code,
+        0
+    );
+    break_a_reference(&db);
+    let check = run(home.command(), &["check", "--db", db.to_str().unwrap()]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    assert!(
+        check.stdout.contains("problem(s) found"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        check
+            .stdout
+            .contains("table people, row 1: refers to a missing row in departments"),
+        "{}",
+        check.stdout
+    );
+}
+
+/// Break a foreign key behind jifang's back, as a damaged or hand-edited file would.
+fn break_a_reference(db: &std::path::Path) {
+    let db = jifang::db::Db::open(db).unwrap();
+    db.conn()
+        .pragma_update(None, "foreign_keys", "OFF")
+        .unwrap();
+    db.conn()
+        .execute("UPDATE people SET department_id = 9999 WHERE id = 1", [])
+        .unwrap();
+}
+
+#[test]
+fn refusals_leave_the_file_untouched_and_explain_in_the_operators_language() {
+    let home = Home::new();
+    let cases: [(&str, &[u8], &str, &str); 3] = [
+        (
+            "garbage.db",
+            b"not a database, just notes\n",
+            "is not a SQLite database",
+            "不是 SQLite 数据库",
+        ),
+        (
+            "page.db",
+            b"<html><body>Login</body></html>",
+            "is not a SQLite database",
+            "不是 SQLite 数据库",
+        ),
+        ("empty.db", b"", "is an empty file", "是空文件"),
+    ];
+    for (name, bytes, en, zh) in cases {
+        let path = home.path(name);
+        std::fs::write(&path, bytes).unwrap();
+        for (lang, expected) in [("en", en), ("zh", zh)] {
+            for command in [&["check"][..], &["demo"], &[]] {
+                let mut args = command.to_vec();
+                args.extend([
+                    "--db",
+                    path.to_str().unwrap(),
+                    "--lang",
+                    lang,
+                    "--operator",
+                    "tester",
+                ]);
+                let out = run(home.command(), &args);
+                assert_ne!(out.code, 0, "{name} {args:?} was accepted");
+                assert!(
+                    out.stderr.contains(expected),
+                    "{name} {lang}: {}",
+                    out.stderr
+                );
+                assert_eq!(
+                    out.stderr.lines().count(),
+                    1,
+                    "one line expected: {}",
+                    out.stderr
+                );
+            }
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name} was modified");
+        let mut names: Vec<String> = std::fs::read_dir(home.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut written: Vec<String> = cases
+            .iter()
+            .map(|c| c.0.to_owned())
+            .take_while(|n| n != name)
+            .collect();
+        written.push(name.to_owned());
+        written.sort();
+        assert_eq!(names, written, "files appeared beside {name}");
+    }
+}
+
+#[test]
+fn a_directory_or_a_missing_folder_is_refused() {
+    let home = Home::new();
+    let dir = run(
+        home.command(),
+        &["check", "--db", home.dir.path().to_str().unwrap()],
+    );
+    assert_ne!(dir.code, 0);
+    assert!(dir.stderr.contains("is a directory"), "{}", dir.stderr);
+    let missing = home.path("nope").join("j.db");
+    let out = run(
+        home.command(),
+        &["check", "--db", missing.to_str().unwrap()],
+    );
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+    assert!(!home.path("nope").exists());
+}
+
+#[test]
+fn a_broken_config_names_the_line() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.config_file().parent().unwrap()).unwrap();
+    std::fs::write(
+        home.config_file(),
+        "operator = \"王磊\"\nlang = \"zh\"\ntheme = dark\n",
+    )
+    .unwrap();
+    let out = run(
+        home.command(),
+        &["check", "--db", home.path("j.db").to_str().unwrap()],
+    );
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("config.toml"), "{}", out.stderr);
+    assert!(out.stderr.contains("line 3"), "{}", out.stderr);
+}
+
+#[test]
+fn config_sets_the_language_of_messages() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.config_file().parent().unwrap()).unwrap();
+    std::fs::write(home.config_file(), "lang = \"zh\"\n").unwrap();
+    let out = run(home.command(), &["paths"]);
+    assert!(out.stdout.contains("数据库: "), "{}", out.stdout);
+    let flag = run(home.command(), &["paths", "--lang", "en"]);
+    assert!(flag.stdout.contains("database: "), "{}", flag.stdout);
+}
+
+#[test]
+fn the_tui_without_an_operator_explains_how_to_name_one() {
+    let home = Home::new();
+    let out = run(
+        home.command(),
+        &["--db", home.path("j.db").to_str().unwrap()],
+    );
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("--operator NAME"), "{}", out.stderr);
+}

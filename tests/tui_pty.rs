@@ -1,0 +1,109 @@
+//! The real binary in a pseudo-terminal: open, visit every tab, help, quit; signals.
+
+mod support;
+
+use support::Tui;
+
+const TAB_ABOUT_EN: [&str; 6] = [
+    "Weekly network inspection",
+    "Fixed-asset register",
+    "Repair log",
+    "Tool inventory",
+    "Daily figures compared",
+    "The monthly report pack",
+];
+
+#[test]
+fn visits_all_tabs_opens_help_and_quits_cleanly_in_english() {
+    let mut tui = Tui::start(80, 24, &["--operator", "Li Wei", "--lang", "en"]);
+    let first = tui.wait_for("This screen is not built yet.");
+    assert!(
+        first.contains("1 Checks") && first.contains("6 Reports"),
+        "{first}"
+    );
+    assert!(first.contains("Operator Li Wei"), "{first}");
+    assert!(first.contains("e2e.db"), "{first}");
+    assert!(tui.in_alternate_screen());
+    for (i, about) in TAB_ABOUT_EN.iter().enumerate().rev() {
+        tui.send(&(i + 1).to_string());
+        tui.wait_for(about);
+    }
+    tui.send("?");
+    let help = tui.wait_for("Everywhere");
+    assert!(
+        help.contains("Ctrl-C") && help.contains("quit at once"),
+        "{help}"
+    );
+    tui.send("\x1b");
+    tui.wait_until("help to close", |s| {
+        !s.contains("Everywhere") && s.contains(TAB_ABOUT_EN[0])
+    });
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+    assert!(
+        !tui.in_alternate_screen(),
+        "terminal left in the alternate screen"
+    );
+    assert!(
+        support::exists(&tui.db_path()),
+        "the database was not created"
+    );
+}
+
+#[test]
+fn cycles_tabs_with_tab_and_shift_tab_in_chinese() {
+    let mut tui = Tui::start(80, 24, &["--operator", "王磊", "--lang", "zh"]);
+    tui.wait_for("此页面尚未实现");
+    tui.wait_for("操作员 王磊");
+    tui.send("\t");
+    tui.wait_for("固定资产台账");
+    tui.send("\x1b[Z"); // Shift-Tab
+    tui.wait_for("每周网络巡检");
+    tui.send("\x1b[Z");
+    tui.wait_for("月度报表");
+    tui.send("?");
+    tui.wait_for("所有页面");
+    tui.send("q"); // closes help first
+    tui.wait_until("help to close", |s| !s.contains("所有页面"));
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+    assert!(!tui.in_alternate_screen());
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let mut tui = Tui::start(80, 24, &["--operator", "tester", "--lang", "en"]);
+    tui.wait_for("This screen is not built yet.");
+    tui.send("?");
+    tui.wait_for("Everywhere");
+    tui.send("\x03");
+    assert_eq!(tui.exit_code(), 0);
+    assert!(!tui.in_alternate_screen());
+}
+
+#[test]
+fn sigterm_and_hangup_exit_cleanly() {
+    for signal in ["-TERM", "-HUP"] {
+        let mut tui = Tui::start(80, 24, &["--operator", "tester", "--lang", "en"]);
+        tui.wait_for("This screen is not built yet.");
+        let sent = std::process::Command::new("kill")
+            .arg(signal)
+            .arg(tui.pid().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        assert_eq!(tui.exit_code(), 0, "{signal}");
+        assert!(
+            !tui.in_alternate_screen(),
+            "{signal}: terminal not restored"
+        );
+    }
+}
+
+#[test]
+fn too_small_terminal_says_so_instead_of_drawing() {
+    let mut tui = Tui::start(50, 12, &["--operator", "tester", "--lang", "en"]);
+    tui.wait_for("terminal too small (need 60x16, have 50x12)");
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+}
