@@ -75,6 +75,8 @@ pub struct Tui {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
+    /// Ends once the program has exited and every byte it wrote is on `screen`.
+    reader: std::thread::JoinHandle<()>,
 }
 
 impl Tui {
@@ -108,7 +110,7 @@ impl Tui {
         )));
         let mut reader = pty.master.try_clone_reader().unwrap();
         let sink = screen.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             // Ends with EOF or EIO once the program exits and the terminal closes.
             while let Ok(n) = reader.read(&mut buf) {
@@ -126,6 +128,7 @@ impl Tui {
             screen,
             writer,
             child,
+            reader,
         }
     }
 
@@ -170,8 +173,14 @@ impl Tui {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader thread take in the last bytes (leaving the alternate screen).
-                std::thread::sleep(Duration::from_millis(200));
+                // The last bytes (leaving the alternate screen) may still be in flight.
+                while !self.reader.is_finished() && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                assert!(
+                    self.reader.is_finished(),
+                    "terminal output did not end after exit"
+                );
                 return status.exit_code();
             }
             if Instant::now() > deadline {
