@@ -107,3 +107,16 @@ fn too_small_terminal_says_so_instead_of_drawing() {
     tui.send("q");
     assert_eq!(tui.exit_code(), 0);
 }
+
+#[test]
+fn redraws_on_resize() {
+    let mut tui = Tui::start(80, 24, &["--operator", "tester", "--lang", "en"]);
+    tui.wait_for("This screen is not built yet.");
+    tui.resize(50, 12);
+    tui.wait_for("terminal too small (need 60x16, have 50x12)");
+    tui.resize(100, 30);
+    let screen = tui.wait_for("This screen is not built yet.");
+    assert!(!screen.contains("too small"), "{screen}");
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+}

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_jifang");
 
@@ -75,6 +75,7 @@ pub struct Tui {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
     /// Ends once the program has exited and every byte it wrote is on `screen`.
     reader: std::thread::JoinHandle<()>,
 }
@@ -121,13 +122,13 @@ impl Tui {
             }
         });
         let writer = pty.master.take_writer().unwrap();
-        // The master must outlive the child's use of the terminal; leak it for the test's life.
-        std::mem::forget(pty.master);
+        let master = pty.master;
         Tui {
             home,
             screen,
             writer,
             child,
+            master,
             reader,
         }
     }
@@ -162,6 +163,23 @@ impl Tui {
 
     pub fn wait_for(&self, needle: &str) -> String {
         self.wait_until(&format!("{needle:?}"), |s| s.contains(needle))
+    }
+
+    /// Resize the terminal, as a window manager or an SSH client does (SIGWINCH).
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(nonzero(rows), nonzero(cols));
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 
     pub fn pid(&self) -> u32 {
