@@ -162,7 +162,15 @@ impl Tui {
     }
 
     pub fn wait_for(&self, needle: &str) -> String {
-        self.wait_until(&format!("{needle:?}"), |s| s.contains(needle))
+        self.wait_for_all(&[needle])
+    }
+
+    /// Wait until every needle is on screen at once. Frames arrive in pieces, so a test never
+    /// asserts on text it has not waited for.
+    pub fn wait_for_all(&self, needles: &[&str]) -> String {
+        self.wait_until(&format!("{needles:?}"), |s| {
+            needles.iter().all(|n| s.contains(n))
+        })
     }
 
     /// Resize the terminal, as a window manager or an SSH client does (SIGWINCH).
