@@ -36,13 +36,6 @@ impl Lang {
             })
     }
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh",
-        }
-    }
-
     /// The text for `key`. A key missing from the catalog shows as itself (a test keeps the
     /// source and the catalog in step, so this never reaches an operator).
     pub fn t(self, key: &str) -> &str {

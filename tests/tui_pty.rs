@@ -42,10 +42,7 @@ fn visits_all_tabs_opens_help_and_quits_cleanly_in_english() {
         !tui.in_alternate_screen(),
         "terminal left in the alternate screen"
     );
-    assert!(
-        support::exists(&tui.db_path()),
-        "the database was not created"
-    );
+    assert!(tui.db_path().exists(), "the database was not created");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test file uses its own part of this module
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -224,8 +224,4 @@ impl Tui {
 
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("terminal sizes are at least 1")
-}
-
-pub fn exists(path: &Path) -> bool {
-    path.exists()
 }
