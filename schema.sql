@@ -1,6 +1,7 @@
--- jifang schema: the full current schema, applied whole to a new database in one exclusive
--- transaction (src/db/migrate.rs). Older databases are brought here by numbered upgrade steps
--- in the same file; a test checks that upgrading gives exactly this schema.
+-- jifang schema, in version sections. A new database runs every section in order; an older
+-- one runs the sections after its `user_version` (src/db/migrate.rs), each in one exclusive
+-- transaction. A shipped section is never edited: a schema change appends a section. A test
+-- checks that upgrading from every older version gives exactly the schema of a new database.
 --
 -- Conventions for every table operators edit:
 --   created_at, created_by   when and by whom the row was made (local time 'YYYY-MM-DD HH:MM:SS')
@@ -10,6 +11,8 @@
 --   retired_at, retired_by, retired_reason
 --                            nothing is hard-deleted: removal retires the row with a reason
 -- Only this file and src/db/ contain SQL.
+
+-- == version 1 ==
 
 -- Departments of the organisation (信息中心, 办公室, 教务处 ...): owners of devices, borrowers of
 -- tools, payers of repairs.
@@ -48,3 +51,99 @@ CREATE TABLE people (
     UNIQUE (department_id, name)
 );
 CREATE INDEX people_by_name ON people (name);
+
+-- == version 2 ==
+
+-- The fixed-asset register (设备台账). Department and responsible person are kept as the ledger
+-- writes them (text), so renaming someone never rewrites what the ledger said at the time; the
+-- form offers the directory's names. Addresses are stored normalised (src/domain/net.rs).
+CREATE TABLE devices (
+    id             INTEGER PRIMARY KEY,
+    asset_tag      TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(asset_tag)) > 0),
+    name           TEXT    NOT NULL CHECK (length(trim(name)) > 0),
+    category       TEXT    NOT NULL DEFAULT 'other'
+                   CHECK (category IN ('server', 'switch', 'router', 'firewall', 'storage', 'ups',
+                                       'pc', 'printer', 'phone', 'other')),
+    model          TEXT    NOT NULL DEFAULT '',
+    manufacturer   TEXT    NOT NULL DEFAULT '',
+    serial_no      TEXT    NOT NULL DEFAULT '',
+    location       TEXT    NOT NULL DEFAULT '',
+    department     TEXT    NOT NULL DEFAULT '',
+    owner          TEXT    NOT NULL DEFAULT '',
+    ip_address     TEXT,
+    mac_address    TEXT,
+    status         TEXT    NOT NULL DEFAULT 'in_stock'
+                   CHECK (status IN ('in_stock', 'in_use', 'spare', 'under_repair', 'at_vendor',
+                                     'lent', 'pending_scrap', 'scrapped', 'lost')),
+    purchased_on   TEXT    CHECK (purchased_on IS NULL OR date(purchased_on) = purchased_on),
+    warranty_until TEXT    CHECK (warranty_until IS NULL OR date(warranty_until) = warranty_until),
+    supplier       TEXT    NOT NULL DEFAULT '',
+    ups_protected  INTEGER NOT NULL DEFAULT 0 CHECK (ups_protected IN (0, 1)),
+    notes          TEXT    NOT NULL DEFAULT '',
+    -- What `/` searches: every text field, lower-cased, kept by SQLite itself.
+    search_text    TEXT    GENERATED ALWAYS AS (lower(
+                       asset_tag || char(31) || name || char(31) || model || char(31) ||
+                       manufacturer || char(31) || serial_no || char(31) || location || char(31) ||
+                       department || char(31) || owner || char(31) || ifnull(ip_address, '') ||
+                       char(31) || ifnull(mac_address, '') || char(31) || supplier || char(31) ||
+                       notes)) STORED,
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+-- Two devices still in the register never share an address: scrapped and removed ones free it.
+CREATE UNIQUE INDEX devices_ip_in_use ON devices (ip_address)
+    WHERE ip_address IS NOT NULL AND status <> 'scrapped' AND retired_at IS NULL;
+CREATE INDEX devices_by_name ON devices (name, id);
+CREATE INDEX devices_by_category ON devices (category, id);
+CREATE INDEX devices_by_location ON devices (location, id);
+CREATE INDEX devices_by_department ON devices (department, id);
+CREATE INDEX devices_by_owner ON devices (owner, id);
+CREATE INDEX devices_by_ip ON devices (ip_address, id);
+CREATE INDEX devices_by_status ON devices (status, id);
+CREATE INDEX devices_by_warranty ON devices (warranty_until, id);
+
+-- The history book (机历本): one row per thing that happened to a device, newest last. Field
+-- changes of an event are in device_event_changes. Events are appended, never edited.
+CREATE TABLE device_events (
+    id             INTEGER PRIMARY KEY,
+    device_id      INTEGER NOT NULL REFERENCES devices (id),
+    kind           TEXT    NOT NULL
+                   CHECK (kind IN ('created', 'edited', 'imported', 'transferred', 'status',
+                                   'removed', 'repair', 'inspection')),
+    effective_on   TEXT    NOT NULL CHECK (date(effective_on) = effective_on),
+    approver       TEXT    NOT NULL DEFAULT '',
+    reason         TEXT    NOT NULL DEFAULT '',
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+CREATE INDEX device_events_by_device ON device_events (device_id, id);
+
+-- One changed field of an event: the field's key (as in CSV) with the value before and after.
+CREATE TABLE device_event_changes (
+    id             INTEGER PRIMARY KEY,
+    event_id       INTEGER NOT NULL REFERENCES device_events (id),
+    field          TEXT    NOT NULL,
+    old_value      TEXT    NOT NULL DEFAULT '',
+    new_value      TEXT    NOT NULL DEFAULT '',
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+CREATE INDEX device_event_changes_by_event ON device_event_changes (event_id, id);

@@ -2,18 +2,45 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-/// The full current schema, for new databases.
+/// The schema text, in sections that each take a database one version further.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Marks a SQLite file as jifang's (`PRAGMA application_id`, ASCII "JFNG").
 pub const APPLICATION_ID: i32 = 0x4A46_4E47;
 
-/// Upgrade steps: `UPGRADES[i]` takes a database from version `i + 1` to `i + 2`. A shipped step
-/// is never edited; a schema change appends a step here and edits `schema.sql` to match.
-pub const UPGRADES: &[&str] = &[];
+/// What starts each version section of `schema.sql`.
+const SECTION_MARK: &str = "-- == version ";
 
-/// The schema version this binary writes.
-pub const VERSION: i64 = UPGRADES.len() as i64 + 1;
+/// The version sections of `schema.sql`: `sections()[i]` takes a database from version `i` to
+/// `i + 1` (version 0 is a blank file).
+pub fn sections() -> Vec<&'static str> {
+    SCHEMA
+        .split(SECTION_MARK)
+        .skip(1)
+        .map(|section| section.split_once('\n').map_or("", |(_, body)| body))
+        .collect()
+}
+
+/// The schema version this binary writes: the number of sections.
+pub const VERSION: i64 = count_sections();
+
+const fn count_sections() -> i64 {
+    let text = SCHEMA.as_bytes();
+    let mark = SECTION_MARK.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while i + mark.len() <= text.len() {
+        let mut j = 0;
+        while j < mark.len() && text[i + j] == mark[j] {
+            j += 1;
+        }
+        if j == mark.len() {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
+}
 
 /// Bring the database to `VERSION`. The check and the work share one EXCLUSIVE transaction, so
 /// two processes opening the same new file cannot both create the schema: the second waits for
@@ -22,12 +49,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current == 0 {
-        tx.execute_batch(SCHEMA)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-    } else {
-        for step in &UPGRADES[(current - 1).max(0) as usize..] {
-            tx.execute_batch(step)?;
-        }
+    }
+    for section in sections().iter().skip(current.max(0) as usize) {
+        tx.execute_batch(section)?;
     }
     if current != VERSION {
         tx.pragma_update(None, "user_version", VERSION)?;

@@ -86,6 +86,16 @@ fn reopening_keeps_data_and_does_not_migrate_again() {
     assert_eq!(directory::counts(db.conn()).unwrap(), (1, 0));
 }
 
+/// Every table, index and trigger definition, in a stable order.
+fn objects(c: &Connection) -> Vec<String> {
+    c.prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
 #[test]
 fn schema_applies_twice_cleanly() {
     let mut db = Db::open_in_memory().unwrap();
@@ -94,15 +104,29 @@ fn schema_applies_twice_cleanly() {
     // The raw schema text on a blank database creates every object without error.
     let blank = Connection::open_in_memory().unwrap();
     blank.execute_batch(SCHEMA).unwrap();
-    let objects = |c: &Connection| -> Vec<String> {
-        c.prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
     assert_eq!(objects(db.conn()), objects(&blank));
+}
+
+#[test]
+fn upgrading_from_every_older_version_gives_the_new_schema() {
+    let fresh = Db::open_in_memory().unwrap();
+    let sections = crate::db::migrate::sections();
+    assert_eq!(sections.len() as i64, VERSION);
+    for old in 1..VERSION {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for section in &sections[..old as usize] {
+            conn.execute_batch(section).unwrap();
+        }
+        conn.pragma_update(None, "user_version", old).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(objects(&conn), objects(fresh.conn()), "from version {old}");
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, VERSION);
+    }
 }
 
 #[test]
