@@ -63,6 +63,22 @@ impl Category {
         }
     }
 
+    /// The catalog key of the on-screen name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Category::Server => "category.server",
+            Category::Switch => "category.switch",
+            Category::Router => "category.router",
+            Category::Firewall => "category.firewall",
+            Category::Storage => "category.storage",
+            Category::Ups => "category.ups",
+            Category::Pc => "category.pc",
+            Category::Printer => "category.printer",
+            Category::Phone => "category.phone",
+            Category::Other => "category.other",
+        }
+    }
+
     /// From the key or the Chinese label, any case, trimmed.
     pub fn parse(text: &str) -> Option<Category> {
         let t = text.trim();
@@ -124,6 +140,21 @@ impl Status {
             Status::PendingScrap => "待报废",
             Status::Scrapped => "已报废",
             Status::Lost => "报损",
+        }
+    }
+
+    /// The catalog key of the on-screen name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Status::InStock => "status_name.in_stock",
+            Status::InUse => "status_name.in_use",
+            Status::Spare => "status_name.spare",
+            Status::UnderRepair => "status_name.under_repair",
+            Status::AtVendor => "status_name.at_vendor",
+            Status::Lent => "status_name.lent",
+            Status::PendingScrap => "status_name.pending_scrap",
+            Status::Scrapped => "status_name.scrapped",
+            Status::Lost => "status_name.lost",
         }
     }
 

@@ -3,3 +3,5 @@
 pub mod calendar;
 pub mod device;
 pub mod net;
+pub mod record;
+pub mod subnet;
