@@ -1,5 +1,7 @@
 //! The SQLite store: opening (and refusing) database files, connection settings, health checks.
 
+pub mod device_log;
+pub mod devices;
 pub mod directory;
 pub mod migrate;
 

@@ -1,0 +1,676 @@
+//! The device register in SQLite: listing (filter, sort, page by id), reading, and every change
+//! (add, edit, transfer, status change, removal), each written with its history-book entry in
+//! one transaction.
+
+use std::net::IpAddr;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::Stamp;
+use super::device_log::{self, EventKind};
+use crate::domain::device::{ChangeDetails, ScrapReason, Status, TransitionError, check_transition};
+use crate::domain::record::{Field, Record, parse_date};
+use crate::i18n::Lang;
+
+/// A device as stored: its record plus what the store keeps about the row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: i64,
+    pub record: Record,
+    pub row_version: i64,
+    /// Removed from the register (kept, with its history, but no longer listed).
+    pub removed: bool,
+}
+
+impl Device {
+    /// Scrapped and removed devices are history: nothing about them changes any more.
+    pub fn is_read_only(&self) -> bool {
+        self.removed || self.record.status.is_final()
+    }
+}
+
+/// The columns every device query reads, in the order `from_row` expects.
+const COLUMNS: &str = "id, asset_tag, name, category, model, manufacturer, serial_no, location, \
+    department, owner, ip_address, mac_address, status, purchased_on, warranty_until, supplier, \
+    ups_protected, notes, row_version, retired_at IS NOT NULL";
+
+fn from_row(r: &Row) -> rusqlite::Result<Device> {
+    let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+        Ok(r.get::<_, Option<String>>(i)?.and_then(|d| parse_date(&d)))
+    };
+    Ok(Device {
+        id: r.get(0)?,
+        record: Record {
+            asset_tag: text(1)?,
+            name: text(2)?,
+            category: crate::domain::device::Category::parse(&text(3)?)
+                .unwrap_or(crate::domain::device::Category::Other),
+            model: text(4)?,
+            manufacturer: text(5)?,
+            serial_no: text(6)?,
+            location: text(7)?,
+            department: text(8)?,
+            owner: text(9)?,
+            ip_address: r
+                .get::<_, Option<String>>(10)?
+                .and_then(|ip| ip.parse::<IpAddr>().ok()),
+            mac_address: r.get(11)?,
+            status: Status::parse(&text(12)?).unwrap_or(Status::InStock),
+            purchased_on: date(13)?,
+            warranty_until: date(14)?,
+            supplier: text(15)?,
+            ups_protected: r.get(16)?,
+            notes: text(17)?,
+        },
+        row_version: r.get(18)?,
+        removed: r.get(19)?,
+    })
+}
+
+/// Why a change was not saved. Nothing is written when any of these comes back.
+#[derive(Debug)]
+pub enum SaveError {
+    /// Someone else saved this device after it was read: reload and redo.
+    Conflict { tag: String },
+    DuplicateTag { tag: String },
+    DuplicateIp { ip: String, holder: String },
+    ReadOnly { tag: String },
+    /// A plain edit tried to change the status, which is an action of its own.
+    StatusNeedsAction,
+    Transition(TransitionError),
+    NeedsApprover,
+    NeedsReason,
+    NothingToTransfer,
+    NotFound,
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for SaveError {
+    fn from(e: rusqlite::Error) -> SaveError {
+        SaveError::Db(e)
+    }
+}
+
+impl SaveError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            SaveError::Conflict { tag } => lang.tf("save.conflict", &[("tag", tag)]),
+            SaveError::DuplicateTag { tag } => lang.tf("save.duplicate_tag", &[("tag", tag)]),
+            SaveError::DuplicateIp { ip, holder } => {
+                lang.tf("save.duplicate_ip", &[("ip", ip), ("holder", holder)])
+            }
+            SaveError::ReadOnly { tag } => lang.tf("save.read_only", &[("tag", tag)]),
+            SaveError::StatusNeedsAction => lang.t("save.status_needs_action").to_owned(),
+            SaveError::Transition(e) => transition_message(e, lang),
+            SaveError::NeedsApprover => lang.t("save.needs_approver").to_owned(),
+            SaveError::NeedsReason => lang.t("save.needs_reason").to_owned(),
+            SaveError::NothingToTransfer => lang.t("save.nothing_to_transfer").to_owned(),
+            SaveError::NotFound => lang.t("save.not_found").to_owned(),
+            SaveError::Db(e) => lang.tf("save.db", &[("reason", e)]),
+        }
+    }
+}
+
+pub fn transition_message(e: &TransitionError, lang: Lang) -> String {
+    match e {
+        TransitionError::NotAllowed { from, to } => {
+            let allowed: Vec<&str> = from.next().iter().map(|s| lang.t(s.label_key())).collect();
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("from", &lang.t(from.label_key())),
+                ("to", &lang.t(to.label_key())),
+                ("allowed", &allowed.join(", ")),
+            ];
+            lang.tf("save.not_allowed", &args)
+        }
+        TransitionError::NeedsApprover => lang.t("save.needs_approver").to_owned(),
+        TransitionError::NeedsDate => lang.t("save.needs_date").to_owned(),
+        TransitionError::NeedsScrapReason => lang.t("save.needs_scrap_reason").to_owned(),
+    }
+}
+
+impl std::fmt::Display for SaveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for SaveError {}
+
+/// The column a list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Tag,
+    Name,
+    Category,
+    Location,
+    Department,
+    Owner,
+    Ip,
+    Status,
+    Warranty,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 9] = [
+        SortKey::Tag,
+        SortKey::Name,
+        SortKey::Category,
+        SortKey::Location,
+        SortKey::Department,
+        SortKey::Owner,
+        SortKey::Ip,
+        SortKey::Status,
+        SortKey::Warranty,
+    ];
+
+    pub fn field(self) -> Field {
+        match self {
+            SortKey::Tag => Field::AssetTag,
+            SortKey::Name => Field::Name,
+            SortKey::Category => Field::Category,
+            SortKey::Location => Field::Location,
+            SortKey::Department => Field::Department,
+            SortKey::Owner => Field::Owner,
+            SortKey::Ip => Field::IpAddress,
+            SortKey::Status => Field::Status,
+            SortKey::Warranty => Field::WarrantyUntil,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            SortKey::Tag => "asset_tag",
+            SortKey::Name => "name",
+            SortKey::Category => "category",
+            SortKey::Location => "location",
+            SortKey::Department => "department",
+            SortKey::Owner => "owner",
+            // Addresses are put in numeric order in Rust; this only groups them.
+            SortKey::Ip => "ip_address",
+            SortKey::Status => "status",
+            SortKey::Warranty => "warranty_until IS NULL, warranty_until",
+        }
+    }
+}
+
+/// Which devices a list shows, and in what order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Words typed after `/`: a device is shown when every word appears in one of its text
+    /// fields, or names its category or status.
+    pub search: String,
+    pub status: Option<Status>,
+    pub category: Option<crate::domain::device::Category>,
+    /// Devices whose location starts with this (a room, or a room and rack).
+    pub location: Option<String>,
+    /// Show scrapped and removed devices too.
+    pub archived: bool,
+    pub sort: SortKey,
+    pub descending: bool,
+}
+
+/// The ids of the devices a query shows, in order. Ids only: the screen fetches the few rows
+/// it draws with [`by_ids`], so 100k devices cost one small vector.
+pub fn list_ids(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<i64>> {
+    let mut sql = String::from("SELECT id, ip_address FROM devices WHERE 1");
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if !query.archived {
+        sql.push_str(" AND retired_at IS NULL AND status <> 'scrapped'");
+    }
+    if let Some(status) = query.status {
+        sql.push_str(" AND status = ?");
+        args.push(status.key().to_owned().into());
+    }
+    if let Some(category) = query.category {
+        sql.push_str(" AND category = ?");
+        args.push(category.key().to_owned().into());
+    }
+    if let Some(location) = &query.location {
+        sql.push_str(" AND substr(location, 1, length(?)) = ?");
+        args.push(location.clone().into());
+        args.push(location.clone().into());
+    }
+    for word in query.search.split_whitespace() {
+        sql.push_str(" AND (instr(search_text, lower(?)) > 0");
+        args.push(word.to_owned().into());
+        if let Some(c) = crate::domain::device::Category::parse(word) {
+            sql.push_str(" OR category = ?");
+            args.push(c.key().to_owned().into());
+        }
+        if let Some(s) = Status::parse(word) {
+            sql.push_str(" OR status = ?");
+            args.push(s.key().to_owned().into());
+        }
+        sql.push(')');
+    }
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    let order = query
+        .sort
+        .order_by()
+        .split(", ")
+        .map(|col| format!("{col} {direction}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sql.push_str(&format!(" ORDER BY {order}, id {direction}"));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut found: Vec<(i64, Option<String>)> = rows.collect::<Result<_, _>>()?;
+    if query.sort == SortKey::Ip {
+        // Numeric address order: 10.0.0.9 before 10.0.0.10; devices without one last.
+        let key = |ip: &Option<String>| ip.as_deref().and_then(|t| t.parse::<IpAddr>().ok());
+        found.sort_by(|(a_id, a), (b_id, b)| {
+            let (a, b) = (key(a), key(b));
+            let order = a.is_none().cmp(&b.is_none()).then(a.cmp(&b));
+            let order = order.then(a_id.cmp(b_id));
+            if query.descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+    }
+    Ok(found.into_iter().map(|(id, _)| id).collect())
+}
+
+/// The devices with these ids, in the order given (missing ids are skipped).
+pub fn by_ids(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<Device>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(",");
+    let sql = format!("SELECT {COLUMNS} FROM devices WHERE id IN ({marks})");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut found: Vec<Device> = stmt
+        .query_map(rusqlite::params_from_iter(ids), from_row)?
+        .collect::<Result<_, _>>()?;
+    found.sort_by_key(|d| ids.iter().position(|id| *id == d.id));
+    Ok(found)
+}
+
+pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Device>> {
+    let sql = format!("SELECT {COLUMNS} FROM devices WHERE id = ?1");
+    conn.query_row(&sql, [id], from_row).optional()
+}
+
+/// The device with this asset tag (any case), removed ones included.
+pub fn by_tag(conn: &Connection, tag: &str) -> rusqlite::Result<Option<Device>> {
+    let sql = format!("SELECT {COLUMNS} FROM devices WHERE asset_tag = ?1");
+    conn.query_row(&sql, [tag.trim()], from_row).optional()
+}
+
+/// The device in the register (not scrapped, not removed) that holds this address, other
+/// than `except`: "tag name" for messages.
+pub fn ip_holder(
+    conn: &Connection,
+    ip: IpAddr,
+    except: Option<i64>,
+) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT asset_tag || ' ' || name FROM devices
+         WHERE ip_address = ?1 AND status <> 'scrapped' AND retired_at IS NULL
+           AND id IS NOT ?2",
+        params![ip.to_string(), except],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Whether another device, removed ones included, already has this asset tag.
+pub fn tag_taken(conn: &Connection, tag: &str, except: Option<i64>) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM devices WHERE asset_tag = ?1 AND id IS NOT ?2)",
+        params![tag.trim(), except],
+        |r| r.get(0),
+    )
+}
+
+/// The checks every save makes inside its transaction: unique tag, unique address in use.
+fn check_unique(conn: &Connection, record: &Record, except: Option<i64>) -> Result<(), SaveError> {
+    if tag_taken(conn, &record.asset_tag, except)? {
+        return Err(SaveError::DuplicateTag {
+            tag: record.asset_tag.clone(),
+        });
+    }
+    if let Some(ip) = record.ip_address
+        && !record.status.is_final()
+        && let Some(holder) = ip_holder(conn, ip, except)?
+    {
+        return Err(SaveError::DuplicateIp {
+            ip: ip.to_string(),
+            holder,
+        });
+    }
+    Ok(())
+}
+
+fn write_values(conn: &Connection, id: i64, record: &Record) -> rusqlite::Result<()> {
+    let opt = |f: Field| Some(record.value(f)).filter(|v| !v.is_empty());
+    conn.execute(
+        "UPDATE devices SET asset_tag = ?2, name = ?3, category = ?4, model = ?5,
+             manufacturer = ?6, serial_no = ?7, location = ?8, department = ?9, owner = ?10,
+             ip_address = ?11, mac_address = ?12, status = ?13, purchased_on = ?14,
+             warranty_until = ?15, supplier = ?16, ups_protected = ?17, notes = ?18
+         WHERE id = ?1",
+        params![
+            id,
+            record.asset_tag,
+            record.name,
+            record.category.key(),
+            record.model,
+            record.manufacturer,
+            record.serial_no,
+            record.location,
+            record.department,
+            record.owner,
+            opt(Field::IpAddress),
+            opt(Field::MacAddress),
+            record.status.key(),
+            opt(Field::PurchasedOn),
+            opt(Field::WarrantyUntil),
+            record.supplier,
+            record.ups_protected,
+            record.notes,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Add a device; its history starts with a `created` (or `imported`) entry listing every
+/// value it was given.
+pub fn insert(
+    conn: &Connection,
+    record: &Record,
+    kind: EventKind,
+    stamp: &Stamp,
+) -> Result<i64, SaveError> {
+    check_unique(conn, record, None)?;
+    conn.execute(
+        "INSERT INTO devices (asset_tag, name, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?3, ?4)",
+        params![record.asset_tag, record.name, stamp.at_text(), stamp.by],
+    )?;
+    let id = conn.last_insert_rowid();
+    write_values(conn, id, record)?;
+    let changes: Vec<(Field, String, String)> = Field::ALL
+        .into_iter()
+        .map(|f| (f, String::new(), record.value(f)))
+        .filter(|(_, _, new)| !new.is_empty())
+        .collect();
+    let event = device_log::NewEvent::new(kind, stamp.at.date());
+    device_log::append(conn, id, &event, &changes, stamp)?;
+    Ok(id)
+}
+
+/// Load a device for a change, refusing when it is gone, read-only or changed since read.
+fn load_for_change(conn: &Connection, id: i64, version: i64) -> Result<Device, SaveError> {
+    let device = get(conn, id)?.ok_or(SaveError::NotFound)?;
+    if device.is_read_only() {
+        return Err(SaveError::ReadOnly {
+            tag: device.record.asset_tag,
+        });
+    }
+    if device.row_version != version {
+        return Err(SaveError::Conflict {
+            tag: device.record.asset_tag,
+        });
+    }
+    Ok(device)
+}
+
+/// Store new values and the history entry listing what changed. `Ok(false)` when nothing did.
+fn apply_change(
+    conn: &Connection,
+    before: &Device,
+    after: &Record,
+    event: &device_log::NewEvent,
+    stamp: &Stamp,
+) -> Result<bool, SaveError> {
+    let changes = before.record.changes_to(after);
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    check_unique(conn, after, Some(before.id))?;
+    write_values(conn, before.id, after)?;
+    conn.execute(
+        "UPDATE devices SET updated_at = ?2, updated_by = ?3, row_version = row_version + 1
+         WHERE id = ?1",
+        params![before.id, stamp.at_text(), stamp.by],
+    )?;
+    device_log::append(conn, before.id, event, &changes, stamp)?;
+    Ok(true)
+}
+
+/// Correct a device's details (a plain edit, recorded as such). The status is not an edit:
+/// it changes through [`change_status`], with its approvals. An import with `--update` may
+/// move the status along the lifecycle where no approval is needed. `Ok(false)`: no change.
+pub fn update(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    record: &Record,
+    kind: EventKind,
+    stamp: &Stamp,
+) -> Result<bool, SaveError> {
+    let before = load_for_change(conn, id, version)?;
+    if record.status != before.record.status {
+        if kind != EventKind::Imported {
+            return Err(SaveError::StatusNeedsAction);
+        }
+        check_transition(
+            before.record.status,
+            record.status,
+            &ChangeDetails::default(),
+        )
+        .map_err(SaveError::Transition)?;
+    }
+    apply_change(
+        conn,
+        &before,
+        record,
+        &device_log::NewEvent::new(kind, stamp.at.date()),
+        stamp,
+    )
+}
+
+/// A transfer (调拨): where the device goes and who answers for it, on whose approval.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transfer {
+    pub location: String,
+    pub department: String,
+    pub owner: String,
+    pub approver: String,
+    pub date: Option<NaiveDate>,
+    pub reason: String,
+}
+
+pub fn transfer(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    slip: &Transfer,
+    stamp: &Stamp,
+) -> Result<(), SaveError> {
+    let before = load_for_change(conn, id, version)?;
+    if slip.approver.trim().is_empty() {
+        return Err(SaveError::NeedsApprover);
+    }
+    let date = slip
+        .date
+        .ok_or(SaveError::Transition(TransitionError::NeedsDate))?;
+    let mut after = before.record.clone();
+    after.location = slip.location.trim().to_owned();
+    after.department = slip.department.trim().to_owned();
+    after.owner = slip.owner.trim().to_owned();
+    let event = device_log::NewEvent {
+        kind: EventKind::Transferred,
+        effective_on: date,
+        approver: slip.approver.trim().to_owned(),
+        reason: slip.reason.trim().to_owned(),
+    };
+    if !apply_change(conn, &before, &after, &event, stamp)? {
+        return Err(SaveError::NothingToTransfer);
+    }
+    Ok(())
+}
+
+/// A status change with what the regulations ask of it (approver, date, scrapping reason).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub to: Status,
+    pub details: ChangeDetails,
+    /// Free text; for scrapping the reason is in `details.scrap_reason`.
+    pub note: String,
+}
+
+/// How a scrapping reason is kept in the history book; [`scrap_reason_text`] reads it back.
+fn scrap_reason_stored(reason: &ScrapReason) -> String {
+    match reason {
+        ScrapReason::BeyondRepair => "scrap:beyond_repair".to_owned(),
+        ScrapReason::RepairCostsTooMuch => "scrap:repair_cost".to_owned(),
+        ScrapReason::Other(text) => text.trim().to_owned(),
+    }
+}
+
+/// A stored event reason as the operator reads it.
+pub fn scrap_reason_text(stored: &str, lang: Lang) -> String {
+    match stored {
+        "scrap:beyond_repair" => lang.t("scrap.beyond_repair").to_owned(),
+        "scrap:repair_cost" => lang.t("scrap.repair_cost").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+pub fn change_status(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    change: &StatusChange,
+    stamp: &Stamp,
+) -> Result<(), SaveError> {
+    let before = load_for_change(conn, id, version)?;
+    check_transition(before.record.status, change.to, &change.details)
+        .map_err(SaveError::Transition)?;
+    let mut after = before.record.clone();
+    after.status = change.to;
+    let reason = match &change.details.scrap_reason {
+        Some(r) if change.to == Status::Scrapped => {
+            let stored = scrap_reason_stored(r);
+            match change.note.trim() {
+                "" => stored,
+                note if matches!(r, ScrapReason::Other(_)) => format!("{stored}; {note}"),
+                note => format!("{stored}\n{note}"),
+            }
+        }
+        _ => change.note.trim().to_owned(),
+    };
+    let event = device_log::NewEvent {
+        kind: EventKind::Status,
+        effective_on: change.details.date.unwrap_or(stamp.at.date()),
+        approver: change
+            .details
+            .approver
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .to_owned(),
+        reason,
+    };
+    apply_change(conn, &before, &after, &event, stamp)?;
+    Ok(())
+}
+
+/// Take a device out of the register. The row and its history stay; the address is freed.
+pub fn remove(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    reason: &str,
+    stamp: &Stamp,
+) -> Result<(), SaveError> {
+    let before = load_for_change(conn, id, version)?;
+    if reason.trim().is_empty() {
+        return Err(SaveError::NeedsReason);
+    }
+    conn.execute(
+        "UPDATE devices SET retired_at = ?2, retired_by = ?3, retired_reason = ?4,
+             updated_at = ?2, updated_by = ?3, row_version = row_version + 1
+         WHERE id = ?1",
+        params![before.id, stamp.at_text(), stamp.by, reason.trim()],
+    )?;
+    let event = device_log::NewEvent {
+        reason: reason.trim().to_owned(),
+        ..device_log::NewEvent::new(EventKind::Removed, stamp.at.date())
+    };
+    device_log::append(conn, before.id, &event, &[], stamp)?;
+    Ok(())
+}
+
+/// Every IPv4 address held by a device in the register, with "tag name" of the holder.
+pub fn addresses_in_use(conn: &Connection) -> rusqlite::Result<Vec<(IpAddr, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT ip_address, asset_tag || ' ' || name FROM devices
+         WHERE ip_address IS NOT NULL AND status <> 'scrapped' AND retired_at IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (ip, holder) = row?;
+        if let Ok(ip) = ip.parse::<IpAddr>() {
+            found.push((ip, holder));
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The values a text field already has across the register, most used first: what the form
+/// offers to pick from.
+pub fn known_values(conn: &Connection, field: Field, limit: usize) -> rusqlite::Result<Vec<String>> {
+    let column = match field {
+        Field::Location => "location",
+        Field::Department => "department",
+        Field::Owner => "owner",
+        Field::Manufacturer => "manufacturer",
+        Field::Supplier => "supplier",
+        Field::Model => "model",
+        _ => return Ok(Vec::new()),
+    };
+    let sql = format!(
+        "SELECT {column} FROM devices WHERE {column} <> '' AND retired_at IS NULL
+         GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT ?1"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Rooms: the part of each location before the first `-`, for the location quick filter.
+pub fn rooms(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT CASE WHEN instr(location, '-') > 0
+                              THEN substr(location, 1, instr(location, '-') - 1)
+                              ELSE location END AS room
+         FROM devices WHERE location <> '' AND retired_at IS NULL ORDER BY room",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Devices in the register, and how many of those are scrapped or removed.
+pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row(
+        "SELECT count(*) FILTER (WHERE retired_at IS NULL AND status <> 'scrapped'),
+                count(*) FILTER (WHERE retired_at IS NOT NULL OR status = 'scrapped')
+         FROM devices",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+#[cfg(test)]
+mod tests;

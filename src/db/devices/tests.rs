@@ -1,0 +1,283 @@
+use chrono::NaiveDate;
+
+use super::*;
+use crate::db::Db;
+use crate::domain::device::Category;
+
+fn stamp() -> Stamp {
+    let at = NaiveDate::from_ymd_opt(2026, 11, 21)
+        .unwrap()
+        .and_hms_opt(9, 30, 0)
+        .unwrap();
+    Stamp::new("张三", at)
+}
+
+fn record(tag: &str, name: &str, ip: Option<&str>) -> Record {
+    let mut values: [String; 17] = Default::default();
+    values[Field::AssetTag.index()] = tag.into();
+    values[Field::Name.index()] = name.into();
+    values[Field::IpAddress.index()] = ip.unwrap_or("").into();
+    values[Field::Status.index()] = "in_use".into();
+    Record::parse(&values).unwrap()
+}
+
+fn add(db: &Db, tag: &str, name: &str, ip: Option<&str>) -> i64 {
+    insert(db.conn(), &record(tag, name, ip), EventKind::Created, &stamp()).unwrap()
+}
+
+fn scrap(db: &Db, id: i64) {
+    let version = |db: &Db| get(db.conn(), id).unwrap().unwrap().row_version;
+    let to_pending = StatusChange {
+        to: Status::PendingScrap,
+        details: ChangeDetails::default(),
+        note: String::new(),
+    };
+    change_status(db.conn(), id, version(db), &to_pending, &stamp()).unwrap();
+    let scrapped = StatusChange {
+        to: Status::Scrapped,
+        details: ChangeDetails {
+            approver: Some("李主任".into()),
+            date: NaiveDate::from_ymd_opt(2026, 11, 20),
+            scrap_reason: Some(ScrapReason::BeyondRepair),
+        },
+        note: "主板烧毁".into(),
+    };
+    change_status(db.conn(), id, version(db), &scrapped, &stamp()).unwrap();
+}
+
+#[test]
+fn asset_tags_are_unique_whatever_the_case() {
+    let db = Db::open_in_memory().unwrap();
+    add(&db, "JF-001", "核心交换机", None);
+    let err = insert(db.conn(), &record("jf-001", "x", None), EventKind::Created, &stamp());
+    assert!(matches!(err, Err(SaveError::DuplicateTag { .. })), "{err:?}");
+}
+
+#[test]
+fn two_devices_in_the_register_never_share_an_address() {
+    let db = Db::open_in_memory().unwrap();
+    let first = add(&db, "A1", "服务器甲", Some("10.1.1.10"));
+    let err = insert(
+        db.conn(),
+        &record("A2", "服务器乙", Some("10.1.1.10")),
+        EventKind::Created,
+        &stamp(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.message(Lang::En),
+        "IP 10.1.1.10 is already used by A1 服务器甲"
+    );
+    // The database itself refuses, not only the check before the write.
+    let raw = db.conn().execute(
+        "INSERT INTO devices (asset_tag, name, ip_address, status, created_at, created_by,
+             updated_at, updated_by) VALUES ('A3', 'x', '10.1.1.10', 'in_use', '', '', '', '')",
+        [],
+    );
+    assert!(raw.is_err());
+    // Scrapping frees the address for another device.
+    scrap(&db, first);
+    add(&db, "A2", "服务器乙", Some("10.1.1.10"));
+    assert_eq!(
+        ip_holder(db.conn(), "10.1.1.10".parse().unwrap(), None).unwrap(),
+        Some("A2 服务器乙".into())
+    );
+}
+
+#[test]
+fn ipv6_addresses_collide_however_they_were_written() {
+    let db = Db::open_in_memory().unwrap();
+    add(&db, "A1", "x", Some("2001:DB8:0:0::1"));
+    let err = insert(
+        db.conn(),
+        &record("A2", "y", Some("2001:db8::1")),
+        EventKind::Created,
+        &stamp(),
+    );
+    assert!(matches!(err, Err(SaveError::DuplicateIp { .. })));
+}
+
+#[test]
+fn an_edit_is_recorded_with_old_and_new_values() {
+    let db = Db::open_in_memory().unwrap();
+    let id = add(&db, "A1", "旧名称", None);
+    let mut r = get(db.conn(), id).unwrap().unwrap().record;
+    r.name = "新名称".into();
+    assert!(update(db.conn(), id, 1, &r, EventKind::Edited, &stamp()).unwrap());
+    let device = get(db.conn(), id).unwrap().unwrap();
+    assert_eq!(device.record.name, "新名称");
+    assert_eq!(device.row_version, 2);
+    let history = device_log::history(db.conn(), id).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].kind, EventKind::Edited);
+    assert_eq!(
+        history[0].changes,
+        vec![device_log::Change {
+            field: "name".into(),
+            old: "旧名称".into(),
+            new: "新名称".into()
+        }]
+    );
+    assert_eq!(history[1].kind, EventKind::Created);
+    // Saving the same values again changes nothing and writes no entry.
+    assert!(!update(db.conn(), id, 2, &r, EventKind::Edited, &stamp()).unwrap());
+    assert_eq!(device_log::history(db.conn(), id).unwrap().len(), 2);
+}
+
+#[test]
+fn a_stale_edit_is_refused_instead_of_overwriting() {
+    let db = Db::open_in_memory().unwrap();
+    let id = add(&db, "A1", "x", None);
+    let mut r = record("A1", "mine", None);
+    update(db.conn(), id, 1, &r, EventKind::Edited, &stamp()).unwrap();
+    r.name = "theirs".into();
+    let err = update(db.conn(), id, 1, &r, EventKind::Edited, &stamp());
+    assert!(matches!(err, Err(SaveError::Conflict { .. })));
+    assert_eq!(get(db.conn(), id).unwrap().unwrap().record.name, "mine");
+}
+
+#[test]
+fn an_edit_cannot_change_the_status_but_an_import_may_where_no_approval_is_needed() {
+    let db = Db::open_in_memory().unwrap();
+    let id = add(&db, "A1", "x", None);
+    let mut r = record("A1", "x", None);
+    r.status = Status::Spare;
+    let err = update(db.conn(), id, 1, &r, EventKind::Edited, &stamp());
+    assert!(matches!(err, Err(SaveError::StatusNeedsAction)));
+    assert!(update(db.conn(), id, 1, &r, EventKind::Imported, &stamp()).unwrap());
+    r.status = Status::Lent;
+    let err = update(db.conn(), id, 2, &r, EventKind::Imported, &stamp());
+    assert!(matches!(
+        err,
+        Err(SaveError::Transition(TransitionError::NeedsApprover))
+    ));
+}
+
+#[test]
+fn a_transfer_needs_an_approver_and_records_the_slip() {
+    let db = Db::open_in_memory().unwrap();
+    let id = add(&db, "A1", "x", None);
+    let mut slip = Transfer {
+        location: "机房B-机柜01".into(),
+        department: "教务处".into(),
+        owner: "王五".into(),
+        approver: String::new(),
+        date: NaiveDate::from_ymd_opt(2026, 11, 18),
+        reason: "教务系统迁移".into(),
+    };
+    let err = transfer(db.conn(), id, 1, &slip, &stamp());
+    assert!(matches!(err, Err(SaveError::NeedsApprover)));
+    slip.approver = "赵副总".into();
+    transfer(db.conn(), id, 1, &slip, &stamp()).unwrap();
+    let event = &device_log::history(db.conn(), id).unwrap()[0];
+    assert_eq!(event.kind, EventKind::Transferred);
+    assert_eq!(event.approver, "赵副总");
+    assert_eq!(event.effective_on.to_string(), "2026-11-18");
+    assert_eq!(event.changes.len(), 3);
+    let again = transfer(db.conn(), id, 2, &slip, &stamp());
+    assert!(matches!(again, Err(SaveError::NothingToTransfer)));
+}
+
+#[test]
+fn scrapped_devices_are_read_only_and_keep_their_reason() {
+    let db = Db::open_in_memory().unwrap();
+    let id = add(&db, "A1", "x", Some("10.0.0.1"));
+    scrap(&db, id);
+    let device = get(db.conn(), id).unwrap().unwrap();
+    assert!(device.is_read_only());
+    let err = update(
+        db.conn(),
+        id,
+        device.row_version,
+        &device.record,
+        EventKind::Edited,
+        &stamp(),
+    );
+    assert!(matches!(err, Err(SaveError::ReadOnly { .. })));
+    let event = &device_log::history(db.conn(), id).unwrap()[0];
+    assert_eq!(event.approver, "李主任");
+    assert_eq!(
+        scrap_reason_text(event.reason.lines().next().unwrap(), Lang::Zh),
+        "主要部件严重损坏，无升级和维修价值"
+    );
+    assert!(event.reason.ends_with("主板烧毁"));
+}
+
+#[test]
+fn removal_needs_a_reason_and_keeps_the_record() {
+    let db = Db::open_in_memory().unwrap();
+    let id = add(&db, "A1", "x", Some("10.0.0.1"));
+    assert!(matches!(
+        remove(db.conn(), id, 1, "  ", &stamp()),
+        Err(SaveError::NeedsReason)
+    ));
+    remove(db.conn(), id, 1, "重复登记", &stamp()).unwrap();
+    let device = get(db.conn(), id).unwrap().unwrap();
+    assert!(device.removed);
+    assert_eq!(list_ids(db.conn(), &ListQuery::default()).unwrap(), Vec::<i64>::new());
+    let all = ListQuery {
+        archived: true,
+        ..ListQuery::default()
+    };
+    assert_eq!(list_ids(db.conn(), &all).unwrap(), vec![id]);
+    assert_eq!(device_log::history(db.conn(), id).unwrap()[0].reason, "重复登记");
+    // The address is free again; the tag stays taken.
+    add(&db, "A2", "y", Some("10.0.0.1"));
+    assert!(tag_taken(db.conn(), "a1", None).unwrap());
+}
+
+#[test]
+fn the_list_filters_searches_and_sorts() {
+    let db = Db::open_in_memory().unwrap();
+    let mut core = record("SW-01", "核心交换机", Some("10.0.0.10"));
+    core.category = Category::Switch;
+    core.location = "机房A-机柜01-U40".into();
+    let core = insert(db.conn(), &core, EventKind::Created, &stamp()).unwrap();
+    let mut web = record("SV-02", "Web 服务器", Some("10.0.0.9"));
+    web.category = Category::Server;
+    web.location = "机房B-机柜02".into();
+    web.owner = "李四".into();
+    let web = insert(db.conn(), &web, EventKind::Created, &stamp()).unwrap();
+    let plain = add(&db, "PC-03", "办公电脑", None);
+    let ids = |q: ListQuery| list_ids(db.conn(), &q).unwrap();
+    assert_eq!(ids(ListQuery::default()), vec![plain, web, core]);
+    let by_ip = ListQuery {
+        sort: SortKey::Ip,
+        ..ListQuery::default()
+    };
+    assert_eq!(ids(by_ip.clone()), vec![web, core, plain]);
+    assert_eq!(
+        ids(ListQuery {
+            descending: true,
+            ..by_ip
+        }),
+        vec![plain, core, web]
+    );
+    let search = |text: &str| {
+        ids(ListQuery {
+            search: text.into(),
+            ..ListQuery::default()
+        })
+    };
+    assert_eq!(search("交换"), vec![core]);
+    assert_eq!(search("web"), vec![web]);
+    assert_eq!(search("李四 机房b"), vec![web]);
+    assert_eq!(search("服务器"), vec![web]);
+    assert_eq!(search("switch"), vec![core]);
+    assert_eq!(search("10.0.0.1"), vec![core]);
+    assert_eq!(search("nothing"), Vec::<i64>::new());
+    let room = ListQuery {
+        location: Some("机房A".into()),
+        ..ListQuery::default()
+    };
+    assert_eq!(ids(room), vec![core]);
+    assert_eq!(rooms(db.conn()).unwrap(), vec!["机房A", "机房B"]);
+    let servers = ListQuery {
+        category: Some(Category::Server),
+        ..ListQuery::default()
+    };
+    assert_eq!(ids(servers), vec![web]);
+    let shown = by_ids(db.conn(), &[core, web]).unwrap();
+    assert_eq!(shown[0].id, core);
+    assert_eq!(shown[1].record.owner, "李四");
+}
