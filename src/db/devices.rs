@@ -407,7 +407,7 @@ pub fn insert(
 }
 
 /// Load a device for a change, refusing when it is gone, read-only or changed since read.
-fn load_for_change(conn: &Connection, id: i64, version: i64) -> Result<Device, SaveError> {
+pub fn load_for_change(conn: &Connection, id: i64, version: i64) -> Result<Device, SaveError> {
     let device = get(conn, id)?.ok_or(SaveError::NotFound)?;
     if device.is_read_only() {
         return Err(SaveError::ReadOnly {
@@ -457,6 +457,18 @@ pub fn update(
     stamp: &Stamp,
 ) -> Result<bool, SaveError> {
     let before = load_for_change(conn, id, version)?;
+    update_from(conn, &before, record, kind, stamp)
+}
+
+/// [`update`] of a device as read earlier by the caller, who has checked it is still current.
+/// The history lists the changes from `before`.
+pub fn update_from(
+    conn: &Connection,
+    before: &Device,
+    record: &Record,
+    kind: EventKind,
+    stamp: &Stamp,
+) -> Result<bool, SaveError> {
     if record.status != before.record.status {
         if kind != EventKind::Imported {
             return Err(SaveError::StatusNeedsAction);
@@ -470,7 +482,7 @@ pub fn update(
     }
     apply_change(
         conn,
-        &before,
+        before,
         record,
         &device_log::NewEvent::new(kind, stamp.at.date()),
         stamp,

@@ -1,0 +1,403 @@
+//! Device register CSV: export, and import as a plan that is checked in full (every problem
+//! listed with its line and column) before anything is written in one transaction.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+
+use rusqlite::Connection;
+
+use super::csv_text::{self, DecodeError, escape_cell, unescape_cell};
+use crate::db::Stamp;
+use crate::db::device_log::EventKind;
+use crate::db::devices::{self, Device, ListQuery, SaveError};
+use crate::domain::device::{ChangeDetails, TransitionError, check_transition};
+use crate::domain::record::{Field, FieldError, Problem, Record};
+use crate::i18n::Lang;
+
+/// The header cell of a field in a language: English keys, or the Chinese labels.
+fn header(field: Field, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => field.key(),
+        Lang::Zh => field.header_zh(),
+    }
+}
+
+/// A field's value as the CSV holds it: choices in the file's language, text cells guarded
+/// against formulas.
+fn cell(record: &Record, field: Field, lang: Lang) -> String {
+    match (field, lang) {
+        (Field::Category, Lang::Zh) => record.category.label_zh().to_owned(),
+        (Field::Status, Lang::Zh) => record.status.label_zh().to_owned(),
+        (Field::UpsProtected, Lang::Zh) => if record.ups_protected { "是" } else { "否" }.into(),
+        (f, _) if f.is_text() => escape_cell(&record.value(f)),
+        (f, _) => record.value(f),
+    }
+}
+
+/// The register as CSV bytes (UTF-8 with BOM). Scrapped devices only with `all`; removed
+/// devices never (they are no longer part of the register).
+pub fn export(conn: &Connection, all: bool, lang: Lang) -> rusqlite::Result<(Vec<u8>, usize)> {
+    let query = ListQuery {
+        archived: all,
+        ..ListQuery::default()
+    };
+    let ids = devices::list_ids(conn, &query)?;
+    let mut out = csv_text::Writer::new();
+    out.row(Field::ALL.map(|f| header(f, lang)));
+    let mut written = 0;
+    for chunk in ids.chunks(500) {
+        for device in devices::by_ids(conn, chunk)? {
+            if device.removed {
+                continue;
+            }
+            out.row(Field::ALL.map(|f| cell(&device.record, f, lang)));
+            written += 1;
+        }
+    }
+    Ok((out.into_bytes(), written))
+}
+
+/// Something wrong with the file as a whole; nothing row by row can be checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    Decode(DecodeError),
+    Empty,
+    UnknownColumn { column: String },
+    RepeatedColumn { column: String },
+    MissingColumn { field: Field },
+    Malformed { line: u64, reason: String },
+}
+
+/// What is wrong with one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowIssue {
+    Value(Problem),
+    TagExists,
+    TagRepeated { first_line: u64 },
+    IpRepeated { first_line: u64 },
+    IpTaken { holder: String },
+    ReadOnly,
+    Transition(TransitionError),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub line: u64,
+    pub field: Option<Field>,
+    pub value: String,
+    pub issue: RowIssue,
+}
+
+/// Why an import was refused. Nothing has been written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    File(FileProblem),
+    Rows(Vec<RowProblem>),
+}
+
+impl FileProblem {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            FileProblem::Decode(e) => e.message(lang),
+            FileProblem::Empty => lang.t("import.empty").to_owned(),
+            FileProblem::UnknownColumn { column } => {
+                let known = Field::ALL.map(|f| header(f, lang)).join(", ");
+                lang.tf(
+                    "import.unknown_column",
+                    &[("column", column), ("known", &known)],
+                )
+            }
+            FileProblem::RepeatedColumn { column } => {
+                lang.tf("import.repeated_column", &[("column", column)])
+            }
+            FileProblem::MissingColumn { field } => {
+                let args: [(&str, &dyn Display); 2] =
+                    [("key", &field.key()), ("zh", &field.header_zh())];
+                lang.tf("import.missing_column", &args)
+            }
+            FileProblem::Malformed { line, reason } => {
+                lang.tf("import.malformed", &[("line", line), ("reason", reason)])
+            }
+        }
+    }
+}
+
+impl RowProblem {
+    /// `line 4, ip_address "10.0.0.1": already used by …`
+    pub fn message(&self, lang: Lang) -> String {
+        let reason = match &self.issue {
+            RowIssue::Value(p) => p.message(lang),
+            RowIssue::TagExists => lang.t("import.tag_exists").to_owned(),
+            RowIssue::TagRepeated { first_line } => {
+                lang.tf("import.tag_repeated", &[("line", first_line)])
+            }
+            RowIssue::IpRepeated { first_line } => {
+                lang.tf("import.ip_repeated", &[("line", first_line)])
+            }
+            RowIssue::IpTaken { holder } => lang.tf("import.ip_taken", &[("holder", holder)]),
+            RowIssue::ReadOnly => lang.t("import.read_only").to_owned(),
+            RowIssue::Transition(e) => devices::transition_message(e, lang),
+        };
+        let column = self.field.map_or("", |f| header(f, lang));
+        let args: [(&str, &dyn Display); 4] = [
+            ("line", &self.line),
+            ("column", &column),
+            ("value", &self.value),
+            ("reason", &reason),
+        ];
+        lang.tf("import.problem", &args)
+    }
+}
+
+impl ImportError {
+    /// One line per problem, in file order.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        match self {
+            ImportError::File(p) => vec![p.message(lang)],
+            ImportError::Rows(rows) => rows.iter().map(|p| p.message(lang)).collect(),
+        }
+    }
+}
+
+/// A device the import would change, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    pub line: u64,
+    pub before: Device,
+    pub after: Record,
+    pub changes: Vec<(Field, String, String)>,
+}
+
+/// What an import would do. Built by [`plan`], written by [`apply`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub adds: Vec<(u64, Record)>,
+    pub updates: Vec<Update>,
+    pub unchanged: usize,
+}
+
+/// Read and check a whole file against the register. `update`: rows whose asset tag is in the
+/// register change that device (only the columns the file has); otherwise such rows are errors.
+pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, ImportError> {
+    let text = csv_text::decode(bytes).map_err(|e| ImportError::File(FileProblem::Decode(e)))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header_row = match records.next() {
+        None => return Err(ImportError::File(FileProblem::Empty)),
+        Some(row) => row.map_err(|e| malformed(&e))?,
+    };
+    let columns = read_header(&header_row).map_err(ImportError::File)?;
+
+    let mut problems = Vec::new();
+    let mut plan = Plan::default();
+    let mut tag_lines: HashMap<String, u64> = HashMap::new();
+    let mut ip_lines: HashMap<String, u64> = HashMap::new();
+    // Addresses rows give up (an update moving a device off an address) and take.
+    let mut planned_ips: Vec<(u64, String, Option<i64>)> = Vec::new();
+    for row in records {
+        let row = row.map_err(|e| malformed(&e))?;
+        let line = row.position().map_or(0, |p| p.line());
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |f: Field| -> Option<String> {
+            let i = columns.iter().position(|c| *c == f)?;
+            Some(unescape_cell(row.get(i).unwrap_or("")).to_owned())
+        };
+        let tag = cell(Field::AssetTag).unwrap_or_default();
+        let existing = match tag.trim() {
+            "" => None,
+            t => devices::by_tag(conn, t).map_err(db_problem)?,
+        };
+        let mut values: [String; 17] = existing
+            .as_ref()
+            .filter(|_| update)
+            .map_or_else(Default::default, |d| d.record.values());
+        for field in Field::ALL {
+            if let Some(v) = cell(field) {
+                values[field.index()] = v;
+            }
+        }
+        let mut fail = |field: Option<Field>, issue: RowIssue| {
+            let value = field.map_or(String::new(), |f| values[f.index()].clone());
+            problems.push(RowProblem {
+                line,
+                field,
+                value,
+                issue,
+            });
+        };
+        if existing.is_some() && !update {
+            fail(Some(Field::AssetTag), RowIssue::TagExists);
+            continue;
+        }
+        let record = match Record::parse(&values) {
+            Ok(r) => r,
+            Err(errors) => {
+                for FieldError { field, problem } in errors {
+                    fail(Some(field), RowIssue::Value(problem));
+                }
+                continue;
+            }
+        };
+        let key = record.asset_tag.to_lowercase();
+        if let Some(first_line) = tag_lines.get(&key) {
+            let first_line = *first_line;
+            fail(Some(Field::AssetTag), RowIssue::TagRepeated { first_line });
+            continue;
+        }
+        tag_lines.insert(key, line);
+        if let Some(ip) = record.ip_address.filter(|_| !record.status.is_final()) {
+            let ip = ip.to_string();
+            if let Some(first_line) = ip_lines.get(&ip) {
+                let first_line = *first_line;
+                fail(Some(Field::IpAddress), RowIssue::IpRepeated { first_line });
+            } else {
+                ip_lines.insert(ip.clone(), line);
+                planned_ips.push((line, ip, existing.as_ref().map(|d| d.id)));
+            }
+        }
+        match existing {
+            Some(before) if before.is_read_only() => fail(Some(Field::AssetTag), RowIssue::ReadOnly),
+            Some(before) => {
+                let changes = before.record.changes_to(&record);
+                if before.record.status != record.status
+                    && let Err(e) = check_transition(
+                        before.record.status,
+                        record.status,
+                        &ChangeDetails::default(),
+                    )
+                {
+                    fail(Some(Field::Status), RowIssue::Transition(e));
+                    continue;
+                }
+                if changes.is_empty() {
+                    plan.unchanged += 1;
+                } else {
+                    plan.updates.push(Update {
+                        line,
+                        before,
+                        after: record,
+                        changes,
+                    });
+                }
+            }
+            None => plan.adds.push((line, record)),
+        }
+    }
+    // An address is taken when a device outside this file holds it, or a device in the file
+    // holds it and the file does not move that device elsewhere.
+    let moving: HashMap<i64, Option<String>> = plan
+        .updates
+        .iter()
+        .map(|u| (u.before.id, u.after.ip_address.map(|ip| ip.to_string())))
+        .collect();
+    for (line, ip, own_id) in planned_ips {
+        let Ok(addr) = ip.parse::<std::net::IpAddr>() else {
+            continue;
+        };
+        let holder_id: Option<(i64, String)> = conn
+            .query_row(
+                "SELECT id, asset_tag || ' ' || name FROM devices
+                 WHERE ip_address = ?1 AND status <> 'scrapped' AND retired_at IS NULL",
+                [addr.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .ok();
+        if let Some((holder, name)) = holder_id
+            && Some(holder) != own_id
+            && moving.get(&holder).is_none_or(|new_ip| new_ip.as_deref() == Some(ip.as_str()))
+        {
+            problems.push(RowProblem {
+                line,
+                field: Some(Field::IpAddress),
+                value: ip,
+                issue: RowIssue::IpTaken { holder: name },
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(plan)
+    } else {
+        problems.sort_by_key(|p| (p.line, p.field.map(Field::index)));
+        Err(ImportError::Rows(problems))
+    }
+}
+
+fn malformed(e: &csv::Error) -> ImportError {
+    let line = e.position().map_or(0, |p| p.line());
+    ImportError::File(FileProblem::Malformed {
+        line,
+        reason: e.to_string(),
+    })
+}
+
+fn db_problem(e: rusqlite::Error) -> ImportError {
+    ImportError::File(FileProblem::Malformed {
+        line: 0,
+        reason: e.to_string(),
+    })
+}
+
+fn read_header(row: &csv::StringRecord) -> Result<Vec<Field>, FileProblem> {
+    let mut columns = Vec::new();
+    for cell in row.iter() {
+        let name = cell.trim_start_matches('\u{feff}').trim();
+        let field = Field::from_header(name).ok_or_else(|| FileProblem::UnknownColumn {
+            column: name.to_owned(),
+        })?;
+        if columns.contains(&field) {
+            return Err(FileProblem::RepeatedColumn {
+                column: name.to_owned(),
+            });
+        }
+        columns.push(field);
+    }
+    if !columns.contains(&Field::AssetTag) {
+        return Err(FileProblem::MissingColumn {
+            field: Field::AssetTag,
+        });
+    }
+    Ok(columns)
+}
+
+/// How many devices an import added and changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    pub added: usize,
+    pub updated: usize,
+}
+
+/// Write a plan in one transaction: all of it, or (on any error) none of it.
+pub fn apply(conn: &mut Connection, plan: &Plan, stamp: &Stamp) -> Result<Applied, SaveError> {
+    let tx = conn.transaction()?;
+    // Each device must still be as the plan read it (another operator may have saved since).
+    for u in &plan.updates {
+        devices::load_for_change(&tx, u.before.id, u.before.row_version)?;
+    }
+    // Free the addresses of devices that move, so two devices can swap addresses; the
+    // updates below write the new ones (and the history compares with the plan's `before`).
+    for u in plan.updates.iter().filter(|u| u.before.record.ip_address != u.after.ip_address) {
+        tx.execute(
+            "UPDATE devices SET ip_address = NULL WHERE id = ?1",
+            [u.before.id],
+        )?;
+    }
+    for u in &plan.updates {
+        devices::update_from(&tx, &u.before, &u.after, EventKind::Imported, stamp)?;
+    }
+    for (_, record) in &plan.adds {
+        devices::insert(&tx, record, EventKind::Imported, stamp)?;
+    }
+    tx.commit()?;
+    Ok(Applied {
+        added: plan.adds.len(),
+        updated: plan.updates.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests;
