@@ -53,6 +53,40 @@ pub enum Command {
     },
     #[command(about = cli("cli.check"))]
     Check,
+    #[command(about = cli("cli.import"))]
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    #[command(about = cli("cli.export"))]
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    #[command(about = cli("cli.import_devices"))]
+    Devices {
+        #[arg(value_name = "FILE", help = cli("cli.import_file"))]
+        file: PathBuf,
+        #[arg(long, help = cli("cli.dry_run"))]
+        dry_run: bool,
+        #[arg(long, help = cli("cli.update"))]
+        update: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    #[command(about = cli("cli.export_devices"))]
+    Devices {
+        #[arg(long, value_name = "FILE", help = cli("cli.out"))]
+        out: Option<PathBuf>,
+        #[arg(long, help = cli("cli.export_all"))]
+        all: bool,
+    },
 }
 
 #[cfg(test)]
@@ -73,6 +107,29 @@ mod tests {
         assert_eq!(cli.global.db.as_deref(), Some(std::path::Path::new("x.db")));
         assert_eq!(cli.global.lang, Some(Lang::Zh));
         assert!(matches!(cli.command, Some(Command::Demo { force: true })));
+    }
+
+    #[test]
+    fn import_and_export_take_their_flags() {
+        let cli = Cli::try_parse_from(["jifang", "import", "devices", "a.csv", "--dry-run"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Import {
+                what: ImportWhat::Devices {
+                    dry_run: true,
+                    update: false,
+                    ..
+                }
+            })
+        ));
+        let cli = Cli::try_parse_from(["jifang", "export", "devices", "--all", "--out", "x.csv"])
+            .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Export {
+                what: ExportWhat::Devices { all: true, out: Some(_) }
+            })
+        ));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The subcommands behind the CLI, each printing in the operator's language.
 
+mod devices;
+
 use std::fmt::Display;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ExportWhat, ImportWhat};
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Problem, Stamp};
 use crate::error::UserError;
@@ -38,6 +40,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let with_lang = |e: UserError| Failure {
         error: e.into(),
         lang: Some(lang),
+    };
+    let localized = |e: anyhow::Error| Failure {
+        error: e,
+        lang: Some(lang),
+    };
+    let operator = || {
+        config::resolve_operator(
+            cli.global.operator.as_deref(),
+            &config,
+            &paths.config_file,
+            env,
+        )
+        .map_err(with_lang)
     };
     match cli.command {
         Some(Command::Paths) => {
@@ -104,14 +119,27 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             println!("{}", lang.tf("demo.done", &args));
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Import {
+            what:
+                ImportWhat::Devices {
+                    file,
+                    dry_run,
+                    update,
+                },
+        }) => {
+            let operator = operator()?;
+            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
+            devices::import(&mut db, &file, dry_run, update, &stamp, lang).map_err(localized)
+        }
+        Some(Command::Export {
+            what: ExportWhat::Devices { out, all },
+        }) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            devices::export(&db, out, all, lang).map_err(localized)
+        }
         None => {
-            let operator = config::resolve_operator(
-                cli.global.operator.as_deref(),
-                &config,
-                &paths.config_file,
-                env,
-            )
-            .map_err(with_lang)?;
+            let operator = operator()?;
             let db = Db::open(&paths.db_file).map_err(with_lang)?;
             let mut app = tui::app::App::new(db, lang, operator, chrono::Local::now().date_naive());
             tui::run(&mut app).map_err(|e| Failure {

@@ -54,6 +54,10 @@ pub enum UserError {
         name: String,
         reason: OperatorProblem,
     },
+    Unwritable {
+        path: PathBuf,
+        reason: String,
+    },
     NoDataDir,
     EmptyDbPath,
     NoTerminal {
@@ -115,6 +119,10 @@ impl UserError {
                     &[("name", &name.escape_debug()), ("reason", &why)],
                 )
             }
+            Unwritable { path, reason } => lang.tf(
+                "error.unwritable",
+                &[("path", &shown(path)), ("reason", reason)],
+            ),
             NoDataDir => lang.t("error.no_data_dir").to_owned(),
             EmptyDbPath => lang.t("error.empty_db_path").to_owned(),
             NoTerminal { reason } => lang.tf("error.no_terminal", &[("reason", reason)]),

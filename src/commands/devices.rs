@@ -1,0 +1,89 @@
+//! `jifang import devices` and `jifang export devices`.
+
+use std::fmt::Display;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::db::{Db, Stamp};
+use crate::error::UserError;
+use crate::exchange::{self, devices};
+use crate::i18n::Lang;
+
+/// Check a file in full, then (unless `dry_run`) write all of it or nothing.
+pub fn import(
+    db: &mut Db,
+    file: &Path,
+    dry_run: bool,
+    update: bool,
+    stamp: &Stamp,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).map_err(|e| UserError::Unreadable {
+        path: file.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let shown = file.display();
+    let plan = match devices::plan(db.conn(), &bytes, update) {
+        Ok(plan) => plan,
+        Err(error) => {
+            let lines = error.lines(lang);
+            let args: [(&str, &dyn Display); 2] = [("file", &shown), ("count", &lines.len())];
+            eprintln!("jifang: {}", lang.tf("import.refused", &args));
+            for line in lines {
+                eprintln!("  {line}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let counts = |adds: &usize, updates: &usize| -> [(&str, String); 3] {
+        [
+            ("adds", adds.to_string()),
+            ("updates", updates.to_string()),
+            ("unchanged", plan.unchanged.to_string()),
+        ]
+    };
+    if dry_run {
+        for (_, record) in &plan.adds {
+            println!("+ {} {}", record.asset_tag, record.name);
+        }
+        for u in &plan.updates {
+            println!("~ {} {}", u.before.record.asset_tag, u.before.record.name);
+            for (field, old, new) in &u.changes {
+                println!("    {}: {old:?} -> {new:?}", lang.t(field.label_key()));
+            }
+        }
+        let c = counts(&plan.adds.len(), &plan.updates.len());
+        let args: Vec<(&str, &dyn Display)> =
+            c.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
+        println!("{}", lang.tf("import.dry_run", &args));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let applied = devices::apply(db.conn_mut(), &plan, stamp).map_err(|e| {
+        anyhow::anyhow!(e.message(lang))
+    })?;
+    let c = counts(&applied.added, &applied.updated);
+    let mut args: Vec<(&str, &dyn Display)> =
+        c.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
+    args.push(("file", &shown));
+    println!("{}", lang.tf("import.done", &args));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write the register as CSV to `out`, or to standard output.
+pub fn export(db: &Db, out: Option<PathBuf>, all: bool, lang: Lang) -> anyhow::Result<ExitCode> {
+    let (bytes, count) = devices::export(db.conn(), all, lang)?;
+    match out {
+        Some(path) => {
+            exchange::write_file(&path, &bytes).map_err(|e| UserError::Unwritable {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            let shown = path.display();
+            let args: [(&str, &dyn Display); 2] = [("count", &count), ("file", &shown)];
+            eprintln!("{}", lang.tf("import.exported", &args));
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
