@@ -111,10 +111,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let stamp = Stamp::new(demo::AUTHOR, chrono::Local::now().naive_local());
             let added = demo::fill(db.conn_mut(), &stamp)?;
             let path = paths.db_file.display();
-            let args: [(&str, &dyn Display); 3] = [
+            let args: [(&str, &dyn Display); 4] = [
                 ("path", &path),
                 ("departments", &added.departments),
                 ("people", &added.people),
+                ("devices", &added.devices),
             ];
             println!("{}", lang.tf("demo.done", &args));
             Ok(ExitCode::SUCCESS)

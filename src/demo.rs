@@ -1,5 +1,7 @@
 //! `jifang demo`: a realistic data set (Chinese names, departments, roles) for trying things out.
 
+mod devices;
+
 use rusqlite::Connection;
 
 use crate::db::Stamp;
@@ -52,6 +54,7 @@ const CENTRE_ROLES: &[Role] = &[
 pub struct Added {
     pub departments: usize,
     pub people: usize,
+    pub devices: usize,
 }
 
 /// Write the demo data set in one transaction. Running it again adds nothing twice: rows are
@@ -88,16 +91,17 @@ pub fn fill(conn: &mut Connection, stamp: &Stamp) -> rusqlite::Result<Added> {
         }
     }
     added.departments = (directory::counts(&tx)?.0 - departments_before) as usize;
+    added.devices = devices::fill(&tx, &mut rng, stamp)?;
     tx.commit()?;
     Ok(added)
 }
 
 /// A small fixed-seed generator: the demo is the same on every machine, so screenshots and
 /// bug reports made on it agree.
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -127,6 +131,7 @@ mod tests {
         let first = fill(db.conn_mut(), &stamp()).unwrap();
         assert_eq!(first.departments, DEPARTMENTS.len());
         assert!(first.people >= 35, "only {} people", first.people);
+        assert!(first.devices >= 300, "only {} devices", first.devices);
         let again = fill(db.conn_mut(), &stamp()).unwrap();
         assert_eq!(again, Added::default(), "a second run duplicated rows");
         let centre_director: i64 = db
