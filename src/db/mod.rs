@@ -84,6 +84,18 @@ impl Db {
         &mut self.conn
     }
 
+    /// Run `work` in one IMMEDIATE transaction: committed if it returns `Ok`, rolled back
+    /// (nothing written) if it returns `Err`.
+    pub fn write<T, E: From<rusqlite::Error>>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self.conn.transaction()?;
+        let value = work(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
     /// The file behind this database; `None` in memory.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -30,6 +30,8 @@ pub struct App {
     pub lang: Lang,
     pub operator: String,
     pub today: NaiveDate,
+    /// The local time of the last tick: when changes are stamped.
+    now: NaiveDateTime,
     db_name: String,
     db: Db,
     tab: Tab,
@@ -55,6 +57,7 @@ impl App {
             lang,
             operator,
             today,
+            now: today.and_time(chrono::NaiveTime::MIN),
             db_name,
             db,
             tab: Tab::Checks,
@@ -78,14 +81,11 @@ impl App {
         self.help.is_some()
     }
 
-    fn screen(&mut self) -> &mut dyn Screen {
-        self.screens[self.tab.index()].as_mut()
-    }
-
     /// Called on every turn of the loop: the date rolls over at midnight (the console stays open
     /// for days) and old messages expire.
-    pub fn tick(&mut self, today: NaiveDate, now: Instant) {
-        self.today = today;
+    pub fn tick(&mut self, now_local: NaiveDateTime, now: Instant) {
+        self.today = now_local.date();
+        self.now = now_local;
         if self
             .flash
             .as_ref()
@@ -111,7 +111,14 @@ impl App {
                 _ => Action::Noop,
             };
         }
-        if let Some(action) = self.screen().handle_key(key) {
+        let mut ctx = Ctx {
+            lang: self.lang,
+            today: self.today,
+            now: self.now,
+            operator: &self.operator,
+            db: &mut self.db,
+        };
+        if let Some(action) = self.screens[self.tab.index()].handle_key(key, &mut ctx) {
             return action;
         }
         match key.code {
@@ -160,13 +167,16 @@ impl App {
             Constraint::Length(1),
         ])
         .areas(area);
-        let ctx = Ctx {
+        let mut ctx = Ctx {
             lang: self.lang,
             today: self.today,
+            now: self.now,
+            operator: &self.operator,
+            db: &mut self.db,
         };
         tab_bar::render(frame, tabs_area, self.tab, self.lang);
         let index = self.tab.index();
-        self.screens[index].render(frame, body, &ctx);
+        self.screens[index].render(frame, body, &mut ctx);
         let screen_keys = self.screens[index].keys();
         if self.help.is_some() {
             footer::render(frame, footer_area, &[keys::HELP], self.lang);

@@ -53,7 +53,7 @@ fn event_loop(
     stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     while !app.quit && !stop.load(Ordering::Relaxed) {
-        app.tick(chrono::Local::now().date_naive(), Instant::now());
+        app.tick(chrono::Local::now().naive_local(), Instant::now());
         terminal.draw(|frame| app.render(frame))?;
         // The poll timeout bounds how long a signal waits to be noticed.
         if event::poll(Duration::from_millis(250))? {

@@ -131,7 +131,10 @@ fn status_bar_shows_operator_date_week_and_database() {
 fn date_rolls_over_at_midnight() {
     let mut app = app(Lang::En);
     app.tick(
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(0, 0, 1)
+            .unwrap(),
         Instant::now(),
     );
     let status = text(draw(&mut app, 80, 24).backend().buffer());
@@ -152,7 +155,10 @@ fn a_flash_shows_in_the_status_bar_then_expires() {
             .unwrap()
             .contains("save refused: tag 'A-001' exists")
     );
-    app.tick(today(), Instant::now() + Duration::from_secs(7));
+    app.tick(
+        today().and_hms_opt(9, 0, 0).unwrap(),
+        Instant::now() + Duration::from_secs(7),
+    );
     let screen = text(draw(&mut app, 80, 24).backend().buffer());
     assert!(!screen.contains("save refused"));
 }

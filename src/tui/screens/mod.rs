@@ -8,21 +8,34 @@ use ratatui::layout::Rect;
 
 use super::action::Action;
 use super::keys::KeyHint;
+use crate::db::{Db, Stamp};
 use crate::i18n::Lang;
 
-/// What every screen draws with.
-#[derive(Debug, Clone, Copy)]
-pub struct Ctx {
+/// What every screen works with: the language, the clock, who is at the console, and the
+/// database.
+pub struct Ctx<'a> {
     pub lang: Lang,
     pub today: chrono::NaiveDate,
+    pub now: chrono::NaiveDateTime,
+    pub operator: &'a str,
+    pub db: &'a mut Db,
+}
+
+impl Ctx<'_> {
+    /// Who makes a change now, for the rows it writes.
+    pub fn stamp(&self) -> Stamp {
+        Stamp::new(self.operator, self.now)
+    }
 }
 
 pub trait Screen {
-    /// This screen's key table (footer and help come from it).
+    /// This screen's key table for the mode it is in (footer and help come from it).
     fn keys(&self) -> &'static [KeyHint];
 
     /// `None` lets the key through to the global keys; `Some(Action::Noop)` swallows it.
-    fn handle_key(&mut self, key: KeyEvent) -> Option<Action>;
+    fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action>;
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx);
+    /// Draw into `area`. Screens read what they show here (only the visible rows), so a
+    /// change made in another tab or process shows on the next frame they reload.
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx);
 }

@@ -27,11 +27,11 @@ impl Screen for PendingScreen {
         &[]
     }
 
-    fn handle_key(&mut self, _key: KeyEvent) -> Option<Action> {
+    fn handle_key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> Option<Action> {
         None
     }
 
-    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
         let lang = ctx.lang;
         let lines = vec![
             Line::from(Span::styled(lang.t(self.tab.title_key()), theme::TITLE)),

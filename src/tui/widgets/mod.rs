@@ -1,6 +1,10 @@
-//! The shell's own widgets: tab bar, footer hints, status bar, help overlay.
+//! Widgets the screens share: tab bar, footer hints, status bar, help overlay, text input,
+//! pick lists and forms.
 
 pub mod footer;
+pub mod form;
 pub mod help;
+pub mod input;
+pub mod picker;
 pub mod status_bar;
 pub mod tab_bar;
