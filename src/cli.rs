@@ -111,7 +111,8 @@ mod tests {
 
     #[test]
     fn import_and_export_take_their_flags() {
-        let cli = Cli::try_parse_from(["jifang", "import", "devices", "a.csv", "--dry-run"]).unwrap();
+        let cli =
+            Cli::try_parse_from(["jifang", "import", "devices", "a.csv", "--dry-run"]).unwrap();
         assert!(matches!(
             cli.command,
             Some(Command::Import {
@@ -127,7 +128,10 @@ mod tests {
         assert!(matches!(
             cli.command,
             Some(Command::Export {
-                what: ExportWhat::Devices { all: true, out: Some(_) }
+                what: ExportWhat::Devices {
+                    all: true,
+                    out: Some(_)
+                }
             })
         ));
     }

@@ -183,6 +183,46 @@ mod tests {
         );
     }
 
+    /// Catalog keys also hide in key tables and `label_key` functions, and in calls split over
+    /// lines: any string literal shaped like `section.name` of a catalog section must exist.
+    #[test]
+    fn every_key_shaped_literal_is_in_the_catalog() {
+        let sections: std::collections::HashSet<&str> =
+            CATALOG.keys().filter_map(|k| k.split('.').next()).collect();
+        let shaped = |s: &str| {
+            let mut parts = s.split('.');
+            let first = parts.next().unwrap_or("");
+            let ident = |p: &str| {
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            };
+            sections.contains(first) && s.contains('.') && s.split('.').all(ident)
+        };
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for path in rust_files(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))) {
+            let source = std::fs::read_to_string(&path).unwrap();
+            for literal in source.split('"').skip(1).step_by(2) {
+                if shaped(literal) {
+                    seen += 1;
+                    if !CATALOG.contains_key(literal) {
+                        missing.push(format!("{}: {literal}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 100, "found only {seen} keys; is the scan broken?");
+        assert!(
+            missing.is_empty(),
+            "keys missing from assets/i18n.toml:\n{}",
+            missing.join("\n")
+        );
+    }
+
     fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         let mut files = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {

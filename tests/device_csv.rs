@@ -20,13 +20,33 @@ fn a_bad_file_lists_every_problem_and_writes_nothing() {
         "资产编号,名称,IP地址,MAC地址\nA1,交换机,10.0.0.1,\nA2,路由器,10.0.0.300,xx\n",
     )
     .unwrap();
-    let out = jifang(&home, &["--lang", "zh", "import", "devices", file.to_str().unwrap()]);
+    let out = jifang(
+        &home,
+        &["--lang", "zh", "import", "devices", file.to_str().unwrap()],
+    );
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("发现 2 个问题，未导入任何内容"), "{}", out.stderr);
-    assert!(out.stderr.contains("第 3 行，IP地址“10.0.0.300”"), "{}", out.stderr);
-    assert!(out.stderr.contains("第 3 行，MAC地址“xx”"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("发现 2 个问题，未导入任何内容"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("第 3 行，IP地址“10.0.0.300”"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("第 3 行，MAC地址“xx”"),
+        "{}",
+        out.stderr
+    );
     let export = jifang(&home, &["--lang", "en", "export", "devices"]);
-    assert_eq!(export.stdout.lines().count(), 1, "only the header: {}", export.stdout);
+    assert_eq!(
+        export.stdout.lines().count(),
+        1,
+        "only the header: {}",
+        export.stdout
+    );
 }
 
 #[test]
@@ -35,7 +55,10 @@ fn dry_run_shows_the_plan_and_writes_nothing_then_the_import_lands() {
     let file = home.path("ok.csv");
     std::fs::write(&file, "asset_tag,name,category\nSW-1,Core switch,switch\n").unwrap();
     let path = file.to_str().unwrap();
-    let dry = jifang(&home, &["--lang", "en", "import", "devices", path, "--dry-run"]);
+    let dry = jifang(
+        &home,
+        &["--lang", "en", "import", "devices", path, "--dry-run"],
+    );
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     assert!(dry.stdout.contains("+ SW-1 Core switch"), "{}", dry.stdout);
     assert!(dry.stdout.contains("Nothing was written."));
@@ -58,12 +81,22 @@ fn gbk_file_in_exported_file_out_and_back_in_again() {
     let exported = home.path("out.csv");
     let out = jifang(
         &home,
-        &["--lang", "zh", "export", "devices", "--out", exported.to_str().unwrap()],
+        &[
+            "--lang",
+            "zh",
+            "export",
+            "devices",
+            "--out",
+            exported.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let bytes = std::fs::read(&exported).unwrap();
     let text = String::from_utf8(bytes).unwrap();
-    assert!(text.starts_with("\u{feff}资产编号,名称,类别,型号"), "{text}");
+    assert!(
+        text.starts_with("\u{feff}资产编号,名称,类别,型号"),
+        "{text}"
+    );
     assert!(text.contains("JF-001,核心交换机,交换机,"), "{text}");
     assert!(text.contains(",'=1+1\r\n"), "formula guarded: {text}");
     // The exported file goes into a fresh database unchanged.
@@ -71,5 +104,8 @@ fn gbk_file_in_exported_file_out_and_back_in_again() {
     let back = jifang(&other, &["import", "devices", exported.to_str().unwrap()]);
     assert_eq!(back.code, 0, "{}", back.stderr);
     let again = jifang(&other, &["--lang", "zh", "export", "devices"]);
-    assert_eq!(again.stdout.as_bytes(), &std::fs::read(&exported).unwrap()[..]);
+    assert_eq!(
+        again.stdout.as_bytes(),
+        &std::fs::read(&exported).unwrap()[..]
+    );
 }

@@ -59,9 +59,8 @@ pub fn import(
         println!("{}", lang.tf("import.dry_run", &args));
         return Ok(ExitCode::SUCCESS);
     }
-    let applied = devices::apply(db.conn_mut(), &plan, stamp).map_err(|e| {
-        anyhow::anyhow!(e.message(lang))
-    })?;
+    let applied = devices::apply(db.conn_mut(), &plan, stamp)
+        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
     let c = counts(&applied.added, &applied.updated);
     let mut args: Vec<(&str, &dyn Display)> =
         c.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();

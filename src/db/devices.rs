@@ -9,7 +9,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Stamp;
 use super::device_log::{self, EventKind};
-use crate::domain::device::{ChangeDetails, ScrapReason, Status, TransitionError, check_transition};
+use crate::domain::device::{
+    ChangeDetails, ScrapReason, Status, TransitionError, check_transition,
+};
 use crate::domain::record::{Field, Record, parse_date};
 use crate::i18n::Lang;
 
@@ -73,10 +75,19 @@ fn from_row(r: &Row) -> rusqlite::Result<Device> {
 #[derive(Debug)]
 pub enum SaveError {
     /// Someone else saved this device after it was read: reload and redo.
-    Conflict { tag: String },
-    DuplicateTag { tag: String },
-    DuplicateIp { ip: String, holder: String },
-    ReadOnly { tag: String },
+    Conflict {
+        tag: String,
+    },
+    DuplicateTag {
+        tag: String,
+    },
+    DuplicateIp {
+        ip: String,
+        holder: String,
+    },
+    ReadOnly {
+        tag: String,
+    },
     /// A plain edit tried to change the status, which is an action of its own.
     StatusNeedsAction,
     Transition(TransitionError),
@@ -642,7 +653,11 @@ pub fn addresses_in_use(conn: &Connection) -> rusqlite::Result<Vec<(IpAddr, Stri
 
 /// The values a text field already has across the register, most used first: what the form
 /// offers to pick from.
-pub fn known_values(conn: &Connection, field: Field, limit: usize) -> rusqlite::Result<Vec<String>> {
+pub fn known_values(
+    conn: &Connection,
+    field: Field,
+    limit: usize,
+) -> rusqlite::Result<Vec<String>> {
     let column = match field {
         Field::Location => "location",
         Field::Department => "department",

@@ -71,6 +71,30 @@ pub fn ensure_person(
     Ok(added == 1)
 }
 
+/// Names of the departments on record, for pick lists.
+pub fn department_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM departments WHERE retired_at IS NULL ORDER BY is_centre DESC, id",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Names of the people on record, those who may approve (director, deputy, supervisor)
+/// first: for pick lists of owners and approvers.
+pub fn people_names(conn: &Connection, approvers_first: bool) -> rusqlite::Result<Vec<String>> {
+    let order = if approvers_first {
+        "min(CASE role WHEN 'director' THEN 0 WHEN 'deputy' THEN 1 WHEN 'supervisor' THEN 2 ELSE 3 END), min(id)"
+    } else {
+        "min(id)"
+    };
+    let sql =
+        format!("SELECT name FROM people WHERE retired_at IS NULL GROUP BY name ORDER BY {order}");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
 /// Departments and people on record, not counting retired ones.
 pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     conn.query_row(

@@ -29,8 +29,20 @@ const KINDS: &[Kind] = &[
         category: Category::Server,
         code: "SV",
         count: 48,
-        names: &["Web 服务器", "数据库服务器", "邮件服务器", "文件服务器", "虚拟化主机", "备份服务器"],
-        makes: &[("浪潮", "NF5280M6"), ("华为", "2288H V5"), ("戴尔", "PowerEdge R740"), ("联想", "ThinkSystem SR650")],
+        names: &[
+            "Web 服务器",
+            "数据库服务器",
+            "邮件服务器",
+            "文件服务器",
+            "虚拟化主机",
+            "备份服务器",
+        ],
+        makes: &[
+            ("浪潮", "NF5280M6"),
+            ("华为", "2288H V5"),
+            ("戴尔", "PowerEdge R740"),
+            ("联想", "ThinkSystem SR650"),
+        ],
         subnet: Some([10, 10, 1]),
         in_machine_room: true,
         ups: true,
@@ -50,7 +62,11 @@ const KINDS: &[Kind] = &[
         code: "SW",
         count: 36,
         names: &["核心交换机", "汇聚交换机", "接入交换机"],
-        makes: &[("华为", "S5735-L48T4X"), ("新华三", "S5130S-52S"), ("锐捷", "RG-S5750")],
+        makes: &[
+            ("华为", "S5735-L48T4X"),
+            ("新华三", "S5130S-52S"),
+            ("锐捷", "RG-S5750"),
+        ],
         subnet: Some([10, 10, 0]),
         in_machine_room: false,
         ups: true,
@@ -90,7 +106,11 @@ const KINDS: &[Kind] = &[
         code: "PC",
         count: 170,
         names: &["办公电脑", "值班电脑", "教师电脑"],
-        makes: &[("联想", "启天 M437"), ("惠普", "ProDesk 480"), ("戴尔", "OptiPlex 7090")],
+        makes: &[
+            ("联想", "启天 M437"),
+            ("惠普", "ProDesk 480"),
+            ("戴尔", "OptiPlex 7090"),
+        ],
         subnet: Some([10, 20, 0]),
         in_machine_room: false,
         ups: false,
@@ -100,7 +120,11 @@ const KINDS: &[Kind] = &[
         code: "PR",
         count: 30,
         names: &["激光打印机", "复印一体机"],
-        makes: &[("惠普", "LaserJet M405"), ("佳能", "iR 2625"), ("兄弟", "HL-5595DN")],
+        makes: &[
+            ("惠普", "LaserJet M405"),
+            ("佳能", "iR 2625"),
+            ("兄弟", "HL-5595DN"),
+        ],
         subnet: Some([10, 20, 200]),
         in_machine_room: false,
         ups: false,
@@ -147,16 +171,28 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, stamp: &Stamp) -> rusqlite::Result
             };
             let location = if kind.in_machine_room {
                 let room = if n % 3 == 0 { "机房B" } else { "机房A" };
-                format!("{room}-机柜{:02}-U{:02}", 1 + rng.below(12), 1 + rng.below(40))
+                format!(
+                    "{room}-机柜{:02}-U{:02}",
+                    1 + rng.below(12),
+                    1 + rng.below(40)
+                )
             } else if kind.category == Category::Switch && n > 4 {
                 format!("配线间{}-机柜01-U{:02}", 1 + n % 3, 1 + rng.below(20))
             } else if kind.category == Category::Switch {
                 format!("机房A-机柜01-U{:02}", 30 + n)
             } else {
-                format!("{}{}", OFFICES[rng.below(OFFICES.len())], 101 + rng.below(420))
+                format!(
+                    "{}{}",
+                    OFFICES[rng.below(OFFICES.len())],
+                    101 + rng.below(420)
+                )
             };
             let ip_address = kind.subnet.map(|[a, b, c]| {
-                let third = if kind.category == Category::Pc { c + (n / 200) as u8 + 1 } else { c };
+                let third = if kind.category == Category::Pc {
+                    c + (n / 200) as u8 + 1
+                } else {
+                    c
+                };
                 let host = match kind.category {
                     Category::Router | Category::Firewall => 240 + n,
                     Category::Pc => n % 200 + 10,
@@ -218,10 +254,18 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, stamp: &Stamp) -> rusqlite::Result
             };
             added += 1;
             // Every tenth PC changed hands once, on a signed transfer slip.
-            if kind.category == Category::Pc && n % 10 == 0 && !status.is_final() && status != Status::Lost {
+            if kind.category == Category::Pc
+                && n % 10 == 0
+                && !status.is_final()
+                && status != Status::Lost
+            {
                 let (department, owner) = people[rng.below(people.len())].clone();
                 let slip = Transfer {
-                    location: format!("{}{}", OFFICES[rng.below(OFFICES.len())], 101 + rng.below(420)),
+                    location: format!(
+                        "{}{}",
+                        OFFICES[rng.below(OFFICES.len())],
+                        101 + rng.below(420)
+                    ),
                     department,
                     owner,
                     approver: centre.get(1).map_or(String::new(), |p| p.1.clone()),

@@ -213,10 +213,7 @@ impl Problem {
             Problem::ControlCharacter => lang.t("invalid.control").to_owned(),
             Problem::BadCategory(v) => {
                 let choices = Category::ALL.map(|c| c.key()).join(", ");
-                lang.tf(
-                    "invalid.category",
-                    &[("value", v), ("choices", &choices)],
-                )
+                lang.tf("invalid.category", &[("value", v), ("choices", &choices)])
             }
             Problem::BadStatus(v) => {
                 let choices = Status::ALL.map(|s| s.key()).join(", ");
@@ -477,8 +474,11 @@ mod tests {
 
     #[test]
     fn a_minimal_device_needs_only_tag_and_name() {
-        let r = Record::parse(&with(&[(Field::AssetTag, " JF-001 "), (Field::Name, "核心交换机")]))
-            .unwrap();
+        let r = Record::parse(&with(&[
+            (Field::AssetTag, " JF-001 "),
+            (Field::Name, "核心交换机"),
+        ]))
+        .unwrap();
         assert_eq!(r.asset_tag, "JF-001");
         assert_eq!(r.category, Category::Other);
         assert_eq!(r.status, Status::InStock);
@@ -549,9 +549,22 @@ mod tests {
 
     #[test]
     fn dates_are_checked_for_real_days_and_order() {
-        assert_eq!(parse_date("2026-11-21"), NaiveDate::from_ymd_opt(2026, 11, 21));
-        assert_eq!(parse_date("2028-2-29"), NaiveDate::from_ymd_opt(2028, 2, 29));
-        for bad in ["2026-13-01", "2027-02-29", "21/11/2026", "26-11-21", "2026-11", "soon"] {
+        assert_eq!(
+            parse_date("2026-11-21"),
+            NaiveDate::from_ymd_opt(2026, 11, 21)
+        );
+        assert_eq!(
+            parse_date("2028-2-29"),
+            NaiveDate::from_ymd_opt(2028, 2, 29)
+        );
+        for bad in [
+            "2026-13-01",
+            "2027-02-29",
+            "21/11/2026",
+            "26-11-21",
+            "2026-11",
+            "soon",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
         let values = with(&[

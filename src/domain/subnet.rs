@@ -88,7 +88,12 @@ mod tests {
 
     #[test]
     fn addresses_group_by_subnet_in_address_order() {
-        let subnets = group([ip("10.1.2.7"), ip("10.1.10.1"), ip("10.1.2.1"), ip("10.1.2.7")]);
+        let subnets = group([
+            ip("10.1.2.7"),
+            ip("10.1.10.1"),
+            ip("10.1.2.1"),
+            ip("10.1.2.7"),
+        ]);
         assert_eq!(subnets.len(), 2);
         assert_eq!(subnets[0].label(), "10.1.2.0/24");
         assert_eq!(subnets[0].used, vec![1, 7]);
@@ -100,7 +105,11 @@ mod tests {
         let subnet = group([ip("192.168.1.1"), ip("192.168.1.2"), ip("192.168.1.5")]).remove(0);
         assert_eq!(subnet.free_count(), 251);
         assert_eq!(subnet.free_ranges(), vec![(3, 4), (6, 254)]);
-        assert!(subnet.free_text().starts_with("192.168.1.3-4, 192.168.1.6-254"));
+        assert!(
+            subnet
+                .free_text()
+                .starts_with("192.168.1.3-4, 192.168.1.6-254")
+        );
         assert_eq!(subnet.next_free(), Some(ip("192.168.1.3")));
     }
 

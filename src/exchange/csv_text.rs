@@ -115,14 +115,20 @@ mod tests {
         let with_bom = [UTF8_BOM, text.as_bytes()].concat();
         assert_eq!(decode(&with_bom).unwrap(), text);
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
-        assert!(std::str::from_utf8(&gbk).is_err(), "the sample must not be UTF-8");
+        assert!(
+            std::str::from_utf8(&gbk).is_err(),
+            "the sample must not be UTF-8"
+        );
         assert_eq!(decode(&gbk).unwrap(), text);
     }
 
     #[test]
     fn utf16_and_binary_files_are_refused_with_a_reason() {
         assert_eq!(decode(b"\xFF\xFEa\0b\0"), Err(DecodeError::Utf16));
-        assert_eq!(decode(b"\x80\x80\xFF\xFF"), Err(DecodeError::UnknownEncoding));
+        assert_eq!(
+            decode(b"\x80\x80\xFF\xFF"),
+            Err(DecodeError::UnknownEncoding)
+        );
         assert_eq!(
             decode(&[UTF8_BOM, b"\xC3\x28"].concat()),
             Err(DecodeError::UnknownEncoding)

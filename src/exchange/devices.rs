@@ -261,7 +261,9 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
             }
         }
         match existing {
-            Some(before) if before.is_read_only() => fail(Some(Field::AssetTag), RowIssue::ReadOnly),
+            Some(before) if before.is_read_only() => {
+                fail(Some(Field::AssetTag), RowIssue::ReadOnly)
+            }
             Some(before) => {
                 let changes = before.record.changes_to(&record);
                 if before.record.status != record.status
@@ -309,7 +311,9 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
             .ok();
         if let Some((holder, name)) = holder_id
             && Some(holder) != own_id
-            && moving.get(&holder).is_none_or(|new_ip| new_ip.as_deref() == Some(ip.as_str()))
+            && moving
+                .get(&holder)
+                .is_none_or(|new_ip| new_ip.as_deref() == Some(ip.as_str()))
         {
             problems.push(RowProblem {
                 line,
@@ -380,7 +384,11 @@ pub fn apply(conn: &mut Connection, plan: &Plan, stamp: &Stamp) -> Result<Applie
     }
     // Free the addresses of devices that move, so two devices can swap addresses; the
     // updates below write the new ones (and the history compares with the plan's `before`).
-    for u in plan.updates.iter().filter(|u| u.before.record.ip_address != u.after.ip_address) {
+    for u in plan
+        .updates
+        .iter()
+        .filter(|u| u.before.record.ip_address != u.after.ip_address)
+    {
         tx.execute(
             "UPDATE devices SET ip_address = NULL WHERE id = ?1",
             [u.before.id],

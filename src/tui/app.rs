@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthChar;
 
 use super::action::{Action, Flash};
 use super::keys;
+use super::screens::devices::DevicesScreen;
 use super::screens::pending::PendingScreen;
 use super::screens::{Ctx, Screen};
 use super::tabs::Tab;
@@ -51,7 +52,10 @@ impl App {
             .unwrap_or_else(|| ":memory:".to_owned());
         let screens = Tab::ALL
             .iter()
-            .map(|t| Box::new(PendingScreen::new(*t)) as Box<dyn Screen>)
+            .map(|t| match t {
+                Tab::Devices => Box::new(DevicesScreen::new()) as Box<dyn Screen>,
+                _ => Box::new(PendingScreen::new(*t)) as Box<dyn Screen>,
+            })
             .collect();
         App {
             lang,
@@ -118,6 +122,9 @@ impl App {
             operator: &self.operator,
             db: &mut self.db,
         };
+        if key.code == KeyCode::F(1) {
+            return Action::OpenHelp;
+        }
         if let Some(action) = self.screens[self.tab.index()].handle_key(key, &mut ctx) {
             return action;
         }
@@ -180,6 +187,8 @@ impl App {
         let screen_keys = self.screens[index].keys();
         if self.help.is_some() {
             footer::render(frame, footer_area, &[keys::HELP], self.lang);
+        } else if self.screens[index].captures_text() {
+            footer::render(frame, footer_area, &[screen_keys, keys::TYPING], self.lang);
         } else {
             footer::render(frame, footer_area, &[screen_keys, keys::GLOBAL], self.lang);
         }

@@ -23,7 +23,7 @@ impl KeyHint {
 pub const GLOBAL: &[KeyHint] = &[
     KeyHint::new("1-6", "key.jump_tab", false),
     KeyHint::new("Tab / Shift-Tab", "key.cycle_tab", false),
-    KeyHint::new("?", "key.help", true),
+    KeyHint::new("? / F1", "key.help", true),
     KeyHint::new("Esc", "key.close", false),
     KeyHint::new("q", "key.quit", true),
     KeyHint::new("Ctrl-C", "key.force_quit", false),
@@ -33,4 +33,10 @@ pub const GLOBAL: &[KeyHint] = &[
 pub const HELP: &[KeyHint] = &[
     KeyHint::new("j/k PgUp/PgDn", "key.scroll", true),
     KeyHint::new("Esc / ?", "key.close", true),
+];
+
+/// Global keys that still work while a form or search line takes the typing.
+pub const TYPING: &[KeyHint] = &[
+    KeyHint::new("F1", "key.help", true),
+    KeyHint::new("Ctrl-C", "key.force_quit", false),
 ];

@@ -5,6 +5,8 @@ pub mod app;
 pub mod keys;
 pub mod screens;
 pub mod tabs;
+#[cfg(test)]
+pub mod testing;
 pub mod theme;
 pub mod widgets;
 

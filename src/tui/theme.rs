@@ -35,12 +35,8 @@ pub const SECTION: Style = Style::new()
     .fg(Color::Yellow)
     .bg(Color::Black)
     .add_modifier(Modifier::BOLD);
-pub const SELECTED: Style = Style::new()
-    .fg(Color::Black)
-    .bg(Color::Cyan);
-pub const HEADER: Style = Style::new()
-    .fg(Color::Yellow)
-    .add_modifier(Modifier::BOLD);
+pub const SELECTED: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+pub const HEADER: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
 pub const FIELD_ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
 pub const WARN: Style = Style::new().fg(Color::Yellow);
 pub const BAD: Style = Style::new().fg(Color::Red);

@@ -22,7 +22,13 @@ fn record(tag: &str, name: &str, ip: Option<&str>) -> Record {
 }
 
 fn add(db: &Db, tag: &str, name: &str, ip: Option<&str>) -> i64 {
-    insert(db.conn(), &record(tag, name, ip), EventKind::Created, &stamp()).unwrap()
+    insert(
+        db.conn(),
+        &record(tag, name, ip),
+        EventKind::Created,
+        &stamp(),
+    )
+    .unwrap()
 }
 
 fn scrap(db: &Db, id: i64) {
@@ -49,8 +55,16 @@ fn scrap(db: &Db, id: i64) {
 fn asset_tags_are_unique_whatever_the_case() {
     let db = Db::open_in_memory().unwrap();
     add(&db, "JF-001", "核心交换机", None);
-    let err = insert(db.conn(), &record("jf-001", "x", None), EventKind::Created, &stamp());
-    assert!(matches!(err, Err(SaveError::DuplicateTag { .. })), "{err:?}");
+    let err = insert(
+        db.conn(),
+        &record("jf-001", "x", None),
+        EventKind::Created,
+        &stamp(),
+    );
+    assert!(
+        matches!(err, Err(SaveError::DuplicateTag { .. })),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -214,13 +228,19 @@ fn removal_needs_a_reason_and_keeps_the_record() {
     remove(db.conn(), id, 1, "重复登记", &stamp()).unwrap();
     let device = get(db.conn(), id).unwrap().unwrap();
     assert!(device.removed);
-    assert_eq!(list_ids(db.conn(), &ListQuery::default()).unwrap(), Vec::<i64>::new());
+    assert_eq!(
+        list_ids(db.conn(), &ListQuery::default()).unwrap(),
+        Vec::<i64>::new()
+    );
     let all = ListQuery {
         archived: true,
         ..ListQuery::default()
     };
     assert_eq!(list_ids(db.conn(), &all).unwrap(), vec![id]);
-    assert_eq!(device_log::history(db.conn(), id).unwrap()[0].reason, "重复登记");
+    assert_eq!(
+        device_log::history(db.conn(), id).unwrap()[0].reason,
+        "重复登记"
+    );
     // The address is free again; the tag stays taken.
     add(&db, "A2", "y", Some("10.0.0.1"));
     assert!(tag_taken(db.conn(), "a1", None).unwrap());

@@ -63,7 +63,12 @@ fn gbk_files_from_excel_import() {
 #[test]
 fn every_problem_is_listed_with_line_column_and_value_and_nothing_is_written() {
     let mut db = Db::open_in_memory().unwrap();
-    import(&mut db, "asset_tag,name,ip_address\nOLD-1,旧设备,10.0.0.5\n", false).unwrap();
+    import(
+        &mut db,
+        "asset_tag,name,ip_address\nOLD-1,旧设备,10.0.0.5\n",
+        false,
+    )
+    .unwrap();
     let csv = "asset_tag,name,ip_address,status,purchased_on\n\
                A-1,好设备,10.0.0.1,in_use,2024-01-01\n\
                A-2,,10.0.0.256,broken,2024-13-01\n\
@@ -85,13 +90,21 @@ fn every_problem_is_listed_with_line_column_and_value_and_nothing_is_written() {
             "line 7, ip_address \"10.0.0.5\": already used by OLD-1 旧设备",
         ]
     );
-    assert_eq!(all_records(&db).len(), 1, "nothing of the bad file was written");
+    assert_eq!(
+        all_records(&db).len(),
+        1,
+        "nothing of the bad file was written"
+    );
 }
 
 #[test]
 fn header_problems_are_named() {
     let db = Db::open_in_memory().unwrap();
-    let err = |csv: &str| plan(db.conn(), csv.as_bytes(), false).unwrap_err().lines(Lang::En);
+    let err = |csv: &str| {
+        plan(db.conn(), csv.as_bytes(), false)
+            .unwrap_err()
+            .lines(Lang::En)
+    };
     assert_eq!(err(""), vec![FileProblem::Empty.message(Lang::En)]);
     assert!(err("asset_tag,price\n")[0].starts_with("unknown column \"price\""));
     assert!(err("name,名称\n")[0].contains("appears twice"));
@@ -109,7 +122,12 @@ fn update_changes_only_the_columns_given_and_can_swap_addresses() {
     )
     .unwrap();
     let again = import(&mut db, "asset_tag,ip_address\nA,10.0.0.9\n", false);
-    assert!(again.unwrap_err().iter().any(|p| p.contains("use --update")));
+    assert!(
+        again
+            .unwrap_err()
+            .iter()
+            .any(|p| p.contains("use --update"))
+    );
     let csv = "asset_tag,ip_address\nA,10.0.0.2\nB,10.0.0.1\n";
     let plan = plan(db.conn(), csv.as_bytes(), true).unwrap();
     assert_eq!(plan.updates.len(), 2);
@@ -186,7 +204,8 @@ impl Gen {
 
     fn record(&mut self, i: usize) -> Record {
         let purchased_on = self.date();
-        let warranty_until = purchased_on.map(|d| d + chrono::Duration::days(self.next(2000) as i64));
+        let warranty_until =
+            purchased_on.map(|d| d + chrono::Duration::days(self.next(2000) as i64));
         Record {
             asset_tag: format!("T{i}{}", self.text(6, false)).trim().to_owned(),
             name: format!("N{}", self.text(20, false)).trim().to_owned(),

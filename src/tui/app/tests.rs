@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_width::UnicodeWidthChar;
 
 use super::*;
+use crate::tui::testing::text;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
@@ -30,25 +31,6 @@ fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut term = Terminal::new(TestBackend::new(width, height)).unwrap();
     term.draw(|f| app.render(f)).unwrap();
     term
-}
-
-fn text(buffer: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            // The cell after a double-width character is its right half, not a space.
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[test]
@@ -167,7 +149,7 @@ fn a_flash_shows_in_the_status_bar_then_expires() {
 fn unbuilt_tabs_say_so_plainly() {
     for lang in Lang::ALL {
         let mut app = app(lang);
-        for tab in Tab::ALL {
+        for tab in Tab::ALL.into_iter().filter(|t| *t != Tab::Devices) {
             app.apply(Action::SwitchTab(tab));
             let screen = text(draw(&mut app, 80, 24).backend().buffer());
             assert!(

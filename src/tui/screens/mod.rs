@@ -1,5 +1,6 @@
 //! The tab screens. Each owns its view state, its key table and its drawing.
 
+pub mod devices;
 pub mod pending;
 
 use ratatui::Frame;
@@ -31,6 +32,12 @@ impl Ctx<'_> {
 pub trait Screen {
     /// This screen's key table for the mode it is in (footer and help come from it).
     fn keys(&self) -> &'static [KeyHint];
+
+    /// True while typed keys are text (a form or a search line): the global single-letter
+    /// keys are then not offered in the footer, since they would be typed instead.
+    fn captures_text(&self) -> bool {
+        false
+    }
 
     /// `None` lets the key through to the global keys; `Some(Action::Noop)` swallows it.
     fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action>;

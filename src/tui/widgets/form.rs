@@ -184,7 +184,10 @@ impl Form {
             return FormEvent::Nothing;
         };
         let n = options.len() as isize;
-        let at = options.iter().position(|(v, _)| v == field.value()).map_or(0, |i| i as isize);
+        let at = options
+            .iter()
+            .position(|(v, _)| v == field.value())
+            .map_or(0, |i| i as isize);
         let next = options[((at + by).rem_euclid(n)) as usize].0.clone();
         field.input.set(next);
         self.dirty = true;
@@ -253,13 +256,10 @@ impl Form {
         if area.height < 3 {
             return;
         }
-        let title = Line::from(vec![
-            Span::styled(format!(" {} ", self.title), theme::OVERLAY_TITLE),
-            Span::styled(
-                format!("  {}", lang.t("form.keys")),
-                theme::HINT,
-            ),
-        ]);
+        let title = Line::from(Span::styled(
+            format!(" {} ", self.title),
+            theme::OVERLAY_TITLE,
+        ));
         frame.render_widget(Paragraph::new(title), Rect { height: 1, ..area });
         let label_width = self
             .fields
@@ -275,15 +275,32 @@ impl Form {
             let y = area.y + 1 + (i - top) as u16;
             let focused = i == self.focus && self.picker.is_none();
             let marker = if field.error.is_some() { "!" } else { " " };
-            let label_style = if i == self.focus { theme::KEY } else { theme::TITLE };
+            let label_style = if i == self.focus {
+                theme::KEY
+            } else {
+                theme::TITLE
+            };
             let label = Line::from(vec![
                 Span::styled(marker, theme::FIELD_ERROR),
                 Span::styled(format!("{} ", field.label), label_style),
             ]);
-            frame.render_widget(Paragraph::new(label), Rect { y, height: 1, width: label_width.min(area.width), ..area });
+            frame.render_widget(
+                Paragraph::new(label),
+                Rect {
+                    y,
+                    height: 1,
+                    width: label_width.min(area.width),
+                    ..area
+                },
+            );
             let value_x = area.x + label_width;
             let value_width = area.width.saturating_sub(label_width);
-            let value_area = Rect { x: value_x, y, width: value_width, height: 1 };
+            let value_area = Rect {
+                x: value_x,
+                y,
+                width: value_width,
+                height: 1,
+            };
             let style = match field.kind {
                 Kind::Fixed => theme::MUTED,
                 _ if focused => theme::INPUT,
@@ -303,12 +320,20 @@ impl Form {
             if let Some(error) = &field.error {
                 let used = (field.shown().width() + 4) as u16;
                 if used + 10 < value_width {
-                    let at = Rect { x: value_x + used, width: value_width - used, ..value_area };
+                    let at = Rect {
+                        x: value_x + used,
+                        width: value_width - used,
+                        ..value_area
+                    };
                     frame.render_widget(Span::styled(error.as_str(), theme::FIELD_ERROR), at);
                 }
             }
         }
-        let bottom = Rect { y: area.y + area.height - 1, height: 1, ..area };
+        let bottom = Rect {
+            y: area.y + area.height - 1,
+            height: 1,
+            ..area
+        };
         let focused = &self.fields[self.focus.min(self.fields.len() - 1)];
         let line = if self.confirm_discard {
             Span::styled(format!(" {} ", lang.t("form.discard")), theme::ERROR)
@@ -357,20 +382,41 @@ mod tests {
         press(&mut f, KeyCode::Tab, KeyModifiers::NONE);
         assert_eq!(f.focus, 1, "wraps around past the fixed field");
         press(&mut f, KeyCode::BackTab, KeyModifiers::NONE);
-        assert_eq!(press(&mut f, KeyCode::Right, KeyModifiers::NONE), FormEvent::Changed);
+        assert_eq!(
+            press(&mut f, KeyCode::Right, KeyModifiers::NONE),
+            FormEvent::Changed
+        );
         assert_eq!(f.value(2), "b");
     }
 
     #[test]
     fn escape_asks_before_discarding_typed_work() {
         let mut f = form();
-        assert_eq!(press(&mut f, KeyCode::Char('x'), KeyModifiers::NONE), FormEvent::Changed);
-        assert_eq!(press(&mut f, KeyCode::Esc, KeyModifiers::NONE), FormEvent::Nothing);
-        assert_eq!(press(&mut f, KeyCode::Char('n'), KeyModifiers::NONE), FormEvent::Nothing);
+        assert_eq!(
+            press(&mut f, KeyCode::Char('x'), KeyModifiers::NONE),
+            FormEvent::Changed
+        );
+        assert_eq!(
+            press(&mut f, KeyCode::Esc, KeyModifiers::NONE),
+            FormEvent::Nothing
+        );
+        assert_eq!(
+            press(&mut f, KeyCode::Char('n'), KeyModifiers::NONE),
+            FormEvent::Nothing
+        );
         assert_eq!(f.value(1), "x", "answering no keeps the work");
         press(&mut f, KeyCode::Esc, KeyModifiers::NONE);
-        assert_eq!(press(&mut f, KeyCode::Char('y'), KeyModifiers::NONE), FormEvent::Close);
-        assert_eq!(press(&mut form(), KeyCode::Esc, KeyModifiers::NONE), FormEvent::Close);
-        assert_eq!(press(&mut f, KeyCode::Char('s'), KeyModifiers::CONTROL), FormEvent::Save);
+        assert_eq!(
+            press(&mut f, KeyCode::Char('y'), KeyModifiers::NONE),
+            FormEvent::Close
+        );
+        assert_eq!(
+            press(&mut form(), KeyCode::Esc, KeyModifiers::NONE),
+            FormEvent::Close
+        );
+        assert_eq!(
+            press(&mut f, KeyCode::Char('s'), KeyModifiers::CONTROL),
+            FormEvent::Save
+        );
     }
 }

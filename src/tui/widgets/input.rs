@@ -130,7 +130,11 @@ impl Input {
             return;
         }
         let width = usize::from(area.width);
-        let chars: Vec<char> = self.text.chars().map(|c| if c == '\n' || c == '\t' { ' ' } else { c }).collect();
+        let chars: Vec<char> = self
+            .text
+            .chars()
+            .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+            .collect();
         let w = |c: &char| c.width().unwrap_or(0);
         // Start far enough right that the cursor (plus one cell for it) fits.
         let mut start = 0;
@@ -169,9 +173,20 @@ mod tests {
     #[test]
     fn editing_works_on_characters_not_bytes() {
         let mut input = Input::new("机房A");
-        typed(&mut input, &[KeyCode::Left, KeyCode::Backspace, KeyCode::Char('B')]);
+        typed(
+            &mut input,
+            &[KeyCode::Left, KeyCode::Backspace, KeyCode::Char('B')],
+        );
         assert_eq!(input.text(), "机BA");
-        typed(&mut input, &[KeyCode::Home, KeyCode::Delete, KeyCode::End, KeyCode::Char('1')]);
+        typed(
+            &mut input,
+            &[
+                KeyCode::Home,
+                KeyCode::Delete,
+                KeyCode::End,
+                KeyCode::Char('1'),
+            ],
+        );
         assert_eq!(input.text(), "BA1");
         input.handle_key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
         assert_eq!(input.text(), "");
@@ -181,7 +196,10 @@ mod tests {
     fn control_keys_are_not_typed() {
         let mut input = Input::default();
         assert!(!input.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
-        assert!(!Input::takes(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+        assert!(!Input::takes(&KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL
+        )));
         assert_eq!(input.text(), "");
     }
 }

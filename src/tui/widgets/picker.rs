@@ -59,7 +59,9 @@ impl Picker {
                     .get(self.cursor)
                     .map_or(Picked::Nothing, |(v, _)| Picked::Chosen(v.clone()));
             }
-            KeyCode::Down | KeyCode::Tab => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
+            KeyCode::Down | KeyCode::Tab => {
+                self.cursor = (self.cursor + 1).min(count.saturating_sub(1))
+            }
             KeyCode::Up | KeyCode::BackTab => self.cursor = self.cursor.saturating_sub(1),
             KeyCode::PageDown => self.cursor = (self.cursor + 10).min(count.saturating_sub(1)),
             KeyCode::PageUp => self.cursor = self.cursor.saturating_sub(10),
@@ -85,13 +87,27 @@ impl Picker {
         };
         frame.render_widget(Clear, panel);
         frame.render_widget(Paragraph::new("").style(theme::OVERLAY), panel);
-        let title = Line::from(Span::styled(format!(" {} ", self.title), theme::OVERLAY_TITLE));
-        frame.render_widget(Paragraph::new(title).style(theme::OVERLAY_TITLE), panel.rows().next().unwrap_or(panel));
-        let filter_row = Rect { y: panel.y + 1, height: 1, ..panel };
+        let title = Line::from(Span::styled(
+            format!(" {} ", self.title),
+            theme::OVERLAY_TITLE,
+        ));
+        frame.render_widget(
+            Paragraph::new(title).style(theme::OVERLAY_TITLE),
+            panel.rows().next().unwrap_or(panel),
+        );
+        let filter_row = Rect {
+            y: panel.y + 1,
+            height: 1,
+            ..panel
+        };
         frame.render_widget(Span::styled("> ", theme::KEY), filter_row);
         self.filter.render(
             frame,
-            Rect { x: filter_row.x + 2, width: filter_row.width.saturating_sub(2), ..filter_row },
+            Rect {
+                x: filter_row.x + 2,
+                width: filter_row.width.saturating_sub(2),
+                ..filter_row
+            },
             theme::OVERLAY,
             true,
         );
@@ -99,8 +115,16 @@ impl Picker {
         let top = self.cursor.saturating_sub(rows.saturating_sub(1));
         for (i, (_, label)) in visible.iter().enumerate().skip(top).take(rows) {
             let y = panel.y + 2 + (i - top) as u16;
-            let style = if i == self.cursor { theme::SELECTED } else { theme::OVERLAY };
-            let row = Rect { y, height: 1, ..panel };
+            let style = if i == self.cursor {
+                theme::SELECTED
+            } else {
+                theme::OVERLAY
+            };
+            let row = Rect {
+                y,
+                height: 1,
+                ..panel
+            };
             frame.render_widget(Paragraph::new(format!(" {label}")).style(style), row);
         }
     }
@@ -123,7 +147,10 @@ mod tests {
             ("ups".to_owned(), "UPS".to_owned()),
         ];
         let mut p = Picker::new("类别".into(), options, "switch");
-        assert_eq!(press(&mut p, KeyCode::Enter), Picked::Chosen("switch".into()));
+        assert_eq!(
+            press(&mut p, KeyCode::Enter),
+            Picked::Chosen("switch".into())
+        );
         press(&mut p, KeyCode::Char('u'));
         press(&mut p, KeyCode::Char('p'));
         assert_eq!(press(&mut p, KeyCode::Enter), Picked::Chosen("ups".into()));

@@ -1,0 +1,740 @@
+//! The Devices tab's forms: add and edit (checked while typing), transfer, status change,
+//! removal, and the file prompts of export and import with the import's review.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::directory_names;
+use crate::db::device_log::EventKind;
+use crate::db::devices::{self, Device, SaveError, StatusChange, Transfer};
+use crate::db::directory;
+use crate::domain::device::{Category, ChangeDetails, ScrapReason, Status};
+use crate::domain::record::{Field, Record, parse_date};
+use crate::exchange::{self, devices as device_csv};
+use crate::i18n::Lang;
+use crate::tui::action::{Action, Flash};
+use crate::tui::screens::Ctx;
+use crate::tui::theme;
+use crate::tui::widgets::form::{Form, FormEvent, FormField};
+
+/// What a form is for, with the device it works on.
+enum Purpose {
+    Add,
+    Edit(Device),
+    Transfer(Device),
+    Status(Device),
+    Remove(Device),
+    Export { archived: bool },
+    Import,
+}
+
+pub struct Editor {
+    purpose: Purpose,
+    form: Form,
+    /// Opened from the detail view: cancelling goes back there.
+    from_detail: bool,
+    /// Save was pressed once: from then on empty required fields are marked too.
+    tried_save: bool,
+}
+
+/// Where a key left the form.
+pub enum Outcome {
+    Stay(Action),
+    Cancelled { back_to: Option<i64> },
+    Saved { id: i64, flash: Flash },
+    Done(Flash),
+    Review(Box<Review>),
+}
+
+fn choices<T: Copy>(
+    items: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    lang: Lang,
+) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|i| (key(*i).to_owned(), lang.t(label(*i)).to_owned()))
+        .collect()
+}
+
+fn yes_no(lang: Lang) -> Vec<(String, String)> {
+    vec![
+        ("no".to_owned(), lang.t("answer.no").to_owned()),
+        ("yes".to_owned(), lang.t("answer.yes").to_owned()),
+    ]
+}
+
+impl Editor {
+    fn new(purpose: Purpose, form: Form, from_detail: bool) -> Editor {
+        Editor {
+            purpose,
+            form,
+            from_detail,
+            tried_save: false,
+        }
+    }
+
+    fn record_form(ctx: &Ctx, title: String, values: [String; 17], status_fixed: bool) -> Form {
+        let lang = ctx.lang;
+        let conn = ctx.db.conn();
+        let (departments, people) = directory_names(ctx);
+        let known = |f: Field| devices::known_values(conn, f, 200).unwrap_or_default();
+        let merge = |mut a: Vec<String>, b: Vec<String>| {
+            for v in b {
+                if !a.contains(&v) {
+                    a.push(v);
+                }
+            }
+            a
+        };
+        let fields = Field::ALL
+            .iter()
+            .zip(values)
+            .map(|(field, value)| {
+                let label = lang.t(field.label_key()).to_owned();
+                match field {
+                    Field::Category => FormField::choice(
+                        label,
+                        &value,
+                        choices(&Category::ALL, Category::key, Category::label_key, lang),
+                    ),
+                    Field::Status if status_fixed => {
+                        let shown = Status::parse(&value)
+                            .map_or(value.clone(), |s| lang.t(s.label_key()).to_owned());
+                        FormField::fixed(label, &shown, lang.t("devices.status_hint").to_owned())
+                    }
+                    Field::Status => FormField::choice(
+                        label,
+                        &value,
+                        choices(
+                            &[Status::InStock, Status::InUse, Status::Spare],
+                            Status::key,
+                            Status::label_key,
+                            lang,
+                        ),
+                    ),
+                    Field::UpsProtected => FormField::choice(label, &value, yes_no(lang)),
+                    Field::Department => FormField::text(label, &value)
+                        .with_suggestions(merge(departments.clone(), known(Field::Department))),
+                    Field::Owner => FormField::text(label, &value)
+                        .with_suggestions(merge(people.clone(), known(Field::Owner))),
+                    Field::Location | Field::Manufacturer | Field::Supplier | Field::Model => {
+                        FormField::text(label, &value).with_suggestions(known(*field))
+                    }
+                    Field::PurchasedOn | Field::WarrantyUntil => {
+                        let mut f = FormField::text(label, &value);
+                        f.hint = Some(lang.t("devices.date_hint").to_owned());
+                        f
+                    }
+                    _ => FormField::text(label, &value),
+                }
+            })
+            .collect();
+        Form::new(title, fields)
+    }
+
+    pub fn add(ctx: &Ctx, from_detail: bool) -> Editor {
+        let mut values: [String; 17] = Default::default();
+        values[Field::Category.index()] = Category::Pc.key().to_owned();
+        values[Field::Status.index()] = Status::InUse.key().to_owned();
+        values[Field::UpsProtected.index()] = "no".to_owned();
+        let form = Editor::record_form(
+            ctx,
+            ctx.lang.t("devices.add_title").to_owned(),
+            values,
+            false,
+        );
+        Editor::new(Purpose::Add, form, from_detail)
+    }
+
+    pub fn edit(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
+        let title = ctx
+            .lang
+            .tf("devices.edit_title", &[("tag", &device.record.asset_tag)]);
+        let mut form = Editor::record_form(ctx, title, device.record.values(), true);
+        form.focus = Field::Name.index();
+        Editor::new(Purpose::Edit(device), form, from_detail)
+    }
+
+    pub fn transfer(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
+        let lang = ctx.lang;
+        let (departments, people) = directory_names(ctx);
+        let approvers = directory::people_names(ctx.db.conn(), true).unwrap_or_default();
+        let r = &device.record;
+        let locations =
+            devices::known_values(ctx.db.conn(), Field::Location, 200).unwrap_or_default();
+        let fields = vec![
+            FormField::text(lang.t("field.location").to_owned(), &r.location)
+                .with_suggestions(locations),
+            FormField::text(lang.t("field.department").to_owned(), &r.department)
+                .with_suggestions(departments),
+            FormField::text(lang.t("field.owner").to_owned(), &r.owner).with_suggestions(people),
+            FormField::text(lang.t("devices.approver").to_owned(), "").with_suggestions(approvers),
+            FormField::text(lang.t("devices.date").to_owned(), &ctx.today.to_string()),
+            FormField::text(lang.t("devices.reason").to_owned(), ""),
+        ];
+        let title = lang.tf("devices.transfer_title", &[("tag", &r.asset_tag)]);
+        Editor::new(
+            Purpose::Transfer(device),
+            Form::new(title, fields),
+            from_detail,
+        )
+    }
+
+    pub fn status(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
+        let lang = ctx.lang;
+        let next = device.record.status.next();
+        let approvers = directory::people_names(ctx.db.conn(), true).unwrap_or_default();
+        let first = next.first().map_or("", |s| s.key());
+        let reasons = vec![
+            (String::new(), "-".to_owned()),
+            (
+                "beyond_repair".to_owned(),
+                lang.t("scrap.beyond_repair").to_owned(),
+            ),
+            (
+                "repair_cost".to_owned(),
+                lang.t("scrap.repair_cost").to_owned(),
+            ),
+            ("other".to_owned(), lang.t("scrap.other").to_owned()),
+        ];
+        let mut scrap = FormField::choice(lang.t("devices.scrap_reason").to_owned(), "", reasons);
+        scrap.hint = Some(lang.t("devices.scrap_hint").to_owned());
+        let mut approver =
+            FormField::text(lang.t("devices.approver").to_owned(), "").with_suggestions(approvers);
+        approver.hint = Some(lang.t("devices.approver_hint").to_owned());
+        let fields = vec![
+            FormField::choice(
+                lang.t("devices.new_status").to_owned(),
+                first,
+                choices(next, Status::key, Status::label_key, lang),
+            ),
+            approver,
+            FormField::text(lang.t("devices.date").to_owned(), &ctx.today.to_string()),
+            scrap,
+            FormField::text(lang.t("devices.reason").to_owned(), ""),
+        ];
+        let title = lang.tf(
+            "devices.status_title",
+            &[
+                ("tag", &device.record.asset_tag),
+                ("status", &lang.t(device.record.status.label_key())),
+            ],
+        );
+        Editor::new(
+            Purpose::Status(device),
+            Form::new(title, fields),
+            from_detail,
+        )
+    }
+
+    pub fn remove(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
+        let lang = ctx.lang;
+        let mut reason = FormField::text(lang.t("devices.reason").to_owned(), "");
+        reason.hint = Some(lang.t("devices.remove_hint").to_owned());
+        let title = lang.tf("devices.remove_title", &[("tag", &device.record.asset_tag)]);
+        Editor::new(
+            Purpose::Remove(device),
+            Form::new(title, vec![reason]),
+            from_detail,
+        )
+    }
+
+    pub fn export(ctx: &Ctx, archived: bool) -> Editor {
+        let lang = ctx.lang;
+        let name = format!("devices-{}.csv", ctx.today);
+        let mut file = FormField::text(lang.t("devices.file").to_owned(), &name);
+        file.hint = Some(lang.t("devices.export_hint").to_owned());
+        let form = Form::new(lang.t("devices.export_title").to_owned(), vec![file]);
+        Editor::new(Purpose::Export { archived }, form, false)
+    }
+
+    pub fn import(ctx: &Ctx) -> Editor {
+        let lang = ctx.lang;
+        let mut file = FormField::text(lang.t("devices.file").to_owned(), "");
+        file.hint = Some(lang.t("devices.import_hint").to_owned());
+        let mut update = FormField::choice(
+            lang.t("devices.update_existing").to_owned(),
+            "no",
+            yes_no(lang),
+        );
+        update.hint = Some(lang.t("cli.update").to_owned());
+        let form = Form::new(
+            lang.t("devices.import_title").to_owned(),
+            vec![file, update],
+        );
+        Editor::new(Purpose::Import, form, false)
+    }
+
+    fn device_id(&self) -> Option<i64> {
+        match &self.purpose {
+            Purpose::Edit(d) | Purpose::Transfer(d) | Purpose::Status(d) | Purpose::Remove(d) => {
+                Some(d.id)
+            }
+            _ => None,
+        }
+    }
+
+    /// Check the add/edit form against the rules and the register; mark each bad field.
+    fn check_record(&mut self, ctx: &Ctx) -> Option<Record> {
+        let except = self.device_id();
+        let lang = ctx.lang;
+        let form = &mut self.form;
+        form.clear_errors();
+        let mut values: [String; 17] = Default::default();
+        for (i, v) in values.iter_mut().enumerate() {
+            *v = form.value(i).to_owned();
+        }
+        if let Purpose::Edit(device) = &self.purpose {
+            // The status is shown by name and not edited here.
+            values[Field::Status.index()] = device.record.status.key().to_owned();
+        }
+        let record = match Record::parse(&values) {
+            Ok(r) => Some(r),
+            Err(errors) => {
+                for e in errors {
+                    let empty = values[e.field.index()].trim().is_empty();
+                    if self.tried_save || !empty {
+                        form.fields[e.field.index()].error = Some(e.problem.message(lang));
+                    }
+                }
+                None
+            }
+        };
+        let conn = ctx.db.conn();
+        let tag = values[Field::AssetTag.index()].trim();
+        if !tag.is_empty() && devices::tag_taken(conn, tag, except).unwrap_or(false) {
+            form.fields[Field::AssetTag.index()].error =
+                Some(lang.tf("save.duplicate_tag", &[("tag", &tag)]));
+        }
+        if let Some(r) = &record
+            && let Some(ip) = r.ip_address
+            && let Ok(Some(holder)) = devices::ip_holder(conn, ip, except)
+        {
+            form.fields[Field::IpAddress.index()].error =
+                Some(lang.tf("save.duplicate_ip", &[("ip", &ip), ("holder", &holder)]));
+        }
+        record.filter(|_| form.error_count() == 0)
+    }
+
+    /// Check a date field; mark it when it is not a date.
+    fn date_field(&mut self, index: usize, lang: Lang) -> Option<NaiveDate> {
+        let text = self.form.value(index).to_owned();
+        let date = parse_date(&text);
+        if date.is_none() {
+            self.form.fields[index].error = Some(lang.tf("invalid.date", &[("value", &text)]));
+        }
+        date
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
+        match self.form.handle_key(key) {
+            FormEvent::Nothing => Outcome::Stay(Action::Noop),
+            FormEvent::Changed => {
+                if matches!(self.purpose, Purpose::Add | Purpose::Edit(_)) {
+                    self.check_record(ctx);
+                } else {
+                    self.form.clear_errors();
+                }
+                Outcome::Stay(Action::Noop)
+            }
+            FormEvent::Close => Outcome::Cancelled {
+                back_to: self.device_id().filter(|_| self.from_detail),
+            },
+            FormEvent::Save => {
+                self.tried_save = true;
+                let outcome = self.save(ctx);
+                if let Outcome::Stay(_) = outcome {
+                    self.form.focus_first_error();
+                }
+                outcome
+            }
+        }
+    }
+
+    fn refused(&mut self, error: &SaveError, lang: Lang) -> Outcome {
+        let field = match error {
+            SaveError::DuplicateTag { .. } => Some(Field::AssetTag.index()),
+            SaveError::DuplicateIp { .. } => Some(Field::IpAddress.index()),
+            _ => None,
+        };
+        if let (Some(i), Purpose::Add | Purpose::Edit(_)) = (field, &self.purpose) {
+            self.form.fields[i].error = Some(error.message(lang));
+        }
+        Outcome::Stay(Action::Flash(Flash::error(error.message(lang))))
+    }
+
+    fn invalid(&self, lang: Lang) -> Outcome {
+        let count = self.form.error_count();
+        Outcome::Stay(Action::Flash(Flash::error(
+            lang.tf("devices.fix_first", &[("count", &count)]),
+        )))
+    }
+
+    fn save(&mut self, ctx: &mut Ctx) -> Outcome {
+        let lang = ctx.lang;
+        let stamp = ctx.stamp();
+        match &self.purpose {
+            Purpose::Add | Purpose::Edit(_) => {
+                let Some(record) = self.check_record(ctx) else {
+                    return self.invalid(lang);
+                };
+                let tag = record.asset_tag.clone();
+                let result = match &self.purpose {
+                    Purpose::Edit(d) => {
+                        let (id, version) = (d.id, d.row_version);
+                        ctx.db
+                            .write(|tx| {
+                                devices::update(tx, id, version, &record, EventKind::Edited, &stamp)
+                            })
+                            .map(|changed| {
+                                (
+                                    id,
+                                    if changed {
+                                        "devices.saved"
+                                    } else {
+                                        "devices.unchanged"
+                                    },
+                                )
+                            })
+                    }
+                    _ => ctx
+                        .db
+                        .write(|tx| devices::insert(tx, &record, EventKind::Created, &stamp))
+                        .map(|id| (id, "devices.added")),
+                };
+                match result {
+                    Ok((id, message)) => Outcome::Saved {
+                        id,
+                        flash: Flash::info(lang.tf(message, &[("tag", &tag)])),
+                    },
+                    Err(e) => self.refused(&e, lang),
+                }
+            }
+            Purpose::Transfer(d) => {
+                let (id, version, tag) = (d.id, d.row_version, d.record.asset_tag.clone());
+                self.form.clear_errors();
+                let date = self.date_field(4, lang);
+                if self.form.value(3).trim().is_empty() {
+                    self.form.fields[3].error = Some(lang.t("save.needs_approver").to_owned());
+                }
+                if self.form.error_count() > 0 {
+                    return self.invalid(lang);
+                }
+                let slip = Transfer {
+                    location: self.form.value(0).to_owned(),
+                    department: self.form.value(1).to_owned(),
+                    owner: self.form.value(2).to_owned(),
+                    approver: self.form.value(3).to_owned(),
+                    date,
+                    reason: self.form.value(5).to_owned(),
+                };
+                match ctx
+                    .db
+                    .write(|tx| devices::transfer(tx, id, version, &slip, &stamp))
+                {
+                    Ok(()) => Outcome::Saved {
+                        id,
+                        flash: Flash::info(lang.tf("devices.transferred", &[("tag", &tag)])),
+                    },
+                    Err(e) => self.refused(&e, lang),
+                }
+            }
+            Purpose::Status(d) => {
+                let (id, version, tag) = (d.id, d.row_version, d.record.asset_tag.clone());
+                self.form.clear_errors();
+                let date = self.date_field(2, lang);
+                let Some(to) = Status::parse(self.form.value(0)) else {
+                    return self.invalid(lang);
+                };
+                let note = self.form.value(4).trim().to_owned();
+                let scrap_reason = match self.form.value(3) {
+                    "beyond_repair" => Some(ScrapReason::BeyondRepair),
+                    "repair_cost" => Some(ScrapReason::RepairCostsTooMuch),
+                    "other" => Some(ScrapReason::Other(note.clone())),
+                    _ => None,
+                };
+                if self.form.error_count() > 0 {
+                    return self.invalid(lang);
+                }
+                let change = StatusChange {
+                    to,
+                    details: ChangeDetails {
+                        approver: Some(self.form.value(1).to_owned()),
+                        date,
+                        scrap_reason,
+                    },
+                    note: if matches!(self.form.value(3), "other") {
+                        String::new()
+                    } else {
+                        note
+                    },
+                };
+                match ctx
+                    .db
+                    .write(|tx| devices::change_status(tx, id, version, &change, &stamp))
+                {
+                    Ok(()) => {
+                        let status = lang.t(to.label_key());
+                        Outcome::Saved {
+                            id,
+                            flash: Flash::info(lang.tf(
+                                "devices.status_changed",
+                                &[("tag", &tag), ("status", &status)],
+                            )),
+                        }
+                    }
+                    Err(e) => {
+                        let index = match &e {
+                            SaveError::Transition(
+                                crate::domain::device::TransitionError::NeedsApprover,
+                            ) => Some(1),
+                            SaveError::Transition(
+                                crate::domain::device::TransitionError::NeedsScrapReason,
+                            ) => Some(3),
+                            _ => None,
+                        };
+                        if let Some(i) = index {
+                            self.form.fields[i].error = Some(e.message(lang));
+                        }
+                        self.refused(&e, lang)
+                    }
+                }
+            }
+            Purpose::Remove(d) => {
+                let (id, version, tag) = (d.id, d.row_version, d.record.asset_tag.clone());
+                let reason = self.form.value(0).to_owned();
+                match ctx
+                    .db
+                    .write(|tx| devices::remove(tx, id, version, &reason, &stamp))
+                {
+                    Ok(()) => Outcome::Saved {
+                        id,
+                        flash: Flash::info(lang.tf("devices.removed_done", &[("tag", &tag)])),
+                    },
+                    Err(e) => {
+                        self.form.fields[0].error = Some(e.message(lang));
+                        self.refused(&e, lang)
+                    }
+                }
+            }
+            Purpose::Export { archived } => {
+                let path = PathBuf::from(self.form.value(0).trim());
+                if path.as_os_str().is_empty() {
+                    self.form.fields[0].error = Some(lang.t("invalid.required").to_owned());
+                    return self.invalid(lang);
+                }
+                let written = device_csv::export(ctx.db.conn(), *archived, lang)
+                    .map_err(|e| e.to_string())
+                    .and_then(|(bytes, count)| {
+                        exchange::write_file(&path, &bytes)
+                            .map(|()| count)
+                            .map_err(|e| e.to_string())
+                    });
+                match written {
+                    Ok(count) => {
+                        let shown = std::path::absolute(&path)
+                            .unwrap_or(path)
+                            .display()
+                            .to_string();
+                        Outcome::Done(Flash::info(
+                            lang.tf("import.exported", &[("count", &count), ("file", &shown)]),
+                        ))
+                    }
+                    Err(reason) => {
+                        let message =
+                            crate::error::UserError::Unwritable { path, reason }.message(lang);
+                        self.form.fields[0].error = Some(message.clone());
+                        Outcome::Stay(Action::Flash(Flash::error(message)))
+                    }
+                }
+            }
+            Purpose::Import => {
+                let path = PathBuf::from(self.form.value(0).trim());
+                match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        let update = self.form.value(1) == "yes";
+                        Outcome::Review(Box::new(Review::new(path, bytes, update, ctx)))
+                    }
+                    Err(e) => {
+                        let message = crate::error::UserError::Unreadable {
+                            path,
+                            reason: e.to_string(),
+                        }
+                        .message(lang);
+                        self.form.fields[0].error = Some(message.clone());
+                        Outcome::Stay(Action::Flash(Flash::error(message)))
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+        self.form.render(frame, area, lang);
+    }
+}
+
+/// What an import from the screen would do, shown before anything is written.
+pub struct Review {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    update: bool,
+    result: Result<device_csv::Plan, device_csv::ImportError>,
+    scroll: usize,
+}
+
+impl Review {
+    fn new(path: PathBuf, bytes: Vec<u8>, update: bool, ctx: &Ctx) -> Review {
+        let result = device_csv::plan(ctx.db.conn(), &bytes, update);
+        Review {
+            path,
+            bytes,
+            update,
+            result,
+            scroll: 0,
+        }
+    }
+
+    /// `(keep open, action)`
+    pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> (bool, Action) {
+        let lang = ctx.lang;
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => (false, Action::Noop),
+            KeyCode::Char('j') | KeyCode::Down => {
+                self.scroll += 1;
+                (true, Action::Noop)
+            }
+            KeyCode::Char('k') | KeyCode::Up => {
+                self.scroll = self.scroll.saturating_sub(1);
+                (true, Action::Noop)
+            }
+            KeyCode::PageDown | KeyCode::Char(' ') => {
+                self.scroll += 10;
+                (true, Action::Noop)
+            }
+            KeyCode::PageUp => {
+                self.scroll = self.scroll.saturating_sub(10);
+                (true, Action::Noop)
+            }
+            KeyCode::Char('u') => {
+                *self = Review::new(
+                    std::mem::take(&mut self.path),
+                    std::mem::take(&mut self.bytes),
+                    !self.update,
+                    ctx,
+                );
+                (true, Action::Noop)
+            }
+            KeyCode::Char('y') | KeyCode::Enter => match &self.result {
+                Err(_) => (
+                    true,
+                    Action::Flash(Flash::error(lang.t("devices.import_fix"))),
+                ),
+                Ok(plan) => {
+                    let stamp = ctx.stamp();
+                    match device_csv::apply(ctx.db.conn_mut(), plan, &stamp) {
+                        Ok(done) => {
+                            let shown = self.path.display();
+                            let args: [(&str, &dyn std::fmt::Display); 4] = [
+                                ("file", &shown),
+                                ("adds", &done.added),
+                                ("updates", &done.updated),
+                                ("unchanged", &plan.unchanged),
+                            ];
+                            (
+                                false,
+                                Action::Flash(Flash::info(lang.tf("import.done", &args))),
+                            )
+                        }
+                        Err(e) => (true, Action::Flash(Flash::error(e.message(lang)))),
+                    }
+                }
+            },
+            _ => (true, Action::Noop),
+        }
+    }
+
+    fn lines(&self, lang: Lang) -> Vec<Line<'static>> {
+        match &self.result {
+            Err(error) => {
+                let problems = error.lines(lang);
+                let shown = self.path.display();
+                let args: [(&str, &dyn std::fmt::Display); 2] =
+                    [("file", &shown), ("count", &problems.len())];
+                let mut lines = vec![Line::from(Span::styled(
+                    format!(" {}", lang.tf("import.refused", &args)),
+                    theme::FIELD_ERROR,
+                ))];
+                lines.extend(problems.into_iter().map(|p| Line::from(format!("   {p}"))));
+                lines
+            }
+            Ok(plan) => {
+                let counts: [(&str, &dyn std::fmt::Display); 3] = [
+                    ("adds", &plan.adds.len()),
+                    ("updates", &plan.updates.len()),
+                    ("unchanged", &plan.unchanged),
+                ];
+                let mut lines = vec![Line::from(Span::styled(
+                    format!(" {}", lang.tf("devices.import_ready", &counts)),
+                    theme::NOTICE,
+                ))];
+                for (_, r) in &plan.adds {
+                    lines.push(Line::from(format!("   + {} {}", r.asset_tag, r.name)));
+                }
+                for u in &plan.updates {
+                    lines.push(Line::from(format!(
+                        "   ~ {} {}",
+                        u.before.record.asset_tag, u.before.record.name
+                    )));
+                    for (field, old, new) in &u.changes {
+                        lines.push(Line::from(format!(
+                            "       {}: {old} -> {new}",
+                            lang.t(field.label_key())
+                        )));
+                    }
+                }
+                lines
+            }
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+        let update = lang.t(if self.update {
+            "answer.yes"
+        } else {
+            "answer.no"
+        });
+        let title = Line::from(vec![
+            Span::styled(
+                format!(" {} ", lang.t("devices.import_title")),
+                theme::OVERLAY_TITLE,
+            ),
+            Span::styled(
+                format!(
+                    "  {}  {}: {update}",
+                    self.path.display(),
+                    lang.t("devices.update_existing")
+                ),
+                theme::HINT,
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(title), Rect { height: 1, ..area });
+        let lines = self.lines(lang);
+        let body = Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        let max = lines.len().saturating_sub(usize::from(body.height));
+        let shown: Vec<Line> = lines.into_iter().skip(self.scroll.min(max)).collect();
+        frame.render_widget(Paragraph::new(shown), body);
+    }
+}

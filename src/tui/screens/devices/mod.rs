@@ -1,0 +1,502 @@
+//! The Devices tab (设备台账): the register as a table, a device's detail and history book,
+//! the forms that change it, the address allocation table, and CSV import and export.
+
+mod addresses;
+mod detail;
+mod editor;
+mod table;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+
+use super::{Ctx, Screen};
+use crate::db::devices::{self, Device, ListQuery, SortKey};
+use crate::db::{device_log, directory};
+use crate::domain::device::{Category, Status};
+use crate::tui::action::{Action, Flash};
+use crate::tui::keys::KeyHint;
+use crate::tui::widgets::input::Input;
+use crate::tui::widgets::picker::{Picked, Picker};
+
+const LIST_KEYS: &[KeyHint] = &[
+    KeyHint::new("j/k PgUp/PgDn g/G", "key.move", false),
+    KeyHint::new("Enter", "key.open", true),
+    KeyHint::new("/", "key.search", true),
+    KeyHint::new("a", "key.add", true),
+    KeyHint::new("e", "key.edit", false),
+    KeyHint::new("t", "key.transfer", false),
+    KeyHint::new("s", "key.change_status", false),
+    KeyHint::new("d", "key.remove", false),
+    KeyHint::new("f c l", "key.quick_filters", true),
+    KeyHint::new("v", "key.show_archived", false),
+    KeyHint::new("o / O", "key.sort", false),
+    KeyHint::new("i", "key.addresses", true),
+    KeyHint::new("I / E", "key.import_export", false),
+    KeyHint::new("Esc", "key.clear_filters", false),
+];
+
+const SEARCH_KEYS: &[KeyHint] = &[
+    KeyHint::new("Enter", "key.search_done", true),
+    KeyHint::new("Esc", "key.search_clear", true),
+];
+
+const DETAIL_KEYS: &[KeyHint] = &[
+    KeyHint::new("j/k", "key.scroll", false),
+    KeyHint::new("e", "key.edit", true),
+    KeyHint::new("t", "key.transfer", true),
+    KeyHint::new("s", "key.change_status", true),
+    KeyHint::new("d", "key.remove", false),
+    KeyHint::new("Esc", "key.back", true),
+];
+
+const FORM_KEYS: &[KeyHint] = &[
+    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
+    KeyHint::new("Ctrl-P", "key.pick", true),
+    KeyHint::new("Ctrl-S", "key.save", true),
+    KeyHint::new("Esc", "key.cancel", true),
+];
+
+const ADDRESS_KEYS: &[KeyHint] = &[
+    KeyHint::new("j/k", "key.move", true),
+    KeyHint::new("Esc", "key.back", true),
+];
+
+const REVIEW_KEYS: &[KeyHint] = &[
+    KeyHint::new("y", "key.import_now", true),
+    KeyHint::new("u", "key.toggle_update", true),
+    KeyHint::new("j/k", "key.scroll", false),
+    KeyHint::new("Esc", "key.cancel", true),
+];
+
+/// Which quick filter a pick list sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterKind {
+    Status,
+    Category,
+    Room,
+}
+
+enum Mode {
+    List,
+    Search,
+    Filter(FilterKind, Picker),
+    Detail(Box<detail::Detail>),
+    Edit(Box<editor::Editor>),
+    Addresses(addresses::Addresses),
+    Review(Box<editor::Review>),
+}
+
+pub struct DevicesScreen {
+    query: ListQuery,
+    /// The ids the list shows, in order; `None` until (re)loaded.
+    ids: Option<Vec<i64>>,
+    cursor: usize,
+    offset: usize,
+    /// The rows drawn last time, and which slice of `ids` they are.
+    page: Vec<Device>,
+    page_at: Option<(usize, usize)>,
+    /// Put the cursor on this device after the next reload.
+    focus_id: Option<i64>,
+    search: Input,
+    mode: Mode,
+    /// Rows the table had room for last frame, for paging keys.
+    visible_rows: usize,
+}
+
+impl Default for DevicesScreen {
+    fn default() -> DevicesScreen {
+        DevicesScreen::new()
+    }
+}
+
+impl DevicesScreen {
+    pub fn new() -> DevicesScreen {
+        DevicesScreen {
+            query: ListQuery::default(),
+            ids: None,
+            cursor: 0,
+            offset: 0,
+            page: Vec::new(),
+            page_at: None,
+            focus_id: None,
+            search: Input::default(),
+            mode: Mode::List,
+            visible_rows: 10,
+        }
+    }
+
+    /// Forget what was loaded: the next frame reads the list again.
+    fn reload(&mut self) {
+        self.ids = None;
+        self.page_at = None;
+    }
+
+    fn ids(&mut self, ctx: &Ctx) -> &[i64] {
+        if self.ids.is_none() {
+            let ids = devices::list_ids(ctx.db.conn(), &self.query).unwrap_or_default();
+            if let Some(id) = self.focus_id.take()
+                && let Some(at) = ids.iter().position(|i| *i == id)
+            {
+                self.cursor = at;
+            }
+            self.cursor = self.cursor.min(ids.len().saturating_sub(1));
+            self.ids = Some(ids);
+            self.page_at = None;
+        }
+        self.ids.as_deref().unwrap_or(&[])
+    }
+
+    fn selected_id(&mut self, ctx: &Ctx) -> Option<i64> {
+        let cursor = self.cursor;
+        self.ids(ctx).get(cursor).copied()
+    }
+
+    /// The device under the cursor, read fresh from the database.
+    fn selected(&mut self, ctx: &Ctx) -> Option<Device> {
+        let id = self.selected_id(ctx)?;
+        devices::get(ctx.db.conn(), id).ok().flatten()
+    }
+
+    fn move_cursor(&mut self, by: isize, ctx: &Ctx) {
+        let len = self.ids(ctx).len();
+        if len == 0 {
+            return;
+        }
+        self.cursor = (self.cursor as isize + by).clamp(0, len as isize - 1) as usize;
+    }
+
+    fn open_detail(&mut self, device: Device, ctx: &Ctx) {
+        let history = device_log::history(ctx.db.conn(), device.id).unwrap_or_default();
+        self.mode = Mode::Detail(Box::new(detail::Detail::new(device, history)));
+    }
+
+    fn open_filter(&mut self, kind: FilterKind, ctx: &Ctx) {
+        let lang = ctx.lang;
+        let all = (String::new(), lang.t("filter.all").to_owned());
+        let (title, mut options, current) = match kind {
+            FilterKind::Status => (
+                lang.t("field.status"),
+                Status::ALL
+                    .iter()
+                    .map(|s| (s.key().to_owned(), lang.t(s.label_key()).to_owned()))
+                    .collect::<Vec<_>>(),
+                self.query.status.map(|s| s.key().to_owned()),
+            ),
+            FilterKind::Category => (
+                lang.t("field.category"),
+                Category::ALL
+                    .iter()
+                    .map(|c| (c.key().to_owned(), lang.t(c.label_key()).to_owned()))
+                    .collect(),
+                self.query.category.map(|c| c.key().to_owned()),
+            ),
+            FilterKind::Room => (
+                lang.t("filter.room"),
+                devices::rooms(ctx.db.conn())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| (r.clone(), r))
+                    .collect(),
+                self.query.location.clone(),
+            ),
+        };
+        options.insert(0, all);
+        let picker = Picker::new(title.to_owned(), options, current.as_deref().unwrap_or(""));
+        self.mode = Mode::Filter(kind, picker);
+    }
+
+    fn set_filter(&mut self, kind: FilterKind, value: &str) {
+        let value = Some(value).filter(|v| !v.is_empty());
+        match kind {
+            FilterKind::Status => {
+                self.query.status = value.and_then(Status::parse);
+                // Asking for scrapped devices means showing them.
+                if self.query.status == Some(Status::Scrapped) {
+                    self.query.archived = true;
+                }
+            }
+            FilterKind::Category => self.query.category = value.and_then(Category::parse),
+            FilterKind::Room => self.query.location = value.map(str::to_owned),
+        }
+        self.cursor = 0;
+        self.reload();
+    }
+
+    fn has_filters(&self) -> bool {
+        self.query.status.is_some()
+            || self.query.category.is_some()
+            || self.query.location.is_some()
+            || !self.query.search.is_empty()
+    }
+
+    fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        let lang = ctx.lang;
+        let page = self.visible_rows.max(1) as isize;
+        match key.code {
+            KeyCode::Char('j') | KeyCode::Down => self.move_cursor(1, ctx),
+            KeyCode::Char('k') | KeyCode::Up => self.move_cursor(-1, ctx),
+            KeyCode::PageDown => self.move_cursor(page, ctx),
+            KeyCode::PageUp => self.move_cursor(-page, ctx),
+            KeyCode::Char('g') | KeyCode::Home => self.cursor = 0,
+            KeyCode::Char('G') | KeyCode::End => self.move_cursor(isize::MAX / 2, ctx),
+            KeyCode::Char('/') => self.mode = Mode::Search,
+            KeyCode::Enter => {
+                if let Some(device) = self.selected(ctx) {
+                    self.open_detail(device, ctx);
+                }
+            }
+            KeyCode::Char('a') => {
+                self.mode = Mode::Edit(Box::new(editor::Editor::add(ctx, false)));
+            }
+            KeyCode::Char(c @ ('e' | 't' | 's' | 'd')) => {
+                let device = self.selected(ctx)?;
+                return self.start_action(c, device, false, ctx);
+            }
+            KeyCode::Char('f') => self.open_filter(FilterKind::Status, ctx),
+            KeyCode::Char('c') => self.open_filter(FilterKind::Category, ctx),
+            KeyCode::Char('l') => self.open_filter(FilterKind::Room, ctx),
+            KeyCode::Char('v') => {
+                self.query.archived = !self.query.archived;
+                self.reload();
+                let key = if self.query.archived {
+                    "devices.archived_shown"
+                } else {
+                    "devices.archived_hidden"
+                };
+                return Some(Action::Flash(Flash::info(lang.t(key))));
+            }
+            KeyCode::Char('o') => {
+                let at = SortKey::ALL
+                    .iter()
+                    .position(|k| *k == self.query.sort)
+                    .unwrap_or(0);
+                self.query.sort = SortKey::ALL[(at + 1) % SortKey::ALL.len()];
+                self.keep_selection(ctx);
+            }
+            KeyCode::Char('O') => {
+                self.query.descending = !self.query.descending;
+                self.keep_selection(ctx);
+            }
+            KeyCode::Char('r') => self.keep_selection(ctx),
+            KeyCode::Char('i') => {
+                self.mode = Mode::Addresses(addresses::Addresses::load(ctx));
+            }
+            KeyCode::Char('E') => {
+                self.mode = Mode::Edit(Box::new(editor::Editor::export(ctx, self.query.archived)));
+            }
+            KeyCode::Char('I') => self.mode = Mode::Edit(Box::new(editor::Editor::import(ctx))),
+            KeyCode::Esc if self.has_filters() => {
+                self.query = ListQuery {
+                    sort: self.query.sort,
+                    descending: self.query.descending,
+                    archived: self.query.archived,
+                    ..ListQuery::default()
+                };
+                self.search = Input::default();
+                self.keep_selection(ctx);
+            }
+            _ => return None,
+        }
+        Some(Action::Noop)
+    }
+
+    /// Reload the list keeping the cursor on the same device.
+    fn keep_selection(&mut self, ctx: &Ctx) {
+        self.focus_id = self.selected_id(ctx);
+        self.reload();
+    }
+
+    /// Open the form of `e`dit, `t`ransfer, `s`tatus or `d`elete (remove) for a device.
+    fn start_action(
+        &mut self,
+        which: char,
+        device: Device,
+        from_detail: bool,
+        ctx: &mut Ctx,
+    ) -> Option<Action> {
+        if device.is_read_only() {
+            let tag = &device.record.asset_tag;
+            return Some(Action::Flash(Flash::error(
+                ctx.lang.tf("save.read_only", &[("tag", tag)]),
+            )));
+        }
+        let editor = match which {
+            'e' => editor::Editor::edit(ctx, device, from_detail),
+            't' => editor::Editor::transfer(ctx, device, from_detail),
+            's' => editor::Editor::status(ctx, device, from_detail),
+            _ => editor::Editor::remove(ctx, device, from_detail),
+        };
+        self.mode = Mode::Edit(Box::new(editor));
+        Some(Action::Noop)
+    }
+
+    fn search_key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Action> {
+        match key.code {
+            KeyCode::Enter | KeyCode::Down => self.mode = Mode::List,
+            KeyCode::Esc => {
+                self.search = Input::default();
+                self.query.search.clear();
+                self.mode = Mode::List;
+                self.keep_selection(ctx);
+            }
+            _ => {
+                self.mode = Mode::Search;
+                if self.search.handle_key(key) {
+                    self.query.search = self.search.text().to_owned();
+                    self.cursor = 0;
+                    self.reload();
+                }
+            }
+        }
+        Some(Action::Noop)
+    }
+}
+
+impl Screen for DevicesScreen {
+    fn keys(&self) -> &'static [KeyHint] {
+        match &self.mode {
+            Mode::List => LIST_KEYS,
+            Mode::Search | Mode::Filter(..) => SEARCH_KEYS,
+            Mode::Detail(_) => DETAIL_KEYS,
+            Mode::Edit(_) => FORM_KEYS,
+            Mode::Addresses(_) => ADDRESS_KEYS,
+            Mode::Review(_) => REVIEW_KEYS,
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        matches!(self.mode, Mode::Search | Mode::Filter(..) | Mode::Edit(_))
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let mode = std::mem::replace(&mut self.mode, Mode::List);
+        match mode {
+            Mode::List => self.list_key(key, ctx),
+            Mode::Search => self.search_key(key, ctx),
+            Mode::Filter(kind, mut picker) => {
+                match picker.handle_key(key) {
+                    Picked::Nothing => self.mode = Mode::Filter(kind, picker),
+                    Picked::Cancelled => {}
+                    Picked::Chosen(value) => self.set_filter(kind, &value),
+                }
+                Some(Action::Noop)
+            }
+            Mode::Detail(mut view) => {
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') if !ctrl => {
+                        self.keep_selection(ctx);
+                        return Some(Action::Noop);
+                    }
+                    KeyCode::Char(c @ ('e' | 't' | 's' | 'd')) => {
+                        let device = devices::get(ctx.db.conn(), view.device.id).ok().flatten();
+                        let action = match device {
+                            Some(device) => {
+                                self.mode = Mode::Detail(view);
+                                self.start_action(c, device, true, ctx)
+                            }
+                            None => Some(Action::Noop),
+                        };
+                        return action;
+                    }
+                    KeyCode::Char('j') | KeyCode::Down => view.scroll(1),
+                    KeyCode::Char('k') | KeyCode::Up => view.scroll(-1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => view.scroll(10),
+                    KeyCode::PageUp => view.scroll(-10),
+                    _ => {
+                        self.mode = Mode::Detail(view);
+                        return None;
+                    }
+                }
+                self.mode = Mode::Detail(view);
+                Some(Action::Noop)
+            }
+            Mode::Edit(mut edit) => {
+                let outcome = edit.handle_key(key, ctx);
+                match outcome {
+                    editor::Outcome::Stay(action) => {
+                        self.mode = Mode::Edit(edit);
+                        Some(action)
+                    }
+                    editor::Outcome::Cancelled { back_to } => {
+                        if let Some(device) =
+                            back_to.and_then(|id| devices::get(ctx.db.conn(), id).ok().flatten())
+                        {
+                            self.open_detail(device, ctx);
+                        }
+                        Some(Action::Noop)
+                    }
+                    editor::Outcome::Saved { id, flash } => {
+                        self.focus_id = Some(id);
+                        self.reload();
+                        match devices::get(ctx.db.conn(), id).ok().flatten() {
+                            Some(device) if !device.removed => self.open_detail(device, ctx),
+                            _ => {}
+                        }
+                        Some(Action::Flash(flash))
+                    }
+                    editor::Outcome::Done(flash) => {
+                        self.reload();
+                        Some(Action::Flash(flash))
+                    }
+                    editor::Outcome::Review(review) => {
+                        self.mode = Mode::Review(review);
+                        Some(Action::Noop)
+                    }
+                }
+            }
+            Mode::Addresses(mut view) => {
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') if !ctrl => return Some(Action::Noop),
+                    KeyCode::Char('j') | KeyCode::Down => view.move_by(1),
+                    KeyCode::Char('k') | KeyCode::Up => view.move_by(-1),
+                    KeyCode::PageDown => view.move_by(10),
+                    KeyCode::PageUp => view.move_by(-10),
+                    _ => {
+                        self.mode = Mode::Addresses(view);
+                        return None;
+                    }
+                }
+                self.mode = Mode::Addresses(view);
+                Some(Action::Noop)
+            }
+            Mode::Review(mut review) => {
+                let (keep, action) = review.handle_key(key, ctx);
+                if keep {
+                    self.mode = Mode::Review(review);
+                } else {
+                    self.reload();
+                }
+                Some(action)
+            }
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
+        match &self.mode {
+            Mode::Detail(view) => view.render(frame, area, ctx),
+            Mode::Edit(edit) => edit.render(frame, area, ctx.lang),
+            Mode::Addresses(view) => view.render(frame, area, ctx.lang),
+            Mode::Review(review) => review.render(frame, area, ctx.lang),
+            Mode::List | Mode::Search | Mode::Filter(..) => {
+                table::render(self, frame, area, ctx);
+                if let Mode::Filter(_, picker) = &self.mode {
+                    picker.render(frame, area);
+                }
+            }
+        }
+    }
+}
+
+/// Suggestions for the form's people and place fields.
+fn directory_names(ctx: &Ctx) -> (Vec<String>, Vec<String>) {
+    let conn = ctx.db.conn();
+    (
+        directory::department_names(conn).unwrap_or_default(),
+        directory::people_names(conn, false).unwrap_or_default(),
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,266 @@
+//! The Devices tab driven by keys through the application shell, as an operator uses it.
+
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::db::device_log::EventKind;
+use crate::db::devices::{self, ListQuery};
+use crate::db::{Db, Stamp};
+use crate::domain::record::{Field, Record};
+use crate::i18n::Lang;
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::tabs::Tab;
+use crate::tui::testing::text;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+}
+
+fn device(values: &[(Field, &str)]) -> Record {
+    let mut v: [String; 17] = Default::default();
+    for (f, text) in values {
+        v[f.index()] = (*text).to_owned();
+    }
+    Record::parse(&v).unwrap()
+}
+
+/// A small register: a core switch, a server with a warranty ending soon, a PC with an
+/// expired one, and a scrapped printer.
+fn app(lang: Lang) -> App {
+    let db = Db::open_in_memory().unwrap();
+    let stamp = Stamp::new("demo", today().and_hms_opt(8, 0, 0).unwrap());
+    let rows = [
+        device(&[
+            (Field::AssetTag, "JF-SW-0001"),
+            (Field::Name, "核心交换机"),
+            (Field::Category, "switch"),
+            (Field::Location, "机房A-机柜01-U40"),
+            (Field::Department, "信息中心"),
+            (Field::Owner, "王磊"),
+            (Field::IpAddress, "10.10.0.1"),
+            (Field::Status, "in_use"),
+            (Field::WarrantyUntil, "2029-06-30"),
+        ]),
+        device(&[
+            (Field::AssetTag, "JF-SV-0002"),
+            (Field::Name, "Web 服务器"),
+            (Field::Category, "server"),
+            (Field::Location, "机房A-机柜03-U12"),
+            (Field::Department, "信息中心"),
+            (Field::Owner, "李娜"),
+            (Field::IpAddress, "10.10.1.20"),
+            (Field::Status, "under_repair"),
+            (Field::WarrantyUntil, "2026-12-01"),
+        ]),
+        device(&[
+            (Field::AssetTag, "JF-PC-0003"),
+            (Field::Name, "办公电脑"),
+            (Field::Category, "pc"),
+            (Field::Location, "行政楼301"),
+            (Field::Department, "财务部"),
+            (Field::Owner, "张伟"),
+            (Field::IpAddress, "10.20.1.15"),
+            (Field::Status, "in_use"),
+            (Field::WarrantyUntil, "2025-03-01"),
+        ]),
+        device(&[
+            (Field::AssetTag, "JF-PR-0004"),
+            (Field::Name, "激光打印机"),
+            (Field::Category, "printer"),
+            (Field::Status, "scrapped"),
+        ]),
+    ];
+    let mut app = App::new(db, lang, "王磊".into(), today());
+    for r in rows {
+        devices::insert(app.db().conn(), &r, EventKind::Created, &stamp).unwrap();
+    }
+    app.apply(Action::SwitchTab(Tab::Devices));
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let action = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.apply(action);
+}
+
+fn ctrl(app: &mut App, c: char) {
+    let action = app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    app.apply(action);
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn screen(app: &mut App) -> String {
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| app.render(f)).unwrap();
+    text(term.backend().buffer())
+}
+
+fn snapshot(app: &mut App) -> TestBackend {
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| app.render(f)).unwrap();
+    term.backend().clone()
+}
+
+#[test]
+fn list_snapshots() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        insta::assert_snapshot!(format!("list_{lang:?}"), snapshot(&mut app));
+    }
+}
+
+#[test]
+fn detail_snapshots() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("detail_{lang:?}"), snapshot(&mut app));
+    }
+}
+
+#[test]
+fn form_with_an_inline_error_snapshots() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        press(&mut app, KeyCode::Char('a'));
+        typed(&mut app, "JF-PC-0100");
+        press(&mut app, KeyCode::Tab);
+        typed(&mut app, "值班电脑");
+        for _ in 0..8 {
+            press(&mut app, KeyCode::Tab);
+        }
+        typed(&mut app, "10.10.0.1");
+        insta::assert_snapshot!(format!("form_{lang:?}"), snapshot(&mut app));
+    }
+}
+
+#[test]
+fn scrapped_devices_are_hidden_until_asked_for() {
+    let mut app = app(Lang::En);
+    assert!(screen(&mut app).contains("3 devices"));
+    assert!(!screen(&mut app).contains("JF-PR-0004"));
+    press(&mut app, KeyCode::Char('v'));
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("4 devices") && shown.contains("JF-PR-0004"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn typing_after_slash_narrows_the_list_live() {
+    let mut app = app(Lang::Zh);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "机房a");
+    assert!(screen(&mut app).contains("2 台设备"));
+    typed(&mut app, " 李");
+    let s = screen(&mut app);
+    assert!(s.contains("1 台设备") && s.contains("JF-SV-0002"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app).contains("3 台设备"));
+}
+
+#[test]
+fn warranties_ending_soon_and_expired_are_marked() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('o')); // sort by name: PC, server, switch
+    let lines: Vec<String> = screen(&mut app).lines().map(str::to_owned).collect();
+    let row = |tag: &str| lines.iter().find(|l| l.contains(tag)).cloned().unwrap();
+    assert!(row("JF-SV-0002").starts_with('!'), "{lines:?}");
+    assert!(row("JF-PC-0003").starts_with('x'), "{lines:?}");
+    assert!(row("JF-SW-0001").starts_with(' '), "{lines:?}");
+    press(&mut app, KeyCode::Esc);
+}
+
+#[test]
+fn a_device_added_from_the_keyboard_is_saved_with_its_history() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "JF-PC-0100");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "Duty PC");
+    for _ in 0..8 {
+        press(&mut app, KeyCode::Tab);
+    }
+    typed(&mut app, "10.10.0.1");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(
+        s.contains("IP 10.10.0.1 is already used by JF-SW-0001"),
+        "{s}"
+    );
+    assert!(
+        devices::by_tag(app.db().conn(), "JF-PC-0100")
+            .unwrap()
+            .is_none()
+    );
+    ctrl(&mut app, 'u');
+    typed(&mut app, "10.20.1.16");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(
+        s.contains("Added JF-PC-0100") && s.contains("History book (1)"),
+        "{s}"
+    );
+    let saved = devices::by_tag(app.db().conn(), "JF-PC-0100")
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.record.value(Field::IpAddress), "10.20.1.16");
+    assert_eq!(saved.record.name, "Duty PC");
+}
+
+#[test]
+fn escape_asks_before_throwing_away_a_typed_form() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "X");
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app).contains("Discard your changes?"));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(screen(&mut app).contains("New device"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(screen(&mut app).contains("3 devices"));
+}
+
+#[test]
+fn a_transfer_from_the_detail_view_lands_in_the_history_book() {
+    let mut app = app(Lang::Zh);
+    press(&mut app, KeyCode::Enter); // JF-PC-0003, first by tag
+    press(&mut app, KeyCode::Char('t'));
+    ctrl(&mut app, 'u');
+    typed(&mut app, "行政楼402");
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    typed(&mut app, "赵副总");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("已调拨 JF-PC-0003"), "{s}");
+    assert!(s.contains("位置: 行政楼301 -> 行政楼402"), "{s}");
+    assert!(s.contains("审批人 赵副总"), "{s}");
+    let query = ListQuery::default();
+    assert_eq!(devices::list_ids(app.db().conn(), &query).unwrap().len(), 3);
+}
+
+#[test]
+fn the_address_table_shows_free_addresses_per_subnet() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('i'));
+    let s = screen(&mut app);
+    assert!(
+        s.contains("10.10.0.0/24") && s.contains("10.20.1.0/24"),
+        "{s}"
+    );
+    assert!(s.contains("Free: 10.10.0.2-254"), "{s}");
+    assert!(s.contains("10.10.0.1       JF-SW-0001 核心交换机"), "{s}");
+}
