@@ -6,7 +6,7 @@ use support::Tui;
 
 const TAB_ABOUT_EN: [&str; 6] = [
     "Weekly network inspection",
-    "Fixed-asset register",
+    "The register is empty",
     "Repair log",
     "Tool inventory",
     "Daily figures compared",
@@ -50,7 +50,7 @@ fn cycles_tabs_with_tab_and_shift_tab_in_chinese() {
     let mut tui = Tui::start(80, 24, &["--operator", "王磊", "--lang", "zh"]);
     tui.wait_for_all(&["此页面尚未实现", "操作员 王磊", "1 巡检"]);
     tui.send("\t");
-    tui.wait_for("固定资产台账");
+    tui.wait_for("台账为空");
     tui.send("\x1b[Z"); // Shift-Tab
     tui.wait_for("每周网络巡检");
     tui.send("\x1b[Z");
@@ -112,6 +112,35 @@ fn redraws_on_resize() {
     tui.wait_until("the full layout again", |s| {
         s.contains("This screen is not built yet.") && !s.contains("too small")
     });
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+}
+
+#[test]
+fn the_device_register_searches_adds_and_reports_a_taken_address_in_chinese() {
+    let mut tui = Tui::start_with_demo(80, 24, &["--operator", "王磊", "--lang", "zh"]);
+    tui.wait_for("1 巡检");
+    tui.send("2");
+    tui.wait_for_all(&["304 台设备", "JF-PC-0001", "资产编号"]);
+    tui.send("/核心交换机");
+    tui.wait_for_all(&["台设备", "核心交换机", "JF-SW-"]);
+    tui.send("\r");
+    tui.send("\x1b");
+    tui.wait_for("304 台设备");
+    tui.send("i");
+    tui.wait_for_all(&["计算机地址分配表", "10.10.0.0/24", "下一个可用"]);
+    tui.send("\x1b");
+    tui.wait_for("304 台设备");
+    tui.send("a");
+    tui.wait_for("新增设备");
+    // Tag, name, then eight fields on to the IP address.
+    tui.send("JF-PC-9999\t值班电脑\t\t\t\t\t\t\t\t10.10.0.14");
+    tui.wait_for("已被 JF-SW-0004");
+    tui.send("\x15"); // Ctrl-U clears the field
+    tui.send("10.20.1.249\x13"); // Ctrl-S saves
+    tui.wait_for_all(&["已新增 JF-PC-9999", "机历本 (1)", "登记入册"]);
+    tui.send("\x1b");
+    tui.wait_for("305 台设备");
     tui.send("q");
     assert_eq!(tui.exit_code(), 0);
 }

@@ -82,7 +82,19 @@ pub struct Tui {
 
 impl Tui {
     pub fn start(cols: u16, rows: u16, args: &[&str]) -> Tui {
+        Tui::start_in(Home::new(), cols, rows, args)
+    }
+
+    /// Start on a database first filled by `jifang demo`.
+    pub fn start_with_demo(cols: u16, rows: u16, args: &[&str]) -> Tui {
         let home = Home::new();
+        let db = home.path("e2e.db");
+        let demo = run(home.command(), &["--db", db.to_str().unwrap(), "demo"]);
+        assert_eq!(demo.code, 0, "{}", demo.stderr);
+        Tui::start_in(home, cols, rows, args)
+    }
+
+    fn start_in(home: Home, cols: u16, rows: u16, args: &[&str]) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
