@@ -96,20 +96,20 @@ pub fn append(
     stamp: &Stamp,
 ) -> rusqlite::Result<i64> {
     let at = stamp.at_text();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
              created_at, created_by, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)",
-        params![
-            device_id,
-            event.kind.key(),
-            event.effective_on.to_string(),
-            event.approver,
-            event.reason,
-            at,
-            stamp.by
-        ],
-    )?;
+    )?
+    .execute(params![
+        device_id,
+        event.kind.key(),
+        event.effective_on.to_string(),
+        event.approver,
+        event.reason,
+        at,
+        stamp.by
+    ])?;
     let event_id = conn.last_insert_rowid();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO device_event_changes (event_id, field, old_value, new_value,

@@ -226,7 +226,13 @@ pub struct ListQuery {
 /// The ids of the devices a query shows, in order. Ids only: the screen fetches the few rows
 /// it draws with [`by_ids`], so 100k devices cost one small vector.
 pub fn list_ids(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<i64>> {
-    let mut sql = String::from("SELECT id, ip_address FROM devices WHERE 1");
+    // The address is read only to sort by it; otherwise the sort index alone answers.
+    let ip = if query.sort == SortKey::Ip {
+        "ip_address"
+    } else {
+        "NULL"
+    };
+    let mut sql = format!("SELECT id, {ip} FROM devices WHERE 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if !query.archived {
         sql.push_str(" AND retired_at IS NULL AND status <> 'scrapped'");
@@ -305,13 +311,34 @@ pub fn by_ids(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<Device>> {
 
 pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Device>> {
     let sql = format!("SELECT {COLUMNS} FROM devices WHERE id = ?1");
-    conn.query_row(&sql, [id], from_row).optional()
+    conn.prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()
 }
 
 /// The device with this asset tag (any case), removed ones included.
 pub fn by_tag(conn: &Connection, tag: &str) -> rusqlite::Result<Option<Device>> {
     let sql = format!("SELECT {COLUMNS} FROM devices WHERE asset_tag = ?1");
-    conn.query_row(&sql, [tag.trim()], from_row).optional()
+    conn.prepare_cached(&sql)?
+        .query_row([tag.trim()], from_row)
+        .optional()
+}
+
+/// The id and "tag name" of the device in the register that holds this address.
+pub fn address_holder(conn: &Connection, ip: IpAddr) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.prepare_cached(
+        "SELECT id, asset_tag || ' ' || name FROM devices
+         WHERE ip_address = ?1 AND status <> 'scrapped' AND retired_at IS NULL",
+    )?
+    .query_row([ip.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()
+}
+
+/// Take a device's address away without a history entry: only for a moment inside a
+/// transaction that gives it its new address (so two devices can swap addresses).
+pub fn release_address(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    conn.execute("UPDATE devices SET ip_address = NULL WHERE id = ?1", [id])?;
+    Ok(())
 }
 
 /// The device in the register (not scrapped, not removed) that holds this address, other
@@ -321,23 +348,21 @@ pub fn ip_holder(
     ip: IpAddr,
     except: Option<i64>,
 ) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT asset_tag || ' ' || name FROM devices
          WHERE ip_address = ?1 AND status <> 'scrapped' AND retired_at IS NULL
            AND id IS NOT ?2",
-        params![ip.to_string(), except],
-        |r| r.get(0),
-    )
+    )?
+    .query_row(params![ip.to_string(), except], |r| r.get(0))
     .optional()
 }
 
 /// Whether another device, removed ones included, already has this asset tag.
 pub fn tag_taken(conn: &Connection, tag: &str, except: Option<i64>) -> rusqlite::Result<bool> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM devices WHERE asset_tag = ?1 AND id IS NOT ?2)",
-        params![tag.trim(), except],
-        |r| r.get(0),
-    )
+    )?
+    .query_row(params![tag.trim(), except], |r| r.get(0))
 }
 
 /// The checks every save makes inside its transaction: unique tag, unique address in use.
@@ -361,33 +386,33 @@ fn check_unique(conn: &Connection, record: &Record, except: Option<i64>) -> Resu
 
 fn write_values(conn: &Connection, id: i64, record: &Record) -> rusqlite::Result<()> {
     let opt = |f: Field| Some(record.value(f)).filter(|v| !v.is_empty());
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE devices SET asset_tag = ?2, name = ?3, category = ?4, model = ?5,
              manufacturer = ?6, serial_no = ?7, location = ?8, department = ?9, owner = ?10,
              ip_address = ?11, mac_address = ?12, status = ?13, purchased_on = ?14,
              warranty_until = ?15, supplier = ?16, ups_protected = ?17, notes = ?18
          WHERE id = ?1",
-        params![
-            id,
-            record.asset_tag,
-            record.name,
-            record.category.key(),
-            record.model,
-            record.manufacturer,
-            record.serial_no,
-            record.location,
-            record.department,
-            record.owner,
-            opt(Field::IpAddress),
-            opt(Field::MacAddress),
-            record.status.key(),
-            opt(Field::PurchasedOn),
-            opt(Field::WarrantyUntil),
-            record.supplier,
-            record.ups_protected,
-            record.notes,
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        record.asset_tag,
+        record.name,
+        record.category.key(),
+        record.model,
+        record.manufacturer,
+        record.serial_no,
+        record.location,
+        record.department,
+        record.owner,
+        opt(Field::IpAddress),
+        opt(Field::MacAddress),
+        record.status.key(),
+        opt(Field::PurchasedOn),
+        opt(Field::WarrantyUntil),
+        record.supplier,
+        record.ups_protected,
+        record.notes,
+    ])?;
     Ok(())
 }
 
@@ -400,11 +425,16 @@ pub fn insert(
     stamp: &Stamp,
 ) -> Result<i64, SaveError> {
     check_unique(conn, record, None)?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO devices (asset_tag, name, created_at, created_by, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?3, ?4)",
-        params![record.asset_tag, record.name, stamp.at_text(), stamp.by],
-    )?;
+    )?
+    .execute(params![
+        record.asset_tag,
+        record.name,
+        stamp.at_text(),
+        stamp.by
+    ])?;
     let id = conn.last_insert_rowid();
     write_values(conn, id, record)?;
     let changes: Vec<(Field, String, String)> = Field::ALL
@@ -447,11 +477,11 @@ fn apply_change(
     }
     check_unique(conn, after, Some(before.id))?;
     write_values(conn, before.id, after)?;
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE devices SET updated_at = ?2, updated_by = ?3, row_version = row_version + 1
          WHERE id = ?1",
-        params![before.id, stamp.at_text(), stamp.by],
-    )?;
+    )?
+    .execute(params![before.id, stamp.at_text(), stamp.by])?;
     device_log::append(conn, before.id, event, &changes, stamp)?;
     Ok(true)
 }
@@ -619,12 +649,12 @@ pub fn remove(
     if reason.trim().is_empty() {
         return Err(SaveError::NeedsReason);
     }
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE devices SET retired_at = ?2, retired_by = ?3, retired_reason = ?4,
              updated_at = ?2, updated_by = ?3, row_version = row_version + 1
          WHERE id = ?1",
-        params![before.id, stamp.at_text(), stamp.by, reason.trim()],
-    )?;
+    )?
+    .execute(params![before.id, stamp.at_text(), stamp.by, reason.trim()])?;
     let event = device_log::NewEvent {
         reason: reason.trim().to_owned(),
         ..device_log::NewEvent::new(EventKind::Removed, stamp.at.date())
@@ -690,13 +720,12 @@ pub fn rooms(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 
 /// Devices in the register, and how many of those are scrapped or removed.
 pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT count(*) FILTER (WHERE retired_at IS NULL AND status <> 'scrapped'),
                 count(*) FILTER (WHERE retired_at IS NOT NULL OR status = 'scrapped')
          FROM devices",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
+    )?
+    .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
 }
 
 #[cfg(test)]

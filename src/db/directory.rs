@@ -95,6 +95,16 @@ pub fn people_names(conn: &Connection, approvers_first: bool) -> rusqlite::Resul
     rows.collect()
 }
 
+/// Every person on record with their department: (department, name).
+pub fn people_with_departments(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.name, p.name FROM people p JOIN departments d ON d.id = p.department_id
+         WHERE p.retired_at IS NULL ORDER BY p.id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
 /// Departments and people on record, not counting retired ones.
 pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     conn.query_row(

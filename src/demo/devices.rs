@@ -5,9 +5,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::Connection;
 
 use super::Lcg;
-use crate::db::Stamp;
 use crate::db::device_log::EventKind;
 use crate::db::devices::{self, Transfer};
+use crate::db::{Stamp, directory};
 use crate::domain::device::{Category, Status};
 use crate::domain::record::Record;
 
@@ -144,19 +144,9 @@ const KINDS: &[Kind] = &[
 const OFFICES: &[&str] = &["行政楼", "教学楼A", "教学楼B", "图书馆", "实验楼"];
 const SUPPLIERS: &[&str] = &["神州数码", "东华软件", "本地代理商", "京东企业购"];
 
-/// One person of each department, for owners: (department, name).
-fn people(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare(
-        "SELECT d.name, p.name FROM people p JOIN departments d ON d.id = p.department_id
-         WHERE p.retired_at IS NULL ORDER BY p.id",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
-}
-
 /// Add the demo devices that are not there yet (matched on asset tag); how many were added.
 pub fn fill(conn: &Connection, rng: &mut Lcg, stamp: &Stamp) -> rusqlite::Result<usize> {
-    let people = people(conn)?;
+    let people = directory::people_with_departments(conn)?;
     let centre: Vec<&(String, String)> = people.iter().filter(|p| p.0 == "信息中心").collect();
     let today = stamp.at.date();
     let mut added = 0;

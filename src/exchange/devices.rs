@@ -301,14 +301,7 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
         let Ok(addr) = ip.parse::<std::net::IpAddr>() else {
             continue;
         };
-        let holder_id: Option<(i64, String)> = conn
-            .query_row(
-                "SELECT id, asset_tag || ' ' || name FROM devices
-                 WHERE ip_address = ?1 AND status <> 'scrapped' AND retired_at IS NULL",
-                [addr.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .ok();
+        let holder_id = devices::address_holder(conn, addr).map_err(db_problem)?;
         if let Some((holder, name)) = holder_id
             && Some(holder) != own_id
             && moving
@@ -389,10 +382,7 @@ pub fn apply(conn: &mut Connection, plan: &Plan, stamp: &Stamp) -> Result<Applie
         .iter()
         .filter(|u| u.before.record.ip_address != u.after.ip_address)
     {
-        tx.execute(
-            "UPDATE devices SET ip_address = NULL WHERE id = ?1",
-            [u.before.id],
-        )?;
+        devices::release_address(&tx, u.before.id)?;
     }
     for u in &plan.updates {
         devices::update_from(&tx, &u.before, &u.after, EventKind::Imported, stamp)?;

@@ -58,12 +58,16 @@ fn event_loop(
         app.tick(chrono::Local::now().naive_local(), Instant::now());
         terminal.draw(|frame| app.render(frame))?;
         // The poll timeout bounds how long a signal waits to be noticed.
-        if event::poll(Duration::from_millis(250))? {
+        // Handle every key already waiting before drawing again: fast typing in a search line
+        // then costs one reload of the list, not one per key.
+        let mut wait = Duration::from_millis(250);
+        while !app.quit && event::poll(wait)? {
             // Resize needs nothing here: the next draw picks up the new size.
             if let Some(key) = event::read()?.as_key_press_event() {
                 let action = app.handle_key(key);
                 app.apply(action);
             }
+            wait = Duration::ZERO;
         }
     }
     Ok(())

@@ -74,16 +74,15 @@ impl Picker {
         Picked::Nothing
     }
 
-    /// Draw as a panel over the lower part of `area`.
+    /// Draw as a full-width panel across the middle of `area`. Full width, because a panel
+    /// edge inside a line would cut a double-width character in half.
     pub fn render(&self, frame: &mut Frame, area: Rect) {
         let visible = self.visible();
         let height = (visible.len() as u16 + 2).clamp(3, area.height.min(14));
-        let width = area.width.min(50);
         let panel = Rect {
-            x: area.x + (area.width - width) / 2,
             y: area.y + area.height.saturating_sub(height) / 2,
-            width,
             height,
+            ..area
         };
         frame.render_widget(Clear, panel);
         frame.render_widget(Paragraph::new("").style(theme::OVERLAY), panel);

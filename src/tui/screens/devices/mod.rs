@@ -41,6 +41,13 @@ const SEARCH_KEYS: &[KeyHint] = &[
     KeyHint::new("Esc", "key.search_clear", true),
 ];
 
+const PICK_KEYS: &[KeyHint] = &[
+    KeyHint::new("Up/Down", "key.move", false),
+    KeyHint::new("Enter", "key.choose", true),
+    KeyHint::new("abc", "key.narrow", true),
+    KeyHint::new("Esc", "key.cancel", true),
+];
+
 const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("j/k", "key.scroll", false),
     KeyHint::new("e", "key.edit", true),
@@ -357,7 +364,8 @@ impl Screen for DevicesScreen {
     fn keys(&self) -> &'static [KeyHint] {
         match &self.mode {
             Mode::List => LIST_KEYS,
-            Mode::Search | Mode::Filter(..) => SEARCH_KEYS,
+            Mode::Search => SEARCH_KEYS,
+            Mode::Filter(..) => PICK_KEYS,
             Mode::Detail(_) => DETAIL_KEYS,
             Mode::Edit(_) => FORM_KEYS,
             Mode::Addresses(_) => ADDRESS_KEYS,
