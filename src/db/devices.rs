@@ -718,15 +718,5 @@ pub fn rooms(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     rows.collect()
 }
 
-/// Devices in the register, and how many of those are scrapped or removed.
-pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
-    conn.prepare_cached(
-        "SELECT count(*) FILTER (WHERE retired_at IS NULL AND status <> 'scrapped'),
-                count(*) FILTER (WHERE retired_at IS NOT NULL OR status = 'scrapped')
-         FROM devices",
-    )?
-    .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-}
-
 #[cfg(test)]
 mod tests;

@@ -133,12 +133,6 @@ impl Form {
         self.fields.get(index).map_or("", |f| f.value())
     }
 
-    pub fn set_value(&mut self, index: usize, value: &str) {
-        if let Some(f) = self.fields.get_mut(index) {
-            f.input.set(value);
-        }
-    }
-
     pub fn clear_errors(&mut self) {
         for f in &mut self.fields {
             f.error = None;

@@ -108,21 +108,6 @@ impl Input {
         }
     }
 
-    /// Whether `handle_key` would take this key (so it is not also a command).
-    pub fn takes(key: &KeyEvent) -> bool {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char(c) => !ctrl || matches!(c, 'u' | 'w' | 'a' | 'e'),
-            KeyCode::Backspace
-            | KeyCode::Delete
-            | KeyCode::Left
-            | KeyCode::Right
-            | KeyCode::Home
-            | KeyCode::End => true,
-            _ => false,
-        }
-    }
-
     /// Draw the text in `area` (one line), scrolled so the cursor shows; with `focused` the
     /// terminal cursor is put at the insertion point.
     pub fn render(&self, frame: &mut Frame, area: Rect, style: Style, focused: bool) {
@@ -196,10 +181,6 @@ mod tests {
     fn control_keys_are_not_typed() {
         let mut input = Input::default();
         assert!(!input.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
-        assert!(!Input::takes(&KeyEvent::new(
-            KeyCode::Char('s'),
-            KeyModifiers::CONTROL
-        )));
         assert_eq!(input.text(), "");
     }
 }
