@@ -158,3 +158,143 @@ CREATE TABLE device_event_changes (
     retired_reason TEXT
 );
 CREATE INDEX device_event_changes_by_event ON device_event_changes (event_id, id);
+
+-- == version 3 ==
+
+-- Checklist templates (巡检模板): the daily patrol, weekly inspection and monthly UPS test
+-- are installed from assets/checklists/ when this version is created. `active_from` is the first
+-- day whose period counts: periods before it are never reported as missed.
+CREATE TABLE checklists (
+    id             INTEGER PRIMARY KEY,
+    code           TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(code)) > 0),
+    name_zh        TEXT    NOT NULL,
+    name_en        TEXT    NOT NULL,
+    period         TEXT    NOT NULL CHECK (period IN ('day', 'week', 'month')),
+    run_log        INTEGER NOT NULL DEFAULT 0 CHECK (run_log IN (0, 1)),
+    position       INTEGER NOT NULL DEFAULT 0,
+    active_from    TEXT    NOT NULL CHECK (date(active_from) = active_from),
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+
+-- Items of a template. An item row never changes once a run has used it: editing retires it
+-- and adds the new wording under the same code, so past runs keep what they were asked.
+-- `choices` holds one choice per line: Chinese, tab, English, tab, 1 if picking it fails.
+CREATE TABLE checklist_items (
+    id             INTEGER PRIMARY KEY,
+    checklist_id   INTEGER NOT NULL REFERENCES checklists (id),
+    position       INTEGER NOT NULL,
+    code           TEXT    NOT NULL CHECK (length(trim(code)) > 0),
+    kind           TEXT    NOT NULL CHECK (kind IN ('pass_fail', 'number', 'text', 'choice')),
+    text_zh        TEXT    NOT NULL DEFAULT '',
+    text_en        TEXT    NOT NULL DEFAULT '',
+    unit_zh        TEXT    NOT NULL DEFAULT '',
+    unit_en        TEXT    NOT NULL DEFAULT '',
+    min_value      REAL,
+    max_value      REAL,
+    choices        TEXT    NOT NULL DEFAULT '',
+    device_tag     TEXT    NOT NULL DEFAULT '',
+    category       TEXT    NOT NULL DEFAULT '',
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+CREATE UNIQUE INDEX checklist_items_live_code ON checklist_items (checklist_id, code COLLATE NOCASE)
+    WHERE retired_at IS NULL;
+CREATE INDEX checklist_items_by_list ON checklist_items (checklist_id, position);
+
+-- One run of a template for one period (named by the date the period starts). Signing locks
+-- the run and its results; corrections are amendments.
+CREATE TABLE check_runs (
+    id             INTEGER PRIMARY KEY,
+    checklist_id   INTEGER NOT NULL REFERENCES checklists (id),
+    period_start   TEXT    NOT NULL CHECK (date(period_start) = period_start),
+    run_log        TEXT    NOT NULL DEFAULT '',
+    signed_at      TEXT,
+    signed_by      TEXT,
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT,
+    UNIQUE (checklist_id, period_start)
+);
+CREATE INDEX check_runs_signed ON check_runs (checklist_id, signed_at);
+
+-- The answer to one item in one run. `outcome` is NULL until answered.
+CREATE TABLE check_results (
+    id             INTEGER PRIMARY KEY,
+    run_id         INTEGER NOT NULL REFERENCES check_runs (id),
+    item_id        INTEGER NOT NULL REFERENCES checklist_items (id),
+    position       INTEGER NOT NULL,
+    outcome        TEXT    CHECK (outcome IS NULL OR outcome IN ('pass', 'fail', 'na')),
+    value          TEXT    NOT NULL DEFAULT '',
+    note           TEXT    NOT NULL DEFAULT '',
+    answered_at    TEXT,
+    answered_by    TEXT,
+    -- The operator asked for a repair of this finding (the repair log links it).
+    repair_wanted  INTEGER NOT NULL DEFAULT 0 CHECK (repair_wanted IN (0, 1)),
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT,
+    UNIQUE (run_id, item_id)
+);
+CREATE INDEX check_results_by_run ON check_results (run_id, position);
+
+-- Corrections to a signed run, appended and never edited. `result_id` NULL amends the run log.
+CREATE TABLE check_amendments (
+    id             INTEGER PRIMARY KEY,
+    run_id         INTEGER NOT NULL REFERENCES check_runs (id),
+    result_id      INTEGER REFERENCES check_results (id),
+    outcome        TEXT    CHECK (outcome IS NULL OR outcome IN ('pass', 'fail', 'na')),
+    value          TEXT    NOT NULL DEFAULT '',
+    note           TEXT    NOT NULL DEFAULT '',
+    reason         TEXT    NOT NULL CHECK (length(trim(reason)) > 0),
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+CREATE INDEX check_amendments_by_run ON check_amendments (run_id, id);
+
+-- A signed run is locked by SQLite itself, whatever program writes to the file.
+CREATE TRIGGER check_runs_locked BEFORE UPDATE ON check_runs
+    WHEN OLD.signed_at IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'check run is signed'); END;
+CREATE TRIGGER check_runs_no_delete BEFORE DELETE ON check_runs
+    WHEN OLD.signed_at IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'check run is signed'); END;
+CREATE TRIGGER check_results_locked BEFORE UPDATE ON check_results
+    WHEN (SELECT signed_at FROM check_runs WHERE id = OLD.run_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'check run is signed'); END;
+CREATE TRIGGER check_results_no_delete BEFORE DELETE ON check_results
+    WHEN (SELECT signed_at FROM check_runs WHERE id = OLD.run_id) IS NOT NULL
+      OR OLD.outcome IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'answered check results are kept'); END;
+CREATE TRIGGER check_amendments_append_only BEFORE UPDATE ON check_amendments
+    BEGIN SELECT RAISE(ABORT, 'amendments are never edited'); END;
+CREATE TRIGGER check_amendments_no_delete BEFORE DELETE ON check_amendments
+    BEGIN SELECT RAISE(ABORT, 'amendments are never deleted'); END;

@@ -42,6 +42,19 @@ const fn count_sections() -> i64 {
     count
 }
 
+/// Data a version brings with it, written in the same transaction as its tables.
+fn after_section(conn: &Connection, version: usize) -> rusqlite::Result<()> {
+    if version == 3 {
+        let now = chrono::Local::now().naive_local();
+        let stamp = super::Stamp::new(INSTALLER, now);
+        super::checklists::install_built_in(conn, now.date(), &stamp)?;
+    }
+    Ok(())
+}
+
+/// Who rows written by jifang itself (the built-in templates) are created by.
+pub const INSTALLER: &str = "jifang";
+
 /// Bring the database to `VERSION`. The check and the work share one EXCLUSIVE transaction, so
 /// two processes opening the same new file cannot both create the schema: the second waits for
 /// the first (busy timeout) and then finds the work done.
@@ -51,8 +64,9 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if current == 0 {
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     }
-    for section in sections().iter().skip(current.max(0) as usize) {
+    for (index, section) in sections().iter().enumerate().skip(current.max(0) as usize) {
         tx.execute_batch(section)?;
+        after_section(&tx, index + 1)?;
     }
     if current != VERSION {
         tx.pragma_update(None, "user_version", VERSION)?;

@@ -1,5 +1,7 @@
 //! The SQLite store: opening (and refusing) database files, connection settings, health checks.
 
+pub mod check_runs;
+pub mod checklists;
 pub mod device_log;
 pub mod devices;
 pub mod directory;
@@ -101,7 +103,8 @@ impl Db {
         self.path.as_deref()
     }
 
-    /// How many rows the operator tables hold, all together.
+    /// How many rows operators (or the demo) wrote, all tables together: what jifang installs
+    /// itself (the built-in checklists) does not count.
     pub fn record_count(&self) -> rusqlite::Result<i64> {
         let tables: Vec<String> = self
             .conn
@@ -112,8 +115,14 @@ impl Db {
             .collect::<Result<_, _>>()?;
         tables.iter().try_fold(0, |sum, table| {
             // Table names come from sqlite_schema, not from input; quoting keeps odd names safe.
-            let sql = format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\""));
-            Ok(sum + self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))?)
+            let sql = format!(
+                "SELECT count(*) FROM \"{}\" WHERE created_by IS NOT ?1",
+                table.replace('"', "\"\"")
+            );
+            let count: i64 = self
+                .conn
+                .query_row(&sql, [migrate::INSTALLER], |r| r.get(0))?;
+            Ok(sum + count)
         })
     }
 

@@ -1,7 +1,9 @@
 //! Pure rules and types: no I/O, no clock. Callers pass today's date in.
 
 pub mod calendar;
+pub mod checklist;
 pub mod device;
 pub mod net;
+pub mod period;
 pub mod record;
 pub mod subnet;

@@ -1,5 +1,6 @@
 //! Moving data in and out as files operators open in Excel and WPS.
 
+pub mod checklist;
 pub mod csv_text;
 pub mod devices;
 

@@ -1,0 +1,625 @@
+//! Inspection runs in SQLite: what is due and missed, answering items, the run log, sign-off
+//! (which locks the run) and amendments.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Stamp;
+use super::checklists::{self, Checklist, ITEM_COLUMNS, item_from_row};
+use super::device_log::{self, EventKind, NewEvent};
+use super::devices;
+use crate::domain::checklist::{Answer, Item, ItemKind, Outcome};
+use crate::domain::period;
+use crate::i18n::Lang;
+
+/// How far one run has come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    pub id: i64,
+    pub answered: usize,
+    pub total: usize,
+    pub failed: usize,
+    pub signed_at: Option<String>,
+    pub signed_by: Option<String>,
+}
+
+impl RunSummary {
+    pub fn is_signed(&self) -> bool {
+        self.signed_at.is_some()
+    }
+}
+
+/// The run of a template for the current period, started or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub checklist: Checklist,
+    pub period_start: NaiveDate,
+    /// `None` until someone opens it.
+    pub run: Option<RunSummary>,
+    /// Items the template asks today (the total of a run not started yet).
+    pub item_count: usize,
+}
+
+impl Due {
+    pub fn answered(&self) -> usize {
+        self.run.as_ref().map_or(0, |r| r.answered)
+    }
+
+    pub fn total(&self) -> usize {
+        self.run.as_ref().map_or(self.item_count, |r| r.total)
+    }
+
+    pub fn is_signed(&self) -> bool {
+        self.run.as_ref().is_some_and(RunSummary::is_signed)
+    }
+}
+
+/// A period that passed with no signed run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missed {
+    pub checklist: Checklist,
+    pub period_start: NaiveDate,
+    /// Started but never signed (answers are kept), or never opened.
+    pub run: Option<RunSummary>,
+}
+
+fn summary(
+    conn: &Connection,
+    checklist_id: i64,
+    start: NaiveDate,
+) -> rusqlite::Result<Option<RunSummary>> {
+    conn.prepare_cached(
+        "SELECT r.id, r.signed_at, r.signed_by,
+             (SELECT count(*) FROM check_results x WHERE x.run_id = r.id AND x.outcome IS NOT NULL),
+             (SELECT count(*) FROM check_results x WHERE x.run_id = r.id),
+             (SELECT count(*) FROM check_results x WHERE x.run_id = r.id AND x.outcome = 'fail')
+         FROM check_runs r WHERE r.checklist_id = ?1 AND r.period_start = ?2",
+    )?
+    .query_row(params![checklist_id, start.to_string()], |r| {
+        Ok(RunSummary {
+            id: r.get(0)?,
+            signed_at: r.get(1)?,
+            signed_by: r.get(2)?,
+            answered: r.get::<_, i64>(3)? as usize,
+            total: r.get::<_, i64>(4)? as usize,
+            failed: r.get::<_, i64>(5)? as usize,
+        })
+    })
+    .optional()
+}
+
+fn item_count(conn: &Connection, checklist_id: i64) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM checklist_items WHERE checklist_id = ?1 AND retired_at IS NULL",
+    )?
+    .query_row([checklist_id], |r| r.get::<_, i64>(0))
+    .map(|n| n as usize)
+}
+
+/// Every template's run for the period holding `today`, in template order.
+pub fn due(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Due>> {
+    checklists::list(conn)?
+        .into_iter()
+        .map(|checklist| {
+            let start = checklist.period.start_of(today);
+            Ok(Due {
+                run: summary(conn, checklist.id, start)?,
+                item_count: item_count(conn, checklist.id)?,
+                period_start: start,
+                checklist,
+            })
+        })
+        .collect()
+}
+
+/// Every past period with no signed run, newest first.
+pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Missed>> {
+    let mut out = Vec::new();
+    for checklist in checklists::list(conn)? {
+        let signed: BTreeSet<NaiveDate> = conn
+            .prepare_cached(
+                "SELECT period_start FROM check_runs
+                 WHERE checklist_id = ?1 AND signed_at IS NOT NULL",
+            )?
+            .query_map([checklist.id], |r| r.get::<_, String>(0))?
+            .filter_map(|d| d.ok().and_then(|d| d.parse().ok()))
+            .collect();
+        for start in period::missed(checklist.period, checklist.active_from, today, &signed) {
+            out.push(Missed {
+                run: summary(conn, checklist.id, start)?,
+                checklist: checklist.clone(),
+                period_start: start,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.period_start.cmp(&a.period_start));
+    Ok(out)
+}
+
+/// Runs due now and not signed, and missed periods: what the status bar and `checks status`
+/// count.
+pub fn open_counts(conn: &Connection, today: NaiveDate) -> rusqlite::Result<(usize, usize)> {
+    let open = due(conn, today)?.iter().filter(|d| !d.is_signed()).count();
+    Ok((open, missed(conn, today)?.len()))
+}
+
+/// The run of `checklist_id` for the period starting `start`, made if it does not exist yet.
+/// An unsigned run is brought in line with the template: new items are added, and unanswered
+/// items the template no longer asks are dropped. Call inside a transaction.
+pub fn open(
+    conn: &Connection,
+    checklist_id: i64,
+    start: NaiveDate,
+    stamp: &Stamp,
+) -> rusqlite::Result<i64> {
+    let at = stamp.at_text();
+    conn.prepare_cached(
+        "INSERT INTO check_runs (checklist_id, period_start, created_at, created_by, updated_at,
+             updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?3, ?4) ON CONFLICT (checklist_id, period_start) DO NOTHING",
+    )?
+    .execute(params![checklist_id, start.to_string(), at, stamp.by])?;
+    let (run_id, signed): (i64, bool) = conn
+        .prepare_cached(
+            "SELECT id, signed_at IS NOT NULL FROM check_runs
+             WHERE checklist_id = ?1 AND period_start = ?2",
+        )?
+        .query_row(params![checklist_id, start.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    if signed {
+        return Ok(run_id);
+    }
+    conn.prepare_cached(
+        "DELETE FROM check_results WHERE run_id = ?1 AND outcome IS NULL AND item_id IN
+             (SELECT id FROM checklist_items WHERE retired_at IS NOT NULL)",
+    )?
+    .execute([run_id])?;
+    conn.prepare_cached(
+        "INSERT INTO check_results (run_id, item_id, position, created_at, created_by,
+             updated_at, updated_by)
+         SELECT ?1, i.id, i.position, ?2, ?3, ?2, ?3 FROM checklist_items i
+         WHERE i.checklist_id = ?4 AND i.retired_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM check_results x JOIN checklist_items xi ON xi.id = x.item_id
+                           WHERE x.run_id = ?1 AND xi.code = i.code COLLATE NOCASE)",
+    )?
+    .execute(params![run_id, at, stamp.by, checklist_id])?;
+    // Keep the run in the template's order.
+    conn.prepare_cached(
+        "UPDATE check_results SET position = (SELECT i.position FROM checklist_items i
+             WHERE i.id = check_results.item_id)
+         WHERE run_id = ?1 AND outcome IS NULL",
+    )?
+    .execute([run_id])?;
+    Ok(run_id)
+}
+
+/// A correction appended to a signed run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amendment {
+    pub outcome: Option<Outcome>,
+    pub value: String,
+    pub note: String,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// One item of a run, with what was answered and what the previous period answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub result_id: i64,
+    pub item: Item,
+    pub outcome: Option<Outcome>,
+    pub value: String,
+    pub note: String,
+    pub answered_by: Option<String>,
+    pub repair_wanted: bool,
+    /// Corrections after sign-off, oldest first; the last one is what stands.
+    pub amendments: Vec<Amendment>,
+    /// The previous period's result for the item with the same code.
+    pub previous: Option<(Outcome, String)>,
+}
+
+impl Line {
+    /// The result that stands: the latest amendment, or the answer.
+    pub fn effective(&self) -> (Option<Outcome>, &str, &str) {
+        match self.amendments.last() {
+            Some(a) => (a.outcome, &a.value, &a.note),
+            None => (self.outcome, &self.value, &self.note),
+        }
+    }
+}
+
+/// A run with its header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub id: i64,
+    pub checklist: Checklist,
+    pub period_start: NaiveDate,
+    pub run_log: String,
+    pub signed_at: Option<String>,
+    pub signed_by: Option<String>,
+    /// Additions to the run log after sign-off.
+    pub log_amendments: Vec<Amendment>,
+    pub lines: Vec<Line>,
+}
+
+impl Run {
+    pub fn is_signed(&self) -> bool {
+        self.signed_at.is_some()
+    }
+
+    pub fn answered(&self) -> usize {
+        self.lines.iter().filter(|l| l.outcome.is_some()).count()
+    }
+
+    /// The first item with no answer, where the cursor goes.
+    pub fn first_open(&self) -> Option<usize> {
+        self.lines.iter().position(|l| l.outcome.is_none())
+    }
+}
+
+fn amendments(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<(Option<i64>, Amendment)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT result_id, outcome, value, note, reason, created_by, created_at
+         FROM check_amendments WHERE run_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([run_id], |r| {
+        let outcome: Option<String> = r.get(1)?;
+        Ok((
+            r.get(0)?,
+            Amendment {
+                outcome: outcome.as_deref().and_then(Outcome::parse),
+                value: r.get(2)?,
+                note: r.get(3)?,
+                reason: r.get(4)?,
+                by: r.get(5)?,
+                at: r.get(6)?,
+            },
+        ))
+    })?;
+    rows.collect()
+}
+
+/// Previous period's results of a checklist, by item code (lower case).
+fn previous_results(
+    conn: &Connection,
+    checklist: &Checklist,
+    start: NaiveDate,
+) -> rusqlite::Result<Vec<(String, Outcome, String)>> {
+    let previous = checklist.period.previous(start);
+    let mut stmt = conn.prepare_cached(
+        "SELECT lower(i.code), x.outcome, x.value FROM check_results x
+         JOIN check_runs r ON r.id = x.run_id JOIN checklist_items i ON i.id = x.item_id
+         WHERE r.checklist_id = ?1 AND r.period_start = ?2 AND x.outcome IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(params![checklist.id, previous.to_string()], |r| {
+        let outcome: String = r.get(1)?;
+        Ok((
+            r.get(0)?,
+            Outcome::parse(&outcome).unwrap_or(Outcome::Pass),
+            r.get(2)?,
+        ))
+    })?;
+    rows.collect()
+}
+
+/// A whole run, in item order.
+pub fn load(conn: &Connection, run_id: i64) -> rusqlite::Result<Option<Run>> {
+    let head = conn
+        .prepare_cached(
+            "SELECT checklist_id, period_start, run_log, signed_at, signed_by FROM check_runs
+             WHERE id = ?1",
+        )?
+        .query_row([run_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((checklist_id, start, run_log, signed_at, signed_by)) = head else {
+        return Ok(None);
+    };
+    let Some(checklist) = checklists::get(conn, checklist_id)? else {
+        return Ok(None);
+    };
+    let period_start: NaiveDate = start.parse().unwrap_or(NaiveDate::MIN);
+    let previous = previous_results(conn, &checklist, period_start)?;
+    let mut corrections = amendments(conn, run_id)?;
+    let sql = format!(
+        "SELECT x.id, x.outcome, x.value, x.note, x.answered_by, x.repair_wanted, {ITEM_COLUMNS}
+         FROM check_results x JOIN checklist_items i ON i.id = x.item_id
+         WHERE x.run_id = ?1 ORDER BY x.position, x.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let lines: Vec<Line> = stmt
+        .query_map([run_id], |r| {
+            let outcome: Option<String> = r.get(1)?;
+            Ok(Line {
+                result_id: r.get(0)?,
+                outcome: outcome.as_deref().and_then(Outcome::parse),
+                value: r.get(2)?,
+                note: r.get(3)?,
+                answered_by: r.get(4)?,
+                repair_wanted: r.get(5)?,
+                item: item_from_row(r, 6)?,
+                amendments: Vec::new(),
+                previous: None,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let lines = lines
+        .into_iter()
+        .map(|mut line| {
+            let code = line.item.code.to_lowercase();
+            line.previous = previous
+                .iter()
+                .find(|(c, _, _)| *c == code)
+                .map(|(_, o, v)| (*o, v.clone()));
+            line.amendments = corrections
+                .iter()
+                .filter(|(id, _)| *id == Some(line.result_id))
+                .map(|(_, a)| a.clone())
+                .collect();
+            line
+        })
+        .collect();
+    corrections.retain(|(id, _)| id.is_none());
+    Ok(Some(Run {
+        id: run_id,
+        checklist,
+        period_start,
+        run_log,
+        signed_at,
+        signed_by,
+        log_amendments: corrections.into_iter().map(|(_, a)| a).collect(),
+        lines,
+    }))
+}
+
+/// Why an answer, a log or a sign-off was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    /// The run is signed: corrections are amendments.
+    Signed,
+    NoteRequired,
+    ReasonRequired,
+    /// Sign-off with items left unanswered.
+    Unanswered(usize),
+    /// Sign-off of a run that carries a log, with the log empty.
+    LogMissing,
+    NotFound,
+    Db(String),
+}
+
+impl From<rusqlite::Error> for RunError {
+    fn from(e: rusqlite::Error) -> RunError {
+        RunError::Db(e.to_string())
+    }
+}
+
+impl RunError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            RunError::Signed => lang.t("run_error.signed").to_owned(),
+            RunError::NoteRequired => lang.t("run_error.note_required").to_owned(),
+            RunError::ReasonRequired => lang.t("run_error.reason_required").to_owned(),
+            RunError::Unanswered(n) => lang.tf("run_error.unanswered", &[("count", n)]),
+            RunError::LogMissing => lang.t("run_error.log_missing").to_owned(),
+            RunError::NotFound => lang.t("run_error.not_found").to_owned(),
+            RunError::Db(reason) => lang.tf("error.db_write", &[("reason", reason)]),
+        }
+    }
+}
+
+fn run_of_result(conn: &Connection, result_id: i64) -> Result<(i64, bool), RunError> {
+    conn.prepare_cached(
+        "SELECT r.id, r.signed_at IS NOT NULL FROM check_results x
+         JOIN check_runs r ON r.id = x.run_id WHERE x.id = ?1",
+    )?
+    .query_row([result_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()?
+    .ok_or(RunError::NotFound)
+}
+
+fn run_signed(conn: &Connection, run_id: i64) -> Result<bool, RunError> {
+    conn.prepare_cached("SELECT signed_at IS NOT NULL FROM check_runs WHERE id = ?1")?
+        .query_row([run_id], |r| r.get(0))
+        .optional()?
+        .ok_or(RunError::NotFound)
+}
+
+/// Record the answer to one item of an unsigned run. A failure on an item that names a device
+/// also goes into that device's history book. Call inside a transaction.
+pub fn answer(
+    conn: &Connection,
+    result_id: i64,
+    answer: &Answer,
+    stamp: &Stamp,
+) -> Result<(), RunError> {
+    let (_, signed) = run_of_result(conn, result_id)?;
+    if signed {
+        return Err(RunError::Signed);
+    }
+    if answer.needs_note() {
+        return Err(RunError::NoteRequired);
+    }
+    let at = stamp.at_text();
+    conn.prepare_cached(
+        "UPDATE check_results SET outcome = ?2, value = ?3, note = ?4, answered_at = ?5,
+             answered_by = ?6, updated_at = ?5, updated_by = ?6, row_version = row_version + 1
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        result_id,
+        answer.outcome.key(),
+        answer.value.trim(),
+        answer.note.trim(),
+        at,
+        stamp.by
+    ])?;
+    if answer.outcome == Outcome::Fail {
+        note_in_history_book(conn, result_id, answer, stamp)?;
+    }
+    Ok(())
+}
+
+fn note_in_history_book(
+    conn: &Connection,
+    result_id: i64,
+    answer: &Answer,
+    stamp: &Stamp,
+) -> Result<(), RunError> {
+    let found: Option<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT i.device_tag, i.code, r.period_start FROM check_results x
+             JOIN checklist_items i ON i.id = x.item_id JOIN check_runs r ON r.id = x.run_id
+             WHERE x.id = ?1",
+        )?
+        .query_row([result_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((tag, code, _)) = found else {
+        return Ok(());
+    };
+    if tag.is_empty() {
+        return Ok(());
+    }
+    if let Some(device) = devices::by_tag(conn, &tag)? {
+        let mut event = NewEvent::new(EventKind::Inspection, stamp.at.date());
+        let value = if answer.value.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", answer.value)
+        };
+        event.reason = format!("{code}{value}: {}", answer.note.trim());
+        device_log::append(conn, device.id, &event, &[], stamp)?;
+    }
+    Ok(())
+}
+
+/// Mark every unanswered pass/fail item of the run as passed. Returns how many.
+pub fn pass_remaining(conn: &Connection, run_id: i64, stamp: &Stamp) -> Result<usize, RunError> {
+    if run_signed(conn, run_id)? {
+        return Err(RunError::Signed);
+    }
+    let at = stamp.at_text();
+    let n = conn
+        .prepare_cached(
+            "UPDATE check_results SET outcome = 'pass', answered_at = ?2, answered_by = ?3,
+                 updated_at = ?2, updated_by = ?3, row_version = row_version + 1
+             WHERE run_id = ?1 AND outcome IS NULL AND item_id IN
+                 (SELECT id FROM checklist_items WHERE kind = ?4)",
+        )?
+        .execute(params![run_id, at, stamp.by, ItemKind::PassFail.key()])?;
+    Ok(n)
+}
+
+/// The operator asked for a repair of a failed item.
+pub fn want_repair(conn: &Connection, result_id: i64, stamp: &Stamp) -> Result<(), RunError> {
+    let (_, signed) = run_of_result(conn, result_id)?;
+    if signed {
+        return Err(RunError::Signed);
+    }
+    conn.prepare_cached(
+        "UPDATE check_results SET repair_wanted = 1, updated_at = ?2, updated_by = ?3,
+             row_version = row_version + 1
+         WHERE id = ?1 AND outcome = 'fail'",
+    )?
+    .execute(params![result_id, stamp.at_text(), stamp.by])?;
+    Ok(())
+}
+
+/// Write the run log of an unsigned run.
+pub fn set_log(conn: &Connection, run_id: i64, text: &str, stamp: &Stamp) -> Result<(), RunError> {
+    if run_signed(conn, run_id)? {
+        return Err(RunError::Signed);
+    }
+    conn.prepare_cached(
+        "UPDATE check_runs SET run_log = ?2, updated_at = ?3, updated_by = ?4,
+             row_version = row_version + 1
+         WHERE id = ?1",
+    )?
+    .execute(params![run_id, text.trim(), stamp.at_text(), stamp.by])?;
+    Ok(())
+}
+
+/// Sign the run off: every item answered, and the log written if the template has one. The run
+/// is locked from then on.
+pub fn sign(conn: &Connection, run_id: i64, stamp: &Stamp) -> Result<(), RunError> {
+    let run = load(conn, run_id)?.ok_or(RunError::NotFound)?;
+    if run.is_signed() {
+        return Err(RunError::Signed);
+    }
+    let open = run.lines.len() - run.answered();
+    if open > 0 {
+        return Err(RunError::Unanswered(open));
+    }
+    if run.checklist.run_log && run.run_log.trim().is_empty() {
+        return Err(RunError::LogMissing);
+    }
+    let at = stamp.at_text();
+    conn.prepare_cached(
+        "UPDATE check_runs SET signed_at = ?2, signed_by = ?3, updated_at = ?2, updated_by = ?3,
+             row_version = row_version + 1
+         WHERE id = ?1 AND signed_at IS NULL",
+    )?
+    .execute(params![run_id, at, stamp.by])?;
+    Ok(())
+}
+
+/// Append a correction to a signed run: to an item (`result_id`) or to the run log (`None`,
+/// the text in `answer.note`).
+pub fn amend(
+    conn: &Connection,
+    run_id: i64,
+    result_id: Option<i64>,
+    answer: &Answer,
+    reason: &str,
+    stamp: &Stamp,
+) -> Result<(), RunError> {
+    if !run_signed(conn, run_id)? {
+        return Err(RunError::NotFound);
+    }
+    if reason.trim().is_empty() {
+        return Err(RunError::ReasonRequired);
+    }
+    if result_id.is_some() && answer.needs_note() {
+        return Err(RunError::NoteRequired);
+    }
+    let at = stamp.at_text();
+    conn.prepare_cached(
+        "INSERT INTO check_amendments (run_id, result_id, outcome, value, note, reason,
+             created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)",
+    )?
+    .execute(params![
+        run_id,
+        result_id,
+        result_id.map(|_| answer.outcome.key()),
+        answer.value.trim(),
+        answer.note.trim(),
+        reason.trim(),
+        at,
+        stamp.by
+    ])?;
+    Ok(())
+}
+
+/// The run of a past or current period, if one was started.
+pub fn find(
+    conn: &Connection,
+    checklist_id: i64,
+    start: NaiveDate,
+) -> rusqlite::Result<Option<i64>> {
+    Ok(summary(conn, checklist_id, start)?.map(|s| s.id))
+}
+
+#[cfg(test)]
+mod tests;

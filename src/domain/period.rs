@@ -1,0 +1,195 @@
+//! Inspection periods (day, ISO week, month): where each starts, its label, and which passed
+//! without a signed run.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, Duration, Months, NaiveDate};
+
+use super::calendar::iso_week_label;
+
+/// How often a checklist is run. A period is named by the date it starts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    Day,
+    /// ISO 8601 week, Monday to Sunday.
+    Week,
+    Month,
+}
+
+impl Period {
+    pub const ALL: [Period; 3] = [Period::Day, Period::Week, Period::Month];
+
+    /// The stored and file key: `day`, `week`, `month`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Period::Day => "period.day",
+            Period::Week => "period.week",
+            Period::Month => "period.month",
+        }
+    }
+
+    /// Accepts the key, or the Chinese words a template author would write.
+    pub fn parse(text: &str) -> Option<Period> {
+        match text.trim().to_lowercase().as_str() {
+            "day" | "daily" | "每日" | "每天" | "日" => Some(Period::Day),
+            "week" | "weekly" | "每周" | "周" => Some(Period::Week),
+            "month" | "monthly" | "每月" | "月" => Some(Period::Month),
+            _ => None,
+        }
+    }
+
+    /// The first day of the period that holds `date`.
+    pub fn start_of(self, date: NaiveDate) -> NaiveDate {
+        match self {
+            Period::Day => date,
+            Period::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
+            Period::Month => date.with_day(1).unwrap_or(date),
+        }
+    }
+
+    /// The start of the period after the one starting at `start`.
+    pub fn next(self, start: NaiveDate) -> NaiveDate {
+        let start = self.start_of(start);
+        match self {
+            Period::Day => start + Duration::days(1),
+            Period::Week => start + Duration::days(7),
+            Period::Month => start + Months::new(1),
+        }
+    }
+
+    /// The start of the period before the one holding `date`.
+    pub fn previous(self, date: NaiveDate) -> NaiveDate {
+        let start = self.start_of(date);
+        match self {
+            Period::Day => start - Duration::days(1),
+            Period::Week => start - Duration::days(7),
+            Period::Month => start - Months::new(1),
+        }
+    }
+
+    /// The last day of the period starting at `start`.
+    pub fn last_day(self, start: NaiveDate) -> NaiveDate {
+        self.next(start) - Duration::days(1)
+    }
+
+    /// How the period is filed: `2026-11-21`, `2026-W47`, `2026-11`.
+    pub fn label(self, start: NaiveDate) -> String {
+        match self {
+            Period::Day => start.format("%Y-%m-%d").to_string(),
+            Period::Week => iso_week_label(start),
+            Period::Month => start.format("%Y-%m").to_string(),
+        }
+    }
+
+    /// The dates a period covers, for the missed list: `2026-11-16..2026-11-22` for a week.
+    pub fn span_text(self, start: NaiveDate) -> String {
+        match self {
+            Period::Day => start.format("%Y-%m-%d").to_string(),
+            _ => format!(
+                "{}..{}",
+                start.format("%m-%d"),
+                self.last_day(start).format("%m-%d")
+            ),
+        }
+    }
+}
+
+/// Periods from the one holding `from` up to, not including, the one holding `today` that have
+/// no signed run (`signed` holds period starts), oldest first. The current period is never
+/// missed: it is still due.
+pub fn missed(
+    period: Period,
+    from: NaiveDate,
+    today: NaiveDate,
+    signed: &BTreeSet<NaiveDate>,
+) -> Vec<NaiveDate> {
+    let current = period.start_of(today);
+    let mut start = period.start_of(from);
+    let mut out = Vec::new();
+    while start < current {
+        if !signed.contains(&start) {
+            out.push(start);
+        }
+        start = period.next(start);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn weeks_start_on_monday_across_year_ends() {
+        // 2026-11-21 is a Saturday in W47.
+        assert_eq!(Period::Week.start_of(day(2026, 11, 21)), day(2026, 11, 16));
+        assert_eq!(Period::Week.start_of(day(2026, 11, 16)), day(2026, 11, 16));
+        assert_eq!(Period::Week.start_of(day(2026, 11, 22)), day(2026, 11, 16));
+        // 2026 has a week 53 running into 2027.
+        let w53 = Period::Week.start_of(day(2027, 1, 2));
+        assert_eq!(w53, day(2026, 12, 28));
+        assert_eq!(Period::Week.label(w53), "2026-W53");
+        assert_eq!(Period::Week.next(w53), day(2027, 1, 4));
+        assert_eq!(Period::Week.label(day(2027, 1, 4)), "2027-W01");
+        assert_eq!(Period::Week.previous(day(2027, 1, 4)), w53);
+        assert_eq!(Period::Week.last_day(w53), day(2027, 1, 3));
+        // A week that starts in one year and is labelled with the next.
+        assert_eq!(Period::Week.label(day(2024, 12, 30)), "2025-W01");
+    }
+
+    #[test]
+    fn months_handle_ends_and_leap_days() {
+        assert_eq!(Period::Month.start_of(day(2026, 1, 31)), day(2026, 1, 1));
+        assert_eq!(Period::Month.next(day(2026, 1, 31)), day(2026, 2, 1));
+        assert_eq!(Period::Month.last_day(day(2026, 2, 1)), day(2026, 2, 28));
+        assert_eq!(Period::Month.last_day(day(2028, 2, 1)), day(2028, 2, 29));
+        assert_eq!(Period::Month.previous(day(2026, 3, 31)), day(2026, 2, 1));
+        assert_eq!(Period::Month.next(day(2026, 12, 1)), day(2027, 1, 1));
+        assert_eq!(Period::Month.label(day(2026, 12, 1)), "2026-12");
+        assert_eq!(Period::Day.next(day(2028, 2, 28)), day(2028, 2, 29));
+        assert_eq!(Period::Day.next(day(2026, 12, 31)), day(2027, 1, 1));
+        assert_eq!(Period::Day.previous(day(2027, 1, 1)), day(2026, 12, 31));
+    }
+
+    #[test]
+    fn missed_lists_every_unsigned_period_before_the_current_one() {
+        let signed: BTreeSet<_> = [day(2026, 11, 2), day(2026, 11, 16)].into();
+        // From a Wednesday in W44 to a Saturday in W47: W44 and W46 passed unsigned, W45 was signed.
+        let missed = missed(Period::Week, day(2026, 10, 28), day(2026, 11, 21), &signed);
+        assert_eq!(missed, vec![day(2026, 10, 26), day(2026, 11, 9)]);
+        // The current period is due, not missed, even unsigned.
+        assert!(
+            super::missed(Period::Day, day(2026, 11, 21), day(2026, 11, 21), &signed).is_empty()
+        );
+        // Across a year end with week 53.
+        let none = BTreeSet::new();
+        let missed = super::missed(Period::Week, day(2026, 12, 20), day(2027, 1, 5), &none);
+        let labels: Vec<String> = missed.iter().map(|d| Period::Week.label(*d)).collect();
+        assert_eq!(labels, ["2026-W51", "2026-W52", "2026-W53"]);
+        // Months across February of a leap year.
+        let missed = super::missed(Period::Month, day(2028, 1, 31), day(2028, 3, 1), &none);
+        assert_eq!(missed, vec![day(2028, 1, 1), day(2028, 2, 1)]);
+    }
+
+    #[test]
+    fn parses_keys_and_chinese_words() {
+        assert_eq!(Period::parse("Weekly"), Some(Period::Week));
+        assert_eq!(Period::parse("每月"), Some(Period::Month));
+        assert_eq!(Period::parse("fortnight"), None);
+        for p in Period::ALL {
+            assert_eq!(Period::parse(p.key()), Some(p));
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The checklist template file (TOML): the three built-in templates under `assets/checklists/`
+//! and `jifang import checklist FILE` read the same format.
+
+use serde::Deserialize;
+
+use super::csv_text::{self, DecodeError};
+use crate::domain::checklist::{BiText, Choice, Item, ItemKind, Template, TemplateProblem};
+use crate::domain::device::Category;
+use crate::domain::period::Period;
+use crate::i18n::Lang;
+
+/// The templates installed into a new database, in the order the Checks tab lists them.
+pub const BUILT_IN: [&str; 3] = [
+    include_str!("../../assets/checklists/daily.toml"),
+    include_str!("../../assets/checklists/weekly.toml"),
+    include_str!("../../assets/checklists/monthly.toml"),
+];
+
+/// Why a file is not a usable template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileError {
+    /// Not text this program can read (UTF-16, or an unknown encoding).
+    Decode(DecodeError),
+    /// Not TOML, or a field of the wrong type; the text names the line.
+    Syntax(String),
+    /// A value no template may have: unknown period, item kind or category.
+    Value { item: Option<usize>, what: String },
+    /// Valid TOML, but the template breaks a rule.
+    Problems(Vec<TemplateProblem>),
+}
+
+impl FileError {
+    /// The whole report, one problem per line, in `lang`.
+    pub fn message(&self, lang: Lang, template: Option<&Template>) -> String {
+        let place = |item: Option<usize>| match item {
+            None => lang.t("checklist_file.template").to_owned(),
+            Some(i) => {
+                let code = template
+                    .and_then(|t| t.items.get(i))
+                    .map_or(String::new(), |item| item.code.clone());
+                lang.tf(
+                    "checklist_file.item",
+                    &[("number", &(i + 1)), ("code", &code)],
+                )
+            }
+        };
+        match self {
+            FileError::Decode(e) => e.message(lang),
+            FileError::Syntax(text) => lang.tf("checklist_file.syntax", &[("reason", text)]),
+            FileError::Value { item, what } => format!(
+                "{}: {}",
+                place(*item),
+                lang.tf("checklist_file.bad_value", &[("value", what)])
+            ),
+            FileError::Problems(problems) => problems
+                .iter()
+                .map(|p| format!("{}: {}", place(p.item), lang.t(p.problem.message_key())))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextIn {
+    One(String),
+    Two {
+        #[serde(default)]
+        zh: String,
+        #[serde(default)]
+        en: String,
+    },
+}
+
+impl TextIn {
+    fn into_text(self) -> BiText {
+        match self {
+            TextIn::One(text) => BiText::new(text.trim(), text.trim()),
+            TextIn::Two { zh, en } => BiText::new(zh.trim(), en.trim()),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChoiceIn {
+    #[serde(default)]
+    zh: String,
+    #[serde(default)]
+    en: String,
+    #[serde(default)]
+    fails: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemIn {
+    code: String,
+    #[serde(default)]
+    kind: Option<String>,
+    text: TextIn,
+    #[serde(default)]
+    unit: Option<TextIn>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    choices: Vec<ChoiceIn>,
+    #[serde(default)]
+    device: String,
+    #[serde(default)]
+    category: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateIn {
+    code: String,
+    name: TextIn,
+    period: String,
+    #[serde(default)]
+    run_log: bool,
+    #[serde(default, rename = "item")]
+    items: Vec<ItemIn>,
+}
+
+/// Read a template file's bytes (UTF-8, with or without BOM, or GB18030).
+pub fn parse_bytes(bytes: &[u8]) -> Result<Template, FileError> {
+    let text = csv_text::decode(bytes).map_err(FileError::Decode)?;
+    parse(&text)
+}
+
+/// Read and check a template.
+pub fn parse(text: &str) -> Result<Template, FileError> {
+    let raw: TemplateIn =
+        toml::from_str(text).map_err(|e| FileError::Syntax(e.to_string().trim().to_owned()))?;
+    let period = Period::parse(&raw.period).ok_or_else(|| FileError::Value {
+        item: None,
+        what: format!("period = \"{}\"", raw.period),
+    })?;
+    let mut items = Vec::with_capacity(raw.items.len());
+    for (i, item) in raw.items.into_iter().enumerate() {
+        let bad = |what: String| FileError::Value {
+            item: Some(i),
+            what,
+        };
+        let kind = match &item.kind {
+            None => ItemKind::PassFail,
+            Some(k) => ItemKind::parse(k).ok_or_else(|| bad(format!("kind = \"{k}\"")))?,
+        };
+        let category = match &item.category {
+            None => None,
+            Some(c) if c.trim().is_empty() => None,
+            Some(c) => Some(Category::parse(c).ok_or_else(|| bad(format!("category = \"{c}\"")))?),
+        };
+        items.push(Item {
+            code: item.code.trim().to_owned(),
+            kind,
+            text: item.text.into_text(),
+            unit: item.unit.map(TextIn::into_text).unwrap_or_default(),
+            min: item.min,
+            max: item.max,
+            choices: item
+                .choices
+                .into_iter()
+                .map(|c| Choice {
+                    label: BiText::new(c.zh.trim(), c.en.trim()),
+                    fails: c.fails,
+                })
+                .collect(),
+            device_tag: item.device.trim().to_owned(),
+            category,
+        });
+    }
+    let template = Template {
+        code: raw.code.trim().to_owned(),
+        name: raw.name.into_text(),
+        period,
+        run_log: raw.run_log,
+        items,
+    };
+    let problems = template.problems();
+    if problems.is_empty() {
+        Ok(template)
+    } else {
+        Err(FileError::Problems(problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::checklist::ItemProblem;
+    use unicode_width::UnicodeWidthChar;
+
+    #[test]
+    fn built_in_templates_are_valid_and_bilingual() {
+        let templates: Vec<Template> = BUILT_IN.iter().map(|t| parse(t).unwrap()).collect();
+        let periods: Vec<Period> = templates.iter().map(|t| t.period).collect();
+        assert_eq!(periods, [Period::Day, Period::Week, Period::Month]);
+        // The weekly run is the 12-item network and equipment inspection with its run log.
+        assert_eq!(templates[1].items.len(), 12);
+        assert!(templates[1].run_log);
+        // The monthly one starts with the UPS test.
+        assert!(templates[2].items[0].text.zh.contains("UPS"));
+        for template in &templates {
+            for item in &template.items {
+                assert!(
+                    !item.text.zh.is_empty() && !item.text.en.is_empty(),
+                    "{}",
+                    item.code
+                );
+                for c in item.text.zh.chars().chain(item.text.en.chars()) {
+                    assert_eq!(c.width(), c.width_cjk(), "ambiguous {c:?} in {}", item.code);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_language_is_enough_and_kinds_are_read() {
+        let t = parse(
+            r#"
+code = "ups"
+name = "UPS 月检"
+period = "每月"
+[[item]]
+code = "U1"
+kind = "number"
+text = "放电时长"
+unit = { zh = "分钟", en = "min" }
+min = 10
+[[item]]
+code = "U2"
+kind = "choice"
+text = { zh = "告警灯", en = "Alarm lamp" }
+choices = [{ zh = "灭", en = "Off" }, { zh = "亮", en = "On", fails = true }]
+category = "ups"
+"#,
+        )
+        .unwrap();
+        assert_eq!(t.period, Period::Month);
+        assert_eq!(t.name.get(Lang::En), "UPS 月检");
+        assert_eq!(t.items[0].kind, ItemKind::Number);
+        assert_eq!(t.items[0].min, Some(10.0));
+        assert_eq!(t.items[1].category, Some(Category::Ups));
+        assert!(t.items[1].choices[1].fails);
+    }
+
+    #[test]
+    fn bad_files_say_where_and_what() {
+        let err = parse("code = \"x\"\nname = \"x\"\nperiod = \"fortnight\"\n").unwrap_err();
+        assert_eq!(
+            err.message(Lang::En, None),
+            "the template: period = \"fortnight\" is not allowed here"
+        );
+        let err = parse("code = \"x\"\nname = \"x\"\nperiod = \"week\"\n[[item]]\ncode = \"A\"\n")
+            .unwrap_err();
+        assert!(
+            matches!(err, FileError::Syntax(ref s) if s.contains("line 4")),
+            "{err:?}"
+        );
+        let err = parse(
+            "code = \"x\"\nname = \"x\"\nperiod = \"week\"\n[[item]]\ncode = \"A\"\ntext = \"t\"\nkind = \"number\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            FileError::Problems(vec![TemplateProblem {
+                item: Some(0),
+                problem: ItemProblem::NumberNeedsRange
+            }])
+        );
+        let err = parse("code = \"x\"\nname = \"x\"\nperiod = \"week\"\ncolour = 1\n").unwrap_err();
+        assert!(
+            matches!(err, FileError::Syntax(ref s) if s.contains("colour")),
+            "{err:?}"
+        );
+    }
+}
