@@ -134,7 +134,7 @@ pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Misse
             });
         }
     }
-    out.sort_by(|a, b| b.period_start.cmp(&a.period_start));
+    out.sort_by_key(|m| std::cmp::Reverse(m.period_start));
     Ok(out)
 }
 
