@@ -58,6 +58,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    #[command(about = cli("cli.checks"))]
+    Checks {
+        #[command(subcommand)]
+        what: ChecksWhat,
+    },
     #[command(about = cli("cli.export"))]
     Export {
         #[command(subcommand)]
@@ -76,6 +81,27 @@ pub enum ImportWhat {
         #[arg(long, help = cli("cli.update"))]
         update: bool,
     },
+    #[command(about = cli("cli.import_checklist"))]
+    Checklist {
+        #[arg(value_name = "FILE", help = cli("cli.import_checklist_file"))]
+        file: PathBuf,
+        #[arg(long, help = cli("cli.dry_run"))]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecksWhat {
+    #[command(about = cli("cli.checks_status"))]
+    Status {
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, help = cli("cli.checks_date"))]
+        date: Option<chrono::NaiveDate>,
+    },
+}
+
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::record::parse_date(text)
+        .ok_or_else(|| cli("cli.bad_date").replace("{value}", text))
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,6 +160,20 @@ mod tests {
                 }
             })
         ));
+    }
+
+    #[test]
+    fn checks_status_takes_a_date() {
+        let cli =
+            Cli::try_parse_from(["jifang", "checks", "status", "--date", "2027-01-03"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Checks { what: ChecksWhat::Status { date: Some(d) } })
+                if d.to_string() == "2027-01-03"
+        ));
+        assert!(
+            Cli::try_parse_from(["jifang", "checks", "status", "--date", "2027-02-30"]).is_err()
+        );
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! The subcommands behind the CLI, each printing in the operator's language.
 
+mod checks;
 mod devices;
 
 use std::fmt::Display;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, ExportWhat, ImportWhat};
+use crate::cli::{ChecksWhat, Cli, Command, ExportWhat, ImportWhat};
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Problem, Stamp};
 use crate::error::UserError;
@@ -111,11 +112,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let stamp = Stamp::new(demo::AUTHOR, chrono::Local::now().naive_local());
             let added = demo::fill(db.conn_mut(), &stamp)?;
             let path = paths.db_file.display();
-            let args: [(&str, &dyn Display); 4] = [
+            let args: [(&str, &dyn Display); 5] = [
                 ("path", &path),
                 ("departments", &added.departments),
                 ("people", &added.people),
                 ("devices", &added.devices),
+                ("runs", &added.runs),
             ];
             println!("{}", lang.tf("demo.done", &args));
             Ok(ExitCode::SUCCESS)
@@ -132,6 +134,22 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
             let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
             devices::import(&mut db, &file, dry_run, update, &stamp, lang).map_err(localized)
+        }
+        Some(Command::Import {
+            what: ImportWhat::Checklist { file, dry_run },
+        }) => {
+            let operator = operator()?;
+            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
+            checks::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
+        }
+        Some(Command::Checks {
+            what: ChecksWhat::Status { date },
+        }) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let today = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+            println!("{}", checks::status_report(&db, today, lang)?);
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Export {
             what: ExportWhat::Devices { out, all },

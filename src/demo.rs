@@ -1,5 +1,6 @@
 //! `jifang demo`: a realistic data set (Chinese names, departments, roles) for trying things out.
 
+mod checks;
 mod devices;
 
 use rusqlite::Connection;
@@ -55,11 +56,12 @@ pub struct Added {
     pub departments: usize,
     pub people: usize,
     pub devices: usize,
+    pub runs: usize,
 }
 
 /// Write the demo data set in one transaction. Running it again adds nothing twice: rows are
 /// matched on their natural keys (department name; person name within a department).
-pub fn fill(conn: &mut Connection, stamp: &Stamp) -> rusqlite::Result<Added> {
+pub fn fill(conn: &mut Connection, stamp: &Stamp) -> anyhow::Result<Added> {
     let tx = conn.transaction()?;
     let mut rng = Lcg(20261121);
     let mut added = Added::default();
@@ -92,6 +94,7 @@ pub fn fill(conn: &mut Connection, stamp: &Stamp) -> rusqlite::Result<Added> {
     }
     added.departments = (directory::counts(&tx)?.0 - departments_before) as usize;
     added.devices = devices::fill(&tx, &mut rng, stamp)?;
+    added.runs = checks::fill(&tx, &mut rng, stamp.at.date(), stamp)?.runs;
     tx.commit()?;
     Ok(added)
 }
@@ -145,5 +148,48 @@ mod tests {
             .unwrap();
         assert_eq!(centre_director, 1);
         assert!(db.health_problems().unwrap().is_empty());
+        // Three months of inspections: one missed week, a few failures, this week half done.
+        assert!(first.runs > 100, "only {} runs", first.runs);
+        let today = stamp().at.date();
+        let missed = crate::db::check_runs::missed(db.conn(), today).unwrap();
+        assert_eq!(missed.len(), 1);
+        assert_eq!(
+            missed[0].checklist.period,
+            crate::domain::period::Period::Week
+        );
+        let due = crate::db::check_runs::due(db.conn(), today).unwrap();
+        assert_eq!((due[1].answered(), due[1].total()), (6, 12));
+        let failed: usize = due
+            .iter()
+            .map(|d| d.checklist.id)
+            .flat_map(|id| {
+                let period = due
+                    .iter()
+                    .find(|d| d.checklist.id == id)
+                    .unwrap()
+                    .checklist
+                    .period;
+                let mut start = period.start_of(today - chrono::Duration::days(91));
+                let mut failures = Vec::new();
+                while start < today {
+                    if let Some(run) = crate::db::check_runs::find(db.conn(), id, start).unwrap() {
+                        let run = crate::db::check_runs::load(db.conn(), run)
+                            .unwrap()
+                            .unwrap();
+                        failures.push(
+                            run.lines
+                                .iter()
+                                .filter(|l| {
+                                    l.outcome == Some(crate::domain::checklist::Outcome::Fail)
+                                })
+                                .count(),
+                        );
+                    }
+                    start = period.next(start);
+                }
+                failures
+            })
+            .sum();
+        assert!((3..=20).contains(&failed), "{failed} failures");
     }
 }

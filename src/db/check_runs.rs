@@ -385,7 +385,8 @@ pub fn load(conn: &Connection, run_id: i64) -> rusqlite::Result<Option<Run>> {
 }
 
 /// Why an answer, a log or a sign-off was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
 pub enum RunError {
     /// The run is signed: corrections are amendments.
     Signed,
@@ -477,15 +478,14 @@ fn note_in_history_book(
     answer: &Answer,
     stamp: &Stamp,
 ) -> Result<(), RunError> {
-    let found: Option<(String, String, String)> = conn
+    let found: Option<(String, String)> = conn
         .prepare_cached(
-            "SELECT i.device_tag, i.code, r.period_start FROM check_results x
-             JOIN checklist_items i ON i.id = x.item_id JOIN check_runs r ON r.id = x.run_id
-             WHERE x.id = ?1",
+            "SELECT i.device_tag, i.code FROM check_results x
+             JOIN checklist_items i ON i.id = x.item_id WHERE x.id = ?1",
         )?
-        .query_row([result_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([result_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let Some((tag, code, _)) = found else {
+    let Some((tag, code)) = found else {
         return Ok(());
     };
     if tag.is_empty() {

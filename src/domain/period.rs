@@ -89,10 +89,11 @@ impl Period {
         }
     }
 
-    /// The dates a period covers, for the missed list: `2026-11-16..2026-11-22` for a week.
+    /// The days a longer period covers, for the missed list: `11-16..11-22` for a week; a
+    /// day's label says it all, so it has none.
     pub fn span_text(self, start: NaiveDate) -> String {
         match self {
-            Period::Day => start.format("%Y-%m-%d").to_string(),
+            Period::Day => String::new(),
             _ => format!(
                 "{}..{}",
                 start.format("%m-%d"),

@@ -25,23 +25,30 @@ pub enum FileError {
     Syntax(String),
     /// A value no template may have: unknown period, item kind or category.
     Value { item: Option<usize>, what: String },
-    /// Valid TOML, but the template breaks a rule.
-    Problems(Vec<TemplateProblem>),
+    /// Valid TOML, but the template breaks a rule; `codes` are the items' codes, to name them.
+    Problems {
+        problems: Vec<TemplateProblem>,
+        codes: Vec<String>,
+    },
 }
 
 impl FileError {
     /// The whole report, one problem per line, in `lang`.
-    pub fn message(&self, lang: Lang, template: Option<&Template>) -> String {
+    pub fn message(&self, lang: Lang) -> String {
+        let codes = match self {
+            FileError::Problems { codes, .. } => codes.as_slice(),
+            _ => &[],
+        };
         let place = |item: Option<usize>| match item {
             None => lang.t("checklist_file.template").to_owned(),
             Some(i) => {
-                let code = template
-                    .and_then(|t| t.items.get(i))
-                    .map_or(String::new(), |item| item.code.clone());
-                lang.tf(
-                    "checklist_file.item",
-                    &[("number", &(i + 1)), ("code", &code)],
-                )
+                let code = codes.get(i).map_or("", String::as_str);
+                let place = lang.tf("checklist_file.item", &[("number", &(i + 1))]);
+                if code.is_empty() {
+                    place
+                } else {
+                    format!("{place} {code}")
+                }
             }
         };
         match self {
@@ -52,7 +59,7 @@ impl FileError {
                 place(*item),
                 lang.tf("checklist_file.bad_value", &[("value", what)])
             ),
-            FileError::Problems(problems) => problems
+            FileError::Problems { problems, .. } => problems
                 .iter()
                 .map(|p| format!("{}: {}", place(p.item), lang.t(p.problem.message_key())))
                 .collect::<Vec<_>>()
@@ -185,7 +192,10 @@ pub fn parse(text: &str) -> Result<Template, FileError> {
     if problems.is_empty() {
         Ok(template)
     } else {
-        Err(FileError::Problems(problems))
+        Err(FileError::Problems {
+            problems,
+            codes: template.items.iter().map(|i| i.code.clone()).collect(),
+        })
     }
 }
 
@@ -253,7 +263,7 @@ category = "ups"
     fn bad_files_say_where_and_what() {
         let err = parse("code = \"x\"\nname = \"x\"\nperiod = \"fortnight\"\n").unwrap_err();
         assert_eq!(
-            err.message(Lang::En, None),
+            err.message(Lang::En),
             "the template: period = \"fortnight\" is not allowed here"
         );
         let err = parse("code = \"x\"\nname = \"x\"\nperiod = \"week\"\n[[item]]\ncode = \"A\"\n")
@@ -268,10 +278,17 @@ category = "ups"
         .unwrap_err();
         assert_eq!(
             err,
-            FileError::Problems(vec![TemplateProblem {
-                item: Some(0),
-                problem: ItemProblem::NumberNeedsRange
-            }])
+            FileError::Problems {
+                problems: vec![TemplateProblem {
+                    item: Some(0),
+                    problem: ItemProblem::NumberNeedsRange
+                }],
+                codes: vec!["A".into()]
+            }
+        );
+        assert_eq!(
+            err.message(Lang::En),
+            "item 1 A: a number item needs min, max or both (e.g. min = 18, max = 27)"
         );
         let err = parse("code = \"x\"\nname = \"x\"\nperiod = \"week\"\ncolour = 1\n").unwrap_err();
         assert!(

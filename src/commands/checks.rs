@@ -1,0 +1,156 @@
+//! `jifang import checklist` and `jifang checks status`.
+
+use std::fmt::Display;
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+
+use crate::db::check_runs::{self, Due, RunSummary};
+use crate::db::{Db, Stamp, checklists};
+use crate::domain::calendar::iso_week_label;
+use crate::error::UserError;
+use crate::exchange::checklist as file;
+use crate::i18n::Lang;
+
+/// Check a template file, then (unless `dry_run`) add it or update the template with its code.
+pub fn import(
+    db: &mut Db,
+    path: &Path,
+    dry_run: bool,
+    stamp: &Stamp,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(path).map_err(|e| UserError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let shown = path.display();
+    let template = match file::parse_bytes(&bytes) {
+        Ok(t) => t,
+        Err(error) => {
+            eprintln!(
+                "jifang: {}",
+                lang.tf("checklist_import.refused", &[("file", &shown)])
+            );
+            for line in error.message(lang).lines() {
+                eprintln!("  {line}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let name = template.name.get(lang).to_owned();
+    let period = lang.t(template.period.label_key());
+    let items = template.items.len();
+    let head: [(&str, &dyn Display); 4] = [
+        ("code", &template.code),
+        ("name", &name),
+        ("period", &period),
+        ("items", &items),
+    ];
+    if dry_run {
+        let key = if checklists::code_taken(db.conn(), &template.code)? {
+            "checklist_import.would_update"
+        } else {
+            "checklist_import.would_add"
+        };
+        println!("{}", lang.tf(key, &head));
+        println!("{}", lang.t("checklist_import.dry_run"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let today = stamp.at.date();
+    let done = db.write(|tx| checklists::import(tx, &template, today, stamp))?;
+    if done.new_template {
+        println!("{}", lang.tf("checklist_import.added", &head));
+    } else {
+        let args: [(&str, &dyn Display); 7] = [
+            head[0],
+            head[1],
+            head[2],
+            ("added", &done.items_added),
+            ("changed", &done.items_changed),
+            ("retired", &done.items_retired),
+            ("unchanged", &done.items_unchanged),
+        ];
+        println!("{}", lang.tf("checklist_import.updated", &args));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress(run: Option<&RunSummary>, total: usize, lang: Lang) -> String {
+    match run {
+        Some(r) if r.is_signed() => lang.tf(
+            "checks_status.signed",
+            &[
+                ("by", &r.signed_by.clone().unwrap_or_default()),
+                ("at", &r.signed_at.clone().unwrap_or_default()),
+            ],
+        ),
+        Some(r) => format!(
+            "{}/{}  {}",
+            r.answered,
+            r.total,
+            lang.t("checks_status.open")
+        ),
+        None => format!("0/{total}  {}", lang.t("checks_status.not_started")),
+    }
+}
+
+fn failed(run: Option<&RunSummary>, lang: Lang) -> String {
+    match run {
+        Some(r) if r.failed > 0 => format!(
+            "  ({})",
+            lang.tf("checks_status.failed", &[("count", &r.failed)])
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The report `jifang checks status` prints, as of `today`.
+pub fn status_report(db: &Db, today: NaiveDate, lang: Lang) -> rusqlite::Result<String> {
+    let due = check_runs::due(db.conn(), today)?;
+    let mut out = vec![lang.tf(
+        "checks_status.heading",
+        &[("date", &today), ("week", &iso_week_label(today))],
+    )];
+    if due.is_empty() {
+        out.push(lang.t("checks_status.no_templates").to_owned());
+        return Ok(out.join("\n"));
+    }
+    out.push(lang.t("checks_status.due").to_owned());
+    for Due {
+        checklist,
+        period_start,
+        run,
+        item_count,
+    } in &due
+    {
+        out.push(format!(
+            "  {:<10}  {}{}  {}",
+            checklist.period.label(*period_start),
+            progress(run.as_ref(), *item_count, lang),
+            failed(run.as_ref(), lang),
+            checklist.name.get(lang),
+        ));
+    }
+    let missed = check_runs::missed(db.conn(), today)?;
+    if missed.is_empty() {
+        out.push(lang.t("checks_status.no_missed").to_owned());
+    } else {
+        out.push(lang.tf("checks_status.missed", &[("count", &missed.len())]));
+        for m in &missed {
+            let state = match &m.run {
+                Some(run) => progress(Some(run), run.total, lang),
+                None => lang.t("checks_status.not_started").to_owned(),
+            };
+            out.push(format!(
+                "  {:<10}  {:<13} {}  {}",
+                m.checklist.period.label(m.period_start),
+                m.checklist.period.span_text(m.period_start),
+                state,
+                m.checklist.name.get(lang),
+            ));
+        }
+    }
+    Ok(out.join("\n"))
+}
