@@ -5,7 +5,7 @@ mod support;
 use support::Tui;
 
 const TAB_ABOUT_EN: [&str; 6] = [
-    "Weekly network inspection",
+    "Due now",
     "The register is empty",
     "Repair log",
     "Tool inventory",
@@ -18,7 +18,7 @@ fn visits_all_tabs_opens_help_and_quits_cleanly_in_english() {
     let mut tui = Tui::start(80, 24, &["--operator", "Li Wei", "--lang", "en"]);
     let week = jifang::domain::calendar::iso_week_label(chrono::Local::now().date_naive());
     tui.wait_for_all(&[
-        "This screen is not built yet.",
+        "Weekly network inspection",
         "1 Checks",
         "6 Reports",
         "Operator Li Wei",
@@ -48,11 +48,11 @@ fn visits_all_tabs_opens_help_and_quits_cleanly_in_english() {
 #[test]
 fn cycles_tabs_with_tab_and_shift_tab_in_chinese() {
     let mut tui = Tui::start(80, 24, &["--operator", "王磊", "--lang", "zh"]);
-    tui.wait_for_all(&["此页面尚未实现", "操作员 王磊", "1 巡检"]);
+    tui.wait_for_all(&["当前到期", "操作员 王磊", "1 巡检"]);
     tui.send("\t");
     tui.wait_for("台账为空");
     tui.send("\x1b[Z"); // Shift-Tab
-    tui.wait_for("每周网络巡检");
+    tui.wait_for("每周网络与设备巡检");
     tui.send("\x1b[Z");
     tui.wait_for("月度报表");
     tui.send("?");
@@ -67,7 +67,7 @@ fn cycles_tabs_with_tab_and_shift_tab_in_chinese() {
 #[test]
 fn ctrl_c_quits_and_restores_the_terminal() {
     let mut tui = Tui::start(80, 24, &["--operator", "tester", "--lang", "en"]);
-    tui.wait_for("This screen is not built yet.");
+    tui.wait_for("Due now");
     tui.send("?");
     tui.wait_for("Everywhere");
     tui.send("\x03");
@@ -79,7 +79,7 @@ fn ctrl_c_quits_and_restores_the_terminal() {
 fn sigterm_and_hangup_exit_cleanly() {
     for signal in ["-TERM", "-HUP"] {
         let mut tui = Tui::start(80, 24, &["--operator", "tester", "--lang", "en"]);
-        tui.wait_for("This screen is not built yet.");
+        tui.wait_for("Due now");
         let sent = std::process::Command::new("kill")
             .arg(signal)
             .arg(tui.pid().to_string())
@@ -105,12 +105,12 @@ fn too_small_terminal_says_so_instead_of_drawing() {
 #[test]
 fn redraws_on_resize() {
     let mut tui = Tui::start(80, 24, &["--operator", "tester", "--lang", "en"]);
-    tui.wait_for("This screen is not built yet.");
+    tui.wait_for("Due now");
     tui.resize(50, 12);
     tui.wait_for("terminal too small (need 60x16, have 50x12)");
     tui.resize(100, 30);
     tui.wait_until("the full layout again", |s| {
-        s.contains("This screen is not built yet.") && !s.contains("too small")
+        s.contains("Due now") && !s.contains("too small")
     });
     tui.send("q");
     assert_eq!(tui.exit_code(), 0);
@@ -141,6 +141,53 @@ fn the_device_register_searches_adds_and_reports_a_taken_address_in_chinese() {
     tui.wait_for_all(&["已新增 JF-PC-9999", "机历本 (1)", "登记入册"]);
     tui.send("\x1b");
     tui.wait_for("305 台设备");
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+}
+
+/// The issue's promise: a 12-item weekly run where everything is fine is signed in at most 15
+/// keystrokes from opening the tab.
+#[test]
+fn a_clean_weekly_run_is_signed_in_at_most_fifteen_keystrokes() {
+    let mut tui = Tui::start(80, 24, &["--operator", "Li Wei", "--lang", "en"]);
+    tui.wait_for("Due now");
+    let keys = [
+        "1",  // the Checks tab (already open at start)
+        "j",  // from the daily patrol down to the weekly run
+        "\r", // open it
+        "A",  // pass every pass/fail item...
+        "y",  // ...after the question
+        "\r", // the cursor is on the run log: write it
+        "o", "k", "\r", // "ok"
+        "s",  // sign off...
+        "y",  // ...as Li Wei
+    ];
+    for (i, key) in keys.iter().enumerate() {
+        tui.send(key);
+        match i {
+            2 => drop(tui.wait_for_all(&["W12", "0/12"])),
+            4 => drop(tui.wait_for("12/12")),
+            5 => drop(tui.wait_for("Run log:")),
+            _ => {}
+        }
+    }
+    assert!(keys.len() <= 15, "{} keystrokes", keys.len());
+    tui.wait_for_all(&["signed Li Wei", "locked"]);
+    tui.send("\x1b");
+    tui.wait_for("signed Li Wei");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jifang"))
+        .args([
+            "--db",
+            tui.db_path().to_str().unwrap(),
+            "--lang",
+            "en",
+            "checks",
+            "status",
+        ])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("signed by Li Wei"), "{report}");
     tui.send("q");
     assert_eq!(tui.exit_code(), 0);
 }

@@ -12,12 +12,13 @@ use unicode_width::UnicodeWidthChar;
 
 use super::action::{Action, Flash};
 use super::keys;
+use super::screens::checks::ChecksScreen;
 use super::screens::devices::DevicesScreen;
 use super::screens::pending::PendingScreen;
 use super::screens::{Ctx, Screen};
 use super::tabs::Tab;
 use super::widgets::{footer, help, status_bar, tab_bar};
-use crate::db::Db;
+use crate::db::{Db, check_runs};
 use crate::i18n::Lang;
 
 /// Below this the layout cannot show a table, a footer and the status bar.
@@ -26,6 +27,9 @@ pub const MIN_HEIGHT: u16 = 16;
 
 /// How long a status-bar message stays up.
 const FLASH_FOR: Duration = Duration::from_secs(6);
+
+/// How long the status bar's count of due and missed runs is reused.
+const CHECKS_FOR: Duration = Duration::from_secs(5);
 
 pub struct App {
     pub lang: Lang,
@@ -40,6 +44,8 @@ pub struct App {
     /// `Some(scroll)` while the help overlay is open.
     help: Option<u16>,
     flash: Option<(Flash, Instant)>,
+    /// Runs due and missed for the status bar, and when they were counted.
+    checks: Option<((usize, usize), Instant)>,
     pub quit: bool,
 }
 
@@ -53,6 +59,7 @@ impl App {
         let screens = Tab::ALL
             .iter()
             .map(|t| match t {
+                Tab::Checks => Box::new(ChecksScreen::new()) as Box<dyn Screen>,
                 Tab::Devices => Box::new(DevicesScreen::new()) as Box<dyn Screen>,
                 _ => Box::new(PendingScreen::new(*t)) as Box<dyn Screen>,
             })
@@ -68,6 +75,7 @@ impl App {
             screens,
             help: None,
             flash: None,
+            checks: None,
             quit: false,
         }
     }
@@ -140,8 +148,20 @@ impl App {
         }
     }
 
+    /// Runs due and missed, counted again at most every few seconds (and after every key).
+    fn check_counts(&mut self) -> (usize, usize) {
+        let fresh = self.checks.filter(|(_, at)| at.elapsed() < CHECKS_FOR);
+        if let Some((counts, _)) = fresh {
+            return counts;
+        }
+        let counts = check_runs::open_counts(self.db.conn(), self.today).unwrap_or_default();
+        self.checks = Some((counts, Instant::now()));
+        counts
+    }
+
     /// Carry out an action. The only place that changes the shell's state.
     pub fn apply(&mut self, action: Action) {
+        self.checks = None;
         match action {
             Action::Noop => {}
             Action::Quit => self.quit = true,
@@ -192,7 +212,9 @@ impl App {
         } else {
             footer::render(frame, footer_area, &[screen_keys, keys::GLOBAL], self.lang);
         }
+        let checks = self.check_counts();
         let info = status_bar::StatusInfo {
+            checks,
             operator: &self.operator,
             today: self.today,
             db_name: &self.db_name,

@@ -7,6 +7,7 @@ pub mod screens;
 pub mod tabs;
 #[cfg(test)]
 pub mod testing;
+pub mod text;
 pub mod theme;
 pub mod widgets;
 

@@ -1,5 +1,6 @@
 //! The tab screens. Each owns its view state, its key table and its drawing.
 
+pub mod checks;
 pub mod devices;
 pub mod pending;
 

@@ -6,5 +6,6 @@ pub mod form;
 pub mod help;
 pub mod input;
 pub mod picker;
+pub mod prompt;
 pub mod status_bar;
 pub mod tab_bar;

@@ -1,5 +1,5 @@
 //! Bottom line: operator, date and ISO week, database file; at the right the latest message or,
-//! later, the alerts (overdue tools, open repairs, checks due).
+//! the alerts (inspection runs due and missed).
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -18,6 +18,8 @@ pub struct StatusInfo<'a> {
     pub today: NaiveDate,
     pub db_name: &'a str,
     pub flash: Option<&'a Flash>,
+    /// Inspection runs due now and not signed, and missed periods.
+    pub checks: (usize, usize),
 }
 
 pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
@@ -34,7 +36,25 @@ pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
         ),
         Span::styled(format!("   {} ", info.db_name), theme::STATUS),
     ];
-    if let Some(flash) = info.flash {
+    let (due, missed) = info.checks;
+    let alert = (due > 0 || missed > 0).then(|| {
+        let key = if missed == 0 {
+            "status.checks_due"
+        } else {
+            "status.checks"
+        };
+        let text = lang.tf(key, &[("due", &due), ("missed", &missed)]);
+        let style = if missed > 0 {
+            theme::ERROR
+        } else {
+            theme::STATUS_STRONG
+        };
+        Flash {
+            text,
+            is_error: style == theme::ERROR,
+        }
+    });
+    if let Some(flash) = info.flash.or(alert.as_ref()) {
         let text = format!(" {} ", flash.text);
         // A message matters more than the file name and the date: drop those to make room.
         let width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();

@@ -5,13 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::table::fit;
 use crate::db::device_log::{Event, EventKind};
 use crate::db::devices::{Device, scrap_reason_text};
 use crate::domain::device::{Category, Status};
 use crate::domain::record::{Field, Warranty, warranty};
 use crate::i18n::Lang;
 use crate::tui::screens::Ctx;
+use crate::tui::text::fit;
 use crate::tui::theme;
 
 pub struct Detail {

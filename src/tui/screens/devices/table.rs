@@ -2,12 +2,12 @@
 //! view, fetched by id for the visible slice only. Columns that do not fit are left out, least
 //! important first.
 
+use crate::tui::text::fit;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthChar;
 
 use super::{DevicesScreen, Mode};
 use crate::db::devices::{self, Device};
@@ -118,24 +118,6 @@ fn fit_columns(width: u16) -> Vec<(&'static Column, u16)> {
         }
     }
     shown.into_iter().zip(widths).collect()
-}
-
-/// Cut `text` to `width` display columns, padding to exactly that width.
-pub(super) fn fit(text: &str, width: u16) -> String {
-    let width = usize::from(width);
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let c = if c.is_control() { ' ' } else { c };
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push_str(&" ".repeat(width - used));
-    out
 }
 
 fn status_style(status: Status) -> Style {

@@ -1,0 +1,348 @@
+//! The Checks tab (巡检): what is due now and what was missed, one run at a time with one key
+//! per item, and the template editor.
+
+mod keys;
+mod run;
+mod templates;
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Ctx, Screen};
+use crate::db::check_runs::{self, Due, Missed, RunSummary};
+use crate::db::checklists::Checklist;
+use crate::i18n::Lang;
+use crate::tui::action::{Action, Flash};
+use crate::tui::keys::KeyHint;
+use crate::tui::text::fit;
+use crate::tui::theme;
+use run::{RunEvent, RunView, period_text};
+use templates::{Templates, TemplatesEvent};
+
+enum Mode {
+    Overview,
+    Run(Box<RunView>),
+    Templates(Box<Templates>),
+}
+
+/// One selectable row of the overview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    checklist: Checklist,
+    period_start: NaiveDate,
+    run: Option<RunSummary>,
+    total: usize,
+    missed: bool,
+}
+
+pub struct ChecksScreen {
+    mode: Mode,
+    rows: Vec<Row>,
+    /// Number of due rows at the top of `rows`; the rest are missed.
+    due_count: usize,
+    cursor: usize,
+    offset: usize,
+    /// The cursor was placed for this day (it moves to the first open run when the day turns).
+    placed_on: Option<NaiveDate>,
+}
+
+impl Default for ChecksScreen {
+    fn default() -> ChecksScreen {
+        ChecksScreen::new()
+    }
+}
+
+impl ChecksScreen {
+    pub fn new() -> ChecksScreen {
+        ChecksScreen {
+            mode: Mode::Overview,
+            rows: Vec::new(),
+            due_count: 0,
+            cursor: 0,
+            offset: 0,
+            placed_on: None,
+        }
+    }
+
+    fn reload(&mut self, ctx: &Ctx) {
+        let conn = ctx.db.conn();
+        let due = check_runs::due(conn, ctx.today).unwrap_or_default();
+        let missed = check_runs::missed(conn, ctx.today).unwrap_or_default();
+        self.due_count = due.len();
+        self.rows = due
+            .into_iter()
+            .map(|d: Due| Row {
+                total: d.total(),
+                checklist: d.checklist,
+                period_start: d.period_start,
+                run: d.run,
+                missed: false,
+            })
+            .chain(missed.into_iter().map(|m: Missed| Row {
+                total: m.run.as_ref().map_or(0, |r| r.total),
+                checklist: m.checklist,
+                period_start: m.period_start,
+                run: m.run,
+                missed: true,
+            }))
+            .collect();
+        if self.placed_on != Some(ctx.today) {
+            // The cursor starts on what needs doing next: the first due run not signed.
+            self.cursor = self
+                .rows
+                .iter()
+                .position(|r| !r.missed && !r.run.as_ref().is_some_and(RunSummary::is_signed))
+                .unwrap_or(0);
+            self.placed_on = Some(ctx.today);
+        }
+        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+    }
+
+    fn open_selected(&mut self, ctx: &mut Ctx) -> Option<Flash> {
+        let row = self.rows.get(self.cursor)?.clone();
+        let stamp = ctx.stamp();
+        let opened = ctx
+            .db
+            .write(|tx| check_runs::open(tx, row.checklist.id, row.period_start, &stamp))
+            .and_then(|id| check_runs::load(ctx.db.conn(), id));
+        match opened {
+            Ok(Some(run)) => {
+                self.mode = Mode::Run(Box::new(RunView::new(run)));
+                None
+            }
+            Ok(None) => Some(Flash::error(ctx.lang.t("run_error.not_found"))),
+            Err(e) => Some(Flash::error(
+                ctx.lang.tf("error.db_write", &[("reason", &e)]),
+            )),
+        }
+    }
+
+    fn overview_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        // What the key acts on is what is true now (another console may have signed meanwhile).
+        self.reload(ctx);
+        let flash = match key.code {
+            KeyCode::Char('j') | KeyCode::Down => {
+                self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1));
+                None
+            }
+            KeyCode::Char('k') | KeyCode::Up => {
+                self.cursor = self.cursor.saturating_sub(1);
+                None
+            }
+            KeyCode::Char('g') | KeyCode::Home => {
+                self.cursor = 0;
+                None
+            }
+            KeyCode::Char('G') | KeyCode::End => {
+                self.cursor = self.rows.len().saturating_sub(1);
+                None
+            }
+            KeyCode::Enter | KeyCode::Char(' ') => self.open_selected(ctx),
+            KeyCode::Char('t') => {
+                self.mode = Mode::Templates(Box::new(Templates::load(ctx)));
+                None
+            }
+            _ => return None,
+        };
+        Some(flash.map_or(Action::Noop, Action::Flash))
+    }
+
+    fn render_overview(&mut self, frame: &mut Frame, area: Rect, lang: Lang) {
+        let width = area.width;
+        let name_w = width.saturating_sub(55).clamp(12, 40);
+        let label_w = 23u16;
+        let mut lines: Vec<Line> = Vec::new();
+        // Section headings take lines too: the due list first, then missed.
+        let mut selected_line = 0;
+        lines.push(Line::styled(
+            fit(&format!(" {}", lang.t("checks.due_now")), width),
+            theme::HEADER,
+        ));
+        for (i, row) in self.rows.iter().enumerate() {
+            if i == self.due_count {
+                let heading = if self.rows.len() > self.due_count {
+                    lang.tf(
+                        "checks.missed",
+                        &[("count", &(self.rows.len() - self.due_count))],
+                    )
+                } else {
+                    lang.t("checks.none_missed").to_owned()
+                };
+                let style = if self.rows.len() > self.due_count {
+                    theme::BAD
+                } else {
+                    theme::HINT
+                };
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(fit(&format!(" {heading}"), width), style));
+            }
+            if i == self.cursor {
+                selected_line = lines.len();
+            }
+            let line = row_line(row, lang, name_w, label_w, width);
+            lines.push(if i == self.cursor {
+                line.style(theme::SELECTED)
+            } else {
+                line
+            });
+        }
+        if self.rows.len() == self.due_count {
+            if self.rows.is_empty() {
+                lines.push(Line::styled(
+                    fit(&format!(" {}", lang.t("checks_status.no_templates")), width),
+                    theme::HINT,
+                ));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                fit(&format!(" {}", lang.t("checks.none_missed")), width),
+                theme::HINT,
+            ));
+        }
+        let height = area.height as usize;
+        if selected_line < self.offset {
+            self.offset = selected_line.saturating_sub(1);
+        } else if selected_line >= self.offset + height {
+            self.offset = selected_line + 1 - height;
+        }
+        let shown: Vec<Line> = lines.into_iter().skip(self.offset).take(height).collect();
+        frame.render_widget(Paragraph::new(shown), area);
+    }
+}
+
+fn row_line(row: &Row, lang: Lang, name_w: u16, label_w: u16, width: u16) -> Line<'static> {
+    let (state, style): (String, Style) = match &row.run {
+        Some(r) if r.is_signed() => (
+            lang.tf(
+                "checks.signed",
+                &[
+                    ("by", &r.signed_by.clone().unwrap_or_default()),
+                    (
+                        "at",
+                        &r.signed_at.as_deref().map(short_date).unwrap_or_default(),
+                    ),
+                ],
+            ),
+            theme::MUTED,
+        ),
+        Some(_) => (lang.t("checks_status.open").to_owned(), theme::NOTICE),
+        None if row.missed => (lang.t("checks_status.not_started").to_owned(), theme::BAD),
+        None => (
+            lang.t("checks_status.not_started").to_owned(),
+            theme::NOTICE,
+        ),
+    };
+    let answered = row.run.as_ref().map_or(0, |r| r.answered);
+    let progress = if row.missed && row.run.is_none() {
+        String::new()
+    } else {
+        format!("{answered}/{}", row.total)
+    };
+    let failed = row.run.as_ref().map_or(0, |r| r.failed);
+    let failed_text = if failed > 0 {
+        lang.tf("checks_status.failed", &[("count", &failed)])
+    } else {
+        String::new()
+    };
+    let used = 1 + name_w + 1 + label_w + 1 + 6 + 1;
+    let rest = width.saturating_sub(used);
+    let mut spans = vec![
+        Span::raw(format!(" {} ", fit(row.checklist.name.get(lang), name_w))),
+        Span::raw(format!(
+            "{} ",
+            fit(
+                &period_text(row.checklist.period, row.period_start),
+                label_w
+            )
+        )),
+        Span::raw(format!("{} ", fit(&progress, 6))),
+        Span::styled(fit(&state, rest.min(22)), style),
+    ];
+    if !failed_text.is_empty() && rest > 22 {
+        spans.push(Span::styled(
+            fit(&format!(" {failed_text}"), rest - 22),
+            theme::BAD,
+        ));
+    }
+    Line::from(spans)
+}
+
+/// `2026-11-10 17:31:00` shown as `11-10`.
+fn short_date(stored: &str) -> String {
+    stored.get(5..10).unwrap_or(stored).to_owned()
+}
+
+impl Screen for ChecksScreen {
+    fn keys(&self) -> &'static [KeyHint] {
+        match &self.mode {
+            Mode::Overview => keys::OVERVIEW,
+            Mode::Run(view) => view.keys(),
+            Mode::Templates(view) => view.keys(),
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        match &self.mode {
+            Mode::Overview => false,
+            Mode::Run(view) => view.captures_text(),
+            Mode::Templates(view) => view.captures_text(),
+        }
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        match &mut self.mode {
+            Mode::Overview => self.overview_key(key, ctx),
+            Mode::Run(view) => {
+                if view.is_browsing() && matches!(key.code, KeyCode::Char('[' | ']')) {
+                    let by = if key.code == KeyCode::Char('[') {
+                        -1
+                    } else {
+                        1
+                    };
+                    return Some(match view.neighbour(by, ctx) {
+                        Ok(other) => {
+                            **view = other;
+                            Action::Noop
+                        }
+                        Err(flash) => Action::Flash(flash),
+                    });
+                }
+                match view.handle_key(key, ctx) {
+                    RunEvent::Close => {
+                        self.mode = Mode::Overview;
+                        Some(Action::Noop)
+                    }
+                    RunEvent::Stay(flash) => Some(flash.map_or(Action::Noop, Action::Flash)),
+                    RunEvent::Ignored => None,
+                }
+            }
+            Mode::Templates(view) => match view.handle_key(key, ctx) {
+                TemplatesEvent::Close => {
+                    self.mode = Mode::Overview;
+                    Some(Action::Noop)
+                }
+                TemplatesEvent::Stay(flash) => Some(flash.map_or(Action::Noop, Action::Flash)),
+                TemplatesEvent::Ignored => None,
+            },
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
+        match &mut self.mode {
+            Mode::Overview => {
+                self.reload(ctx);
+                self.render_overview(frame, area, ctx.lang);
+            }
+            Mode::Run(view) => view.render(frame, area, ctx),
+            Mode::Templates(view) => view.render(frame, area, ctx.lang),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,234 @@
+//! The Checks tab driven by keys through the application shell, as an operator uses it.
+
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::db::check_runs;
+use crate::db::checklists;
+use crate::db::{Db, Stamp};
+use crate::domain::checklist::{Answer, Outcome};
+use crate::i18n::Lang;
+use crate::tui::app::App;
+use crate::tui::testing::text;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+}
+
+fn stamp() -> Stamp {
+    Stamp::new(
+        "赵敏",
+        NaiveDate::from_ymd_opt(2026, 11, 13)
+            .unwrap()
+            .and_hms_opt(17, 30, 0)
+            .unwrap(),
+    )
+}
+
+/// The built-in templates counted from 2026-11-02: last week's run signed with one failure,
+/// the week before missed, the monthly run signed.
+fn app(lang: Lang) -> App {
+    let mut db = Db::open_in_memory().unwrap();
+    let from = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let lists = checklists::list(db.conn()).unwrap();
+    let (daily, weekly, monthly) = (lists[0].id, lists[1].id, lists[2].id);
+    db.write(|tx| {
+        for id in [weekly, monthly] {
+            checklists::set_active_from(tx, id, from, &stamp())?;
+        }
+        checklists::retire(tx, daily, "tested on its own", &stamp())?;
+        for (id, start) in [
+            (weekly, NaiveDate::from_ymd_opt(2026, 11, 9).unwrap()),
+            (monthly, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()),
+        ] {
+            let run = check_runs::open(tx, id, start, &stamp())?;
+            let lines = check_runs::load(tx, run)?.unwrap().lines;
+            for line in &lines {
+                let answer = match line.item.code.as_str() {
+                    "W02" => Answer {
+                        outcome: Outcome::Fail,
+                        value: String::new(),
+                        note: "上联口 CRC 错误".into(),
+                    },
+                    "M02" => Answer {
+                        value: "40".into(),
+                        ..Answer::pass()
+                    },
+                    "M05" => Answer {
+                        value: "已校验，已异地存放".into(),
+                        ..Answer::pass()
+                    },
+                    _ => Answer::pass(),
+                };
+                check_runs::answer(tx, line.result_id, &answer, &stamp()).unwrap();
+            }
+            check_runs::set_log(tx, run, "正常", &stamp()).unwrap();
+            check_runs::sign(tx, run, &stamp()).unwrap();
+        }
+        Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
+    App::new(db, lang, "王磊".into(), today())
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let action = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.apply(action);
+}
+
+fn ctrl_s(app: &mut App) {
+    let action = app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    app.apply(action);
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn draw(app: &mut App) -> TestBackend {
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| app.render(f)).unwrap();
+    term.backend().clone()
+}
+
+fn screen(app: &mut App) -> String {
+    text(draw(app).buffer())
+}
+
+fn weekly_run(app: &App) -> check_runs::Run {
+    let weekly = checklists::list(app.db().conn()).unwrap()[0].id;
+    let id = check_runs::find(
+        app.db().conn(),
+        weekly,
+        NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+    )
+    .unwrap()
+    .unwrap();
+    check_runs::load(app.db().conn(), id).unwrap().unwrap()
+}
+
+#[test]
+fn overview_and_run_snapshots() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        insta::assert_snapshot!(format!("overview_{lang:?}"), draw(&mut app));
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Char(' '));
+        press(&mut app, KeyCode::Char('f'));
+        typed(&mut app, "BGP 邻居抖动");
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("run_{lang:?}"), draw(&mut app));
+    }
+}
+
+#[test]
+fn the_overview_lists_due_and_missed_and_starts_on_the_open_run() {
+    let mut app = app(Lang::En);
+    let s = screen(&mut app);
+    assert!(s.contains("2026-W47 (11-16..11-22)"), "{s}");
+    assert!(s.contains("Missed (1)"), "{s}");
+    assert!(
+        !s.contains("2026-W46 (11-09..11-15)"),
+        "last week was signed: {s}"
+    );
+    assert!(s.contains("2026-W45 (11-02..11-08)"), "{s}");
+    assert!(s.contains("checks due 1, MISSED 1"), "{s}");
+    // The cursor is on this week's run: Enter opens it, on its first item.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("0/12"), "{s}");
+    assert!(s.contains("Last week"), "{s}");
+}
+
+#[test]
+fn space_passes_and_moves_on_and_a_failure_needs_its_finding() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("needs a note"), "{s}");
+    typed(&mut app, "uplink CRC errors again");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app).contains("W02 failed. r = request a repair"));
+    press(&mut app, KeyCode::Char('r'));
+    let run = weekly_run(&app);
+    assert_eq!(run.lines[0].outcome, Some(Outcome::Pass));
+    assert_eq!(run.lines[1].outcome, Some(Outcome::Fail));
+    assert_eq!(run.lines[1].note, "uplink CRC errors again");
+    assert!(run.lines[1].repair_wanted);
+    // The cursor went on to W03: n asks why, then records it.
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "router replaced");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        weekly_run(&app).lines[2].outcome,
+        Some(Outcome::NotApplicable)
+    );
+    // Signing with items open says how many and moves to the first one.
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(screen(&mut app).contains("9 items are not answered yet"));
+    assert!(!weekly_run(&app).is_signed());
+}
+
+#[test]
+fn a_reading_out_of_range_fails_and_asks_for_the_finding() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter); // the monthly run, signed: [ and ] move between periods
+    assert!(screen(&mut app).contains("signed 赵敏"));
+    press(&mut app, KeyCode::Char('s'));
+    let s = screen(&mut app);
+    assert!(s.contains("signed and locked; press e"), "{s}");
+    // Amend M02: a reading of 12 minutes is below 15, so it fails and needs the finding.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('p'));
+    typed(&mut app, "12");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app).contains("12 is outside >= 15 min"));
+    typed(&mut app, "battery worn");
+    press(&mut app, KeyCode::Enter);
+    typed(&mut app, "misread the meter");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("12 min FAIL*"), "{s}");
+    assert!(s.contains("Amendment appended"), "{s}");
+}
+
+#[test]
+fn the_template_editor_adds_an_item_that_the_open_run_then_asks() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('t'));
+    assert!(screen(&mut app).contains("code weekly, weekly, 12 items"));
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "W13");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // number
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "Core room humidity");
+    ctrl_s(&mut app);
+    // The form says what is missing and puts the cursor there.
+    assert!(screen(&mut app).contains("needs min, max or both"));
+    typed(&mut app, "40");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "70");
+    ctrl_s(&mut app);
+    let s = screen(&mut app);
+    assert!(s.contains("13 items"), "{s}");
+    assert!(s.contains("Core room humidity [40-70]"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('G'));
+    let s = screen(&mut app);
+    assert!(s.contains("0/13"), "{s}");
+    assert!(s.contains("W13"), "{s}");
+}

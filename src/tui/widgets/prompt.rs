@@ -1,0 +1,28 @@
+//! A one-line question at the bottom of a view: a label and the text being typed.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::input::Input;
+use crate::tui::theme;
+
+/// Draw `label` then `input` (with the terminal cursor in it) across `area`'s first line.
+pub fn render(frame: &mut Frame, area: Rect, label: &str, input: &Input) {
+    let line = Rect { height: 1, ..area };
+    let label = format!(" {label} ");
+    let w = (label.width() as u16).min(line.width);
+    frame.render_widget(Paragraph::new(Span::styled(label, theme::NOTICE)), line);
+    input.render(
+        frame,
+        Rect {
+            x: line.x + w,
+            width: line.width.saturating_sub(w + 1),
+            ..line
+        },
+        theme::INPUT,
+        true,
+    );
+}
