@@ -559,6 +559,13 @@ impl RunView {
             {
                 self.begin(Outcome::Pass, false, Some(c), ctx.lang)
             }
+            KeyCode::Char(c) if c.is_ascii_digit() => {
+                // A reading typed on the wrong row must not leave the run for another tab.
+                let code = self.line().map_or(String::new(), |l| l.item.code.clone());
+                Some(Flash::error(
+                    ctx.lang.tf("run.not_a_number_item", &[("code", &code)]),
+                ))
+            }
             KeyCode::Char('A') => {
                 self.step = Step::ConfirmPassAll;
                 None

@@ -162,6 +162,9 @@ fn space_passes_and_moves_on_and_a_failure_needs_its_finding() {
     assert_eq!(run.lines[1].outcome, Some(Outcome::Fail));
     assert_eq!(run.lines[1].note, "uplink CRC errors again");
     assert!(run.lines[1].repair_wanted);
+    // A digit on a pass/fail item is a mistyped reading: it says so and stays in the run.
+    press(&mut app, KeyCode::Char('2'));
+    assert!(screen(&mut app).contains("W03 takes no reading"));
     // The cursor went on to W03: n asks why, then records it.
     press(&mut app, KeyCode::Char('n'));
     typed(&mut app, "router replaced");
