@@ -612,6 +612,16 @@ pub fn amend(
     Ok(())
 }
 
+/// Failed items in runs of periods starting on or after `from` (amendments aside).
+pub fn failures_since(conn: &Connection, from: NaiveDate) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM check_results x JOIN check_runs r ON r.id = x.run_id
+         WHERE r.period_start >= ?1 AND x.outcome = 'fail'",
+    )?
+    .query_row([from.to_string()], |r| r.get::<_, i64>(0))
+    .map(|n| n as usize)
+}
+
 /// The run of a past or current period, if one was started.
 pub fn find(
     conn: &Connection,

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod keys;
+pub mod layout;
 pub mod screens;
 pub mod tabs;
 #[cfg(test)]

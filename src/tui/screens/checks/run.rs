@@ -14,6 +14,7 @@ use crate::domain::checklist::{Answer, ItemKind, Outcome};
 use crate::domain::period::Period;
 use crate::i18n::Lang;
 use crate::tui::action::Flash;
+use crate::tui::layout;
 use crate::tui::text::fit;
 use crate::tui::theme;
 use crate::tui::widgets::input::Input;
@@ -610,7 +611,7 @@ impl RunView {
         };
         frame.render_widget(
             Paragraph::new(Line::styled(fit(&title, width), title_style)),
-            Rect { height: 1, ..area },
+            layout::rows(area, 0, 1),
         );
         // Columns: code, item, result, previous period.
         let code_w = 4u16;
@@ -631,11 +632,7 @@ impl RunView {
         );
         frame.render_widget(
             Paragraph::new(Line::styled(header, theme::HEADER)),
-            Rect {
-                y: area.y + 1,
-                height: 1,
-                ..area
-            },
+            layout::rows(area, 1, 1),
         );
         // The bottom two lines: the selected item's note and who answered, or a prompt.
         let list_h = area.height.saturating_sub(4) as usize;
@@ -658,19 +655,8 @@ impl RunView {
                 line
             });
         }
-        frame.render_widget(
-            Paragraph::new(lines),
-            Rect {
-                y: area.y + 2,
-                height: list_h as u16,
-                ..area
-            },
-        );
-        let bottom = Rect {
-            y: area.y + area.height - 2,
-            height: 2,
-            ..area
-        };
+        frame.render_widget(Paragraph::new(lines), layout::rows(area, 2, list_h as u16));
+        let bottom = layout::bottom(area, 2);
         self.render_bottom(frame, bottom, lang, ctx.operator);
         if let Step::Pick(_, picker) = &self.step {
             picker.render(frame, area);
@@ -678,12 +664,8 @@ impl RunView {
     }
 
     fn render_bottom(&self, frame: &mut Frame, area: Rect, lang: Lang, operator: &str) {
-        let first = Rect { height: 1, ..area };
-        let second = Rect {
-            y: area.y + 1,
-            height: 1,
-            ..area
-        };
+        let first = layout::rows(area, 0, 1);
+        let second = layout::rows(area, 1, 1);
         let prompt = |key: &str, input: &Input, frame: &mut Frame| {
             prompt::render(frame, first, lang.t(key), input);
         };

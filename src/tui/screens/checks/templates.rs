@@ -16,6 +16,7 @@ use crate::domain::device::Category;
 use crate::domain::period::Period;
 use crate::i18n::Lang;
 use crate::tui::action::Flash;
+use crate::tui::layout;
 use crate::tui::text::fit;
 use crate::tui::theme;
 use crate::tui::widgets::form::{Form, FormEvent, FormField};
@@ -513,10 +514,7 @@ impl Templates {
             spans.push(Span::styled(format!(" {} ", c.name.get(lang)), style));
             spans.push(Span::raw(" "));
         }
-        frame.render_widget(
-            Paragraph::new(Line::from(spans)),
-            Rect { height: 1, ..area },
-        );
+        frame.render_widget(Paragraph::new(Line::from(spans)), layout::rows(area, 0, 1));
         let width = area.width;
         let info = match self.checklist() {
             Some(c) => lang.tf(
@@ -531,11 +529,7 @@ impl Templates {
         };
         frame.render_widget(
             Paragraph::new(Span::styled(fit(&format!(" {info}"), width), theme::HINT)),
-            Rect {
-                y: area.y + 1,
-                height: 1,
-                ..area
-            },
+            layout::rows(area, 1, 1),
         );
         let list_h = area.height.saturating_sub(3) as usize;
         if self.cursor < self.offset {
@@ -573,19 +567,8 @@ impl Templates {
                 }
             })
             .collect();
-        frame.render_widget(
-            Paragraph::new(lines),
-            Rect {
-                y: area.y + 2,
-                height: list_h as u16,
-                ..area
-            },
-        );
-        let bottom = Rect {
-            y: area.y + area.height - 1,
-            height: 1,
-            ..area
-        };
+        frame.render_widget(Paragraph::new(lines), layout::rows(area, 2, list_h as u16));
+        let bottom = layout::bottom(area, 1);
         let (key, input) = match &self.step {
             Step::RetireItem(_, input) => ("template.prompt_retire_item", input),
             Step::RetireTemplate(input) => ("template.prompt_retire_template", input),
