@@ -6,4 +6,5 @@ pub mod device;
 pub mod net;
 pub mod period;
 pub mod record;
+pub mod repair;
 pub mod subnet;
