@@ -298,3 +298,134 @@ CREATE TRIGGER check_amendments_append_only BEFORE UPDATE ON check_amendments
     BEGIN SELECT RAISE(ABORT, 'amendments are never edited'); END;
 CREATE TRIGGER check_amendments_no_delete BEFORE DELETE ON check_amendments
     BEGIN SELECT RAISE(ABORT, 'amendments are never deleted'); END;
+
+-- == version 4 ==
+
+-- The repair log (维修记录): one ticket per reported fault, from report to the user's
+-- confirmation. The device is named by id when it is in the register (its tag and name are
+-- copied into `device_text` as reported) or by `device_text` alone for unregistered equipment.
+-- Money is in fen. A closed or unrepairable ticket is locked by SQLite itself; corrections go
+-- to repair_amendments.
+CREATE TABLE repairs (
+    id                 INTEGER PRIMARY KEY,
+    ticket             TEXT    NOT NULL UNIQUE,
+    year               INTEGER NOT NULL,
+    seq                INTEGER NOT NULL CHECK (seq >= 1),
+    device_id          INTEGER REFERENCES devices (id),
+    device_text        TEXT    NOT NULL CHECK (length(trim(device_text)) > 0),
+    device_status_before TEXT  NOT NULL DEFAULT '',
+    under_warranty     INTEGER CHECK (under_warranty IS NULL OR under_warranty IN (0, 1)),
+    reporter           TEXT    NOT NULL CHECK (length(trim(reporter)) > 0),
+    department         TEXT    NOT NULL DEFAULT '',
+    reported_at        TEXT    NOT NULL,
+    category           TEXT    NOT NULL DEFAULT 'hardware'
+                       CHECK (category IN ('hardware', 'software', 'network', 'other')),
+    description        TEXT    NOT NULL CHECK (length(trim(description)) > 0),
+    priority           TEXT    NOT NULL DEFAULT 'normal'
+                       CHECK (priority IN ('urgent', 'high', 'normal', 'low')),
+    state              TEXT    NOT NULL DEFAULT 'reported'
+                       CHECK (state IN ('reported', 'assessed', 'in_repair', 'at_vendor',
+                                        'awaiting_confirmation', 'closed', 'unrepairable')),
+    maintainer         TEXT    NOT NULL DEFAULT '',
+    estimate_at        TEXT,
+    assessed_at        TEXT,
+    started_at         TEXT,
+    finished_at        TEXT,
+    closed_at          TEXT,
+    result             TEXT    NOT NULL DEFAULT '',
+    parts              TEXT    NOT NULL DEFAULT '',
+    cost               INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0),
+    charged_department TEXT    NOT NULL DEFAULT '',
+    human_caused       INTEGER NOT NULL DEFAULT 0 CHECK (human_caused IN (0, 1)),
+    liable_person      TEXT    NOT NULL DEFAULT '',
+    vendor             TEXT    NOT NULL DEFAULT '',
+    vendor_approver    TEXT    NOT NULL DEFAULT '',
+    vendor_sent_on     TEXT    CHECK (vendor_sent_on IS NULL OR date(vendor_sent_on) = vendor_sent_on),
+    vendor_returned_on TEXT    CHECK (vendor_returned_on IS NULL
+                                      OR date(vendor_returned_on) = vendor_returned_on),
+    vendor_reference   TEXT    NOT NULL DEFAULT '',
+    damaged_part       TEXT    NOT NULL DEFAULT '',
+    confirmer_1        TEXT    NOT NULL DEFAULT '',
+    confirmer_2        TEXT    NOT NULL DEFAULT '',
+    confirmed_by       TEXT    NOT NULL DEFAULT '',
+    confirmed_at       TEXT,
+    reopened           INTEGER NOT NULL DEFAULT 0 CHECK (reopened >= 0),
+    -- The failed checklist item this repair was opened for (shown on both sides).
+    check_result_id    INTEGER REFERENCES check_results (id),
+    is_open            INTEGER GENERATED ALWAYS AS (state NOT IN ('closed', 'unrepairable')) VIRTUAL,
+    -- What `/` searches, lower-cased, kept by SQLite itself.
+    search_text        TEXT    GENERATED ALWAYS AS (lower(
+                           ticket || char(31) || device_text || char(31) || reporter || char(31) ||
+                           department || char(31) || description || char(31) || maintainer ||
+                           char(31) || result || char(31) || parts || char(31) || vendor ||
+                           char(31) || vendor_reference || char(31) || liable_person)) STORED,
+    created_at         TEXT    NOT NULL,
+    created_by         TEXT    NOT NULL,
+    updated_at         TEXT    NOT NULL,
+    updated_by         TEXT    NOT NULL,
+    row_version        INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at         TEXT,
+    retired_by         TEXT,
+    retired_reason     TEXT,
+    UNIQUE (year, seq)
+);
+-- The list: open tickets first, newest first; and the same within one month or one device.
+CREATE INDEX repairs_listed ON repairs (is_open DESC, reported_at DESC, id DESC);
+CREATE INDEX repairs_by_device ON repairs (device_id, reported_at);
+CREATE INDEX repairs_by_maintainer ON repairs (maintainer, reported_at);
+CREATE INDEX repairs_open_by_estimate ON repairs (estimate_at) WHERE is_open;
+CREATE UNIQUE INDEX repairs_by_check_result ON repairs (check_result_id)
+    WHERE check_result_id IS NOT NULL;
+
+-- The timeline of a ticket: every state change with who, when and the note it carried
+-- (an estimate, a result, a rejection reason). Appended, never edited.
+CREATE TABLE repair_events (
+    id             INTEGER PRIMARY KEY,
+    repair_id      INTEGER NOT NULL REFERENCES repairs (id),
+    from_state     TEXT    NOT NULL DEFAULT '',
+    to_state       TEXT    NOT NULL,
+    note           TEXT    NOT NULL DEFAULT '',
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+CREATE INDEX repair_events_by_repair ON repair_events (repair_id, id);
+
+-- Corrections to a closed ticket: the field (as in the CSV), the value it had, the new one and
+-- why. The newest amendment of a field is its value. Appended, never edited.
+CREATE TABLE repair_amendments (
+    id             INTEGER PRIMARY KEY,
+    repair_id      INTEGER NOT NULL REFERENCES repairs (id),
+    field          TEXT    NOT NULL,
+    old_value      TEXT    NOT NULL DEFAULT '',
+    new_value      TEXT    NOT NULL DEFAULT '',
+    reason         TEXT    NOT NULL CHECK (length(trim(reason)) > 0),
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+CREATE INDEX repair_amendments_by_repair ON repair_amendments (repair_id, id);
+
+CREATE TRIGGER repairs_locked BEFORE UPDATE ON repairs
+    WHEN OLD.state IN ('closed', 'unrepairable')
+    BEGIN SELECT RAISE(ABORT, 'repair ticket is closed'); END;
+CREATE TRIGGER repairs_no_delete BEFORE DELETE ON repairs
+    BEGIN SELECT RAISE(ABORT, 'repair tickets are never deleted'); END;
+CREATE TRIGGER repair_events_append_only BEFORE UPDATE ON repair_events
+    BEGIN SELECT RAISE(ABORT, 'repair events are never edited'); END;
+CREATE TRIGGER repair_events_no_delete BEFORE DELETE ON repair_events
+    BEGIN SELECT RAISE(ABORT, 'repair events are never deleted'); END;
+CREATE TRIGGER repair_amendments_append_only BEFORE UPDATE ON repair_amendments
+    BEGIN SELECT RAISE(ABORT, 'amendments are never edited'); END;
+CREATE TRIGGER repair_amendments_no_delete BEFORE DELETE ON repair_amendments
+    BEGIN SELECT RAISE(ABORT, 'amendments are never deleted'); END;

@@ -637,6 +637,27 @@ pub fn change_status(
     Ok(())
 }
 
+/// The register status a repair step gives a device, written with the step's history-book
+/// entry. A move the lifecycle table does not allow (the register moved the device meanwhile)
+/// leaves the status alone; the entry is written either way.
+pub fn follow_repair(
+    conn: &Connection,
+    device: &Device,
+    to: Status,
+    event: &device_log::NewEvent,
+    stamp: &Stamp,
+) -> Result<(), SaveError> {
+    let current = device.record.status;
+    if to != current && check_transition(current, to, &ChangeDetails::default()).is_ok() {
+        let mut after = device.record.clone();
+        after.status = to;
+        apply_change(conn, device, &after, event, stamp)?;
+    } else {
+        device_log::append(conn, device.id, event, &[], stamp)?;
+    }
+    Ok(())
+}
+
 /// Take a device out of the register. The row and its history stay; the address is freed.
 pub fn remove(
     conn: &Connection,

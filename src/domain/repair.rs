@@ -93,6 +93,104 @@ impl State {
     }
 }
 
+/// What kind of fault was reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FaultKind {
+    Hardware,
+    Software,
+    Network,
+    Other,
+}
+
+impl FaultKind {
+    pub const ALL: [FaultKind; 4] = [
+        FaultKind::Hardware,
+        FaultKind::Software,
+        FaultKind::Network,
+        FaultKind::Other,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            FaultKind::Hardware => "hardware",
+            FaultKind::Software => "software",
+            FaultKind::Network => "network",
+            FaultKind::Other => "other",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            FaultKind::Hardware => "fault_kind.hardware",
+            FaultKind::Software => "fault_kind.software",
+            FaultKind::Network => "fault_kind.network",
+            FaultKind::Other => "fault_kind.other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FaultKind> {
+        let t = text.trim();
+        let zh = |k: FaultKind| match k {
+            FaultKind::Hardware => "硬件",
+            FaultKind::Software => "软件",
+            FaultKind::Network => "网络",
+            FaultKind::Other => "其他",
+        };
+        FaultKind::ALL
+            .into_iter()
+            .find(|k| k.key().eq_ignore_ascii_case(t) || zh(*k) == t)
+    }
+}
+
+/// How soon a fault must be dealt with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Priority {
+    Urgent,
+    High,
+    Normal,
+    Low,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Urgent,
+        Priority::High,
+        Priority::Normal,
+        Priority::Low,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Priority::Urgent => "urgent",
+            Priority::High => "high",
+            Priority::Normal => "normal",
+            Priority::Low => "low",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Priority::Urgent => "priority.urgent",
+            Priority::High => "priority.high",
+            Priority::Normal => "priority.normal",
+            Priority::Low => "priority.low",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Priority> {
+        let t = text.trim();
+        let zh = |p: Priority| match p {
+            Priority::Urgent => "紧急",
+            Priority::High => "高",
+            Priority::Normal => "普通",
+            Priority::Low => "低",
+        };
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.key().eq_ignore_ascii_case(t) || zh(*p) == t)
+    }
+}
+
 /// A step of the workflow, without its details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StepKind {
@@ -524,16 +622,27 @@ impl Timeliness {
 
 /// A repair is on time when it reached awaiting confirmation (or was found unrepairable) by its
 /// estimate. A ticket not yet assessed has made no promise; one past it is late at once.
-pub fn timeliness(ticket: &Ticket, now: NaiveDateTime) -> Timeliness {
-    let Some(estimate) = ticket.estimate_at else {
+pub fn timeliness(
+    state: State,
+    estimate_at: Option<NaiveDateTime>,
+    finished_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Timeliness {
+    let Some(estimate) = estimate_at else {
         return Timeliness::NoEstimate;
     };
-    match ticket.finished_at {
+    match finished_at {
         Some(done) if done <= estimate => Timeliness::OnTime,
         Some(_) => Timeliness::Overran,
-        None if ticket.state.is_final() => Timeliness::OnTime,
+        None if state.is_final() => Timeliness::OnTime,
         None if now > estimate => Timeliness::Late,
         None => Timeliness::OnTrack,
+    }
+}
+
+impl Ticket {
+    pub fn timeliness(&self, now: NaiveDateTime) -> Timeliness {
+        timeliness(self.state, self.estimate_at, self.finished_at, now)
     }
 }
 

@@ -130,7 +130,7 @@ fn the_usual_path_runs_from_report_to_close() {
     assert_eq!(t.started_at, Some(at("2026-11-20 10:30")));
     assert_eq!(t.finished_at, Some(at("2026-11-20 11:30")));
     assert_eq!(t.closed_at, Some(at("2026-11-20 12:30")));
-    assert_eq!(timeliness(&t, now), Timeliness::OnTime);
+    assert_eq!(t.timeliness(now), Timeliness::OnTime);
 }
 
 #[test]
@@ -365,21 +365,21 @@ fn a_rejected_result_reopens_the_repair_and_is_counted() {
 fn timeliness_compares_the_finish_with_the_estimate() {
     let mut t = ticket_in(State::Reported);
     let now = at("2026-11-22 09:00");
-    assert_eq!(timeliness(&t, now), Timeliness::NoEstimate);
+    assert_eq!(t.timeliness(now), Timeliness::NoEstimate);
     t.state = State::InRepair;
     t.estimate_at = Some(at("2026-11-21 17:00"));
     assert_eq!(
-        timeliness(&t, at("2026-11-21 17:00")),
+        t.timeliness(at("2026-11-21 17:00")),
         Timeliness::OnTrack,
         "at the estimate is still on time"
     );
-    assert_eq!(timeliness(&t, now), Timeliness::Late);
+    assert_eq!(t.timeliness(now), Timeliness::Late);
     t.state = State::AwaitingConfirmation;
     t.finished_at = Some(at("2026-11-21 16:59"));
-    assert_eq!(timeliness(&t, now), Timeliness::OnTime);
+    assert_eq!(t.timeliness(now), Timeliness::OnTime);
     assert_eq!(Timeliness::OnTime.on_time(), Some(true));
     t.finished_at = Some(at("2026-11-21 17:01"));
-    assert_eq!(timeliness(&t, now), Timeliness::Overran);
+    assert_eq!(t.timeliness(now), Timeliness::Overran);
     assert_eq!(Timeliness::Overran.on_time(), Some(false));
     assert_eq!(Timeliness::OnTrack.on_time(), None);
 }

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::db::device_log::{Event, EventKind};
 use crate::db::devices::{Device, scrap_reason_text};
+use crate::db::repairs;
 use crate::domain::device::{Category, Status};
 use crate::domain::record::{Field, Warranty, warranty};
 use crate::i18n::Lang;
@@ -177,7 +178,7 @@ fn event_lines(event: &Event, lang: Lang) -> Vec<Line<'static>> {
         let reason: Vec<String> = event
             .reason
             .lines()
-            .map(|l| scrap_reason_text(l, lang))
+            .map(|l| repairs::history_text(l, lang).unwrap_or_else(|| scrap_reason_text(l, lang)))
             .collect();
         lines.push(Line::from(format!(
             "    {}: {}",

@@ -1,0 +1,822 @@
+//! The repair log in SQLite: reporting a fault, each workflow step with its timeline entry and
+//! the device's register status and history book following in the same transaction,
+//! amendments to closed tickets, and the windowed list the screen and the exports read.
+
+mod list;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+pub use list::{ListQuery, ListRow, StateFilter, count, late_count, maintainers, page};
+
+use super::Stamp;
+use super::device_log::{EventKind, NewEvent};
+use super::devices::{self, Device, SaveError};
+use crate::domain::device::Status;
+use crate::domain::record::{Warranty, parse_date, warranty};
+use crate::domain::repair::{
+    DamageConfirmation, FaultKind, Outcome, Priority, State, Step, StepError, Ticket, VendorRepair,
+    advance, device_status, money_text, parse_money, ticket_number,
+};
+use crate::i18n::Lang;
+
+/// How times are stored: local time to the second.
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+pub fn time_text(at: NaiveDateTime) -> String {
+    at.format(TIME_FORMAT).to_string()
+}
+
+fn parse_time(text: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, TIME_FORMAT).ok()
+}
+
+/// The device a fault is reported on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceRef {
+    /// In the register.
+    Registered(i64),
+    /// Equipment the register does not hold, named as the reporter names it.
+    Unregistered(String),
+}
+
+/// A fault as reported (报修).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRepair {
+    pub device: DeviceRef,
+    pub reporter: String,
+    pub department: String,
+    pub reported_at: NaiveDateTime,
+    pub kind: FaultKind,
+    pub description: String,
+    pub priority: Priority,
+    /// The failed checklist item this repair is for.
+    pub check_result_id: Option<i64>,
+}
+
+/// Where a repair came from in the checklists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckLink {
+    pub result_id: i64,
+    pub run_id: i64,
+    pub checklist: crate::domain::checklist::BiText,
+    pub period_start: NaiveDate,
+    pub item_code: String,
+}
+
+/// A ticket as stored, amendments applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    pub id: i64,
+    pub ticket: String,
+    pub device_id: Option<i64>,
+    pub device_text: String,
+    pub device_status_before: Option<Status>,
+    pub reporter: String,
+    pub department: String,
+    pub kind: FaultKind,
+    pub description: String,
+    pub priority: Priority,
+    pub flow: Ticket,
+    pub check: Option<CheckLink>,
+    pub row_version: i64,
+}
+
+/// Why a report, a step or an amendment was not saved. Nothing is written when one comes back.
+#[derive(Debug)]
+pub enum RepairError {
+    Step(StepError),
+    /// Someone else changed the ticket after it was read: reload and redo.
+    Conflict {
+        ticket: String,
+    },
+    Closed {
+        ticket: String,
+    },
+    NotFound,
+    NeedsDevice,
+    NeedsReporter,
+    NeedsDescription,
+    NeedsReason,
+    /// The register has moved this device out of service: it cannot be repaired.
+    DeviceUnavailable {
+        tag: String,
+        status: Status,
+    },
+    DeviceNotFound,
+    /// This checklist finding already has a ticket.
+    AlreadyReported {
+        ticket: String,
+    },
+    BadCost {
+        value: String,
+    },
+    Device(SaveError),
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for RepairError {
+    fn from(e: rusqlite::Error) -> RepairError {
+        RepairError::Db(e)
+    }
+}
+
+impl From<StepError> for RepairError {
+    fn from(e: StepError) -> RepairError {
+        RepairError::Step(e)
+    }
+}
+
+impl From<SaveError> for RepairError {
+    fn from(e: SaveError) -> RepairError {
+        match e {
+            SaveError::Db(e) => RepairError::Db(e),
+            other => RepairError::Device(other),
+        }
+    }
+}
+
+impl RepairError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            RepairError::Step(StepError::NotAllowed { from, step }) => {
+                let allowed: Vec<&str> =
+                    from.steps().iter().map(|s| lang.t(s.label_key())).collect();
+                let allowed = if allowed.is_empty() {
+                    lang.t("repair_error.nothing_more").to_owned()
+                } else {
+                    allowed.join(", ")
+                };
+                let args: [(&str, &dyn std::fmt::Display); 3] = [
+                    ("state", &lang.t(from.label_key())),
+                    ("step", &lang.t(step.label_key())),
+                    ("allowed", &allowed),
+                ];
+                lang.tf("repair_error.not_allowed", &args)
+            }
+            RepairError::Step(e) => lang.t(e.label_key()).to_owned(),
+            RepairError::Conflict { ticket } => {
+                lang.tf("repair_error.conflict", &[("ticket", ticket)])
+            }
+            RepairError::Closed { ticket } => lang.tf("repair_error.closed", &[("ticket", ticket)]),
+            RepairError::NotFound => lang.t("repair_error.not_found").to_owned(),
+            RepairError::NeedsDevice => lang.t("repair_error.needs_device").to_owned(),
+            RepairError::NeedsReporter => lang.t("repair_error.needs_reporter").to_owned(),
+            RepairError::NeedsDescription => lang.t("repair_error.needs_description").to_owned(),
+            RepairError::NeedsReason => lang.t("repair_error.needs_reason").to_owned(),
+            RepairError::DeviceUnavailable { tag, status } => {
+                let status = lang.t(status.label_key());
+                lang.tf(
+                    "repair_error.device_unavailable",
+                    &[("tag", tag), ("status", &status)],
+                )
+            }
+            RepairError::DeviceNotFound => lang.t("repair_error.device_not_found").to_owned(),
+            RepairError::AlreadyReported { ticket } => {
+                lang.tf("repair_error.already_reported", &[("ticket", ticket)])
+            }
+            RepairError::BadCost { value } => lang.tf("repair_error.bad_cost", &[("value", value)]),
+            RepairError::Device(e) => e.message(lang),
+            RepairError::Db(e) => lang.tf("save.db", &[("reason", e)]),
+        }
+    }
+}
+
+const COLUMNS: &str = "r.id, r.ticket, r.device_id, r.device_text, r.device_status_before, \
+    r.under_warranty, r.reporter, r.department, r.reported_at, r.category, r.description, \
+    r.priority, r.state, r.maintainer, r.estimate_at, r.assessed_at, r.started_at, \
+    r.finished_at, r.closed_at, r.result, r.parts, r.cost, r.charged_department, \
+    r.human_caused, r.liable_person, r.vendor, r.vendor_approver, r.vendor_sent_on, \
+    r.vendor_returned_on, r.vendor_reference, r.damaged_part, r.confirmer_1, r.confirmer_2, \
+    r.confirmed_by, r.confirmed_at, r.reopened, r.check_result_id, r.row_version";
+
+fn from_row(r: &Row) -> rusqlite::Result<(Repair, Option<i64>)> {
+    let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let time = |i: usize| -> rusqlite::Result<Option<NaiveDateTime>> {
+        Ok(r.get::<_, Option<String>>(i)?.and_then(|t| parse_time(&t)))
+    };
+    let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+        Ok(r.get::<_, Option<String>>(i)?.and_then(|d| parse_date(&d)))
+    };
+    let reported_at = time(8)?.unwrap_or_default();
+    let flow = Ticket {
+        state: State::parse(&text(12)?).unwrap_or(State::Reported),
+        reported_at,
+        under_warranty: r.get(5)?,
+        maintainer: text(13)?,
+        estimate_at: time(14)?,
+        assessed_at: time(15)?,
+        started_at: time(16)?,
+        finished_at: time(17)?,
+        closed_at: time(18)?,
+        outcome: Outcome {
+            result: text(19)?,
+            parts: text(20)?,
+            cost: r.get(21)?,
+            charged_department: text(22)?,
+            human_caused: r.get(23)?,
+            liable_person: text(24)?,
+        },
+        vendor: VendorRepair {
+            vendor: text(25)?,
+            approver: text(26)?,
+            sent_on: date(27)?,
+            returned_on: date(28)?,
+            reference: text(29)?,
+        },
+        damage: DamageConfirmation {
+            part: text(30)?,
+            first: text(31)?,
+            second: text(32)?,
+        },
+        confirmed_by: text(33)?,
+        confirmed_at: time(34)?,
+        reopened: r.get(35)?,
+    };
+    let repair = Repair {
+        id: r.get(0)?,
+        ticket: text(1)?,
+        device_id: r.get(2)?,
+        device_text: text(3)?,
+        device_status_before: Status::parse(&text(4)?),
+        reporter: text(6)?,
+        department: text(7)?,
+        kind: FaultKind::parse(&text(9)?).unwrap_or(FaultKind::Other),
+        description: text(10)?,
+        priority: Priority::parse(&text(11)?).unwrap_or(Priority::Normal),
+        flow,
+        check: None,
+        row_version: r.get(37)?,
+    };
+    Ok((repair, r.get(36)?))
+}
+
+/// A ticket with its amendments applied and its checklist link, or `None`.
+pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Repair>> {
+    let sql = format!("SELECT {COLUMNS} FROM repairs r WHERE r.id = ?1");
+    let found = conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?;
+    let Some((mut repair, result_id)) = found else {
+        return Ok(None);
+    };
+    for amendment in amendments(conn, id)? {
+        apply_amendment(
+            &mut repair.flow.outcome,
+            amendment.field,
+            &amendment.new_value,
+        );
+    }
+    if let Some(result_id) = result_id {
+        repair.check = check_link(conn, result_id)?;
+    }
+    Ok(Some(repair))
+}
+
+pub fn by_ticket(conn: &Connection, ticket: &str) -> rusqlite::Result<Option<Repair>> {
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT id FROM repairs WHERE ticket = ?1 COLLATE NOCASE")?
+        .query_row([ticket.trim()], |r| r.get(0))
+        .optional()?;
+    id.map_or(Ok(None), |id| get(conn, id))
+}
+
+fn check_link(conn: &Connection, result_id: i64) -> rusqlite::Result<Option<CheckLink>> {
+    conn.prepare_cached(
+        "SELECT x.run_id, l.name_zh, l.name_en, run.period_start, i.code
+         FROM check_results x
+         JOIN check_runs run ON run.id = x.run_id
+         JOIN checklists l ON l.id = run.checklist_id
+         JOIN checklist_items i ON i.id = x.item_id
+         WHERE x.id = ?1",
+    )?
+    .query_row([result_id], |r| {
+        Ok(CheckLink {
+            result_id,
+            run_id: r.get(0)?,
+            checklist: crate::domain::checklist::BiText {
+                zh: r.get(1)?,
+                en: r.get(2)?,
+            },
+            period_start: parse_date(&r.get::<_, String>(3)?).unwrap_or_default(),
+            item_code: r.get(4)?,
+        })
+    })
+    .optional()
+}
+
+/// The tickets opened for the results of one checklist run: result id, ticket and state.
+pub fn for_run(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<(i64, String, State)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.check_result_id, r.ticket, r.state FROM repairs r
+         JOIN check_results x ON x.id = r.check_result_id
+         WHERE x.run_id = ?1",
+    )?;
+    let rows = stmt.query_map([run_id], |r| {
+        let state: String = r.get(2)?;
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            State::parse(&state).unwrap_or(State::Reported),
+        ))
+    })?;
+    rows.collect()
+}
+
+/// The next ticket number of a year.
+fn next_seq(conn: &Connection, year: i32) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT ifnull(max(seq), 0) + 1 FROM repairs WHERE year = ?1")?
+        .query_row([year], |r| r.get(0))
+}
+
+/// The device a report names, checked: it must still be in service.
+fn reported_device(conn: &Connection, device: &DeviceRef) -> Result<Option<Device>, RepairError> {
+    let DeviceRef::Registered(id) = device else {
+        return Ok(None);
+    };
+    let device = devices::get(conn, *id)?.ok_or(RepairError::DeviceNotFound)?;
+    let status = device.record.status;
+    if device.removed
+        || matches!(
+            status,
+            Status::PendingScrap | Status::Scrapped | Status::Lost
+        )
+    {
+        return Err(RepairError::DeviceUnavailable {
+            tag: device.record.asset_tag,
+            status,
+        });
+    }
+    Ok(Some(device))
+}
+
+/// Report a fault: a new ticket `WX-<year>-<n>`, the device put under repair, and the first
+/// entries of the timeline and of the device's history book.
+pub fn report(
+    conn: &Connection,
+    new: &NewRepair,
+    stamp: &Stamp,
+) -> Result<(i64, String), RepairError> {
+    if new.reporter.trim().is_empty() {
+        return Err(RepairError::NeedsReporter);
+    }
+    if new.description.trim().is_empty() {
+        return Err(RepairError::NeedsDescription);
+    }
+    if let DeviceRef::Unregistered(text) = &new.device
+        && text.trim().is_empty()
+    {
+        return Err(RepairError::NeedsDevice);
+    }
+    if let Some(result_id) = new.check_result_id
+        && let Some(ticket) = conn
+            .prepare_cached("SELECT ticket FROM repairs WHERE check_result_id = ?1")?
+            .query_row([result_id], |r| r.get::<_, String>(0))
+            .optional()?
+    {
+        return Err(RepairError::AlreadyReported { ticket });
+    }
+    let device = reported_device(conn, &new.device)?;
+    let (device_id, device_text, status_before, under_warranty) = match (&device, &new.device) {
+        (Some(d), _) => {
+            let under = d.record.warranty_until.map(|_| {
+                warranty(d.record.warranty_until, new.reported_at.date()) != Warranty::Expired
+            });
+            // Reported again while an earlier repair is open: the status to go back to is
+            // the one the earliest open repair found.
+            let before = match d.record.status {
+                Status::UnderRepair | Status::AtVendor => conn
+                    .prepare_cached(
+                        "SELECT device_status_before FROM repairs
+                         WHERE device_id = ?1 AND is_open ORDER BY id LIMIT 1",
+                    )?
+                    .query_row([d.id], |r| r.get::<_, String>(0))
+                    .optional()?
+                    .and_then(|s| Status::parse(&s))
+                    .unwrap_or(d.record.status),
+                other => other,
+            };
+            (
+                Some(d.id),
+                format!("{} {}", d.record.asset_tag, d.record.name),
+                before.key(),
+                under,
+            )
+        }
+        (None, DeviceRef::Unregistered(text)) => (None, text.trim().to_owned(), "", None),
+        (None, DeviceRef::Registered(_)) => return Err(RepairError::DeviceNotFound),
+    };
+    let year = new.reported_at.year();
+    let seq = next_seq(conn, year)?;
+    let ticket = ticket_number(year, seq);
+    let at = stamp.at_text();
+    conn.prepare_cached(
+        "INSERT INTO repairs (ticket, year, seq, device_id, device_text, device_status_before,
+             under_warranty, reporter, department, reported_at, category, description, priority,
+             check_result_id, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?15, ?16)",
+    )?
+    .execute(params![
+        ticket,
+        year,
+        seq,
+        device_id,
+        device_text,
+        status_before,
+        under_warranty,
+        new.reporter.trim(),
+        new.department.trim(),
+        time_text(new.reported_at),
+        new.kind.key(),
+        new.description.trim(),
+        new.priority.key(),
+        new.check_result_id,
+        at,
+        stamp.by,
+    ])?;
+    let id = conn.last_insert_rowid();
+    add_event(
+        conn,
+        id,
+        None,
+        State::Reported,
+        new.description.trim(),
+        stamp,
+    )?;
+    if let Some(device) = device {
+        follow_device(
+            conn,
+            &device,
+            &ticket,
+            State::Reported,
+            status_before,
+            new.description.trim(),
+            stamp,
+        )?;
+    }
+    Ok((id, ticket))
+}
+
+fn add_event(
+    conn: &Connection,
+    repair_id: i64,
+    from: Option<State>,
+    to: State,
+    note: &str,
+    stamp: &Stamp,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO repair_events (repair_id, from_state, to_state, note,
+             created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)",
+    )?
+    .execute(params![
+        repair_id,
+        from.map_or("", State::key),
+        to.key(),
+        note,
+        stamp.at_text(),
+        stamp.by
+    ])?;
+    Ok(())
+}
+
+/// Put the device where its open repairs say and write the step into its history book.
+fn follow_device(
+    conn: &Connection,
+    device: &Device,
+    ticket: &str,
+    state: State,
+    status_before: &str,
+    note: &str,
+    stamp: &Stamp,
+) -> Result<(), RepairError> {
+    let open: Vec<State> = conn
+        .prepare_cached("SELECT state FROM repairs WHERE device_id = ?1 AND is_open")?
+        .query_map([device.id], |r| r.get::<_, String>(0))?
+        .filter_map(|s| s.ok().and_then(|s| State::parse(&s)))
+        .collect();
+    let current = device.record.status;
+    let before = Status::parse(status_before).unwrap_or(Status::InUse);
+    let mut target = device_status(current, &open, before);
+    if state == State::Unrepairable {
+        target = Status::PendingScrap;
+    }
+    let mut reason = format!("{REPAIR_REASON}{ticket}:{}", state.key());
+    if !note.trim().is_empty() {
+        reason.push('\n');
+        reason.push_str(note.trim());
+    }
+    let event = NewEvent {
+        reason,
+        ..NewEvent::new(EventKind::Repair, stamp.at.date())
+    };
+    devices::follow_repair(conn, device, target, &event, stamp)?;
+    Ok(())
+}
+
+/// How a repair step is kept in a device's history book: `repair:<ticket>:<state>`.
+pub const REPAIR_REASON: &str = "repair:";
+
+/// A stored history-book line about a repair, as the operator reads it.
+pub fn history_text(stored: &str, lang: Lang) -> Option<String> {
+    let rest = stored.strip_prefix(REPAIR_REASON)?;
+    let (ticket, state) = rest.rsplit_once(':')?;
+    let state = State::parse(state)?;
+    Some(format!("{ticket} {}", lang.t(state.label_key())))
+}
+
+fn load_for_change(conn: &Connection, id: i64, version: i64) -> Result<Repair, RepairError> {
+    let repair = get(conn, id)?.ok_or(RepairError::NotFound)?;
+    if repair.flow.state.is_final() {
+        return Err(RepairError::Closed {
+            ticket: repair.ticket,
+        });
+    }
+    if repair.row_version != version {
+        return Err(RepairError::Conflict {
+            ticket: repair.ticket,
+        });
+    }
+    Ok(repair)
+}
+
+/// Take a workflow step on a ticket read at `version`. Returns the new state.
+pub fn step(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    step: &Step,
+    stamp: &Stamp,
+) -> Result<State, RepairError> {
+    let repair = load_for_change(conn, id, version)?;
+    let before = repair.flow.state;
+    let t = advance(&repair.flow, step, stamp.at)?;
+    let opt_time = |t: Option<NaiveDateTime>| t.map(time_text);
+    let opt_date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    conn.prepare_cached(
+        "UPDATE repairs SET state = ?2, maintainer = ?3, estimate_at = ?4, assessed_at = ?5,
+             started_at = ?6, finished_at = ?7, closed_at = ?8, result = ?9, parts = ?10,
+             cost = ?11, charged_department = ?12, human_caused = ?13, liable_person = ?14,
+             vendor = ?15, vendor_approver = ?16, vendor_sent_on = ?17, vendor_returned_on = ?18,
+             vendor_reference = ?19, damaged_part = ?20, confirmer_1 = ?21, confirmer_2 = ?22,
+             confirmed_by = ?23, confirmed_at = ?24, reopened = ?25,
+             updated_at = ?26, updated_by = ?27, row_version = row_version + 1
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        t.state.key(),
+        t.maintainer,
+        opt_time(t.estimate_at),
+        opt_time(t.assessed_at),
+        opt_time(t.started_at),
+        opt_time(t.finished_at),
+        opt_time(t.closed_at),
+        t.outcome.result,
+        t.outcome.parts,
+        t.outcome.cost,
+        t.outcome.charged_department,
+        t.outcome.human_caused,
+        t.outcome.liable_person,
+        t.vendor.vendor,
+        t.vendor.approver,
+        opt_date(t.vendor.sent_on),
+        opt_date(t.vendor.returned_on),
+        t.vendor.reference,
+        t.damage.part,
+        t.damage.first,
+        t.damage.second,
+        t.confirmed_by,
+        opt_time(t.confirmed_at),
+        t.reopened,
+        stamp.at_text(),
+        stamp.by,
+    ])?;
+    let note = step.note();
+    add_event(conn, id, Some(before), t.state, &note, stamp)?;
+    if let Some(device_id) = repair.device_id
+        && let Some(device) = devices::get(conn, device_id)?
+        && !device.is_read_only()
+    {
+        let before_key = repair.device_status_before.map_or("", Status::key);
+        follow_device(
+            conn,
+            &device,
+            &repair.ticket,
+            t.state,
+            before_key,
+            &note,
+            stamp,
+        )?;
+    }
+    Ok(t.state)
+}
+
+/// A field of a closed ticket that an amendment may correct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmendField {
+    Result,
+    Parts,
+    Cost,
+    ChargedDepartment,
+    LiablePerson,
+}
+
+impl AmendField {
+    pub const ALL: [AmendField; 5] = [
+        AmendField::Result,
+        AmendField::Parts,
+        AmendField::Cost,
+        AmendField::ChargedDepartment,
+        AmendField::LiablePerson,
+    ];
+
+    /// The stored key, as in the CSV header.
+    pub fn key(self) -> &'static str {
+        match self {
+            AmendField::Result => "result",
+            AmendField::Parts => "parts",
+            AmendField::Cost => "cost",
+            AmendField::ChargedDepartment => "charged_department",
+            AmendField::LiablePerson => "liable_person",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            AmendField::Result => "repair_field.result",
+            AmendField::Parts => "repair_field.parts",
+            AmendField::Cost => "repair_field.cost",
+            AmendField::ChargedDepartment => "repair_field.charged_department",
+            AmendField::LiablePerson => "repair_field.liable_person",
+        }
+    }
+
+    fn parse(key: &str) -> Option<AmendField> {
+        AmendField::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// The field's value as the amendment form shows it.
+    pub fn value(self, outcome: &Outcome) -> String {
+        match self {
+            AmendField::Result => outcome.result.clone(),
+            AmendField::Parts => outcome.parts.clone(),
+            AmendField::Cost => money_text(outcome.cost),
+            AmendField::ChargedDepartment => outcome.charged_department.clone(),
+            AmendField::LiablePerson => outcome.liable_person.clone(),
+        }
+    }
+}
+
+fn apply_amendment(outcome: &mut Outcome, field: AmendField, value: &str) {
+    match field {
+        AmendField::Result => outcome.result = value.to_owned(),
+        AmendField::Parts => outcome.parts = value.to_owned(),
+        AmendField::Cost => outcome.cost = parse_money(value).unwrap_or(outcome.cost),
+        AmendField::ChargedDepartment => outcome.charged_department = value.to_owned(),
+        AmendField::LiablePerson => outcome.liable_person = value.to_owned(),
+    }
+}
+
+/// A correction as the timeline shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amendment {
+    pub field: AmendField,
+    pub old_value: String,
+    pub new_value: String,
+    pub reason: String,
+    pub at: NaiveDateTime,
+    pub by: String,
+}
+
+fn amendments(conn: &Connection, repair_id: i64) -> rusqlite::Result<Vec<Amendment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT field, old_value, new_value, reason, created_at, created_by
+         FROM repair_amendments WHERE repair_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([repair_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Amendment {
+                field: AmendField::Result,
+                old_value: r.get(1)?,
+                new_value: r.get(2)?,
+                reason: r.get(3)?,
+                at: parse_time(&r.get::<_, String>(4)?).unwrap_or_default(),
+                by: r.get(5)?,
+            },
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (key, mut amendment) = row?;
+        if let Some(field) = AmendField::parse(&key) {
+            amendment.field = field;
+            out.push(amendment);
+        }
+    }
+    Ok(out)
+}
+
+/// Correct a field of a closed ticket. The ticket row stays as it was closed; the amendment
+/// is appended with the value it replaces and the reason.
+pub fn amend(
+    conn: &Connection,
+    id: i64,
+    field: AmendField,
+    value: &str,
+    reason: &str,
+    stamp: &Stamp,
+) -> Result<(), RepairError> {
+    let repair = get(conn, id)?.ok_or(RepairError::NotFound)?;
+    if reason.trim().is_empty() {
+        return Err(RepairError::NeedsReason);
+    }
+    let value = match field {
+        AmendField::Cost => money_text(parse_money(value).ok_or_else(|| RepairError::BadCost {
+            value: value.trim().to_owned(),
+        })?),
+        _ => value.trim().to_owned(),
+    };
+    let old = field.value(&repair.flow.outcome);
+    if old == value {
+        return Ok(());
+    }
+    if !repair.flow.state.is_final() {
+        // An open ticket is corrected by its steps, not by amendments.
+        return Err(RepairError::Step(StepError::NotAllowed {
+            from: repair.flow.state,
+            step: crate::domain::repair::StepKind::Finish,
+        }));
+    }
+    conn.prepare_cached(
+        "INSERT INTO repair_amendments (repair_id, field, old_value, new_value, reason,
+             created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)",
+    )?
+    .execute(params![
+        id,
+        field.key(),
+        old,
+        value,
+        reason.trim(),
+        stamp.at_text(),
+        stamp.by
+    ])?;
+    Ok(())
+}
+
+/// One line of a ticket's timeline: a state change or an amendment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimelineEntry {
+    Step {
+        from: Option<State>,
+        to: State,
+        note: String,
+        at: NaiveDateTime,
+        by: String,
+    },
+    Amended(Amendment),
+}
+
+impl TimelineEntry {
+    fn at(&self) -> NaiveDateTime {
+        match self {
+            TimelineEntry::Step { at, .. } => *at,
+            TimelineEntry::Amended(a) => a.at,
+        }
+    }
+}
+
+/// The whole story of a ticket, oldest first.
+pub fn timeline(conn: &Connection, id: i64) -> rusqlite::Result<Vec<TimelineEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT from_state, to_state, note, created_at, created_by
+         FROM repair_events WHERE repair_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        let from: String = r.get(0)?;
+        let to: String = r.get(1)?;
+        Ok(TimelineEntry::Step {
+            from: State::parse(&from),
+            to: State::parse(&to).unwrap_or(State::Reported),
+            note: r.get(2)?,
+            at: parse_time(&r.get::<_, String>(3)?).unwrap_or_default(),
+            by: r.get(4)?,
+        })
+    })?;
+    let mut entries: Vec<TimelineEntry> = rows.collect::<Result<_, _>>()?;
+    entries.extend(
+        amendments(conn, id)?
+            .into_iter()
+            .map(TimelineEntry::Amended),
+    );
+    // Stable: a step and an amendment in the same second keep steps first.
+    entries.sort_by_key(TimelineEntry::at);
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,190 @@
+//! The repair list: which tickets a filter shows, counted and read one window at a time (open
+//! tickets first, then newest first), so a million tickets cost no more than the screenful.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::Connection;
+use rusqlite::types::Value;
+
+use super::{parse_time, time_text};
+use crate::domain::repair::{Priority, State, Timeliness, timeliness};
+
+/// Which tickets by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StateFilter {
+    #[default]
+    All,
+    Open,
+    /// Closed or unrepairable.
+    Closed,
+    /// Open and past the estimate.
+    Late,
+    Only(State),
+}
+
+impl StateFilter {
+    /// The key the filter picker and the command line use.
+    pub fn key(self) -> &'static str {
+        match self {
+            StateFilter::All => "all",
+            StateFilter::Open => "open",
+            StateFilter::Closed => "closed",
+            StateFilter::Late => "late",
+            StateFilter::Only(state) => state.key(),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<StateFilter> {
+        match text.trim() {
+            "all" => Some(StateFilter::All),
+            "open" => Some(StateFilter::Open),
+            "closed" => Some(StateFilter::Closed),
+            "late" => Some(StateFilter::Late),
+            other => State::parse(other).map(StateFilter::Only),
+        }
+    }
+}
+
+/// Which tickets the list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Words typed after `/`: every word must appear in one of the ticket's text fields.
+    pub search: String,
+    pub state: StateFilter,
+    pub device_id: Option<i64>,
+    pub maintainer: Option<String>,
+    /// Reported in the month starting on this day.
+    pub month: Option<NaiveDate>,
+}
+
+impl ListQuery {
+    /// The WHERE clause and its arguments. `now` decides which open tickets are late.
+    fn filter(&self, now: NaiveDateTime) -> (String, Vec<Value>) {
+        let mut sql = String::from(" WHERE retired_at IS NULL");
+        let mut args: Vec<Value> = Vec::new();
+        match self.state {
+            StateFilter::All => {}
+            StateFilter::Open => sql.push_str(" AND is_open"),
+            StateFilter::Closed => sql.push_str(" AND NOT is_open"),
+            StateFilter::Late => {
+                sql.push_str(" AND is_open AND finished_at IS NULL AND estimate_at < ?");
+                args.push(time_text(now).into());
+            }
+            StateFilter::Only(state) => {
+                sql.push_str(" AND state = ?");
+                args.push(state.key().to_owned().into());
+            }
+        }
+        if let Some(id) = self.device_id {
+            sql.push_str(" AND device_id = ?");
+            args.push(id.into());
+        }
+        if let Some(name) = &self.maintainer {
+            sql.push_str(" AND maintainer = ?");
+            args.push(name.clone().into());
+        }
+        if let Some(first) = self.month {
+            let next = crate::domain::period::Period::Month.next(first);
+            sql.push_str(" AND reported_at >= ? AND reported_at < ?");
+            args.push(first.to_string().into());
+            args.push(next.to_string().into());
+        }
+        for word in self.search.split_whitespace() {
+            sql.push_str(" AND instr(search_text, lower(?)) > 0");
+            args.push(word.to_owned().into());
+        }
+        (sql, args)
+    }
+}
+
+/// A ticket as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    pub id: i64,
+    pub ticket: String,
+    pub state: State,
+    pub priority: Priority,
+    pub device_text: String,
+    pub description: String,
+    pub department: String,
+    pub maintainer: String,
+    pub reported_at: NaiveDateTime,
+    pub estimate_at: Option<NaiveDateTime>,
+    pub finished_at: Option<NaiveDateTime>,
+    /// Opened from a failed checklist item.
+    pub from_check: bool,
+}
+
+impl ListRow {
+    pub fn timeliness(&self, now: NaiveDateTime) -> Timeliness {
+        timeliness(self.state, self.estimate_at, self.finished_at, now)
+    }
+}
+
+/// How many tickets the query shows.
+pub fn count(conn: &Connection, query: &ListQuery, now: NaiveDateTime) -> rusqlite::Result<usize> {
+    let (filter, args) = query.filter(now);
+    let sql = format!("SELECT count(*) FROM repairs{filter}");
+    conn.prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(args), |r| r.get::<_, i64>(0))
+        .map(|n| n as usize)
+}
+
+/// `limit` tickets from position `offset` of the list, open first, then newest first.
+pub fn page(
+    conn: &Connection,
+    query: &ListQuery,
+    now: NaiveDateTime,
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<Vec<ListRow>> {
+    let (filter, mut args) = query.filter(now);
+    let sql = format!(
+        "SELECT id, ticket, state, priority, device_text, description, department, maintainer,
+             reported_at, estimate_at, finished_at, check_result_id IS NOT NULL
+         FROM repairs{filter}
+         ORDER BY is_open DESC, reported_at DESC, id DESC LIMIT ? OFFSET ?"
+    );
+    args.push((limit as i64).into());
+    args.push((offset as i64).into());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        let time = |i: usize| -> rusqlite::Result<Option<NaiveDateTime>> {
+            Ok(r.get::<_, Option<String>>(i)?.and_then(|t| parse_time(&t)))
+        };
+        Ok(ListRow {
+            id: r.get(0)?,
+            ticket: r.get(1)?,
+            state: State::parse(&r.get::<_, String>(2)?).unwrap_or(State::Reported),
+            priority: Priority::parse(&r.get::<_, String>(3)?).unwrap_or(Priority::Normal),
+            device_text: r.get(4)?,
+            description: r.get(5)?,
+            department: r.get(6)?,
+            maintainer: r.get(7)?,
+            reported_at: time(8)?.unwrap_or_default(),
+            estimate_at: time(9)?,
+            finished_at: time(10)?,
+            from_check: r.get(11)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Open tickets past their estimate: what the status bar counts.
+pub fn late_count(conn: &Connection, now: NaiveDateTime) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM repairs INDEXED BY repairs_open_by_estimate
+         WHERE is_open AND estimate_at < ?1 AND finished_at IS NULL",
+    )?
+    .query_row([time_text(now)], |r| r.get::<_, i64>(0))
+    .map(|n| n as usize)
+}
+
+/// Everyone who has been a maintainer on a ticket, for the filter.
+pub fn maintainers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT maintainer FROM repairs INDEXED BY repairs_by_maintainer
+         WHERE maintainer <> '' ORDER BY maintainer",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
