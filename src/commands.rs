@@ -112,12 +112,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let stamp = Stamp::new(demo::AUTHOR, chrono::Local::now().naive_local());
             let added = demo::fill(db.conn_mut(), &stamp)?;
             let path = paths.db_file.display();
-            let args: [(&str, &dyn Display); 5] = [
+            let args: [(&str, &dyn Display); 6] = [
                 ("path", &path),
                 ("departments", &added.departments),
                 ("people", &added.people),
                 ("devices", &added.devices),
                 ("runs", &added.runs),
+                ("repairs", &added.repairs),
             ];
             println!("{}", lang.tf("demo.done", &args));
             Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 
 mod checks;
 mod devices;
+mod repairs;
 
 use rusqlite::Connection;
 
@@ -57,6 +58,7 @@ pub struct Added {
     pub people: usize,
     pub devices: usize,
     pub runs: usize,
+    pub repairs: usize,
 }
 
 /// Write the demo data set in one transaction. Running it again adds nothing twice: rows are
@@ -95,6 +97,8 @@ pub fn fill(conn: &mut Connection, stamp: &Stamp) -> anyhow::Result<Added> {
     added.departments = (directory::counts(&tx)?.0 - departments_before) as usize;
     added.devices = devices::fill(&tx, &mut rng, stamp)?;
     added.runs = checks::fill(&tx, &mut rng, stamp.at.date(), stamp)?.runs;
+    added.repairs = repairs::fill(&tx, &mut rng, stamp.at.date())
+        .map_err(|e| anyhow::anyhow!(e.message(crate::i18n::Lang::En)))?;
     tx.commit()?;
     Ok(added)
 }

@@ -60,6 +60,7 @@ pub struct CheckLink {
     pub result_id: i64,
     pub run_id: i64,
     pub checklist: crate::domain::checklist::BiText,
+    pub period: crate::domain::period::Period,
     pub period_start: NaiveDate,
     pub item_code: String,
 }
@@ -284,7 +285,7 @@ pub fn by_ticket(conn: &Connection, ticket: &str) -> rusqlite::Result<Option<Rep
 
 fn check_link(conn: &Connection, result_id: i64) -> rusqlite::Result<Option<CheckLink>> {
     conn.prepare_cached(
-        "SELECT x.run_id, l.name_zh, l.name_en, run.period_start, i.code
+        "SELECT x.run_id, l.name_zh, l.name_en, run.period_start, i.code, l.period
          FROM check_results x
          JOIN check_runs run ON run.id = x.run_id
          JOIN checklists l ON l.id = run.checklist_id
@@ -299,6 +300,8 @@ fn check_link(conn: &Connection, result_id: i64) -> rusqlite::Result<Option<Chec
                 zh: r.get(1)?,
                 en: r.get(2)?,
             },
+            period: crate::domain::period::Period::parse(&r.get::<_, String>(5)?)
+                .unwrap_or(crate::domain::period::Period::Day),
             period_start: parse_date(&r.get::<_, String>(3)?).unwrap_or_default(),
             item_code: r.get(4)?,
         })
@@ -306,22 +309,77 @@ fn check_link(conn: &Connection, result_id: i64) -> rusqlite::Result<Option<Chec
     .optional()
 }
 
-/// The tickets opened for the results of one checklist run: result id, ticket and state.
-pub fn for_run(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<(i64, String, State)>> {
+/// A ticket opened for a checklist result, as the run shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedTicket {
+    pub result_id: i64,
+    pub repair_id: i64,
+    pub ticket: String,
+    pub state: State,
+}
+
+/// The tickets opened for the results of one checklist run.
+pub fn for_run(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<LinkedTicket>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.check_result_id, r.ticket, r.state FROM repairs r
+        "SELECT r.check_result_id, r.id, r.ticket, r.state FROM repairs r
          JOIN check_results x ON x.id = r.check_result_id
          WHERE x.run_id = ?1",
     )?;
     let rows = stmt.query_map([run_id], |r| {
-        let state: String = r.get(2)?;
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            State::parse(&state).unwrap_or(State::Reported),
-        ))
+        let state: String = r.get(3)?;
+        Ok(LinkedTicket {
+            result_id: r.get(0)?,
+            repair_id: r.get(1)?,
+            ticket: r.get(2)?,
+            state: State::parse(&state).unwrap_or(State::Reported),
+        })
     })?;
     rows.collect()
+}
+
+/// A failed checklist item the operator asked a repair for, still without a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepairRequest {
+    pub result_id: i64,
+    pub answered_at: Option<NaiveDateTime>,
+    pub answered_by: String,
+    pub item_code: String,
+    pub item_text: crate::domain::checklist::BiText,
+    pub device_tag: String,
+    pub note: String,
+}
+
+/// Every repair request from the checklists that has no ticket yet, oldest first.
+pub fn pending_requests(conn: &Connection) -> rusqlite::Result<Vec<RepairRequest>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT x.id, x.answered_at, ifnull(x.answered_by, ''), i.code, i.text_zh, i.text_en,
+             i.device_tag, x.note
+         FROM check_results x JOIN checklist_items i ON i.id = x.item_id
+         WHERE x.repair_wanted = 1
+           AND NOT EXISTS (SELECT 1 FROM repairs r WHERE r.check_result_id = x.id)
+         ORDER BY x.answered_at, x.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(RepairRequest {
+            result_id: r.get(0)?,
+            answered_at: r.get::<_, Option<String>>(1)?.and_then(|t| parse_time(&t)),
+            answered_by: r.get(2)?,
+            item_code: r.get(3)?,
+            item_text: crate::domain::checklist::BiText {
+                zh: r.get(4)?,
+                en: r.get(5)?,
+            },
+            device_tag: r.get(6)?,
+            note: r.get(7)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// How many tickets there are at all (the demo adds its year of repairs only to none).
+pub fn total(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT count(*) FROM repairs")?
+        .query_row([], |r| r.get(0))
 }
 
 /// The next ticket number of a year.

@@ -198,12 +198,11 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, stamp: &Stamp) -> rusqlite::Result
             if n % 17 == 0 {
                 warranty = Some(today + Duration::days(rng.below(30) as i64));
             }
+            // Under repair and at a vendor come from the repair log's open tickets.
             let status = match rng.below(100) {
-                0..=79 => Status::InUse,
+                0..=79 | 90..=93 => Status::InUse,
                 80..=85 => Status::Spare,
                 86..=89 => Status::InStock,
-                90..=92 => Status::UnderRepair,
-                93 => Status::AtVendor,
                 94 => Status::Lent,
                 95..=96 => Status::PendingScrap,
                 97..=98 => Status::Scrapped,

@@ -646,6 +646,40 @@ impl Ticket {
     }
 }
 
+/// A time typed in a form: `YYYY-MM-DD HH:MM`, `HH:MM` (today), or from now: `+4h`, `+2d`.
+pub fn parse_when(text: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
+    let t = text.trim();
+    if let Some(rest) = t.strip_prefix('+') {
+        let (n, unit) = rest.split_at(rest.len().checked_sub(1)?);
+        let n: i64 = n.trim().parse().ok().filter(|n| (0..=3650).contains(n))?;
+        return match unit {
+            "h" | "H" => Some(now + chrono::Duration::hours(n)),
+            "d" | "D" => Some(now + chrono::Duration::days(n)),
+            _ => None,
+        };
+    }
+    for format in ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(at) = NaiveDateTime::parse_from_str(t, format) {
+            return Some(at);
+        }
+    }
+    chrono::NaiveTime::parse_from_str(t, "%H:%M")
+        .ok()
+        .map(|time| now.date().and_time(time))
+}
+
+impl Priority {
+    /// The estimate a maintainer is offered: how long a fault of this priority usually takes.
+    pub fn usual_hours(self) -> i64 {
+        match self {
+            Priority::Urgent => 4,
+            Priority::High => 24,
+            Priority::Normal => 48,
+            Priority::Low => 120,
+        }
+    }
+}
+
 /// `WX-2026-0001`: the year it was reported and its number in that year.
 pub fn ticket_number(year: i32, seq: i64) -> String {
     format!("WX-{year}-{seq:04}")

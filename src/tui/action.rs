@@ -14,6 +14,32 @@ pub enum Action {
     CloseOverlay,
     ScrollHelp(i32),
     Flash(Flash),
+    /// Go to another tab and start something there.
+    Open(Intent),
+    /// Several actions, in order.
+    Many(Vec<Action>),
+}
+
+/// Work one screen hands to another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    /// Open the repair report form, filled in from where the fault was found.
+    ReportRepair(RepairDraft),
+    /// Show one repair ticket.
+    ShowRepair(i64),
+    /// Show the repairs of one device.
+    RepairsOfDevice { id: i64, tag: String },
+}
+
+/// What the repair report form starts with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RepairDraft {
+    /// An asset tag, or text naming unregistered equipment.
+    pub device: String,
+    pub description: String,
+    pub check_result_id: Option<i64>,
+    /// The tab to go back to once the report is saved or cancelled.
+    pub back_to: Option<Tab>,
 }
 
 /// A one-line message in the status bar: the result of an action, or why it failed.

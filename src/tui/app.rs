@@ -10,15 +10,16 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
-use super::action::{Action, Flash};
+use super::action::{Action, Flash, Intent};
 use super::keys;
 use super::screens::checks::ChecksScreen;
 use super::screens::devices::DevicesScreen;
 use super::screens::pending::PendingScreen;
+use super::screens::repairs::RepairsScreen;
 use super::screens::{Ctx, Screen};
 use super::tabs::Tab;
 use super::widgets::{footer, help, status_bar, tab_bar};
-use crate::db::{Db, check_runs};
+use crate::db::{Db, check_runs, repairs};
 use crate::i18n::Lang;
 
 /// Below this the layout cannot show a table, a footer and the status bar.
@@ -28,8 +29,17 @@ pub const MIN_HEIGHT: u16 = 16;
 /// How long a status-bar message stays up.
 const FLASH_FOR: Duration = Duration::from_secs(6);
 
-/// How long the status bar's count of due and missed runs is reused.
-const CHECKS_FOR: Duration = Duration::from_secs(5);
+/// How long the status bar's counts (runs due and missed, late repairs) are reused.
+const ALERTS_FOR: Duration = Duration::from_secs(5);
+
+/// What the status bar warns about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Alerts {
+    /// Inspection runs due and missed.
+    checks: (usize, usize),
+    /// Open repairs past their estimate.
+    late_repairs: usize,
+}
 
 pub struct App {
     pub lang: Lang,
@@ -44,8 +54,8 @@ pub struct App {
     /// `Some(scroll)` while the help overlay is open.
     help: Option<u16>,
     flash: Option<(Flash, Instant)>,
-    /// Runs due and missed for the status bar, and when they were counted.
-    checks: Option<((usize, usize), Instant)>,
+    /// The status bar's alerts, and when they were counted.
+    alerts: Option<(Alerts, Instant)>,
     pub quit: bool,
 }
 
@@ -61,6 +71,7 @@ impl App {
             .map(|t| match t {
                 Tab::Checks => Box::new(ChecksScreen::new()) as Box<dyn Screen>,
                 Tab::Devices => Box::new(DevicesScreen::new()) as Box<dyn Screen>,
+                Tab::Repairs => Box::new(RepairsScreen::new()) as Box<dyn Screen>,
                 _ => Box::new(PendingScreen::new(*t)) as Box<dyn Screen>,
             })
             .collect();
@@ -75,7 +86,7 @@ impl App {
             screens,
             help: None,
             flash: None,
-            checks: None,
+            alerts: None,
             quit: false,
         }
     }
@@ -148,20 +159,25 @@ impl App {
         }
     }
 
-    /// Runs due and missed, counted again at most every few seconds (and after every key).
-    fn check_counts(&mut self) -> (usize, usize) {
-        let fresh = self.checks.filter(|(_, at)| at.elapsed() < CHECKS_FOR);
-        if let Some((counts, _)) = fresh {
-            return counts;
+    /// Runs due and missed and late repairs, counted again at most every few seconds (and
+    /// after every key).
+    fn alerts(&mut self) -> Alerts {
+        let fresh = self.alerts.filter(|(_, at)| at.elapsed() < ALERTS_FOR);
+        if let Some((alerts, _)) = fresh {
+            return alerts;
         }
-        let counts = check_runs::open_counts(self.db.conn(), self.today).unwrap_or_default();
-        self.checks = Some((counts, Instant::now()));
-        counts
+        let conn = self.db.conn();
+        let alerts = Alerts {
+            checks: check_runs::open_counts(conn, self.today).unwrap_or_default(),
+            late_repairs: repairs::late_count(conn, self.now).unwrap_or_default(),
+        };
+        self.alerts = Some((alerts, Instant::now()));
+        alerts
     }
 
     /// Carry out an action. The only place that changes the shell's state.
     pub fn apply(&mut self, action: Action) {
-        self.checks = None;
+        self.alerts = None;
         match action {
             Action::Noop => {}
             Action::Quit => self.quit = true,
@@ -178,6 +194,27 @@ impl App {
                 }
             }
             Action::Flash(flash) => self.flash = Some((flash, Instant::now())),
+            Action::Open(intent) => {
+                self.help = None;
+                self.tab = match intent {
+                    Intent::ReportRepair(_)
+                    | Intent::ShowRepair(_)
+                    | Intent::RepairsOfDevice { .. } => Tab::Repairs,
+                };
+                let mut ctx = Ctx {
+                    lang: self.lang,
+                    today: self.today,
+                    now: self.now,
+                    operator: &self.operator,
+                    db: &mut self.db,
+                };
+                self.screens[self.tab.index()].open(intent, &mut ctx);
+            }
+            Action::Many(actions) => {
+                for action in actions {
+                    self.apply(action);
+                }
+            }
         }
     }
 
@@ -212,9 +249,10 @@ impl App {
         } else {
             footer::render(frame, footer_area, &[screen_keys, keys::GLOBAL], self.lang);
         }
-        let checks = self.check_counts();
+        let alerts = self.alerts();
         let info = status_bar::StatusInfo {
-            checks,
+            checks: alerts.checks,
+            late_repairs: alerts.late_repairs,
             operator: &self.operator,
             today: self.today,
             db_name: &self.db_name,

@@ -524,7 +524,12 @@ fn a_failed_checklist_item_links_to_its_repair_both_ways() {
     assert_eq!(link.item_code, line.item.code);
     assert_eq!(
         for_run(db.conn(), run_id).unwrap(),
-        [(line.result_id, ticket.clone(), State::Reported)]
+        [LinkedTicket {
+            result_id: line.result_id,
+            repair_id: id,
+            ticket: ticket.clone(),
+            state: State::Reported
+        }]
     );
     let again = db.write(|tx| report(tx, &new, &stamp)).unwrap_err();
     assert!(

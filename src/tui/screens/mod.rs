@@ -3,12 +3,13 @@
 pub mod checks;
 pub mod devices;
 pub mod pending;
+pub mod repairs;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use super::action::Action;
+use super::action::{Action, Intent};
 use super::keys::KeyHint;
 use crate::db::{Db, Stamp};
 use crate::i18n::Lang;
@@ -42,6 +43,9 @@ pub trait Screen {
 
     /// `None` lets the key through to the global keys; `Some(Action::Noop)` swallows it.
     fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action>;
+
+    /// Start what another screen asked for (the shell has switched to this tab).
+    fn open(&mut self, _intent: Intent, _ctx: &mut Ctx) {}
 
     /// Draw into `area`. Screens read what they show here (only the visible rows), so a
     /// change made in another tab or process shows on the next frame they reload.

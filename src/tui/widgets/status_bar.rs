@@ -1,5 +1,5 @@
 //! Bottom line: operator, date and ISO week, database file; at the right the latest message or,
-//! the alerts (inspection runs due and missed).
+//! the alerts (inspection runs due and missed, repairs past their estimate).
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -20,6 +20,8 @@ pub struct StatusInfo<'a> {
     pub flash: Option<&'a Flash>,
     /// Inspection runs due now and not signed, and missed periods.
     pub checks: (usize, usize),
+    /// Open repairs past their estimate.
+    pub late_repairs: usize,
 }
 
 pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
@@ -36,24 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
         ),
         Span::styled(format!("   {} ", info.db_name), theme::STATUS),
     ];
-    let (due, missed) = info.checks;
-    let alert = (due > 0 || missed > 0).then(|| {
-        let key = if missed == 0 {
-            "status.checks_due"
-        } else {
-            "status.checks"
-        };
-        let text = lang.tf(key, &[("due", &due), ("missed", &missed)]);
-        let style = if missed > 0 {
-            theme::ERROR
-        } else {
-            theme::STATUS_STRONG
-        };
-        Flash {
-            text,
-            is_error: style == theme::ERROR,
-        }
-    });
+    let alert = alert_text(info, lang);
     if let Some(flash) = info.flash.or(alert.as_ref()) {
         let text = format!(" {} ", flash.text);
         // A message matters more than the file name and the date: drop those to make room.
@@ -75,4 +60,26 @@ pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme::STATUS), area);
+}
+
+/// The standing alerts: inspection runs due and missed, repairs past their estimate. Missed
+/// runs and late repairs show as errors.
+fn alert_text(info: &StatusInfo, lang: Lang) -> Option<Flash> {
+    let (due, missed) = info.checks;
+    let mut parts = Vec::new();
+    if due > 0 || missed > 0 {
+        let key = if missed == 0 {
+            "status.checks_due"
+        } else {
+            "status.checks"
+        };
+        parts.push(lang.tf(key, &[("due", &due), ("missed", &missed)]));
+    }
+    if info.late_repairs > 0 {
+        parts.push(lang.tf("status.repairs_late", &[("count", &info.late_repairs)]));
+    }
+    (!parts.is_empty()).then(|| Flash {
+        text: parts.join("  "),
+        is_error: missed > 0 || info.late_repairs > 0,
+    })
 }

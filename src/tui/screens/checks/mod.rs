@@ -318,6 +318,7 @@ impl Screen for ChecksScreen {
                         Some(Action::Noop)
                     }
                     RunEvent::Stay(flash) => Some(flash.map_or(Action::Noop, Action::Flash)),
+                    RunEvent::Act(action) => Some(action),
                     RunEvent::Ignored => None,
                 }
             }

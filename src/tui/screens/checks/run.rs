@@ -1,6 +1,8 @@
 //! One inspection run: answering items in one key each, notes for failures, the run log,
 //! sign-off, and amendments to a signed run.
 
+use std::collections::HashMap;
+
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -13,7 +15,9 @@ use crate::db::check_runs::{self, Line as RunLine, Run, RunError};
 use crate::domain::checklist::{Answer, ItemKind, Outcome};
 use crate::domain::period::Period;
 use crate::i18n::Lang;
-use crate::tui::action::Flash;
+use crate::db::repairs::{self, LinkedTicket};
+use crate::tui::action::{Action, Flash, Intent, RepairDraft};
+use crate::tui::tabs::Tab;
 use crate::tui::layout;
 use crate::tui::text::fit;
 use crate::tui::theme;
@@ -55,6 +59,8 @@ enum Step {
 /// What the screen around the view should do after a key.
 pub enum RunEvent {
     Stay(Option<Flash>),
+    /// Hand work to another screen (a repair report).
+    Act(Action),
     Close,
     /// Not a key of this view: the global keys (tabs, help, quit) may take it.
     Ignored,
@@ -62,6 +68,8 @@ pub enum RunEvent {
 
 pub struct RunView {
     pub run: Run,
+    /// Repair tickets opened for this run's results, by result id.
+    tickets: HashMap<i64, LinkedTicket>,
     cursor: usize,
     offset: usize,
     step: Step,
@@ -76,6 +84,7 @@ fn log_row(run: &Run) -> Option<usize> {
 impl RunView {
     pub fn new(run: Run) -> RunView {
         let mut view = RunView {
+            tickets: HashMap::new(),
             cursor: 0,
             offset: 0,
             step: Step::Browse,
@@ -131,7 +140,63 @@ impl RunView {
         if let Ok(Some(run)) = check_runs::load(ctx.db.conn(), self.run.id) {
             self.run = run;
         }
+        self.load_tickets(ctx);
         self.cursor = self.cursor.min(self.rows().saturating_sub(1));
+    }
+
+    fn load_tickets(&mut self, ctx: &Ctx) {
+        self.tickets = repairs::for_run(ctx.db.conn(), self.run.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.result_id, t))
+            .collect();
+    }
+
+    /// `r` on a failed item: its repair ticket if it has one, else the report form, filled in
+    /// and linked to the item (the request is marked on an open run first).
+    fn repair(&mut self, result_id: Option<i64>, ctx: &mut Ctx) -> RunEvent {
+        let lang = ctx.lang;
+        let line = match result_id {
+            Some(id) => self.run.lines.iter().find(|l| l.result_id == id),
+            None => self.line(),
+        };
+        let Some(line) = line else {
+            return RunEvent::Stay(None);
+        };
+        if let Some(ticket) = self.tickets.get(&line.result_id) {
+            return RunEvent::Act(Action::Open(Intent::ShowRepair(ticket.repair_id)));
+        }
+        let (outcome, _, note) = line.effective();
+        if outcome != Some(Outcome::Fail) {
+            let code = &line.item.code;
+            return RunEvent::Stay(Some(Flash::error(
+                lang.tf("run.repair_needs_fail", &[("code", code)]),
+            )));
+        }
+        let item = &line.item;
+        let text = item.text.get(lang);
+        let draft = RepairDraft {
+            device: if item.device_tag.is_empty() {
+                text.to_owned()
+            } else {
+                item.device_tag.clone()
+            },
+            description: format!("{} {text}: {note}", item.code),
+            check_result_id: Some(line.result_id),
+            back_to: Some(Tab::Checks),
+        };
+        let result_id = line.result_id;
+        if !self.run.is_signed() && !line.repair_wanted {
+            let stamp = ctx.stamp();
+            if let Err(e) = ctx
+                .db
+                .write(|tx| check_runs::want_repair(tx, result_id, &stamp))
+            {
+                return RunEvent::Stay(Some(Flash::error(e.message(lang))));
+            }
+            self.reload(ctx);
+        }
+        RunEvent::Act(Action::Open(Intent::ReportRepair(draft)))
     }
 
     fn move_by(&mut self, by: isize) {
@@ -297,25 +362,12 @@ impl RunView {
                     None
                 }
             },
-            Step::Repair(result_id, code) => {
+            Step::Repair(result_id, _) => {
                 if matches!(key.code, KeyCode::Char('r' | 'R')) {
-                    let stamp = ctx.stamp();
-                    match ctx
-                        .db
-                        .write(|tx| check_runs::want_repair(tx, result_id, &stamp))
-                    {
-                        Ok(()) => {
-                            self.reload(ctx);
-                            Some(Flash::info(
-                                ctx.lang.tf("run.repair_requested", &[("code", &code)]),
-                            ))
-                        }
-                        Err(e) => Some(Flash::error(e.message(ctx.lang))),
-                    }
-                } else {
-                    // Any other key goes on with the run, and does what it says.
-                    return self.browse_key(key, ctx);
+                    return self.repair(Some(result_id), ctx);
                 }
+                // Any other key goes on with the run, and does what it says.
+                return self.browse_key(key, ctx);
             }
             Step::AmendOutcome(mut draft) => {
                 let outcome = match key.code {
@@ -547,6 +599,7 @@ impl RunView {
                     }
                     None
                 }
+                KeyCode::Char('r') => return self.repair(None, ctx),
                 KeyCode::Char(' ' | 'f' | 'n' | 'A' | 's') => {
                     Some(Flash::error(RunError::Signed.message(ctx.lang)))
                 }
@@ -567,6 +620,7 @@ impl RunView {
                     ctx.lang.tf("run.not_a_number_item", &[("code", &code)]),
                 ))
             }
+            KeyCode::Char('r') => return self.repair(None, ctx),
             KeyCode::Char('A') => {
                 self.step = Step::ConfirmPassAll;
                 None
@@ -582,6 +636,7 @@ impl RunView {
 
     pub fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let lang = ctx.lang;
+        self.load_tickets(ctx);
         if area.height < 4 {
             return;
         }
@@ -755,7 +810,13 @@ impl RunView {
         if let Some(by) = &line.answered_by {
             info.push(lang.tf("run.answered_by", &[("by", by)]));
         }
-        if line.repair_wanted {
+        if let Some(t) = self.tickets.get(&line.result_id) {
+            let state = lang.t(t.state.label_key());
+            info.push(lang.tf(
+                "run.repair_ticket",
+                &[("ticket", &t.ticket), ("state", &state)],
+            ));
+        } else if line.repair_wanted {
             info.push(lang.t("run.repair_marked").to_owned());
         }
         if !line.amendments.is_empty() {

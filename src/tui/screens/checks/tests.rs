@@ -11,6 +11,7 @@ use crate::db::{Db, Stamp};
 use crate::domain::checklist::{Answer, Outcome};
 use crate::i18n::Lang;
 use crate::tui::app::App;
+use crate::tui::tabs::Tab;
 use crate::tui::testing::text;
 
 fn today() -> NaiveDate {
@@ -155,8 +156,15 @@ fn space_passes_and_moves_on_and_a_failure_needs_its_finding() {
     assert!(s.contains("needs a note"), "{s}");
     typed(&mut app, "uplink CRC errors again");
     press(&mut app, KeyCode::Enter);
-    assert!(screen(&mut app).contains("W02 failed. r = request a repair"));
+    assert!(screen(&mut app).contains("W02 failed. r = report a repair"));
     press(&mut app, KeyCode::Char('r'));
+    // The report form opens in the Repairs tab, filled in; Esc on it comes back to the run.
+    assert_eq!(app.tab(), Tab::Repairs);
+    let s = screen(&mut app);
+    assert!(s.contains("Report a fault"), "{s}");
+    assert!(s.contains("W02 "), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.tab(), Tab::Checks);
     let run = weekly_run(&app);
     assert_eq!(run.lines[0].outcome, Some(Outcome::Pass));
     assert_eq!(run.lines[1].outcome, Some(Outcome::Fail));

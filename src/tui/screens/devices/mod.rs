@@ -14,7 +14,8 @@ use super::{Ctx, Screen};
 use crate::db::devices::{self, Device, ListQuery, SortKey};
 use crate::db::{device_log, directory};
 use crate::domain::device::{Category, Status};
-use crate::tui::action::{Action, Flash};
+use crate::tui::action::{Action, Flash, Intent, RepairDraft};
+use crate::tui::tabs::Tab;
 use crate::tui::keys::KeyHint;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::picker::{Picked, Picker};
@@ -28,6 +29,7 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("t", "key.transfer", false),
     KeyHint::new("s", "key.change_status", false),
     KeyHint::new("d", "key.remove", false),
+    KeyHint::new("R", "key.report_repair", false),
     KeyHint::new("f c l", "key.quick_filters", true),
     KeyHint::new("v", "key.show_archived", false),
     KeyHint::new("o / O", "key.sort", false),
@@ -54,6 +56,8 @@ const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("t", "key.transfer", true),
     KeyHint::new("s", "key.change_status", true),
     KeyHint::new("d", "key.remove", false),
+    KeyHint::new("R", "key.report_repair", false),
+    KeyHint::new("w", "key.device_repairs", false),
     KeyHint::new("Esc", "key.back", true),
 ];
 
@@ -260,6 +264,10 @@ impl DevicesScreen {
                 let device = self.selected(ctx)?;
                 return self.start_action(c, device, false, ctx);
             }
+            KeyCode::Char('R') => {
+                let device = self.selected(ctx)?;
+                return Some(report_repair(&device));
+            }
             KeyCode::Char('f') => self.open_filter(FilterKind::Status, ctx),
             KeyCode::Char('c') => self.open_filter(FilterKind::Category, ctx),
             KeyCode::Char('l') => self.open_filter(FilterKind::Room, ctx),
@@ -408,6 +416,19 @@ impl Screen for DevicesScreen {
                         };
                         return action;
                     }
+                    KeyCode::Char('R') => {
+                        let action = report_repair(&view.device);
+                        self.mode = Mode::Detail(view);
+                        return Some(action);
+                    }
+                    KeyCode::Char('w') => {
+                        let intent = Intent::RepairsOfDevice {
+                            id: view.device.id,
+                            tag: view.device.record.asset_tag.clone(),
+                        };
+                        self.mode = Mode::Detail(view);
+                        return Some(Action::Open(intent));
+                    }
                     KeyCode::Char('j') | KeyCode::Down => view.scroll(1),
                     KeyCode::Char('k') | KeyCode::Up => view.scroll(-1),
                     KeyCode::PageDown | KeyCode::Char(' ') => view.scroll(10),
@@ -495,6 +516,15 @@ impl Screen for DevicesScreen {
             }
         }
     }
+}
+
+/// `R`: report a fault on this device in the Repairs tab, then come back here.
+fn report_repair(device: &Device) -> Action {
+    Action::Open(Intent::ReportRepair(RepairDraft {
+        device: device.record.asset_tag.clone(),
+        back_to: Some(Tab::Devices),
+        ..RepairDraft::default()
+    }))
 }
 
 /// Suggestions for the form's people and place fields.

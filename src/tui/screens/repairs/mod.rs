@@ -1,0 +1,458 @@
+//! The Repairs tab (维修记录): open tickets first, then recent ones, filtered and searched; a
+//! ticket's detail with its timeline; one key to the next step of the workflow.
+
+mod detail;
+mod forms;
+mod table;
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+
+use super::{Ctx, Screen};
+use crate::db::repairs::{self, ListQuery, ListRow, Repair, RepairError, StateFilter};
+use crate::domain::period::Period;
+use crate::domain::repair::{State, StepError, StepKind};
+use crate::tui::action::{Action, Flash, Intent, RepairDraft};
+use crate::tui::keys::KeyHint;
+use crate::tui::widgets::input::Input;
+use crate::tui::widgets::picker::{Picked, Picker};
+use forms::{FormOutcome, RepairForm};
+
+const LIST_KEYS: &[KeyHint] = &[
+    KeyHint::new("j/k PgUp/PgDn g/G", "key.move", false),
+    KeyHint::new("Enter", "key.open", true),
+    KeyHint::new("a", "key.report_repair", true),
+    KeyHint::new("n", "key.next_step", true),
+    KeyHint::new("v", "key.vendor", false),
+    KeyHint::new("x", "key.reject", false),
+    KeyHint::new("u", "key.unrepairable", false),
+    KeyHint::new("A", "key.amend_ticket", false),
+    KeyHint::new("/", "key.search", true),
+    KeyHint::new("f", "key.filter_state", true),
+    KeyHint::new("w", "key.filter_maintainer", false),
+    KeyHint::new("[ / ]", "key.filter_month", false),
+    KeyHint::new("Esc", "key.clear_filters", false),
+];
+
+const DETAIL_KEYS: &[KeyHint] = &[
+    KeyHint::new("n", "key.next_step", true),
+    KeyHint::new("v", "key.vendor", true),
+    KeyHint::new("x", "key.reject", true),
+    KeyHint::new("u", "key.unrepairable", false),
+    KeyHint::new("A", "key.amend_ticket", false),
+    KeyHint::new("j/k", "key.scroll", false),
+    KeyHint::new("Esc", "key.back", true),
+];
+
+const SEARCH_KEYS: &[KeyHint] = &[
+    KeyHint::new("Enter", "key.search_done", true),
+    KeyHint::new("Esc", "key.search_clear", true),
+];
+
+const PICK_KEYS: &[KeyHint] = &[
+    KeyHint::new("Up/Down", "key.move", false),
+    KeyHint::new("Enter", "key.choose", true),
+    KeyHint::new("abc", "key.narrow", true),
+    KeyHint::new("Esc", "key.cancel", true),
+];
+
+const FORM_KEYS: &[KeyHint] = &[
+    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
+    KeyHint::new("Ctrl-P", "key.pick", true),
+    KeyHint::new("Ctrl-S", "key.save", true),
+    KeyHint::new("Esc", "key.cancel", true),
+];
+
+/// Which filter a pick list sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterKind {
+    State,
+    Maintainer,
+}
+
+enum Mode {
+    List,
+    Search,
+    Filter(FilterKind, Picker),
+    Detail(Box<detail::Detail>),
+    /// A form, and the ticket whose detail it was opened from.
+    Form(Box<RepairForm>, Option<i64>),
+}
+
+pub struct RepairsScreen {
+    query: ListQuery,
+    /// The device filter's tag, for the summary line.
+    device_tag: Option<String>,
+    cursor: usize,
+    offset: usize,
+    /// The rows drawn last frame, from `offset`.
+    page: Vec<ListRow>,
+    count: usize,
+    search: Input,
+    mode: Mode,
+    /// Rows the table had room for last frame, for paging keys.
+    visible_rows: usize,
+}
+
+impl Default for RepairsScreen {
+    fn default() -> RepairsScreen {
+        RepairsScreen::new()
+    }
+}
+
+impl RepairsScreen {
+    pub fn new() -> RepairsScreen {
+        RepairsScreen {
+            query: ListQuery::default(),
+            device_tag: None,
+            cursor: 0,
+            offset: 0,
+            page: Vec::new(),
+            count: 0,
+            search: Input::default(),
+            mode: Mode::List,
+            visible_rows: 10,
+        }
+    }
+
+    /// Count the list again and read the rows in view (every frame: others may be working).
+    fn load(&mut self, ctx: &Ctx, rows: usize) {
+        let conn = ctx.db.conn();
+        self.count = repairs::count(conn, &self.query, ctx.now).unwrap_or(0);
+        self.cursor = self.cursor.min(self.count.saturating_sub(1));
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if rows > 0 && self.cursor >= self.offset + rows {
+            self.offset = self.cursor + 1 - rows;
+        }
+        self.offset = self.offset.min(self.count.saturating_sub(rows.max(1)));
+        self.page = repairs::page(conn, &self.query, ctx.now, self.offset, rows).unwrap_or_default();
+    }
+
+    /// The ticket under the cursor, read fresh.
+    fn selected(&self, ctx: &Ctx) -> Option<Repair> {
+        let row = self.page.get(self.cursor.checked_sub(self.offset)?)?;
+        repairs::get(ctx.db.conn(), row.id).ok().flatten()
+    }
+
+    fn move_cursor(&mut self, by: isize) {
+        let last = self.count.saturating_sub(1) as isize;
+        self.cursor = (self.cursor as isize + by).clamp(0, last.max(0)) as usize;
+    }
+
+    fn open_detail(&mut self, id: i64, ctx: &Ctx) {
+        if let Some(view) = detail::Detail::load(ctx, id) {
+            self.mode = Mode::Detail(Box::new(view));
+        }
+    }
+
+    fn has_filters(&self) -> bool {
+        self.query != ListQuery::default()
+    }
+
+    fn open_filter(&mut self, kind: FilterKind, ctx: &Ctx) {
+        let lang = ctx.lang;
+        let (title, options, current) = match kind {
+            FilterKind::State => {
+                let mut options: Vec<(String, String)> = [
+                    StateFilter::All,
+                    StateFilter::Open,
+                    StateFilter::Late,
+                    StateFilter::Closed,
+                ]
+                .iter()
+                .map(|f| (f.key().to_owned(), lang.t(filter_label(*f)).to_owned()))
+                .collect();
+                options.extend(
+                    State::ALL
+                        .iter()
+                        .map(|s| (s.key().to_owned(), lang.t(s.label_key()).to_owned())),
+                );
+                (
+                    lang.t("repairs.filter_state"),
+                    options,
+                    self.query.state.key().to_owned(),
+                )
+            }
+            FilterKind::Maintainer => {
+                let mut options = vec![(String::new(), lang.t("filter.all").to_owned())];
+                options.extend(
+                    repairs::maintainers(ctx.db.conn())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|m| (m.clone(), m)),
+                );
+                (
+                    lang.t("repair_form.maintainer"),
+                    options,
+                    self.query.maintainer.clone().unwrap_or_default(),
+                )
+            }
+        };
+        self.mode = Mode::Filter(kind, Picker::new(title.to_owned(), options, &current));
+    }
+
+    fn set_filter(&mut self, kind: FilterKind, value: &str) {
+        match kind {
+            FilterKind::State => {
+                self.query.state = StateFilter::parse(value).unwrap_or_default();
+            }
+            FilterKind::Maintainer => {
+                self.query.maintainer = Some(value.to_owned()).filter(|v| !v.is_empty());
+            }
+        }
+        self.cursor = 0;
+    }
+
+    /// `[` and `]`: the month filter steps back and forward; past this month it is cleared.
+    fn step_month(&mut self, forward: bool, today: NaiveDate) {
+        let this = Period::Month.start_of(today);
+        self.query.month = match (self.query.month, forward) {
+            (None, false) => Some(this),
+            (None, true) => None,
+            (Some(m), false) => Some(Period::Month.previous(m)),
+            (Some(m), true) => Some(Period::Month.next(m)).filter(|n| *n <= this),
+        };
+        self.cursor = 0;
+    }
+
+    /// Start the step a key asks for on a ticket: a form, or at once when it needs nothing.
+    fn start_step(&mut self, key: char, repair: Repair, from_detail: bool, ctx: &mut Ctx) -> Action {
+        let lang = ctx.lang;
+        let state = repair.flow.state;
+        let back = from_detail.then_some(repair.id);
+        if key == 'A' {
+            if !state.is_final() {
+                return Action::Flash(Flash::error(lang.t("repairs.amend_open")));
+            }
+            self.mode = Mode::Form(Box::new(RepairForm::amend(ctx, &repair)), back);
+            return Action::Noop;
+        }
+        let kind = match key {
+            'n' => state.next_step(),
+            'v' if state == State::AtVendor => Some(StepKind::FromVendor),
+            'v' => Some(StepKind::ToVendor),
+            'x' => Some(StepKind::Reject),
+            _ => Some(StepKind::GiveUp),
+        };
+        let refusal = |step: StepKind| {
+            let e = RepairError::Step(StepError::NotAllowed { from: state, step });
+            Action::Flash(Flash::error(e.message(lang)))
+        };
+        let Some(kind) = kind else {
+            return Action::Flash(Flash::error(
+                lang.tf("repair_error.closed", &[("ticket", &repair.ticket)]),
+            ));
+        };
+        if !state.steps().contains(&kind) {
+            return refusal(kind);
+        }
+        match RepairForm::step(ctx, &repair, kind) {
+            Some(form) => {
+                self.mode = Mode::Form(Box::new(form), back);
+                Action::Noop
+            }
+            None => {
+                let flash = forms::start(ctx, &repair);
+                if from_detail {
+                    self.open_detail(repair.id, ctx);
+                }
+                Action::Flash(flash)
+            }
+        }
+    }
+
+    fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        let page = self.visible_rows.max(1) as isize;
+        match key.code {
+            KeyCode::Char('j') | KeyCode::Down => self.move_cursor(1),
+            KeyCode::Char('k') | KeyCode::Up => self.move_cursor(-1),
+            KeyCode::PageDown => self.move_cursor(page),
+            KeyCode::PageUp => self.move_cursor(-page),
+            KeyCode::Char('g') | KeyCode::Home => self.cursor = 0,
+            KeyCode::Char('G') | KeyCode::End => self.cursor = self.count.saturating_sub(1),
+            KeyCode::Char('/') => self.mode = Mode::Search,
+            KeyCode::Enter => {
+                let id = self.selected(ctx)?.id;
+                self.open_detail(id, ctx);
+            }
+            KeyCode::Char('a') => {
+                let form = RepairForm::report(ctx, RepairDraft::default());
+                self.mode = Mode::Form(Box::new(form), None);
+            }
+            KeyCode::Char(c @ ('n' | 'v' | 'x' | 'u' | 'A')) => {
+                let Some(repair) = self.selected(ctx) else {
+                    return Some(Action::Flash(Flash::error(ctx.lang.t("repairs.none_selected"))));
+                };
+                return Some(self.start_step(c, repair, false, ctx));
+            }
+            KeyCode::Char('f') => self.open_filter(FilterKind::State, ctx),
+            KeyCode::Char('w') => self.open_filter(FilterKind::Maintainer, ctx),
+            KeyCode::Char('[') => self.step_month(false, ctx.today),
+            KeyCode::Char(']') => self.step_month(true, ctx.today),
+            KeyCode::Esc if self.has_filters() => {
+                self.query = ListQuery::default();
+                self.device_tag = None;
+                self.search = Input::default();
+                self.cursor = 0;
+            }
+            _ => return None,
+        }
+        Some(Action::Noop)
+    }
+
+    fn search_key(&mut self, key: KeyEvent) -> Option<Action> {
+        match key.code {
+            KeyCode::Enter | KeyCode::Down => self.mode = Mode::List,
+            KeyCode::Esc => {
+                self.search = Input::default();
+                self.query.search.clear();
+                self.mode = Mode::List;
+            }
+            _ => {
+                self.mode = Mode::Search;
+                if self.search.handle_key(key) {
+                    self.query.search = self.search.text().to_owned();
+                    self.cursor = 0;
+                }
+            }
+        }
+        Some(Action::Noop)
+    }
+
+    fn detail_key(&mut self, mut view: Box<detail::Detail>, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') if !ctrl => return Some(Action::Noop),
+            KeyCode::Char(c @ ('n' | 'v' | 'x' | 'u' | 'A')) => {
+                let id = view.repair.id;
+                self.mode = Mode::Detail(view);
+                let Some(repair) = repairs::get(ctx.db.conn(), id).ok().flatten() else {
+                    return Some(Action::Noop);
+                };
+                return Some(self.start_step(c, repair, true, ctx));
+            }
+            KeyCode::Char('j') | KeyCode::Down => view.scroll(1),
+            KeyCode::Char('k') | KeyCode::Up => view.scroll(-1),
+            KeyCode::PageDown | KeyCode::Char(' ') => view.scroll(10),
+            KeyCode::PageUp => view.scroll(-10),
+            _ => {
+                self.mode = Mode::Detail(view);
+                return None;
+            }
+        }
+        self.mode = Mode::Detail(view);
+        Some(Action::Noop)
+    }
+
+    fn form_key(&mut self, mut form: Box<RepairForm>, back: Option<i64>, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        match form.handle_key(key, ctx) {
+            FormOutcome::Stay(action) => {
+                self.mode = Mode::Form(form, back);
+                Some(action)
+            }
+            FormOutcome::Closed { back_to } => {
+                if let Some(id) = back {
+                    self.open_detail(id, ctx);
+                }
+                Some(back_to.map_or(Action::Noop, Action::SwitchTab))
+            }
+            FormOutcome::Saved { id, flash, back_to } => {
+                let flash = Action::Flash(flash);
+                if let Some(tab) = back_to {
+                    return Some(Action::Many(vec![flash, Action::SwitchTab(tab)]));
+                }
+                if back.is_none() {
+                    // A new ticket is the newest open one: the top of the default list.
+                    self.cursor = 0;
+                }
+                self.open_detail(id, ctx);
+                Some(flash)
+            }
+        }
+    }
+}
+
+fn filter_label(filter: StateFilter) -> &'static str {
+    match filter {
+        StateFilter::All => "repairs.all",
+        StateFilter::Open => "repairs.open",
+        StateFilter::Closed => "repairs.closed",
+        StateFilter::Late => "repairs.late",
+        StateFilter::Only(state) => state.label_key(),
+    }
+}
+
+impl Screen for RepairsScreen {
+    fn keys(&self) -> &'static [KeyHint] {
+        match &self.mode {
+            Mode::List => LIST_KEYS,
+            Mode::Search => SEARCH_KEYS,
+            Mode::Filter(..) => PICK_KEYS,
+            Mode::Detail(_) => DETAIL_KEYS,
+            Mode::Form(..) => FORM_KEYS,
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        matches!(self.mode, Mode::Search | Mode::Filter(..) | Mode::Form(..))
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        let mode = std::mem::replace(&mut self.mode, Mode::List);
+        match mode {
+            Mode::List => self.list_key(key, ctx),
+            Mode::Search => self.search_key(key),
+            Mode::Filter(kind, mut picker) => {
+                match picker.handle_key(key) {
+                    Picked::Nothing => self.mode = Mode::Filter(kind, picker),
+                    Picked::Cancelled => {}
+                    Picked::Chosen(value) => self.set_filter(kind, &value),
+                }
+                Some(Action::Noop)
+            }
+            Mode::Detail(view) => self.detail_key(view, key, ctx),
+            Mode::Form(form, back) => self.form_key(form, back, key, ctx),
+        }
+    }
+
+    fn open(&mut self, intent: Intent, ctx: &mut Ctx) {
+        match intent {
+            Intent::ReportRepair(draft) => {
+                self.mode = Mode::Form(Box::new(RepairForm::report(ctx, draft)), None);
+            }
+            Intent::ShowRepair(id) => self.open_detail(id, ctx),
+            Intent::RepairsOfDevice { id, tag } => {
+                self.query = ListQuery {
+                    device_id: Some(id),
+                    ..ListQuery::default()
+                };
+                self.device_tag = Some(tag);
+                self.search = Input::default();
+                self.cursor = 0;
+                self.mode = Mode::List;
+            }
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
+        match &mut self.mode {
+            Mode::Detail(view) => {
+                view.reload(ctx);
+                view.render(frame, area, ctx);
+            }
+            Mode::Form(form, _) => form.render(frame, area, ctx.lang),
+            Mode::List | Mode::Search | Mode::Filter(..) => {
+                table::render(self, frame, area, ctx);
+                if let Mode::Filter(_, picker) = &self.mode {
+                    picker.render(frame, area);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
