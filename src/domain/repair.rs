@@ -365,7 +365,7 @@ impl Step {
     /// The text the timeline keeps with the step (a reason, a result, a vendor).
     pub fn note(&self) -> String {
         match self {
-            Step::Assess { maintainer, .. } => maintainer.trim().to_owned(),
+            Step::Assess { estimate_at, .. } => estimate_at.format("-> %Y-%m-%d %H:%M").to_string(),
             Step::ToVendor { vendor, .. } => vendor.vendor.trim().to_owned(),
             Step::Finish { outcome, .. } => outcome.result.trim().to_owned(),
             Step::Confirm { by } => by.trim().to_owned(),

@@ -21,3 +21,38 @@ pub fn text(buffer: &Buffer) -> String {
     }
     out
 }
+
+/// Driving the application shell with keys, as an operator would, at 80x24.
+pub mod keys {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use crate::tui::app::App;
+
+    pub fn press(app: &mut App, code: KeyCode) {
+        let action = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        app.apply(action);
+    }
+
+    pub fn ctrl(app: &mut App, c: char) {
+        let action = app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        app.apply(action);
+    }
+
+    pub fn typed(app: &mut App, text: &str) {
+        for c in text.chars() {
+            press(app, KeyCode::Char(c));
+        }
+    }
+
+    pub fn draw(app: &mut App) -> TestBackend {
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| app.render(f)).unwrap();
+        term.backend().clone()
+    }
+
+    pub fn screen(app: &mut App) -> String {
+        super::text(draw(app).buffer())
+    }
+}

@@ -1,9 +1,7 @@
 //! The Checks tab driven by keys through the application shell, as an operator uses it.
 
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 use crate::db::check_runs;
 use crate::db::checklists;
@@ -12,7 +10,7 @@ use crate::domain::checklist::{Answer, Outcome};
 use crate::i18n::Lang;
 use crate::tui::app::App;
 use crate::tui::tabs::Tab;
-use crate::tui::testing::text;
+use crate::tui::testing::keys::{ctrl, draw, press, screen, typed};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
@@ -74,30 +72,8 @@ fn app(lang: Lang) -> App {
     App::new(db, lang, "王磊".into(), today())
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    let action = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-    app.apply(action);
-}
-
 fn ctrl_s(app: &mut App) {
-    let action = app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
-    app.apply(action);
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn draw(app: &mut App) -> TestBackend {
-    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    term.draw(|f| app.render(f)).unwrap();
-    term.backend().clone()
-}
-
-fn screen(app: &mut App) -> String {
-    text(draw(app).buffer())
+    ctrl(app, 's');
 }
 
 fn weekly_run(app: &App) -> check_runs::Run {

@@ -245,7 +245,7 @@ impl Detail {
         let lang = ctx.lang;
         let mut lines = self.head(ctx);
         let fields = self.fields(ctx);
-        let label_w = 10;
+        let label_w = 12;
         let two = area.width >= 72;
         let half = area.width / 2;
         let pair = |(key, value): &(&'static str, String), width: u16| -> Vec<Span<'static>> {

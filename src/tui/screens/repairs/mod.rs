@@ -265,6 +265,8 @@ impl RepairsScreen {
     }
 
     fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        // What the keys act on is what the list holds now, not what the last frame showed.
+        self.load(ctx, self.visible_rows);
         let page = self.visible_rows.max(1) as isize;
         match key.code {
             KeyCode::Char('j') | KeyCode::Down => self.move_cursor(1),

@@ -29,6 +29,8 @@ struct Widths {
 
 const TICKET: u16 = 12;
 const TIME: u16 = 11;
+/// The estimate column: a time and the late mark.
+const ESTIMATE: u16 = 12;
 
 fn widths(width: u16) -> Widths {
     let maintainer = if width >= 100 { 8 } else { 0 };
@@ -36,7 +38,7 @@ fn widths(width: u16) -> Widths {
     let reported = if width >= 80 { TIME } else { 0 };
     let state = 10;
     // Marker, ticket, state, device, estimate, and the spaces between.
-    let fixed = 2 + TICKET + 1 + state + 1 + device + 1 + TIME + 1;
+    let fixed = 2 + TICKET + 1 + state + 1 + device + 1 + ESTIMATE + 1;
     let optional: u16 = [maintainer, reported]
         .into_iter()
         .map(|w| if w > 0 { w + 1 } else { 0 })
@@ -71,7 +73,7 @@ fn estimate_cell(row: &ListRow, now: NaiveDateTime, lang: Lang) -> (String, Styl
     match (row.state.is_final(), timeliness) {
         (_, Timeliness::NoEstimate) => ("-".to_owned(), theme::MUTED),
         (false, Timeliness::Late) => (
-            format!("{} !", row.estimate_at.map(short).unwrap_or_default()),
+            format!("{}!", row.estimate_at.map(short).unwrap_or_default()),
             theme::BAD,
         ),
         (false, _) => (row.estimate_at.map(short).unwrap_or_default(), Style::new()),
@@ -143,7 +145,7 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
     if w.reported > 0 {
         header.push(fit(lang.t("repairs.reported_short"), TIME));
     }
-    header.push(fit(lang.t("repairs.estimate_short"), TIME));
+    header.push(fit(lang.t("repairs.estimate_short"), ESTIMATE));
     frame.render_widget(
         Paragraph::new(format!("  {}", header.join(" "))).style(theme::HEADER),
         rows(area, top, 1),
@@ -184,7 +186,7 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
             spans.push(Span::raw(fit(&short(row.reported_at), TIME)));
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::styled(fit(&estimate, TIME), estimate_style));
+        spans.push(Span::styled(fit(&estimate, ESTIMATE), estimate_style));
         let mut line = Line::from(spans);
         if selected {
             line = line.style(theme::SELECTED);
@@ -207,7 +209,7 @@ mod tests {
             let used = 2 + TICKET + 1 + w.state + 1 + w.device + 1 + w.description + 1
                 + optional(w.maintainer)
                 + optional(w.reported)
-                + TIME;
+                + ESTIMATE;
             assert!(used <= width, "{width}: {used}");
             assert!(w.description >= 6);
         }

@@ -1,0 +1,226 @@
+//! The Repairs tab driven by keys through the application shell, as an operator uses it.
+
+use std::time::Instant;
+
+use chrono::NaiveDateTime;
+use ratatui::crossterm::event::KeyCode;
+
+use crate::db::device_log::EventKind;
+use crate::db::devices;
+use crate::db::repairs::{self, DeviceRef, NewRepair};
+use crate::db::{Db, Stamp};
+use crate::domain::device::Status;
+use crate::domain::record::{Field, Record};
+use crate::domain::repair::{FaultKind, Priority, State, Step};
+use crate::i18n::Lang;
+use crate::tui::app::App;
+use crate::tui::tabs::Tab;
+use crate::tui::testing::keys::{ctrl, draw, press, screen, typed};
+
+fn at(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn stamp(when: &str) -> Stamp {
+    Stamp::new("赵平", at(when))
+}
+
+/// A register of two devices and three tickets: one late, one awaiting the user, one closed.
+fn app(lang: Lang) -> App {
+    let mut db = Db::open_in_memory().unwrap();
+    db.write(|tx| {
+        for (tag, name) in [("JF-SV-0001", "核心服务器"), ("JF-PC-0002", "办公电脑")] {
+            let mut values: [String; 17] = Default::default();
+            values[Field::AssetTag.index()] = tag.into();
+            values[Field::Name.index()] = name.into();
+            values[Field::Status.index()] = "in_use".into();
+            values[Field::WarrantyUntil.index()] = "2025-06-30".into();
+            let record = Record::parse(&values).unwrap();
+            devices::insert(tx, &record, EventKind::Created, &stamp("2026-01-05 09:00"))
+                .map_err(|e| rusqlite::Error::InvalidParameterName(e.message(Lang::En)))?;
+        }
+        let report = |device: DeviceRef, when: &str, what: &str| {
+            let new = NewRepair {
+                device,
+                reporter: "朱俊杰".into(),
+                department: "图书馆".into(),
+                reported_at: at(when),
+                kind: FaultKind::Hardware,
+                description: what.into(),
+                priority: Priority::High,
+                check_result_id: None,
+            };
+            repairs::report(tx, &new, &stamp(when)).unwrap().0
+        };
+        let take = |id: i64, step: Step, when: &str| {
+            let version = repairs::get(tx, id).unwrap().unwrap().row_version;
+            repairs::step(tx, id, version, &step, &stamp(when)).unwrap();
+        };
+        let assess = |estimate: &str| Step::Assess {
+            maintainer: "赵平".into(),
+            estimate_at: at(estimate),
+        };
+        let finish = |result: &str| Step::Finish {
+            outcome: crate::domain::repair::Outcome {
+                result: result.into(),
+                ..Default::default()
+            },
+            damage: Default::default(),
+            returned_on: None,
+        };
+        let closed = report(
+            DeviceRef::Unregistered("会议室投影仪".into()),
+            "2026-11-02 10:00",
+            "画面偏色",
+        );
+        take(closed, assess("2026-11-03 10:00"), "2026-11-02 10:30");
+        take(closed, Step::Start, "2026-11-02 11:00");
+        take(closed, finish("更换灯泡"), "2026-11-02 15:00");
+        take(closed, Step::Confirm { by: "朱俊杰".into() }, "2026-11-02 16:00");
+        let waiting = report(DeviceRef::Registered(2), "2026-11-18 09:00", "开机无显示");
+        take(waiting, assess("2026-11-19 09:00"), "2026-11-18 09:20");
+        take(waiting, Step::Start, "2026-11-18 09:30");
+        take(waiting, finish("内存条重新插拔"), "2026-11-18 11:00");
+        let late = report(DeviceRef::Registered(1), "2026-11-19 14:00", "硬盘告警灯常亮");
+        take(late, assess("2026-11-20 14:00"), "2026-11-19 14:30");
+        Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
+    let mut app = App::new(db, lang, "王磊".into(), at("2026-11-21 09:00").date());
+    app.tick(at("2026-11-21 09:00"), Instant::now());
+    app.apply(crate::tui::action::Action::SwitchTab(Tab::Repairs));
+    app
+}
+
+fn state_of(app: &App, ticket: &str) -> State {
+    repairs::by_ticket(app.db().conn(), ticket)
+        .unwrap()
+        .unwrap()
+        .flow
+        .state
+}
+
+#[test]
+fn list_detail_and_form_snapshots() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        insta::assert_snapshot!(format!("list_{lang:?}"), draw(&mut app));
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("detail_{lang:?}"), draw(&mut app));
+        // n starts the repair at once; n again asks for the result.
+        press(&mut app, KeyCode::Char('n'));
+        press(&mut app, KeyCode::Char('n'));
+        insta::assert_snapshot!(format!("finish_form_{lang:?}"), draw(&mut app));
+    }
+}
+
+#[test]
+fn open_tickets_come_first_and_the_late_one_is_marked() {
+    let mut app = app(Lang::En);
+    let s = screen(&mut app);
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("WX-2026-")).collect();
+    assert_eq!(rows.len(), 3, "{s}");
+    assert!(rows[0].contains("WX-2026-0003") && rows[0].contains("11-20 14:00!"), "{s}");
+    assert!(rows[1].contains("WX-2026-0002") && rows[1].contains("Awaiting"), "{s}");
+    assert!(rows[2].contains("WX-2026-0001") && rows[2].contains("on time"), "{s}");
+    assert!(s.contains("repairs LATE 1"), "the status bar counts it: {s}");
+    // The state filter narrows the list to the late ones.
+    press(&mut app, KeyCode::Char('f'));
+    typed(&mut app, "Late");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("1 tickets") && s.contains("State:Late"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "投影");
+    let s = screen(&mut app);
+    assert!(s.contains("1 tickets") && s.contains("WX-2026-0001"), "{s}");
+}
+
+#[test]
+fn the_whole_workflow_is_one_key_per_step_asking_only_what_it_needs() {
+    let mut app = app(Lang::En);
+    // On the late ticket: n starts the repair at once.
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(state_of(&app, "WX-2026-0003"), State::InRepair);
+    assert_eq!(
+        devices::by_tag(app.db().conn(), "JF-SV-0001").unwrap().unwrap().record.status,
+        Status::UnderRepair
+    );
+    // n again asks for the result; a part out of warranty needs two different confirmers.
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "更换硬盘");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "硬盘 2TB");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("name the damaged part"), "{s}");
+    assert_eq!(state_of(&app, "WX-2026-0003"), State::InRepair, "nothing saved");
+    typed(&mut app, "硬盘");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "赵平");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "赵平");
+    ctrl(&mut app, 's');
+    assert!(screen(&mut app).contains("must be different people"));
+    ctrl(&mut app, 'u');
+    typed(&mut app, "李娜");
+    ctrl(&mut app, 's');
+    assert_eq!(state_of(&app, "WX-2026-0003"), State::AwaitingConfirmation);
+    // The user rejects it: a reason, and it is back in repair.
+    press(&mut app, KeyCode::Char('x'));
+    typed(&mut app, "still beeping");
+    press(&mut app, KeyCode::Enter);
+    let repair = repairs::by_ticket(app.db().conn(), "WX-2026-0003").unwrap().unwrap();
+    assert_eq!((repair.flow.state, repair.flow.reopened), (State::InRepair, 1));
+    assert!(screen(&mut app).contains("Awaiting confirmation -> In repair  still beeping"));
+    // A step the state does not allow says what can be done instead.
+    press(&mut app, KeyCode::Char('x'));
+    assert!(screen(&mut app).contains("cannot be rejected by the user"));
+}
+
+#[test]
+fn a_new_report_names_a_registered_device_by_tag_and_puts_it_under_repair() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "jf-pc-0002");
+    assert!(screen(&mut app).contains("in the register: JF-PC-0002"));
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("Name who reported the fault"), "{s}");
+    // The cursor is on the field that needs it.
+    typed(&mut app, "朱俊杰");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("Describe the fault"), "{s}");
+    typed(&mut app, "键盘失灵");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("Fault reported: WX-2026-0004"), "{s}");
+    let repair = repairs::by_ticket(app.db().conn(), "WX-2026-0004").unwrap().unwrap();
+    assert_eq!(repair.device_id, Some(2));
+    assert_eq!(repair.reporter, "朱俊杰");
+}
+
+#[test]
+fn closed_tickets_take_amendments_only() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(screen(&mut app).contains("WX-2026-0001 is closed"));
+    press(&mut app, KeyCode::Char('A'));
+    // The form starts on the value of the first field (the result); pick the cost instead.
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 'u');
+    typed(&mut app, "450");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "发票补录");
+    press(&mut app, KeyCode::Enter);
+    let repair = repairs::by_ticket(app.db().conn(), "WX-2026-0001").unwrap().unwrap();
+    assert_eq!(repair.flow.outcome.cost, 45_000);
+    let s = screen(&mut app);
+    assert!(s.contains("Amendment Cost (yuan): 0.00 -> 450.00  (发票补录)"), "{s}");
+}
