@@ -63,6 +63,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ChecksWhat,
     },
+    #[command(about = cli("cli.repairs"))]
+    Repairs {
+        #[command(subcommand)]
+        what: RepairsWhat,
+    },
     #[command(about = cli("cli.export"))]
     Export {
         #[command(subcommand)]
@@ -97,6 +102,37 @@ pub enum ChecksWhat {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, help = cli("cli.checks_date"))]
         date: Option<chrono::NaiveDate>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepairsWhat {
+    #[command(about = cli("cli.repairs_list"))]
+    List {
+        #[arg(long, value_name = "open|closed|late|all", default_value = "open", value_parser = parse_state, help = cli("cli.repairs_state"))]
+        state: crate::db::repairs::StateFilter,
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help = cli("cli.repairs_month"))]
+        month: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
+        format: crate::commands::repairs::Format,
+    },
+}
+
+fn parse_state(text: &str) -> Result<crate::db::repairs::StateFilter, String> {
+    use crate::db::repairs::StateFilter;
+    match StateFilter::parse(text) {
+        Some(
+            f @ (StateFilter::Open | StateFilter::Closed | StateFilter::Late | StateFilter::All),
+        ) => Ok(f),
+        _ => Err(cli("cli.bad_state").replace("{value}", text)),
+    }
+}
+
+/// `YYYY-MM`: the first day of that month.
+fn parse_month(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.trim().len() == 7)
+        .ok_or_else(|| cli("cli.bad_month").replace("{value}", text))
 }
 
 fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
@@ -174,6 +210,30 @@ mod tests {
         assert!(
             Cli::try_parse_from(["jifang", "checks", "status", "--date", "2027-02-30"]).is_err()
         );
+    }
+
+    #[test]
+    fn repairs_list_takes_a_state_a_month_and_a_format() {
+        let cli = Cli::try_parse_from([
+            "jifang", "repairs", "list", "--state", "closed", "--month", "2026-10", "--format",
+            "csv",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Repairs { what: RepairsWhat::List { month: Some(m), .. } })
+                if m.to_string() == "2026-10-01"
+        ));
+        for bad in [
+            vec!["--state", "pending"],
+            vec!["--month", "2026-13"],
+            vec!["--month", "2026-1"],
+            vec!["--format", "xml"],
+        ] {
+            let mut args = vec!["jifang", "repairs", "list"];
+            args.extend(bad.iter());
+            assert!(Cli::try_parse_from(&args).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

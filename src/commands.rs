@@ -2,11 +2,12 @@
 
 mod checks;
 mod devices;
+pub mod repairs;
 
 use std::fmt::Display;
 use std::process::ExitCode;
 
-use crate::cli::{ChecksWhat, Cli, Command, ExportWhat, ImportWhat};
+use crate::cli::{ChecksWhat, Cli, Command, ExportWhat, ImportWhat, RepairsWhat};
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Problem, Stamp};
 use crate::error::UserError;
@@ -150,6 +151,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let db = Db::open(&paths.db_file).map_err(with_lang)?;
             let today = date.unwrap_or_else(|| chrono::Local::now().date_naive());
             println!("{}", checks::status_report(&db, today, lang)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Repairs {
+            what:
+                RepairsWhat::List {
+                    state,
+                    month,
+                    format,
+                },
+        }) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let now = chrono::Local::now().naive_local();
+            repairs::list(&db, state, month, format, now, lang).map_err(localized)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Export {

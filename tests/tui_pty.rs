@@ -7,7 +7,7 @@ use support::Tui;
 const TAB_ABOUT_EN: [&str; 6] = [
     "Due now",
     "The register is empty",
-    "Repair log",
+    "No repairs yet. Press a to report a fault.",
     "Tool inventory",
     "Daily figures compared",
     "The monthly report pack",
@@ -188,6 +188,25 @@ fn a_clean_weekly_run_is_signed_in_at_most_fifteen_keystrokes() {
         .unwrap();
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(report.contains("signed by Li Wei"), "{report}");
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+}
+
+#[test]
+fn a_fault_reported_on_a_device_gets_a_ticket_and_puts_the_device_under_repair() {
+    let mut tui = Tui::start_with_demo(80, 24, &["--lang", "en", "--operator", "王磊"]);
+    tui.wait_for("Due now");
+    tui.send("2");
+    tui.wait_for("JF-PC-0001");
+    tui.send("/JF-PC-0001\r");
+    tui.wait_for("1 devices");
+    tui.send("R");
+    // The device is filled in: the cursor waits on the reporter.
+    tui.wait_for_all(&["Report a fault", "Device       JF-PC-0001"]);
+    tui.send("朱俊杰\t\t\t\t开机无显示\x13"); // Ctrl-S saves
+    tui.wait_for_all(&["Fault reported: WX-2026-", "Under repair"]);
+    tui.send("3");
+    tui.wait_for_all(&["开机无显示", "JF-PC-0001"]);
     tui.send("q");
     assert_eq!(tui.exit_code(), 0);
 }

@@ -252,6 +252,22 @@ fn from_row(r: &Row) -> rusqlite::Result<(Repair, Option<i64>)> {
     Ok((repair, r.get(36)?))
 }
 
+/// Every ticket a query shows, in list order, read in full (for exports and scripts).
+pub fn matching(
+    conn: &Connection,
+    query: &ListQuery,
+    now: NaiveDateTime,
+) -> rusqlite::Result<Vec<Repair>> {
+    let rows = page(conn, query, now, 0, i64::MAX as usize)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(repair) = get(conn, row.id)? {
+            out.push(repair);
+        }
+    }
+    Ok(out)
+}
+
 /// A ticket with its amendments applied and its checklist link, or `None`.
 pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Repair>> {
     let sql = format!("SELECT {COLUMNS} FROM repairs r WHERE r.id = ?1");

@@ -3,7 +3,7 @@
 //! reopened, one found unrepairable; the checklist findings that asked for a repair get their
 //! tickets; and the last three weeks' tickets still open in every state.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rusqlite::Connection;
 
 use super::Lcg;
@@ -20,23 +20,105 @@ const HISTORY_DAYS: i64 = 365;
 
 /// Symptoms by fault kind, with what fixed them and the part (and its price in yuan) if any.
 const FAULTS: &[(FaultKind, &str, &str, &str, i64)] = &[
-    (FaultKind::Hardware, "频繁死机，机箱内有异常声响", "更换 CPU 风扇，清灰", "CPU 风扇", 45),
-    (FaultKind::Hardware, "开机无显示", "内存条松动，重新插拔并清洁金手指", "", 0),
-    (FaultKind::Hardware, "硬盘告警灯常亮", "更换故障硬盘，RAID 重建完成", "硬盘 2TB", 680),
-    (FaultKind::Hardware, "打印机卡纸、出纸有黑线", "更换定影组件", "定影组件", 320),
-    (FaultKind::Hardware, "电源无法开机", "更换电源", "电源 500W", 260),
-    (FaultKind::Software, "系统崩溃蓝屏", "重装系统并恢复数据，查杀无病毒", "", 0),
-    (FaultKind::Software, "财务软件无法登录", "修复数据库连接配置", "", 0),
-    (FaultKind::Software, "中毒弹窗，运行缓慢", "全盘查杀病毒，更新病毒库", "", 0),
-    (FaultKind::Network, "无法上网", "网线水晶头氧化，重新压制", "水晶头", 2),
-    (FaultKind::Network, "网口指示灯不亮", "更换交换机端口模块", "光模块", 150),
-    (FaultKind::Network, "IP 地址冲突", "按地址分配表重新分配 IP", "", 0),
-    (FaultKind::Other, "投影仪画面偏色", "更换灯泡", "投影灯泡", 450),
+    (
+        FaultKind::Hardware,
+        "频繁死机，机箱内有异常声响",
+        "更换 CPU 风扇，清灰",
+        "CPU 风扇",
+        45,
+    ),
+    (
+        FaultKind::Hardware,
+        "开机无显示",
+        "内存条松动，重新插拔并清洁金手指",
+        "",
+        0,
+    ),
+    (
+        FaultKind::Hardware,
+        "硬盘告警灯常亮",
+        "更换故障硬盘，RAID 重建完成",
+        "硬盘 2TB",
+        680,
+    ),
+    (
+        FaultKind::Hardware,
+        "打印机卡纸、出纸有黑线",
+        "更换定影组件",
+        "定影组件",
+        320,
+    ),
+    (
+        FaultKind::Hardware,
+        "电源无法开机",
+        "更换电源",
+        "电源 500W",
+        260,
+    ),
+    (
+        FaultKind::Software,
+        "系统崩溃蓝屏",
+        "重装系统并恢复数据，查杀无病毒",
+        "",
+        0,
+    ),
+    (
+        FaultKind::Software,
+        "财务软件无法登录",
+        "修复数据库连接配置",
+        "",
+        0,
+    ),
+    (
+        FaultKind::Software,
+        "中毒弹窗，运行缓慢",
+        "全盘查杀病毒，更新病毒库",
+        "",
+        0,
+    ),
+    (
+        FaultKind::Network,
+        "无法上网",
+        "网线水晶头氧化，重新压制",
+        "水晶头",
+        2,
+    ),
+    (
+        FaultKind::Network,
+        "网口指示灯不亮",
+        "更换交换机端口模块",
+        "光模块",
+        150,
+    ),
+    (
+        FaultKind::Network,
+        "IP 地址冲突",
+        "按地址分配表重新分配 IP",
+        "",
+        0,
+    ),
+    (
+        FaultKind::Other,
+        "投影仪画面偏色",
+        "更换灯泡",
+        "投影灯泡",
+        450,
+    ),
 ];
 
-const VENDORS: &[&str] = &["联想服务站", "惠普授权维修中心", "华为技术服务", "本地电脑城维修部"];
+const VENDORS: &[&str] = &[
+    "联想服务站",
+    "惠普授权维修中心",
+    "华为技术服务",
+    "本地电脑城维修部",
+];
 
-const UNREGISTERED: &[&str] = &["会议室投影仪", "3 楼走廊打印机", "门卫室监控电脑", "报告厅音响"];
+const UNREGISTERED: &[&str] = &[
+    "会议室投影仪",
+    "3 楼走廊打印机",
+    "门卫室监控电脑",
+    "报告厅音响",
+];
 
 fn at(day: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
     day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN))
@@ -110,12 +192,16 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, today: NaiveDate) -> Result<usize,
     let mut requests = requests.into_iter().peekable();
     while day <= today {
         // Findings from the checklists are reported the moment they were found.
-        while let Some(request) = requests.next_if(|r| r.answered_at.is_none_or(|a| a.date() <= day)) {
+        while let Some(request) =
+            requests.next_if(|r| r.answered_at.is_none_or(|a| a.date() <= day))
+        {
             let when = request.answered_at.unwrap_or(at(day, 17, 30)) + Duration::minutes(10);
             let device = match request.device_tag.as_str() {
                 "" => DeviceRef::Unregistered(request.item_text.zh.clone()),
                 tag => devices::by_tag(conn, tag)?
-                    .map_or(DeviceRef::Unregistered(tag.to_owned()), |d| DeviceRef::Registered(d.id)),
+                    .map_or(DeviceRef::Unregistered(tag.to_owned()), |d| {
+                        DeviceRef::Registered(d.id)
+                    }),
             };
             let reporter = if request.answered_by.is_empty() {
                 folks.maintainers[0].clone()
@@ -128,12 +214,19 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, today: NaiveDate) -> Result<usize,
                 department: "信息中心".into(),
                 reported_at: when,
                 kind: FaultKind::Other,
-                description: format!("{} {}：{}", request.item_code, request.item_text.zh, request.note),
+                description: format!(
+                    "{} {}：{}",
+                    request.item_code, request.item_text.zh, request.note
+                ),
                 priority: Priority::High,
                 check_result_id: Some(request.result_id),
             };
             let recent = (today - when.date()).num_days() < 3;
-            let story = if recent { Story::OpenAt(State::InRepair) } else { Story::OnTime };
+            let story = if recent {
+                Story::OpenAt(State::InRepair)
+            } else {
+                Story::OnTime
+            };
             if play(conn, rng, &folks, &new, story, index, today)? {
                 added += 1;
             }
@@ -159,7 +252,13 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, today: NaiveDate) -> Result<usize,
             } else {
                 DeviceRef::Registered(register[rng.below(register.len())])
             };
-            let priority = [Priority::Urgent, Priority::High, Priority::Normal, Priority::Normal, Priority::Low][rng.below(5)];
+            let priority = [
+                Priority::Urgent,
+                Priority::High,
+                Priority::Normal,
+                Priority::Normal,
+                Priority::Low,
+            ][rng.below(5)];
             let new = NewRepair {
                 device,
                 reporter: user,
@@ -200,7 +299,9 @@ impl Stories {
             State::Reported,
         ];
         if age <= 21 {
-            let story = OPEN.get(self.open).map_or(Story::OnTime, |s| Story::OpenAt(*s));
+            let story = OPEN
+                .get(self.open)
+                .map_or(Story::OnTime, |s| Story::OpenAt(*s));
             self.open += 1;
             return story;
         }
@@ -239,8 +340,14 @@ fn play(
         Err(RepairError::DeviceUnavailable { .. }) => return Ok(false),
         Err(e) => return Err(e),
     };
+    // A fault found at the end of the day is taken up the next morning.
+    let start = if new.reported_at.hour() >= 17 {
+        at(new.reported_at.date() + Duration::days(1), 8, 10)
+    } else {
+        new.reported_at
+    };
     let mut clock = Clock {
-        at: new.reported_at,
+        at: start,
         limit: at(today, 8, 0).max(new.reported_at),
         who: maintainer.clone(),
     };
@@ -345,7 +452,10 @@ fn play(
             },
             user,
         )?;
-        take(finish("更换主板电容，连续运行 48 小时无异常"), clock.tick(60 * 26))?;
+        take(
+            finish("更换主板电容，连续运行 48 小时无异常"),
+            clock.tick(60 * 26),
+        )?;
     }
     let confirmed = clock.tick(60 + rng.below(180) as i64);
     take(

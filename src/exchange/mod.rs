@@ -3,6 +3,7 @@
 pub mod checklist;
 pub mod csv_text;
 pub mod devices;
+pub mod repairs;
 
 use std::io::Write;
 use std::path::Path;

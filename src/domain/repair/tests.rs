@@ -440,11 +440,23 @@ fn the_device_follows_its_open_repairs() {
 #[test]
 fn times_are_typed_fully_as_a_time_today_or_from_now() {
     let now = at("2026-11-20 09:15");
-    assert_eq!(parse_when("2026-11-22 17:00", now), Some(at("2026-11-22 17:00")));
+    assert_eq!(
+        parse_when("2026-11-22 17:00", now),
+        Some(at("2026-11-22 17:00"))
+    );
     assert_eq!(parse_when("17:30", now), Some(at("2026-11-20 17:30")));
     assert_eq!(parse_when("+4h", now), Some(at("2026-11-20 13:15")));
     assert_eq!(parse_when("+2d", now), Some(at("2026-11-22 09:15")));
-    for bad in ["", "+", "+x", "+3w", "2026-02-30 10:00", "25:00", "tomorrow", "+99999d"] {
+    for bad in [
+        "",
+        "+",
+        "+x",
+        "+3w",
+        "2026-02-30 10:00",
+        "25:00",
+        "tomorrow",
+        "+99999d",
+    ] {
         assert_eq!(parse_when(bad, now), None, "{bad}");
     }
 }

@@ -12,13 +12,13 @@ use ratatui::widgets::Paragraph;
 
 use super::Ctx;
 use crate::db::check_runs::{self, Line as RunLine, Run, RunError};
+use crate::db::repairs::{self, LinkedTicket};
 use crate::domain::checklist::{Answer, ItemKind, Outcome};
 use crate::domain::period::Period;
 use crate::i18n::Lang;
-use crate::db::repairs::{self, LinkedTicket};
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
-use crate::tui::tabs::Tab;
 use crate::tui::layout;
+use crate::tui::tabs::Tab;
 use crate::tui::text::fit;
 use crate::tui::theme;
 use crate::tui::widgets::input::Input;

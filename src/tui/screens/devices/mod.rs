@@ -15,8 +15,8 @@ use crate::db::devices::{self, Device, ListQuery, SortKey};
 use crate::db::{device_log, directory};
 use crate::domain::device::{Category, Status};
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
-use crate::tui::tabs::Tab;
 use crate::tui::keys::KeyHint;
+use crate::tui::tabs::Tab;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::picker::{Picked, Picker};
 

@@ -252,7 +252,9 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
     }
     screen.offset = screen.offset.min(count.saturating_sub(rows.max(1)));
     let end = (screen.offset + rows).min(count);
-    if screen.page_at != Some((screen.offset, end)) {
+    // The rows in view are read every frame (a few rows by id): a change made in another tab
+    // or by another operator, such as a repair putting a device under repair, shows at once.
+    {
         let slice = screen
             .ids
             .as_deref()

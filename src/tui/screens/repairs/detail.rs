@@ -106,7 +106,10 @@ impl Detail {
             out.push(("repair_field.cost", money_text(o.cost)));
         }
         if !o.charged_department.is_empty() {
-            out.push(("repair_field.charged_department", o.charged_department.clone()));
+            out.push((
+                "repair_field.charged_department",
+                o.charged_department.clone(),
+            ));
         }
         if o.human_caused {
             out.push(("repair_field.liable_person", o.liable_person.clone()));
@@ -165,7 +168,10 @@ impl Detail {
         let mut first = vec![
             Span::styled(format!(" {} ", r.ticket), theme::OVERLAY_TITLE),
             Span::styled(format!(" [{}]", lang.t(state.label_key())), theme::NOTICE),
-            Span::styled(format!("  {}", lang.t(r.priority.label_key())), theme::TITLE),
+            Span::styled(
+                format!("  {}", lang.t(r.priority.label_key())),
+                theme::TITLE,
+            ),
         ];
         if timeliness != Timeliness::NoEstimate {
             first.push(Span::styled(
@@ -179,7 +185,10 @@ impl Detail {
                 theme::MUTED,
             ));
         }
-        let mut steps = vec![Span::styled(format!(" {} ", lang.t("repairs.next")), theme::HINT)];
+        let mut steps = vec![Span::styled(
+            format!(" {} ", lang.t("repairs.next")),
+            theme::HINT,
+        )];
         for step in state.steps() {
             steps.push(Span::styled(step_key(*step, state).to_owned(), theme::KEY));
             steps.push(Span::raw(format!(" {}  ", lang.t(step.label_key()))));
@@ -207,9 +216,8 @@ impl Detail {
                 } => {
                     let rejected =
                         *to == State::InRepair && *from == Some(State::AwaitingConfirmation);
-                    let from = from.map_or(String::new(), |f| {
-                        format!("{} -> ", lang.t(f.label_key()))
-                    });
+                    let from =
+                        from.map_or(String::new(), |f| format!("{} -> ", lang.t(f.label_key())));
                     let mut spans = vec![
                         Span::styled(format!(" {} ", minute(*at)), theme::HINT),
                         Span::raw(format!("{by}  ")),
@@ -251,7 +259,10 @@ impl Detail {
         let pair = |(key, value): &(&'static str, String), width: u16| -> Vec<Span<'static>> {
             vec![
                 Span::styled(format!(" {}", fit(lang.t(key), label_w)), theme::HINT),
-                Span::raw(format!(" {}", fit(value, width.saturating_sub(label_w + 2)))),
+                Span::raw(format!(
+                    " {}",
+                    fit(value, width.saturating_sub(label_w + 2))
+                )),
             ]
         };
         if two {
@@ -279,9 +290,6 @@ impl Detail {
             }
         }
         lines.extend(self.timeline_lines(lang));
-        frame.render_widget(
-            Paragraph::new(lines).scroll((self.scroll, 0)),
-            area,
-        );
+        frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), area);
     }
 }

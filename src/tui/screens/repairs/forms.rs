@@ -92,9 +92,17 @@ impl F {
 /// What a form is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Purpose {
-    Report { check_result_id: Option<i64> },
-    Step { id: i64, version: i64, kind: StepKind },
-    Amend { id: i64 },
+    Report {
+        check_result_id: Option<i64>,
+    },
+    Step {
+        id: i64,
+        version: i64,
+        kind: StepKind,
+    },
+    Amend {
+        id: i64,
+    },
 }
 
 pub struct RepairForm {
@@ -108,11 +116,22 @@ pub struct RepairForm {
 /// Where a key left the form.
 pub enum FormOutcome {
     Stay(Action),
-    Closed { back_to: Option<Tab> },
-    Saved { id: i64, flash: Flash, back_to: Option<Tab> },
+    Closed {
+        back_to: Option<Tab>,
+    },
+    Saved {
+        id: i64,
+        flash: Flash,
+        back_to: Option<Tab>,
+    },
 }
 
-fn choices<T: Copy>(items: &[T], key: fn(T) -> &'static str, label: fn(T) -> &'static str, lang: Lang) -> Vec<(String, String)> {
+fn choices<T: Copy>(
+    items: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    lang: Lang,
+) -> Vec<(String, String)> {
     items
         .iter()
         .map(|i| (key(*i).to_owned(), lang.t(label(*i)).to_owned()))
@@ -151,8 +170,13 @@ impl<'a, 'b> Builder<'a, 'b> {
     fn text(mut self, f: F, value: &str) -> Self {
         let mut field = FormField::text(self.label(f), value);
         match f {
-            F::Reporter | F::Maintainer | F::Liable | F::Confirmer1 | F::Confirmer2
-            | F::Approver | F::UserName => field.suggestions = self.people.clone(),
+            F::Reporter
+            | F::Maintainer
+            | F::Liable
+            | F::Confirmer1
+            | F::Confirmer2
+            | F::Approver
+            | F::UserName => field.suggestions = self.people.clone(),
             F::Department | F::Charged => field.suggestions = self.departments.clone(),
             _ => {}
         }
@@ -302,13 +326,20 @@ impl RepairForm {
                 }
             }
             StepKind::Confirm => b
-                .fixed("repair_field.result", &flow.outcome.result, lang.t("repair_form.confirm_read"))
+                .fixed(
+                    "repair_field.result",
+                    &flow.outcome.result,
+                    lang.t("repair_form.confirm_read"),
+                )
                 .text(F::UserName, &repair.reporter),
             StepKind::Reject | StepKind::GiveUp => b.text(F::Reason, ""),
         };
         let title = lang.tf(
             "repair_form.step_title",
-            &[("ticket", &repair.ticket), ("step", &lang.t(kind.label_key()))],
+            &[
+                ("ticket", &repair.ticket),
+                ("step", &lang.t(kind.label_key())),
+            ],
         );
         Some(b.build(
             title,
@@ -329,7 +360,12 @@ impl RepairForm {
             .choice(
                 F::AmendWhich,
                 first.key(),
-                choices(&AmendField::ALL, AmendField::key, AmendField::label_key, lang),
+                choices(
+                    &AmendField::ALL,
+                    AmendField::key,
+                    AmendField::label_key,
+                    lang,
+                ),
             )
             .text(F::Value, &first.value(&repair.flow.outcome))
             .text(F::Reason, "")
@@ -387,10 +423,8 @@ impl RepairForm {
         let conn = ctx.db.conn();
         let ids = devices::list_ids(conn, &query).unwrap_or_default();
         let found = devices::by_ids(conn, &ids[..ids.len().min(50)]).unwrap_or_default();
-        self.form.fields[i].suggestions = found
-            .iter()
-            .map(|d| d.record.asset_tag.clone())
-            .collect();
+        self.form.fields[i].suggestions =
+            found.iter().map(|d| d.record.asset_tag.clone()).collect();
     }
 
     /// When the amended field changes, the value shown is that field's current one.
@@ -401,19 +435,21 @@ impl RepairForm {
         let which = AmendField::ALL
             .into_iter()
             .find(|f| f.key() == self.value(F::AmendWhich));
-        if let (Some(which), Some(i), Ok(Some(repair))) = (
-            which,
-            self.at(F::Value),
-            repairs::get(ctx.db.conn(), id),
-        ) {
-            self.form.fields[i].input.set(which.value(&repair.flow.outcome));
+        if let (Some(which), Some(i), Ok(Some(repair))) =
+            (which, self.at(F::Value), repairs::get(ctx.db.conn(), id))
+        {
+            self.form.fields[i]
+                .input
+                .set(which.value(&repair.flow.outcome));
         }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let on_device = self.at(F::Device) == Some(self.form.focus);
-        if on_device && ((ctrl && matches!(key.code, KeyCode::Char('p' | 'P'))) || key.code == KeyCode::F(2)) {
+        if on_device
+            && ((ctrl && matches!(key.code, KeyCode::Char('p' | 'P'))) || key.code == KeyCode::F(2))
+        {
             self.offer_devices(ctx);
         }
         // Enter on the last field saves: a one-field step is one line and one key.
@@ -584,7 +620,10 @@ impl RepairForm {
             }
             StepKind::FromVendor => {
                 let Some(returned_on) = self.date(F::ReturnedOn, lang).ok()? else {
-                    self.set_error(F::ReturnedOn, lang.t(StepError::NeedsReturnDate.label_key()).to_owned());
+                    self.set_error(
+                        F::ReturnedOn,
+                        lang.t(StepError::NeedsReturnDate.label_key()).to_owned(),
+                    );
                     return None;
                 };
                 Step::FromVendor { returned_on }
@@ -627,7 +666,11 @@ impl RepairForm {
 
 /// A cost as the form shows it: empty for nothing yet.
 fn cost_text(fen: i64) -> String {
-    if fen == 0 { String::new() } else { money_text(fen) }
+    if fen == 0 {
+        String::new()
+    } else {
+        money_text(fen)
+    }
 }
 
 /// The register entry a typed device names: its asset tag, or its IP address.
@@ -695,7 +738,10 @@ fn stepped_text(ctx: &Ctx, id: i64, state: State) -> String {
     } else {
         "repairs.stepped"
     };
-    lang.tf(key, &[("ticket", &ticket), ("state", &lang.t(state.label_key()))])
+    lang.tf(
+        key,
+        &[("ticket", &ticket), ("state", &lang.t(state.label_key()))],
+    )
 }
 
 /// Take the start step at once (it needs nothing typed).

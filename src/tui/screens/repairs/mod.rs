@@ -128,7 +128,8 @@ impl RepairsScreen {
             self.offset = self.cursor + 1 - rows;
         }
         self.offset = self.offset.min(self.count.saturating_sub(rows.max(1)));
-        self.page = repairs::page(conn, &self.query, ctx.now, self.offset, rows).unwrap_or_default();
+        self.page =
+            repairs::page(conn, &self.query, ctx.now, self.offset, rows).unwrap_or_default();
     }
 
     /// The ticket under the cursor, read fresh.
@@ -219,7 +220,13 @@ impl RepairsScreen {
     }
 
     /// Start the step a key asks for on a ticket: a form, or at once when it needs nothing.
-    fn start_step(&mut self, key: char, repair: Repair, from_detail: bool, ctx: &mut Ctx) -> Action {
+    fn start_step(
+        &mut self,
+        key: char,
+        repair: Repair,
+        from_detail: bool,
+        ctx: &mut Ctx,
+    ) -> Action {
         let lang = ctx.lang;
         let state = repair.flow.state;
         let back = from_detail.then_some(repair.id);
@@ -286,7 +293,9 @@ impl RepairsScreen {
             }
             KeyCode::Char(c @ ('n' | 'v' | 'x' | 'u' | 'A')) => {
                 let Some(repair) = self.selected(ctx) else {
-                    return Some(Action::Flash(Flash::error(ctx.lang.t("repairs.none_selected"))));
+                    return Some(Action::Flash(Flash::error(
+                        ctx.lang.t("repairs.none_selected"),
+                    )));
                 };
                 return Some(self.start_step(c, repair, false, ctx));
             }
@@ -324,7 +333,12 @@ impl RepairsScreen {
         Some(Action::Noop)
     }
 
-    fn detail_key(&mut self, mut view: Box<detail::Detail>, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+    fn detail_key(
+        &mut self,
+        mut view: Box<detail::Detail>,
+        key: KeyEvent,
+        ctx: &mut Ctx,
+    ) -> Option<Action> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') if !ctrl => return Some(Action::Noop),
@@ -349,7 +363,13 @@ impl RepairsScreen {
         Some(Action::Noop)
     }
 
-    fn form_key(&mut self, mut form: Box<RepairForm>, back: Option<i64>, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+    fn form_key(
+        &mut self,
+        mut form: Box<RepairForm>,
+        back: Option<i64>,
+        key: KeyEvent,
+        ctx: &mut Ctx,
+    ) -> Option<Action> {
         match form.handle_key(key, ctx) {
             FormOutcome::Stay(action) => {
                 self.mode = Mode::Form(form, back);

@@ -85,7 +85,10 @@ fn estimate_cell(row: &ListRow, now: NaiveDateTime, lang: Lang) -> (String, Styl
 fn summary(screen: &RepairsScreen, lang: Lang) -> Line<'static> {
     let q = &screen.query;
     let mut spans = vec![Span::styled(
-        format!(" {} ", lang.tf("repairs.count", &[("count", &screen.count)])),
+        format!(
+            " {} ",
+            lang.tf("repairs.count", &[("count", &screen.count)])
+        ),
         theme::TITLE,
     )];
     let mut filter = |label: &str, value: String| {
@@ -171,7 +174,10 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
             Span::styled(format!("{marker} "), theme::HINT),
             Span::raw(fit(&row.ticket, TICKET)),
             Span::raw(" "),
-            Span::styled(fit(lang.t(row.state.label_key()), w.state), state_style(row.state)),
+            Span::styled(
+                fit(lang.t(row.state.label_key()), w.state),
+                state_style(row.state),
+            ),
             Span::raw(" "),
             Span::raw(fit(&row.device_text, w.device)),
             Span::raw(" "),
@@ -206,7 +212,15 @@ mod tests {
         for width in [60u16, 80, 100, 160] {
             let w = widths(width);
             let optional = |w: u16| if w > 0 { w + 1 } else { 0 };
-            let used = 2 + TICKET + 1 + w.state + 1 + w.device + 1 + w.description + 1
+            let used = 2
+                + TICKET
+                + 1
+                + w.state
+                + 1
+                + w.device
+                + 1
+                + w.description
+                + 1
                 + optional(w.maintainer)
                 + optional(w.reported)
                 + ESTIMATE;
@@ -215,6 +229,10 @@ mod tests {
         }
         assert_eq!(widths(80).maintainer, 0);
         assert_eq!(widths(100).maintainer, 8);
-        assert_eq!(widths(60).reported, 0, "the estimate matters more than the report time");
+        assert_eq!(
+            widths(60).reported,
+            0,
+            "the estimate matters more than the report time"
+        );
     }
 }

@@ -76,12 +76,22 @@ fn app(lang: Lang) -> App {
         take(closed, assess("2026-11-03 10:00"), "2026-11-02 10:30");
         take(closed, Step::Start, "2026-11-02 11:00");
         take(closed, finish("更换灯泡"), "2026-11-02 15:00");
-        take(closed, Step::Confirm { by: "朱俊杰".into() }, "2026-11-02 16:00");
+        take(
+            closed,
+            Step::Confirm {
+                by: "朱俊杰".into(),
+            },
+            "2026-11-02 16:00",
+        );
         let waiting = report(DeviceRef::Registered(2), "2026-11-18 09:00", "开机无显示");
         take(waiting, assess("2026-11-19 09:00"), "2026-11-18 09:20");
         take(waiting, Step::Start, "2026-11-18 09:30");
         take(waiting, finish("内存条重新插拔"), "2026-11-18 11:00");
-        let late = report(DeviceRef::Registered(1), "2026-11-19 14:00", "硬盘告警灯常亮");
+        let late = report(
+            DeviceRef::Registered(1),
+            "2026-11-19 14:00",
+            "硬盘告警灯常亮",
+        );
         take(late, assess("2026-11-20 14:00"), "2026-11-19 14:30");
         Ok::<_, rusqlite::Error>(())
     })
@@ -120,10 +130,22 @@ fn open_tickets_come_first_and_the_late_one_is_marked() {
     let s = screen(&mut app);
     let rows: Vec<&str> = s.lines().filter(|l| l.contains("WX-2026-")).collect();
     assert_eq!(rows.len(), 3, "{s}");
-    assert!(rows[0].contains("WX-2026-0003") && rows[0].contains("11-20 14:00!"), "{s}");
-    assert!(rows[1].contains("WX-2026-0002") && rows[1].contains("Awaiting"), "{s}");
-    assert!(rows[2].contains("WX-2026-0001") && rows[2].contains("on time"), "{s}");
-    assert!(s.contains("repairs LATE 1"), "the status bar counts it: {s}");
+    assert!(
+        rows[0].contains("WX-2026-0003") && rows[0].contains("11-20 14:00!"),
+        "{s}"
+    );
+    assert!(
+        rows[1].contains("WX-2026-0002") && rows[1].contains("Awaiting"),
+        "{s}"
+    );
+    assert!(
+        rows[2].contains("WX-2026-0001") && rows[2].contains("on time"),
+        "{s}"
+    );
+    assert!(
+        s.contains("repairs LATE 1"),
+        "the status bar counts it: {s}"
+    );
     // The state filter narrows the list to the late ones.
     press(&mut app, KeyCode::Char('f'));
     typed(&mut app, "Late");
@@ -144,7 +166,11 @@ fn the_whole_workflow_is_one_key_per_step_asking_only_what_it_needs() {
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(state_of(&app, "WX-2026-0003"), State::InRepair);
     assert_eq!(
-        devices::by_tag(app.db().conn(), "JF-SV-0001").unwrap().unwrap().record.status,
+        devices::by_tag(app.db().conn(), "JF-SV-0001")
+            .unwrap()
+            .unwrap()
+            .record
+            .status,
         Status::UnderRepair
     );
     // n again asks for the result; a part out of warranty needs two different confirmers.
@@ -155,7 +181,11 @@ fn the_whole_workflow_is_one_key_per_step_asking_only_what_it_needs() {
     ctrl(&mut app, 's');
     let s = screen(&mut app);
     assert!(s.contains("name the damaged part"), "{s}");
-    assert_eq!(state_of(&app, "WX-2026-0003"), State::InRepair, "nothing saved");
+    assert_eq!(
+        state_of(&app, "WX-2026-0003"),
+        State::InRepair,
+        "nothing saved"
+    );
     typed(&mut app, "硬盘");
     press(&mut app, KeyCode::Tab);
     typed(&mut app, "赵平");
@@ -171,8 +201,13 @@ fn the_whole_workflow_is_one_key_per_step_asking_only_what_it_needs() {
     press(&mut app, KeyCode::Char('x'));
     typed(&mut app, "still beeping");
     press(&mut app, KeyCode::Enter);
-    let repair = repairs::by_ticket(app.db().conn(), "WX-2026-0003").unwrap().unwrap();
-    assert_eq!((repair.flow.state, repair.flow.reopened), (State::InRepair, 1));
+    let repair = repairs::by_ticket(app.db().conn(), "WX-2026-0003")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (repair.flow.state, repair.flow.reopened),
+        (State::InRepair, 1)
+    );
     assert!(screen(&mut app).contains("Awaiting confirmation -> In repair  still beeping"));
     // A step the state does not allow says what can be done instead.
     press(&mut app, KeyCode::Char('x'));
@@ -197,7 +232,9 @@ fn a_new_report_names_a_registered_device_by_tag_and_puts_it_under_repair() {
     ctrl(&mut app, 's');
     let s = screen(&mut app);
     assert!(s.contains("Fault reported: WX-2026-0004"), "{s}");
-    let repair = repairs::by_ticket(app.db().conn(), "WX-2026-0004").unwrap().unwrap();
+    let repair = repairs::by_ticket(app.db().conn(), "WX-2026-0004")
+        .unwrap()
+        .unwrap();
     assert_eq!(repair.device_id, Some(2));
     assert_eq!(repair.reporter, "朱俊杰");
 }
@@ -219,8 +256,13 @@ fn closed_tickets_take_amendments_only() {
     press(&mut app, KeyCode::Tab);
     typed(&mut app, "发票补录");
     press(&mut app, KeyCode::Enter);
-    let repair = repairs::by_ticket(app.db().conn(), "WX-2026-0001").unwrap().unwrap();
+    let repair = repairs::by_ticket(app.db().conn(), "WX-2026-0001")
+        .unwrap()
+        .unwrap();
     assert_eq!(repair.flow.outcome.cost, 45_000);
     let s = screen(&mut app);
-    assert!(s.contains("Amendment Cost (yuan): 0.00 -> 450.00  (发票补录)"), "{s}");
+    assert!(
+        s.contains("Amendment Cost (yuan): 0.00 -> 450.00  (发票补录)"),
+        "{s}"
+    );
 }
