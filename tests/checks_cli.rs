@@ -2,14 +2,7 @@
 
 mod support;
 
-use support::{Home, run};
-
-fn jifang(home: &Home, args: &[&str]) -> support::Run {
-    let db = home.path("t.db");
-    let mut all = vec!["--db", db.to_str().unwrap(), "--operator", "张三"];
-    all.extend_from_slice(args);
-    run(home.command(), &all)
-}
+use support::{Home, jifang};
 
 const UPS_FILE: &str = r#"
 code = "ups-room2"

@@ -40,3 +40,25 @@ pub const TYPING: &[KeyHint] = &[
     KeyHint::new("F1", "key.help", true),
     KeyHint::new("Ctrl-C", "key.force_quit", false),
 ];
+
+/// While typing a search line.
+pub const SEARCH: &[KeyHint] = &[
+    KeyHint::new("Enter", "key.search_done", true),
+    KeyHint::new("Esc", "key.search_clear", true),
+];
+
+/// In a pick list.
+pub const PICK: &[KeyHint] = &[
+    KeyHint::new("Up/Down", "key.move", false),
+    KeyHint::new("Enter", "key.choose", true),
+    KeyHint::new("abc", "key.narrow", true),
+    KeyHint::new("Esc", "key.cancel", true),
+];
+
+/// In a form.
+pub const FORM: &[KeyHint] = &[
+    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
+    KeyHint::new("Ctrl-P", "key.pick", true),
+    KeyHint::new("Ctrl-S", "key.save", true),
+    KeyHint::new("Esc", "key.cancel", true),
+];

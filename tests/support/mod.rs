@@ -69,6 +69,14 @@ pub fn run(mut cmd: Command, args: &[&str]) -> Run {
     }
 }
 
+/// Run the binary on the home's `t.db` as operator 张三.
+pub fn jifang(home: &Home, args: &[&str]) -> Run {
+    let db = home.path("t.db");
+    let mut all = vec!["--db", db.to_str().unwrap(), "--operator", "张三"];
+    all.extend_from_slice(args);
+    run(home.command(), &all)
+}
+
 /// The binary running in a pseudo-terminal.
 pub struct Tui {
     pub home: Home,

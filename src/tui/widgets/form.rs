@@ -14,6 +14,19 @@ use super::picker::{Picked, Picker};
 use crate::i18n::Lang;
 use crate::tui::theme;
 
+/// The (value, label) options of a choice field from a list of keyed things.
+pub fn choices<T: Copy>(
+    items: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    lang: Lang,
+) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|i| (key(*i).to_owned(), lang.t(label(*i)).to_owned()))
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     Text,

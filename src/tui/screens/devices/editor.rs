@@ -21,7 +21,7 @@ use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
-use crate::tui::widgets::form::{Form, FormEvent, FormField};
+use crate::tui::widgets::form::{Form, FormEvent, FormField, choices};
 
 /// What a form is for, with the device it works on.
 enum Purpose {
@@ -50,18 +50,6 @@ pub enum Outcome {
     Saved { id: i64, flash: Flash },
     Done(Flash),
     Review(Box<Review>),
-}
-
-fn choices<T: Copy>(
-    items: &[T],
-    key: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    lang: Lang,
-) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|i| (key(*i).to_owned(), lang.t(label(*i)).to_owned()))
-        .collect()
 }
 
 fn yes_no(lang: Lang) -> Vec<(String, String)> {

@@ -15,7 +15,7 @@ use crate::db::devices::{self, Device, ListQuery, SortKey};
 use crate::db::{device_log, directory};
 use crate::domain::device::{Category, Status};
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
-use crate::tui::keys::KeyHint;
+use crate::tui::keys::{self, KeyHint};
 use crate::tui::tabs::Tab;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::picker::{Picked, Picker};
@@ -38,18 +38,6 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("Esc", "key.clear_filters", false),
 ];
 
-const SEARCH_KEYS: &[KeyHint] = &[
-    KeyHint::new("Enter", "key.search_done", true),
-    KeyHint::new("Esc", "key.search_clear", true),
-];
-
-const PICK_KEYS: &[KeyHint] = &[
-    KeyHint::new("Up/Down", "key.move", false),
-    KeyHint::new("Enter", "key.choose", true),
-    KeyHint::new("abc", "key.narrow", true),
-    KeyHint::new("Esc", "key.cancel", true),
-];
-
 const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("j/k", "key.scroll", false),
     KeyHint::new("e", "key.edit", true),
@@ -59,13 +47,6 @@ const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("R", "key.report_repair", false),
     KeyHint::new("w", "key.device_repairs", false),
     KeyHint::new("Esc", "key.back", true),
-];
-
-const FORM_KEYS: &[KeyHint] = &[
-    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
-    KeyHint::new("Ctrl-P", "key.pick", true),
-    KeyHint::new("Ctrl-S", "key.save", true),
-    KeyHint::new("Esc", "key.cancel", true),
 ];
 
 const ADDRESS_KEYS: &[KeyHint] = &[
@@ -372,10 +353,10 @@ impl Screen for DevicesScreen {
     fn keys(&self) -> &'static [KeyHint] {
         match &self.mode {
             Mode::List => LIST_KEYS,
-            Mode::Search => SEARCH_KEYS,
-            Mode::Filter(..) => PICK_KEYS,
+            Mode::Search => keys::SEARCH,
+            Mode::Filter(..) => keys::PICK,
             Mode::Detail(_) => DETAIL_KEYS,
-            Mode::Edit(_) => FORM_KEYS,
+            Mode::Edit(_) => keys::FORM,
             Mode::Addresses(_) => ADDRESS_KEYS,
             Mode::Review(_) => REVIEW_KEYS,
         }

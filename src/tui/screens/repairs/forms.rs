@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash, RepairDraft};
 use crate::tui::screens::Ctx;
 use crate::tui::tabs::Tab;
-use crate::tui::widgets::form::{Form, FormEvent, FormField, Kind};
+use crate::tui::widgets::form::{Form, FormEvent, FormField, Kind, choices};
 
 /// The fields the forms are made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,18 +124,6 @@ pub enum FormOutcome {
         flash: Flash,
         back_to: Option<Tab>,
     },
-}
-
-fn choices<T: Copy>(
-    items: &[T],
-    key: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    lang: Lang,
-) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|i| (key(*i).to_owned(), lang.t(label(*i)).to_owned()))
-        .collect()
 }
 
 fn minute(at: NaiveDateTime) -> String {

@@ -15,7 +15,7 @@ use crate::db::repairs::{self, ListQuery, ListRow, Repair, RepairError, StateFil
 use crate::domain::period::Period;
 use crate::domain::repair::{State, StepError, StepKind};
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
-use crate::tui::keys::KeyHint;
+use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::picker::{Picked, Picker};
 use forms::{FormOutcome, RepairForm};
@@ -44,25 +44,6 @@ const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("A", "key.amend_ticket", false),
     KeyHint::new("j/k", "key.scroll", false),
     KeyHint::new("Esc", "key.back", true),
-];
-
-const SEARCH_KEYS: &[KeyHint] = &[
-    KeyHint::new("Enter", "key.search_done", true),
-    KeyHint::new("Esc", "key.search_clear", true),
-];
-
-const PICK_KEYS: &[KeyHint] = &[
-    KeyHint::new("Up/Down", "key.move", false),
-    KeyHint::new("Enter", "key.choose", true),
-    KeyHint::new("abc", "key.narrow", true),
-    KeyHint::new("Esc", "key.cancel", true),
-];
-
-const FORM_KEYS: &[KeyHint] = &[
-    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
-    KeyHint::new("Ctrl-P", "key.pick", true),
-    KeyHint::new("Ctrl-S", "key.save", true),
-    KeyHint::new("Esc", "key.cancel", true),
 ];
 
 /// Which filter a pick list sets.
@@ -411,10 +392,10 @@ impl Screen for RepairsScreen {
     fn keys(&self) -> &'static [KeyHint] {
         match &self.mode {
             Mode::List => LIST_KEYS,
-            Mode::Search => SEARCH_KEYS,
-            Mode::Filter(..) => PICK_KEYS,
+            Mode::Search => keys::SEARCH,
+            Mode::Filter(..) => keys::PICK,
             Mode::Detail(_) => DETAIL_KEYS,
-            Mode::Form(..) => FORM_KEYS,
+            Mode::Form(..) => keys::FORM,
         }
     }
 
