@@ -65,6 +65,18 @@ pub struct CheckLink {
     pub item_code: String,
 }
 
+impl CheckLink {
+    /// "Weekly network inspection 2026-W47 W02": the template, the period and the item.
+    pub fn label(&self, lang: Lang) -> String {
+        format!(
+            "{} {} {}",
+            self.checklist.get(lang),
+            self.period.label(self.period_start),
+            self.item_code
+        )
+    }
+}
+
 /// A ticket as stored, amendments applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repair {

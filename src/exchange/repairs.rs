@@ -65,14 +65,7 @@ pub fn cells(r: &Repair, now: NaiveDateTime, lang: Lang) -> Vec<String> {
             .to_owned()
     };
     let on_time = f.timeliness(now).on_time().map(yes_no).unwrap_or_default();
-    let check = r.check.as_ref().map_or(String::new(), |c| {
-        format!(
-            "{} {} {}",
-            c.checklist.get(lang),
-            c.period.label(c.period_start),
-            c.item_code
-        )
-    });
+    let check = r.check.as_ref().map_or(String::new(), |c| c.label(lang));
     vec![
         r.ticket.clone(),
         lang.t(f.state.label_key()).to_owned(),

@@ -142,17 +142,6 @@ impl Detail {
         if f.reopened > 0 {
             out.push(("repairs.reopened", f.reopened.to_string()));
         }
-        if let Some(link) = &r.check {
-            out.push((
-                "repairs.from_check",
-                format!(
-                    "{} {} {}",
-                    link.checklist.get(lang),
-                    link.period.label(link.period_start),
-                    link.item_code
-                ),
-            ));
-        }
         out
     }
 
@@ -277,7 +266,10 @@ impl Detail {
             lines.extend(fields.iter().map(|f| Line::from(pair(f, area.width))));
         }
         let r = &self.repair;
+        // The checklist item a ticket came from, and the long texts, take a whole line each.
+        let from_check = r.check.as_ref().map_or(String::new(), |l| l.label(lang));
         let long = [
+            ("repairs.from_check", &from_check),
             ("repair_form.description", &r.description),
             ("repair_field.result", &r.flow.outcome.result),
         ];
