@@ -134,17 +134,11 @@ impl App {
                 _ => Action::Noop,
             };
         }
-        let mut ctx = Ctx {
-            lang: self.lang,
-            today: self.today,
-            now: self.now,
-            operator: &self.operator,
-            db: &mut self.db,
-        };
         if key.code == KeyCode::F(1) {
             return Action::OpenHelp;
         }
-        if let Some(action) = self.screens[self.tab.index()].handle_key(key, &mut ctx) {
+        let (screen, mut ctx) = self.current();
+        if let Some(action) = screen.handle_key(key, &mut ctx) {
             return action;
         }
         match key.code {
@@ -157,6 +151,18 @@ impl App {
             KeyCode::Char('q') if !ctrl => Action::Quit,
             _ => Action::Noop,
         }
+    }
+
+    /// The open tab's screen, and what it works with.
+    fn current(&mut self) -> (&mut dyn Screen, Ctx<'_>) {
+        let ctx = Ctx {
+            lang: self.lang,
+            today: self.today,
+            now: self.now,
+            operator: &self.operator,
+            db: &mut self.db,
+        };
+        (self.screens[self.tab.index()].as_mut(), ctx)
     }
 
     /// Runs due and missed and late repairs, counted again at most every few seconds (and
@@ -201,14 +207,8 @@ impl App {
                     | Intent::ShowRepair(_)
                     | Intent::RepairsOfDevice { .. } => Tab::Repairs,
                 };
-                let mut ctx = Ctx {
-                    lang: self.lang,
-                    today: self.today,
-                    now: self.now,
-                    operator: &self.operator,
-                    db: &mut self.db,
-                };
-                self.screens[self.tab.index()].open(intent, &mut ctx);
+                let (screen, mut ctx) = self.current();
+                screen.open(intent, &mut ctx);
             }
             Action::Many(actions) => {
                 for action in actions {
@@ -231,16 +231,10 @@ impl App {
             Constraint::Length(1),
         ])
         .areas(area);
-        let mut ctx = Ctx {
-            lang: self.lang,
-            today: self.today,
-            now: self.now,
-            operator: &self.operator,
-            db: &mut self.db,
-        };
         tab_bar::render(frame, tabs_area, self.tab, self.lang);
+        let (screen, mut ctx) = self.current();
+        screen.render(frame, body, &mut ctx);
         let index = self.tab.index();
-        self.screens[index].render(frame, body, &mut ctx);
         let screen_keys = self.screens[index].keys();
         if self.help.is_some() {
             footer::render(frame, footer_area, &[keys::HELP], self.lang);

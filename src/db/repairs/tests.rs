@@ -74,6 +74,24 @@ fn finish() -> Step {
     }
 }
 
+/// Take a ticket reported that morning through assess, start, finish and confirm, on `day`
+/// between 09:10 and 10:30 (estimate 17:00).
+fn close(db: &mut Db, id: i64, day: &str) {
+    take(
+        db,
+        id,
+        assess(&format!("{day} 17:00")),
+        &format!("{day} 09:10"),
+    )
+    .unwrap();
+    take(db, id, Step::Start, &format!("{day} 09:20")).unwrap();
+    take(db, id, finish(), &format!("{day} 10:00")).unwrap();
+    let confirm = Step::Confirm {
+        by: "赵敏".into()
+    };
+    take(db, id, confirm, &format!("{day} 10:30")).unwrap();
+}
+
 fn device_status_of(db: &Db, id: i64) -> Status {
     devices::get(db.conn(), id).unwrap().unwrap().record.status
 }
@@ -374,18 +392,7 @@ fn closed_tickets_are_corrected_by_amendments_that_keep_the_old_value() {
     let stamp = stamp_at("2026-11-21 09:00");
     let early = db.write(|tx| amend(tx, id, AmendField::Cost, "10", "补录", &stamp));
     assert!(early.is_err(), "an open ticket is changed by its steps");
-    take(&mut db, id, assess("2026-11-20 17:00"), "2026-11-20 09:10").unwrap();
-    take(&mut db, id, Step::Start, "2026-11-20 09:20").unwrap();
-    take(&mut db, id, finish(), "2026-11-20 10:00").unwrap();
-    take(
-        &mut db,
-        id,
-        Step::Confirm {
-            by: "赵敏".into()
-        },
-        "2026-11-20 10:30",
-    )
-    .unwrap();
+    close(&mut db, id, "2026-11-20");
 
     let bad = db.write(|tx| amend(tx, id, AmendField::Cost, "-3", "补录", &stamp));
     assert!(matches!(bad, Err(RepairError::BadCost { .. })));
@@ -428,24 +435,7 @@ fn the_list_puts_open_tickets_first_and_filters() {
     let old_open = report_on(&mut db, free("打印机"), "2026-10-02 09:00");
     let closed = report_on(&mut db, free("扫描仪"), "2026-11-10 09:00");
     let new_open = report_on(&mut db, free("交换机"), "2026-11-12 09:00");
-    take(
-        &mut db,
-        closed,
-        assess("2026-11-10 17:00"),
-        "2026-11-10 09:10",
-    )
-    .unwrap();
-    take(&mut db, closed, Step::Start, "2026-11-10 09:20").unwrap();
-    take(&mut db, closed, finish(), "2026-11-10 10:00").unwrap();
-    take(
-        &mut db,
-        closed,
-        Step::Confirm {
-            by: "赵敏".into()
-        },
-        "2026-11-10 10:30",
-    )
-    .unwrap();
+    close(&mut db, closed, "2026-11-10");
     take(
         &mut db,
         old_open,

@@ -1,4 +1,5 @@
-//! A one-line question at the bottom of a view: a label and the text being typed.
+//! One-line inputs drawn in a view: a question at the bottom (a label and the text being
+//! typed), and a list's `/` search line.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -25,4 +26,16 @@ pub fn render(frame: &mut Frame, area: Rect, label: &str, input: &Input) {
         theme::INPUT,
         true,
     );
+}
+
+/// A list's search line: ` / ` and the words typed, with the cursor while `focused`.
+pub fn search(frame: &mut Frame, row: Rect, input: &Input, focused: bool) {
+    let row = Rect { height: 1, ..row };
+    frame.render_widget(Span::styled(" / ", theme::KEY), row);
+    let text = Rect {
+        x: row.x + 3.min(row.width),
+        width: row.width.saturating_sub(3),
+        ..row
+    };
+    input.render(frame, text, theme::INPUT, focused);
 }

@@ -16,6 +16,7 @@ use crate::domain::record::{Field, Warranty, warranty};
 use crate::i18n::Lang;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
+use crate::tui::widgets::prompt;
 
 /// A table column: what it shows, its width range, and how soon it is dropped when narrow
 /// (0 = never).
@@ -192,19 +193,13 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
     let searching = matches!(screen.mode, Mode::Search) || !screen.query.search.is_empty();
     let mut top = area.y + 1;
     if searching {
-        let row = Rect {
-            y: top,
-            height: 1,
-            ..area
-        };
-        frame.render_widget(Span::styled(" / ", theme::KEY), row);
-        let input = Rect {
-            x: row.x + 3,
-            width: row.width.saturating_sub(3),
-            ..row
-        };
-        let focused = matches!(screen.mode, Mode::Search);
-        screen.search.render(frame, input, theme::INPUT, focused);
+        let row = Rect { y: top, ..area };
+        prompt::search(
+            frame,
+            row,
+            &screen.search,
+            matches!(screen.mode, Mode::Search),
+        );
         top += 1;
     }
     let columns = fit_columns(area.width);

@@ -16,6 +16,7 @@ use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
 use crate::tui::text::fit;
 use crate::tui::theme;
+use crate::tui::widgets::prompt;
 
 /// Column widths for a table `width` wide: ticket, state, device, description, maintainer
 /// (0 when left out), reported, estimate.
@@ -125,15 +126,8 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
     screen.load(ctx, usize::from(body));
     frame.render_widget(Paragraph::new(summary(screen, lang)), rows(area, 0, 1));
     if searching {
-        let row = rows(area, 1, 1);
-        frame.render_widget(Span::styled(" / ", theme::KEY), row);
-        let input = Rect {
-            x: row.x + 3,
-            width: row.width.saturating_sub(3),
-            ..row
-        };
         let focused = matches!(screen.mode, Mode::Search);
-        screen.search.render(frame, input, theme::INPUT, focused);
+        prompt::search(frame, rows(area, 1, 1), &screen.search, focused);
     }
     let w = widths(area.width);
     let mut header = vec![
