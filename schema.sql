@@ -429,3 +429,139 @@ CREATE TRIGGER repair_amendments_append_only BEFORE UPDATE ON repair_amendments
     BEGIN SELECT RAISE(ABORT, 'amendments are never edited'); END;
 CREATE TRIGGER repair_amendments_no_delete BEFORE DELETE ON repair_amendments
     BEGIN SELECT RAISE(ABORT, 'amendments are never deleted'); END;
+
+-- == version 5 ==
+
+-- Tool checkout (工具领用). Each kind of tool has a default loan period in days (0: the same
+-- day). A tool's status is its own; whether it is out is also its open loan item, and a unique
+-- index makes a second check-out of the same tool impossible whatever program writes.
+CREATE TABLE tool_kinds (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    loan_days      INTEGER NOT NULL DEFAULT 3 CHECK (loan_days BETWEEN 0 AND 365),
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+
+-- A retired tool (停用) has status 'retired' and says when, by whom and why.
+CREATE TABLE tools (
+    id             INTEGER PRIMARY KEY,
+    code           TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(code)) > 0),
+    name           TEXT    NOT NULL CHECK (length(trim(name)) > 0),
+    kind_id        INTEGER NOT NULL REFERENCES tool_kinds (id),
+    spec           TEXT    NOT NULL DEFAULT '',
+    place          TEXT    NOT NULL DEFAULT '',
+    condition      TEXT    NOT NULL DEFAULT '',
+    status         TEXT    NOT NULL DEFAULT 'available'
+                   CHECK (status IN ('available', 'checked_out', 'damaged', 'lost', 'retired')),
+    search_text    TEXT    GENERATED ALWAYS AS (lower(
+                       code || char(31) || name || char(31) || spec || char(31) || place ||
+                       char(31) || condition)) STORED,
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT,
+    CHECK ((status = 'retired') = (retired_at IS NOT NULL))
+);
+CREATE INDEX tools_by_kind ON tools (kind_id);
+CREATE INDEX tools_by_status ON tools (status, code);
+
+-- A requisition (one row of the 工具领用表 per tool): who took what, for what, with whose
+-- approval. SQLite itself refuses an external loan without an approver.
+CREATE TABLE tool_loans (
+    id             INTEGER PRIMARY KEY,
+    number         TEXT    NOT NULL UNIQUE,
+    year           INTEGER NOT NULL,
+    seq            INTEGER NOT NULL CHECK (seq >= 1),
+    borrower       TEXT    NOT NULL CHECK (length(trim(borrower)) > 0),
+    department     TEXT    NOT NULL DEFAULT '',
+    external       INTEGER NOT NULL DEFAULT 0 CHECK (external IN (0, 1)),
+    approver       TEXT    NOT NULL DEFAULT '',
+    purpose        TEXT    NOT NULL DEFAULT '',
+    out_at         TEXT    NOT NULL,
+    condition_out  TEXT    NOT NULL DEFAULT '',
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT,
+    CHECK (NOT external OR length(trim(approver)) > 0),
+    UNIQUE (year, seq)
+);
+CREATE INDEX tool_loans_by_borrower ON tool_loans (borrower, out_at);
+CREATE INDEX tool_loans_by_department ON tool_loans (department, out_at);
+CREATE INDEX tool_loans_by_out ON tool_loans (out_at);
+
+-- Each tool of a requisition, with its own due date and how it came back.
+CREATE TABLE tool_loan_items (
+    id             INTEGER PRIMARY KEY,
+    loan_id        INTEGER NOT NULL REFERENCES tool_loans (id),
+    tool_id        INTEGER NOT NULL REFERENCES tools (id),
+    due_on         TEXT    NOT NULL CHECK (date(due_on) = due_on),
+    returned_at    TEXT,
+    condition_back TEXT    CHECK (condition_back IS NULL
+                                  OR condition_back IN ('good', 'damaged', 'lost')),
+    return_note    TEXT    NOT NULL DEFAULT '',
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT,
+    CHECK ((returned_at IS NULL) = (condition_back IS NULL))
+);
+CREATE UNIQUE INDEX tool_loan_items_one_open ON tool_loan_items (tool_id) WHERE returned_at IS NULL;
+CREATE INDEX tool_loan_items_open_by_due ON tool_loan_items (due_on) WHERE returned_at IS NULL;
+CREATE INDEX tool_loan_items_by_loan ON tool_loan_items (loan_id);
+CREATE INDEX tool_loan_items_by_tool ON tool_loan_items (tool_id, id);
+
+-- Who pays for a tool that came back damaged or not at all (赔偿), and whether they have.
+CREATE TABLE tool_liabilities (
+    id             INTEGER PRIMARY KEY,
+    item_id        INTEGER NOT NULL UNIQUE REFERENCES tool_loan_items (id),
+    liable_person  TEXT    NOT NULL CHECK (length(trim(liable_person)) > 0),
+    amount         INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),
+    settled_at     TEXT,
+    repair_id      INTEGER REFERENCES repairs (id),
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+CREATE INDEX tool_liabilities_unsettled ON tool_liabilities (item_id) WHERE settled_at IS NULL;
+
+-- Requisitions are the archive the regulations ask for: never deleted; a returned item and a
+-- settled liability are final.
+CREATE TRIGGER tool_loans_no_delete BEFORE DELETE ON tool_loans
+    BEGIN SELECT RAISE(ABORT, 'tool requisitions are never deleted'); END;
+CREATE TRIGGER tool_loan_items_no_delete BEFORE DELETE ON tool_loan_items
+    BEGIN SELECT RAISE(ABORT, 'tool requisitions are never deleted'); END;
+CREATE TRIGGER tool_loan_items_returned BEFORE UPDATE ON tool_loan_items
+    WHEN OLD.returned_at IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'a returned tool stays returned'); END;
+CREATE TRIGGER tool_liabilities_settled BEFORE UPDATE ON tool_liabilities
+    WHEN OLD.settled_at IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'a settled liability is final'); END;
+CREATE TRIGGER tool_liabilities_no_delete BEFORE DELETE ON tool_liabilities
+    BEGIN SELECT RAISE(ABORT, 'liabilities are never deleted'); END;
+CREATE TRIGGER tools_no_delete BEFORE DELETE ON tools
+    BEGIN SELECT RAISE(ABORT, 'tools are retired, never deleted'); END;

@@ -7,6 +7,7 @@ pub mod devices;
 pub mod directory;
 pub mod migrate;
 pub mod repairs;
+pub mod tools;
 
 use std::fs::File;
 use std::io::Read;

@@ -8,3 +8,4 @@ pub mod period;
 pub mod record;
 pub mod repair;
 pub mod subnet;
+pub mod tool;

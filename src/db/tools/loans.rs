@@ -1,0 +1,307 @@
+//! The loan list: one row per tool lent (the 工具领用表 row set), open overdue loans first, then
+//! the other open ones by due date, then the history newest first; counted and read a window
+//! at a time.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::parse_day;
+use crate::domain::tool::{Condition, days_overdue};
+
+/// Who pays for a damaged or lost tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Liability {
+    pub id: i64,
+    pub liable_person: String,
+    /// In fen.
+    pub amount: i64,
+    pub settled_at: Option<NaiveDateTime>,
+    pub repair_ticket: Option<String>,
+}
+
+/// One tool of one requisition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanRow {
+    pub item_id: i64,
+    pub loan_id: i64,
+    pub number: String,
+    pub tool_id: i64,
+    pub code: String,
+    pub tool_name: String,
+    pub spec: String,
+    pub borrower: String,
+    pub department: String,
+    pub external: bool,
+    pub approver: String,
+    pub purpose: String,
+    pub out_at: NaiveDateTime,
+    pub condition_out: String,
+    pub due_on: NaiveDate,
+    pub returned_at: Option<NaiveDateTime>,
+    pub condition_back: Option<Condition>,
+    pub return_note: String,
+    pub liability: Option<Liability>,
+}
+
+impl LoanRow {
+    pub fn is_open(&self) -> bool {
+        self.returned_at.is_none()
+    }
+
+    /// Days past due: while open, until today; once returned, on the day it came back.
+    pub fn days_overdue(&self, today: NaiveDate) -> i64 {
+        let until = self.returned_at.map_or(today, |t| t.date());
+        days_overdue(self.due_on, until)
+    }
+}
+
+/// Which loans by where they stand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LoanFilter {
+    #[default]
+    All,
+    Open,
+    Overdue,
+    Returned,
+    /// Damaged or lost, not yet paid for.
+    Unsettled,
+}
+
+impl LoanFilter {
+    pub const ALL: [LoanFilter; 5] = [
+        LoanFilter::All,
+        LoanFilter::Open,
+        LoanFilter::Overdue,
+        LoanFilter::Returned,
+        LoanFilter::Unsettled,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            LoanFilter::All => "all",
+            LoanFilter::Open => "open",
+            LoanFilter::Overdue => "overdue",
+            LoanFilter::Returned => "returned",
+            LoanFilter::Unsettled => "unsettled",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            LoanFilter::All => "loans.all",
+            LoanFilter::Open => "loans.open",
+            LoanFilter::Overdue => "loans.overdue",
+            LoanFilter::Returned => "loans.returned",
+            LoanFilter::Unsettled => "loans.unsettled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LoanFilter> {
+        LoanFilter::ALL.into_iter().find(|f| f.key() == text)
+    }
+}
+
+/// Which loans the list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoanQuery {
+    pub search: String,
+    pub filter: LoanFilter,
+    pub borrower: Option<String>,
+    pub department: Option<String>,
+    /// Lent in the month starting on this day.
+    pub month: Option<NaiveDate>,
+    /// One tool's history.
+    pub tool_id: Option<i64>,
+}
+
+const COLUMNS: &str = "i.id, l.id, l.number, t.id, t.code, t.name, t.spec, l.borrower, \
+    l.department, l.external, l.approver, l.purpose, l.out_at, l.condition_out, i.due_on, \
+    i.returned_at, i.condition_back, i.return_note, b.id, b.liable_person, b.amount, \
+    b.settled_at, r.ticket";
+
+const FROM: &str = " FROM tool_loan_items i JOIN tool_loans l ON l.id = i.loan_id
+    JOIN tools t ON t.id = i.tool_id
+    LEFT JOIN tool_liabilities b ON b.item_id = i.id
+    LEFT JOIN repairs r ON r.id = b.repair_id";
+
+/// Overdue open loans first, then open ones by due date, then returned ones newest first.
+const ORDER: &str = " ORDER BY i.returned_at IS NULL AND i.due_on < ?1 DESC,
+    i.returned_at IS NULL DESC, CASE WHEN i.returned_at IS NULL THEN i.due_on END,
+    l.out_at DESC, i.id DESC";
+
+fn parse_time(text: Option<String>) -> Option<NaiveDateTime> {
+    text.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok())
+}
+
+fn loan_from_row(r: &Row) -> rusqlite::Result<LoanRow> {
+    let liability = match r.get::<_, Option<i64>>(18)? {
+        Some(id) => Some(Liability {
+            id,
+            liable_person: r.get(19)?,
+            amount: r.get(20)?,
+            settled_at: parse_time(r.get(21)?),
+            repair_ticket: r.get(22)?,
+        }),
+        None => None,
+    };
+    Ok(LoanRow {
+        item_id: r.get(0)?,
+        loan_id: r.get(1)?,
+        number: r.get(2)?,
+        tool_id: r.get(3)?,
+        code: r.get(4)?,
+        tool_name: r.get(5)?,
+        spec: r.get(6)?,
+        borrower: r.get(7)?,
+        department: r.get(8)?,
+        external: r.get(9)?,
+        approver: r.get(10)?,
+        purpose: r.get(11)?,
+        out_at: parse_time(r.get(12)?).unwrap_or_default(),
+        condition_out: r.get(13)?,
+        due_on: parse_day(&r.get::<_, String>(14)?),
+        returned_at: parse_time(r.get(15)?),
+        condition_back: r
+            .get::<_, Option<String>>(16)?
+            .and_then(|c| Condition::parse(&c)),
+        return_note: r.get(17)?,
+        liability,
+    })
+}
+
+impl LoanQuery {
+    /// The WHERE clause; its arguments start at `?2` (`?1` is today).
+    fn filter(&self) -> (String, Vec<Value>) {
+        // `?1` comes first, so the bare `?`s after it are numbered from 2.
+        let mut sql = String::from(" WHERE ?1 IS NOT NULL AND l.retired_at IS NULL");
+        let mut args: Vec<Value> = Vec::new();
+        match self.filter {
+            LoanFilter::All => {}
+            LoanFilter::Open => sql.push_str(" AND i.returned_at IS NULL"),
+            LoanFilter::Overdue => sql.push_str(" AND i.returned_at IS NULL AND i.due_on < ?1"),
+            LoanFilter::Returned => sql.push_str(" AND i.returned_at IS NOT NULL"),
+            LoanFilter::Unsettled => sql.push_str(" AND b.id IS NOT NULL AND b.settled_at IS NULL"),
+        }
+        if let Some(name) = &self.borrower {
+            sql.push_str(" AND l.borrower = ?");
+            args.push(name.clone().into());
+        }
+        if let Some(name) = &self.department {
+            sql.push_str(" AND l.department = ?");
+            args.push(name.clone().into());
+        }
+        if let Some(first) = self.month {
+            let next = crate::domain::period::Period::Month.next(first);
+            sql.push_str(" AND l.out_at >= ? AND l.out_at < ?");
+            args.push(first.to_string().into());
+            args.push(next.to_string().into());
+        }
+        if let Some(id) = self.tool_id {
+            sql.push_str(" AND i.tool_id = ?");
+            args.push(id.into());
+        }
+        for word in self.search.split_whitespace() {
+            sql.push_str(
+                " AND instr(lower(l.number || char(31) || l.borrower || char(31) || l.department
+                     || char(31) || l.approver || char(31) || l.purpose || char(31) || i.return_note)
+                     || char(31) || t.search_text, lower(?)) > 0",
+            );
+            args.push(word.to_owned().into());
+        }
+        (sql, args)
+    }
+}
+
+fn with_today(today: NaiveDate, args: Vec<Value>) -> Vec<Value> {
+    std::iter::once(Value::from(today.to_string()))
+        .chain(args)
+        .collect()
+}
+
+pub fn count_loans(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+) -> rusqlite::Result<usize> {
+    let (filter, args) = query.filter();
+    let sql = format!("SELECT count(*){FROM}{filter}");
+    conn.prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(with_today(today, args)), |r| {
+            r.get::<_, i64>(0)
+        })
+        .map(|n| n as usize)
+}
+
+/// `limit` loans from `offset` of the list.
+pub fn loans_page(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<Vec<LoanRow>> {
+    let (filter, args) = query.filter();
+    let mut args = with_today(today, args);
+    args.push((limit as i64).into());
+    args.push((offset as i64).into());
+    let sql = format!("SELECT {COLUMNS}{FROM}{filter}{ORDER} LIMIT ? OFFSET ?");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), loan_from_row)?;
+    rows.collect()
+}
+
+/// Every loan the query shows, for exports.
+pub fn matching_loans(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+) -> rusqlite::Result<Vec<LoanRow>> {
+    loans_page(conn, query, today, 0, i64::MAX as usize)
+}
+
+/// One loan item.
+pub fn item(conn: &Connection, item_id: i64) -> rusqlite::Result<Option<LoanRow>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS}{FROM} WHERE i.id = ?1"))?
+        .query_row([item_id], loan_from_row)
+        .optional()
+}
+
+/// The open loan of a tool, if someone holds it.
+pub fn open_loan_of(conn: &Connection, tool_id: i64) -> rusqlite::Result<Option<LoanRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS}{FROM} WHERE i.tool_id = ?1 AND i.returned_at IS NULL"
+    ))?
+    .query_row([tool_id], loan_from_row)
+    .optional()
+}
+
+/// Tools out past their due date on `today`: what the status bar counts.
+pub fn overdue_count(conn: &Connection, today: NaiveDate) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM tool_loan_items INDEXED BY tool_loan_items_open_by_due
+         WHERE returned_at IS NULL AND due_on < ?1",
+    )?
+    .query_row([today.to_string()], |r| r.get::<_, i64>(0))
+    .map(|n| n as usize)
+}
+
+/// Everyone who has borrowed a tool, for the filter.
+pub fn borrowers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT borrower FROM tool_loans INDEXED BY tool_loans_by_borrower
+         ORDER BY borrower",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Every department that has borrowed a tool, for the filter.
+pub fn departments(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT department FROM tool_loans INDEXED BY tool_loans_by_department
+         WHERE department <> '' ORDER BY department",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
