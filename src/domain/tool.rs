@@ -165,15 +165,15 @@ pub fn days_overdue(due_on: NaiveDate, today: NaiveDate) -> i64 {
 /// A loan period as typed: a number of days, `0` or the word for the same day.
 pub fn parse_loan_days(text: &str) -> Option<u32> {
     let t = text.trim();
+    if matches!(t, "当天" | "当日" | "same day") {
+        return Some(0);
+    }
     let t = t
         .strip_suffix('天')
         .or_else(|| t.strip_suffix("days"))
         .or_else(|| t.strip_suffix("day"))
         .unwrap_or(t)
         .trim();
-    if matches!(t, "当天" | "当日" | "same") {
-        return Some(0);
-    }
     t.parse::<u32>().ok().filter(|d| *d <= MAX_LOAN_DAYS)
 }
 
