@@ -4,6 +4,8 @@ pub mod checklist;
 pub mod csv_text;
 pub mod devices;
 pub mod repairs;
+pub mod table;
+pub mod tools;
 
 use std::io::Write;
 use std::path::Path;

@@ -3,14 +3,14 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::csv_text::{Writer, escape_cell};
+use super::table::{self, Column};
 use crate::db::repairs::Repair;
 use crate::domain::repair::money_text;
 use crate::i18n::Lang;
 
 /// The columns, in order: the English key (CSV header with `--lang en`, JSON field) and the
 /// Chinese header.
-pub const COLUMNS: &[(&str, &str)] = &[
+pub const COLUMNS: &[Column] = &[
     ("ticket", "工单号"),
     ("state", "状态"),
     ("device", "设备"),
@@ -105,10 +105,7 @@ pub fn cells(r: &Repair, now: NaiveDateTime, lang: Lang) -> Vec<String> {
 
 /// The header row in the language: English keys, or Chinese labels.
 pub fn header(lang: Lang) -> Vec<&'static str> {
-    COLUMNS
-        .iter()
-        .map(|(en, zh)| if lang == Lang::En { *en } else { *zh })
-        .collect()
+    table::header(COLUMNS, lang)
 }
 
 /// Columns that hold numbers: never formula-guarded.
@@ -118,47 +115,29 @@ fn is_number(column: &str) -> bool {
 
 /// The tickets as CSV bytes.
 pub fn csv(repairs: &[Repair], now: NaiveDateTime, lang: Lang) -> Vec<u8> {
-    let mut writer = Writer::new();
-    writer.row(header(lang));
-    for r in repairs {
-        let row = cells(r, now, lang)
-            .into_iter()
-            .zip(COLUMNS)
-            .map(|(cell, (key, _))| {
-                if is_number(key) {
-                    cell
-                } else {
-                    escape_cell(&cell)
-                }
-            });
-        writer.row(row);
-    }
-    writer.into_bytes()
+    let rows = repairs.iter().map(|r| cells(r, now, lang));
+    table::csv(COLUMNS, rows, is_number, lang)
 }
 
 /// The tickets as a JSON array of objects keyed by the English column keys, in column order.
 /// For scripts the words are stable keys (`in_repair`, `hardware`), money and counts numbers,
 /// yes/no booleans (`on_time` is null while it cannot be judged yet).
 pub fn json(repairs: &[Repair], now: NaiveDateTime, lang: Lang) -> String {
-    let rows: Vec<serde_json::Value> = repairs
-        .iter()
-        .map(|r| {
-            let mut object = serde_json::Map::new();
-            for (cell, (key, _)) in cells(r, now, lang).into_iter().zip(COLUMNS) {
-                let value = match *key {
-                    "state" => serde_json::json!(r.flow.state.key()),
-                    "fault_kind" => serde_json::json!(r.kind.key()),
-                    "priority" => serde_json::json!(r.priority.key()),
-                    "on_time" => serde_json::json!(r.flow.timeliness(now).on_time()),
-                    "human_caused" => serde_json::json!(r.flow.outcome.human_caused),
-                    "cost" => serde_json::json!(r.flow.outcome.cost as f64 / 100.0),
-                    "reopened" => serde_json::json!(r.flow.reopened),
-                    _ => serde_json::Value::String(cell),
-                };
-                object.insert((*key).to_owned(), value);
-            }
-            serde_json::Value::Object(object)
-        })
-        .collect();
-    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".to_owned())
+    table::json(
+        COLUMNS,
+        repairs,
+        |r| cells(r, now, lang),
+        |r, key| {
+            Some(match key {
+                "state" => serde_json::json!(r.flow.state.key()),
+                "fault_kind" => serde_json::json!(r.kind.key()),
+                "priority" => serde_json::json!(r.priority.key()),
+                "on_time" => serde_json::json!(r.flow.timeliness(now).on_time()),
+                "human_caused" => serde_json::json!(r.flow.outcome.human_caused),
+                "cost" => serde_json::json!(r.flow.outcome.cost as f64 / 100.0),
+                "reopened" => serde_json::json!(r.flow.reopened),
+                _ => return None,
+            })
+        },
+    )
 }
