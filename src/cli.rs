@@ -68,6 +68,11 @@ pub enum Command {
         #[command(subcommand)]
         what: RepairsWhat,
     },
+    #[command(about = cli("cli.tools"))]
+    Tools {
+        #[command(subcommand)]
+        what: ToolsWhat,
+    },
     #[command(about = cli("cli.export"))]
     Export {
         #[command(subcommand)]
@@ -85,6 +90,13 @@ pub enum ImportWhat {
         dry_run: bool,
         #[arg(long, help = cli("cli.update"))]
         update: bool,
+    },
+    #[command(about = cli("cli.import_tools"))]
+    Tools {
+        #[arg(value_name = "FILE", help = cli("cli.import_file"))]
+        file: PathBuf,
+        #[arg(long, help = cli("cli.dry_run"))]
+        dry_run: bool,
     },
     #[command(about = cli("cli.import_checklist"))]
     Checklist {
@@ -115,6 +127,33 @@ pub enum RepairsWhat {
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
         format: crate::commands::repairs::Format,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ToolsWhat {
+    #[command(about = cli("cli.tools_list"))]
+    List {
+        #[arg(long, conflicts_with = "overdue", help = cli("cli.tools_out"))]
+        out: bool,
+        #[arg(long, help = cli("cli.tools_overdue"))]
+        overdue: bool,
+        #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
+        format: crate::commands::repairs::Format,
+    },
+    #[command(about = cli("cli.tools_loans"))]
+    Loans {
+        #[arg(long, value_name = "all|open|overdue|returned|unsettled", default_value = "all", value_parser = parse_loan_state, help = cli("cli.loans_state"))]
+        state: crate::db::tools::LoanFilter,
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help = cli("cli.loans_month"))]
+        month: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
+        format: crate::commands::repairs::Format,
+    },
+}
+
+fn parse_loan_state(text: &str) -> Result<crate::db::tools::LoanFilter, String> {
+    crate::db::tools::LoanFilter::parse(text.trim())
+        .ok_or_else(|| cli("cli.bad_loan_state").replace("{value}", text))
 }
 
 fn parse_state(text: &str) -> Result<crate::db::repairs::StateFilter, String> {

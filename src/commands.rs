@@ -3,11 +3,12 @@
 mod checks;
 mod devices;
 pub mod repairs;
+mod tools;
 
 use std::fmt::Display;
 use std::process::ExitCode;
 
-use crate::cli::{ChecksWhat, Cli, Command, ExportWhat, ImportWhat, RepairsWhat};
+use crate::cli::{ChecksWhat, Cli, Command, ExportWhat, ImportWhat, RepairsWhat, ToolsWhat};
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Problem, Stamp};
 use crate::error::UserError;
@@ -113,13 +114,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let stamp = Stamp::new(demo::AUTHOR, chrono::Local::now().naive_local());
             let added = demo::fill(db.conn_mut(), &stamp)?;
             let path = paths.db_file.display();
-            let args: [(&str, &dyn Display); 6] = [
+            let args: [(&str, &dyn Display); 8] = [
                 ("path", &path),
                 ("departments", &added.departments),
                 ("people", &added.people),
                 ("devices", &added.devices),
                 ("runs", &added.runs),
                 ("repairs", &added.repairs),
+                ("tools", &added.tools),
+                ("loans", &added.loans),
             ];
             println!("{}", lang.tf("demo.done", &args));
             Ok(ExitCode::SUCCESS)
@@ -136,6 +139,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
             let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
             devices::import(&mut db, &file, dry_run, update, &stamp, lang).map_err(localized)
+        }
+        Some(Command::Import {
+            what: ImportWhat::Tools { file, dry_run },
+        }) => {
+            let operator = operator()?;
+            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
+            tools::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
         }
         Some(Command::Import {
             what: ImportWhat::Checklist { file, dry_run },
@@ -164,6 +175,37 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let db = Db::open(&paths.db_file).map_err(with_lang)?;
             let now = chrono::Local::now().naive_local();
             repairs::list(&db, state, month, format, now, lang).map_err(localized)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Tools {
+            what:
+                ToolsWhat::List {
+                    out,
+                    overdue,
+                    format,
+                },
+        }) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let filter = match (out, overdue) {
+                (_, true) => crate::db::tools::ToolFilter::Overdue,
+                (true, _) => crate::db::tools::ToolFilter::Out,
+                _ => crate::db::tools::ToolFilter::InUse,
+            };
+            let today = chrono::Local::now().date_naive();
+            tools::list(&db, filter, format, today, lang).map_err(localized)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Tools {
+            what:
+                ToolsWhat::Loans {
+                    state,
+                    month,
+                    format,
+                },
+        }) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let today = chrono::Local::now().date_naive();
+            tools::loans(&db, state, month, format, today, lang).map_err(localized)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Export {

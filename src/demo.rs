@@ -3,6 +3,7 @@
 mod checks;
 mod devices;
 mod repairs;
+mod tools;
 
 use rusqlite::Connection;
 
@@ -59,6 +60,8 @@ pub struct Added {
     pub devices: usize,
     pub runs: usize,
     pub repairs: usize,
+    pub tools: usize,
+    pub loans: usize,
 }
 
 /// Write the demo data set in one transaction. Running it again adds nothing twice: rows are
@@ -99,6 +102,10 @@ pub fn fill(conn: &mut Connection, stamp: &Stamp) -> anyhow::Result<Added> {
     added.runs = checks::fill(&tx, &mut rng, stamp.at.date(), stamp)?.runs;
     added.repairs = repairs::fill(&tx, &mut rng, stamp.at.date())
         .map_err(|e| anyhow::anyhow!(e.message(crate::i18n::Lang::En)))?;
+    let filled = tools::fill(&tx, &mut rng, stamp.at.date())
+        .map_err(|e| anyhow::anyhow!(e.message(crate::i18n::Lang::En)))?;
+    added.tools = filled.tools;
+    added.loans = filled.loans;
     tx.commit()?;
     Ok(added)
 }
@@ -166,5 +173,16 @@ mod tests {
         let from = today - chrono::Duration::days(120);
         let failed = crate::db::check_runs::failures_since(db.conn(), from).unwrap();
         assert!((3..=20).contains(&failed), "{failed} failures");
+        // Sixty tools, a year of loans, three overdue today, one damaged and paid for.
+        assert_eq!(first.tools, 60);
+        assert!(first.loans > 200, "only {} loans", first.loans);
+        let conn = db.conn();
+        assert_eq!(crate::db::tools::overdue_count(conn, today).unwrap(), 3);
+        let paid = crate::db::tools::LoanQuery::default();
+        let rows = crate::db::tools::matching_loans(conn, &paid, today).unwrap();
+        let liabilities: Vec<_> = rows.iter().filter_map(|r| r.liability.as_ref()).collect();
+        assert_eq!(liabilities.len(), 1);
+        assert!(liabilities[0].settled_at.is_some());
+        assert!(rows.iter().any(|r| r.external && !r.approver.is_empty()));
     }
 }

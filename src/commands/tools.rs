@@ -1,0 +1,168 @@
+//! `jifang tools list|loans` and `jifang import tools`: the tool inventory and its requisition
+//! rows for scripts and spreadsheets, and adding tools from a CSV file.
+
+use std::fmt::Display;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+
+use super::repairs::Format;
+use crate::db::tools::{self, LoanFilter, LoanQuery, ToolFilter, ToolQuery};
+use crate::db::{Db, Stamp};
+use crate::error::UserError;
+use crate::exchange::table::{self, Column};
+use crate::exchange::tools as file;
+use crate::i18n::Lang;
+use crate::tui::text::fit;
+
+/// Print some columns of rows as an aligned table, then the count line.
+fn print_table(
+    out: &mut impl Write,
+    columns: &[Column],
+    shown: &[(usize, u16)],
+    rows: impl Iterator<Item = Vec<String>>,
+    count: String,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let header = table::header(columns, lang);
+    let line = |cells: Vec<&str>| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(shown)
+            .map(|(c, (_, w))| fit(c, *w))
+            .collect();
+        parts.join(" ").trim_end().to_owned()
+    };
+    writeln!(
+        out,
+        "{}",
+        line(shown.iter().map(|(i, _)| header[*i]).collect())
+    )?;
+    for cells in rows {
+        writeln!(
+            out,
+            "{}",
+            line(shown.iter().map(|(i, _)| cells[*i].as_str()).collect())
+        )?;
+    }
+    writeln!(out, "{count}")
+}
+
+/// Print the tools (all in use, those out, or those overdue).
+pub fn list(
+    db: &Db,
+    filter: ToolFilter,
+    format: Format,
+    today: NaiveDate,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let query = ToolQuery {
+        filter,
+        ..ToolQuery::default()
+    };
+    let list = tools::matching_tools(db.conn(), &query, today)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Csv => out.write_all(&file::tools_csv(&list, today, lang))?,
+        Format::Json => writeln!(out, "{}", file::tools_json(&list, today, lang))?,
+        Format::Table => {
+            // Code, name, kind, place, status, holder, due, days overdue.
+            let shown = [
+                (0, 10),
+                (1, 16),
+                (2, 10),
+                (4, 12),
+                (6, 11),
+                (8, 8),
+                (10, 10),
+                (11, 12),
+            ];
+            let rows = list.iter().map(|t| file::tool_cells(t, today, lang));
+            let count = lang.tf("tools.count", &[("count", &list.len())]);
+            print_table(&mut out, file::TOOL_COLUMNS, &shown, rows, count, lang)?;
+        }
+    }
+    Ok(())
+}
+
+/// Print the requisition rows (工具领用表) of a state and month.
+pub fn loans(
+    db: &Db,
+    filter: LoanFilter,
+    month: Option<NaiveDate>,
+    format: Format,
+    today: NaiveDate,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let query = LoanQuery {
+        filter,
+        month,
+        ..LoanQuery::default()
+    };
+    let rows = tools::matching_loans(db.conn(), &query, today)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Csv => out.write_all(&file::loans_csv(&rows, today, lang))?,
+        Format::Json => writeln!(out, "{}", file::loans_json(&rows, today, lang))?,
+        Format::Table => {
+            // Number, out, code, borrower, department, due, returned, days overdue.
+            let shown = [
+                (0, 12),
+                (1, 16),
+                (2, 10),
+                (5, 8),
+                (6, 8),
+                (11, 10),
+                (12, 16),
+                (15, 12),
+            ];
+            let cells = rows.iter().map(|r| file::loan_cells(r, today, lang));
+            let count = lang.tf("tools.loans_count", &[("count", &rows.len())]);
+            print_table(&mut out, file::LOAN_COLUMNS, &shown, cells, count, lang)?;
+        }
+    }
+    Ok(())
+}
+
+/// Add the tools of a CSV file: all of them, or none with every problem listed.
+pub fn import(
+    db: &mut Db,
+    path: &Path,
+    dry_run: bool,
+    stamp: &Stamp,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(path).map_err(|e| UserError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let shown = path.display();
+    let plan = match file::plan(db.conn(), &bytes) {
+        Ok(plan) => plan,
+        Err(problems) => {
+            let args: [(&str, &dyn Display); 2] = [("file", &shown), ("count", &problems.len())];
+            eprintln!("jifang: {}", lang.tf("import.refused", &args));
+            for p in problems {
+                eprintln!("  {}", p.message(lang));
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if dry_run {
+        for (_, t) in &plan.adds {
+            println!("+ {} {} [{}]", t.code, t.name, t.kind);
+        }
+        println!(
+            "{}",
+            lang.tf("tool_import.dry_run", &[("adds", &plan.adds.len())])
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let added =
+        file::apply(db.conn_mut(), &plan, stamp).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    let args: [(&str, &dyn Display); 2] = [("file", &shown), ("adds", &added)];
+    println!("{}", lang.tf("tool_import.done", &args));
+    Ok(ExitCode::SUCCESS)
+}
