@@ -114,3 +114,11 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
 }
+
+/// Whether `name` is the information centre itself (its staff borrow as insiders); `None`
+/// when no department has that name.
+pub fn is_centre(conn: &Connection, name: &str) -> rusqlite::Result<Option<bool>> {
+    conn.prepare_cached("SELECT is_centre FROM departments WHERE name = ?1 AND retired_at IS NULL")?
+        .query_row([name.trim()], |r| r.get(0))
+        .optional()
+}

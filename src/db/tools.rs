@@ -8,8 +8,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub use loans::{
-    Liability, LoanFilter, LoanQuery, LoanRow, borrowers, count_loans, departments, loans_page,
-    matching_loans, open_loan_of, overdue_count,
+    Liability, LoanFilter, LoanQuery, LoanRow, borrowers, count_loans, departments,
+    item as loan_item, loans_page, matching_loans, overdue_count,
 };
 
 use super::Stamp;

@@ -16,10 +16,11 @@ use super::screens::checks::ChecksScreen;
 use super::screens::devices::DevicesScreen;
 use super::screens::pending::PendingScreen;
 use super::screens::repairs::RepairsScreen;
+use super::screens::tools::ToolsScreen;
 use super::screens::{Ctx, Screen};
 use super::tabs::Tab;
 use super::widgets::{footer, help, status_bar, tab_bar};
-use crate::db::{Db, check_runs, repairs};
+use crate::db::{Db, check_runs, repairs, tools};
 use crate::i18n::Lang;
 
 /// Below this the layout cannot show a table, a footer and the status bar.
@@ -39,6 +40,8 @@ struct Alerts {
     checks: (usize, usize),
     /// Open repairs past their estimate.
     late_repairs: usize,
+    /// Tools out past their due date.
+    overdue_tools: usize,
 }
 
 pub struct App {
@@ -72,6 +75,7 @@ impl App {
                 Tab::Checks => Box::new(ChecksScreen::new()) as Box<dyn Screen>,
                 Tab::Devices => Box::new(DevicesScreen::new()) as Box<dyn Screen>,
                 Tab::Repairs => Box::new(RepairsScreen::new()) as Box<dyn Screen>,
+                Tab::Tools => Box::new(ToolsScreen::new()) as Box<dyn Screen>,
                 _ => Box::new(PendingScreen::new(*t)) as Box<dyn Screen>,
             })
             .collect();
@@ -165,7 +169,7 @@ impl App {
         (self.screens[self.tab.index()].as_mut(), ctx)
     }
 
-    /// Runs due and missed and late repairs, counted again at most every few seconds (and
+    /// Runs due and missed, late repairs and overdue tools, counted again at most every few seconds (and
     /// after every key).
     fn alerts(&mut self) -> Alerts {
         let fresh = self.alerts.filter(|(_, at)| at.elapsed() < ALERTS_FOR);
@@ -176,6 +180,7 @@ impl App {
         let alerts = Alerts {
             checks: check_runs::open_counts(conn, self.today).unwrap_or_default(),
             late_repairs: repairs::late_count(conn, self.now).unwrap_or_default(),
+            overdue_tools: tools::overdue_count(conn, self.today).unwrap_or_default(),
         };
         self.alerts = Some((alerts, Instant::now()));
         alerts
@@ -247,6 +252,7 @@ impl App {
         let info = status_bar::StatusInfo {
             checks: alerts.checks,
             late_repairs: alerts.late_repairs,
+            overdue_tools: alerts.overdue_tools,
             operator: &self.operator,
             today: self.today,
             db_name: &self.db_name,

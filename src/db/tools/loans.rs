@@ -267,15 +267,6 @@ pub fn item(conn: &Connection, item_id: i64) -> rusqlite::Result<Option<LoanRow>
         .optional()
 }
 
-/// The open loan of a tool, if someone holds it.
-pub fn open_loan_of(conn: &Connection, tool_id: i64) -> rusqlite::Result<Option<LoanRow>> {
-    conn.prepare_cached(&format!(
-        "SELECT {COLUMNS}{FROM} WHERE i.tool_id = ?1 AND i.returned_at IS NULL"
-    ))?
-    .query_row([tool_id], loan_from_row)
-    .optional()
-}
-
 /// Tools out past their due date on `today`: what the status bar counts.
 pub fn overdue_count(conn: &Connection, today: NaiveDate) -> rusqlite::Result<usize> {
     conn.prepare_cached(

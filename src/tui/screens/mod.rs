@@ -4,6 +4,7 @@ pub mod checks;
 pub mod devices;
 pub mod pending;
 pub mod repairs;
+pub mod tools;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;

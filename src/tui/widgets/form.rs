@@ -112,6 +112,8 @@ pub struct Form {
     pub fields: Vec<FormField>,
     pub focus: usize,
     pub dirty: bool,
+    /// Drawn without a focused field (the cursor is elsewhere on the screen).
+    pub idle: bool,
     confirm_discard: bool,
     picker: Option<Picker>,
 }
@@ -137,6 +139,7 @@ impl Form {
             fields,
             focus,
             dirty: false,
+            idle: false,
             confirm_discard: false,
             picker: None,
         }
@@ -280,9 +283,9 @@ impl Form {
         let top = self.focus.saturating_sub(rows.saturating_sub(1));
         for (i, field) in self.fields.iter().enumerate().skip(top).take(rows) {
             let y = area.y + 1 + (i - top) as u16;
-            let focused = i == self.focus && self.picker.is_none();
+            let focused = i == self.focus && self.picker.is_none() && !self.idle;
             let marker = if field.error.is_some() { "!" } else { " " };
-            let label_style = if i == self.focus {
+            let label_style = if i == self.focus && !self.idle {
                 theme::KEY
             } else {
                 theme::TITLE
@@ -342,7 +345,9 @@ impl Form {
             ..area
         };
         let focused = &self.fields[self.focus.min(self.fields.len() - 1)];
-        let line = if self.confirm_discard {
+        let line = if self.idle {
+            Span::raw("")
+        } else if self.confirm_discard {
             Span::styled(format!(" {} ", lang.t("form.discard")), theme::ERROR)
         } else if let Some(error) = &focused.error {
             Span::styled(format!(" {}: {error}", focused.label), theme::FIELD_ERROR)

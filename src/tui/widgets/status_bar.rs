@@ -22,6 +22,8 @@ pub struct StatusInfo<'a> {
     pub checks: (usize, usize),
     /// Open repairs past their estimate.
     pub late_repairs: usize,
+    /// Tools out past their due date.
+    pub overdue_tools: usize,
 }
 
 pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
@@ -62,8 +64,8 @@ pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme::STATUS), area);
 }
 
-/// The standing alerts: inspection runs due and missed, repairs past their estimate. Missed
-/// runs and late repairs show as errors.
+/// The standing alerts: inspection runs due and missed, repairs past their estimate, tools
+/// past their due date. Missed runs, late repairs and overdue tools show as errors.
 fn alert_text(info: &StatusInfo, lang: Lang) -> Option<Flash> {
     let (due, missed) = info.checks;
     let mut parts = Vec::new();
@@ -78,8 +80,11 @@ fn alert_text(info: &StatusInfo, lang: Lang) -> Option<Flash> {
     if info.late_repairs > 0 {
         parts.push(lang.tf("status.repairs_late", &[("count", &info.late_repairs)]));
     }
+    if info.overdue_tools > 0 {
+        parts.push(lang.tf("status.tools_overdue", &[("count", &info.overdue_tools)]));
+    }
     (!parts.is_empty()).then(|| Flash {
         text: parts.join("  "),
-        is_error: missed > 0 || info.late_repairs > 0,
+        is_error: missed > 0 || info.late_repairs > 0 || info.overdue_tools > 0,
     })
 }

@@ -1,0 +1,354 @@
+//! Check-out (工具领用): who borrows, for what, with whose approval, until when; then tool
+//! codes typed or scanned one after another (a barcode scanner is a keyboard that presses
+//! Enter), each checked at once, and `Ctrl-S` lends them all as one requisition.
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::db::directory;
+use crate::db::tools::{self, Tool, ToolError, unavailable_text};
+use crate::domain::record::parse_date;
+use crate::domain::tool::{Borrowing, BorrowingProblem, due_on, lendable};
+use crate::tui::action::{Action, Flash};
+use crate::tui::layout::rows;
+use crate::tui::screens::Ctx;
+use crate::tui::text::fit;
+use crate::tui::theme;
+use crate::tui::widgets::form::{Form, FormEvent, FormField};
+use crate::tui::widgets::input::Input;
+
+const BORROWER: usize = 0;
+const DEPARTMENT: usize = 1;
+const KIND: usize = 2;
+const APPROVER: usize = 3;
+const PURPOSE: usize = 4;
+const DUE: usize = 5;
+const CONDITION: usize = 6;
+/// Title, the seven fields and the form's message line.
+const FORM_HEIGHT: u16 = 9;
+
+pub struct Checkout {
+    form: Form,
+    scan: Input,
+    /// The cursor is on the code line, not in the form.
+    on_scan: bool,
+    tools: Vec<Tool>,
+    scan_error: Option<String>,
+    people: Vec<(String, String)>,
+}
+
+/// Where a key left the check-out.
+pub enum CheckoutOutcome {
+    Stay(Action),
+    Closed,
+    Saved(Flash),
+}
+
+impl Checkout {
+    /// A new check-out; `first` is already on the list (the tool the cursor was on).
+    pub fn new(ctx: &Ctx, first: Option<Tool>) -> Checkout {
+        let lang = ctx.lang;
+        let conn = ctx.db.conn();
+        let label = |key: &str| lang.t(key).to_owned();
+        let kinds = vec![
+            ("internal".to_owned(), label("tool_form.internal")),
+            ("external".to_owned(), label("tool_form.external")),
+        ];
+        let mut due = FormField::text(label("tool_form.due"), "");
+        due.hint = Some(label("tool_form.due_hint"));
+        let fields = vec![
+            FormField::text(label("tool_form.borrower"), "")
+                .with_suggestions(directory::people_names(conn, false).unwrap_or_default()),
+            FormField::text(label("tool_form.department"), "")
+                .with_suggestions(directory::department_names(conn).unwrap_or_default()),
+            FormField::choice(label("tool_form.borrower_type"), "internal", kinds),
+            FormField::text(label("tool_form.approver"), "")
+                .with_suggestions(directory::people_names(conn, true).unwrap_or_default()),
+            FormField::text(label("tool_form.purpose"), ""),
+            due,
+            FormField::text(
+                label("tool_form.condition_out"),
+                lang.t("tool_condition.good"),
+            ),
+        ];
+        Checkout {
+            form: Form::new(label("tool_form.checkout_title"), fields),
+            scan: Input::default(),
+            on_scan: false,
+            tools: first.into_iter().collect(),
+            scan_error: None,
+            people: directory::people_with_departments(conn).unwrap_or_default(),
+        }
+    }
+
+    fn value(&self, at: usize) -> String {
+        self.form.value(at).trim().to_owned()
+    }
+
+    /// The borrower's department from the directory, and whether that makes the loan
+    /// internal (the centre's own staff) or external.
+    fn follow_borrower(&mut self, ctx: &Ctx, focus_was: usize) {
+        if focus_was == BORROWER
+            && let Some((department, _)) =
+                self.people.iter().find(|(_, n)| *n == self.value(BORROWER))
+        {
+            self.form.fields[DEPARTMENT].input.set(department.clone());
+        }
+        if matches!(focus_was, BORROWER | DEPARTMENT)
+            && let Ok(Some(centre)) = directory::is_centre(ctx.db.conn(), &self.value(DEPARTMENT))
+        {
+            let kind = if centre { "internal" } else { "external" };
+            self.form.fields[KIND].input.set(kind);
+        }
+    }
+
+    /// The due date typed for every tool, `Ok(None)` for each tool's own period.
+    fn typed_due(&self) -> Result<Option<NaiveDate>, String> {
+        match self.value(DUE).as_str() {
+            "" => Ok(None),
+            text => parse_date(text).map(Some).ok_or_else(|| text.to_owned()),
+        }
+    }
+
+    fn due_of(&self, tool: &Tool, today: NaiveDate) -> NaiveDate {
+        self.typed_due()
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| due_on(today, tool.loan_days))
+    }
+
+    /// Enter on the code line: the tool joins the list, or the line says why not.
+    fn add_code(&mut self, ctx: &Ctx) {
+        let lang = ctx.lang;
+        let code = self.scan.text().trim().to_owned();
+        if code.is_empty() {
+            return;
+        }
+        let refusal = match tools::by_code(ctx.db.conn(), &code) {
+            Ok(None) | Err(_) => Some(ToolError::UnknownCode { code: code.clone() }.message(lang)),
+            Ok(Some(t)) if self.tools.iter().any(|x| x.id == t.id) => {
+                Some(ToolError::RepeatedCode { code: t.code }.message(lang))
+            }
+            Ok(Some(t)) => {
+                let holder = t.holder.as_ref().map(|h| (h.borrower.as_str(), h.due_on));
+                match lendable(t.status, holder) {
+                    Err(why) => Some(unavailable_text(&t.code, &why, lang)),
+                    Ok(()) => {
+                        self.tools.push(t);
+                        self.form.dirty = true;
+                        None
+                    }
+                }
+            }
+        };
+        self.scan_error = refusal;
+        // A refused code stays on the line to be corrected; an accepted one clears it.
+        if self.scan_error.is_none() {
+            self.scan = Input::default();
+        }
+    }
+
+    fn go_to_scan(&mut self) {
+        self.on_scan = true;
+    }
+
+    fn go_to_form(&mut self, at: usize) {
+        self.on_scan = false;
+        self.form.focus = at;
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> CheckoutOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(key.code, KeyCode::Char('s' | 'S')) {
+            return self.save(ctx);
+        }
+        if self.on_scan {
+            match key.code {
+                KeyCode::Enter => self.add_code(ctx),
+                KeyCode::Tab | KeyCode::Down => self.go_to_form(BORROWER),
+                KeyCode::BackTab | KeyCode::Up => self.go_to_form(CONDITION),
+                KeyCode::Char('d' | 'D') if ctrl => {
+                    self.tools.pop();
+                    self.scan_error = None;
+                }
+                KeyCode::Esc => {
+                    // The form asks before throwing typed work away.
+                    self.go_to_form(BORROWER);
+                    return self.form_key(key, ctx);
+                }
+                _ => {
+                    if self.scan.handle_key(key) {
+                        self.scan_error = None;
+                    }
+                }
+            }
+            return CheckoutOutcome::Stay(Action::Noop);
+        }
+        let forward = matches!(key.code, KeyCode::Tab | KeyCode::Enter | KeyCode::Down);
+        let back = matches!(key.code, KeyCode::BackTab | KeyCode::Up);
+        if (forward && self.form.focus == CONDITION) || (back && self.form.focus == BORROWER) {
+            self.go_to_scan();
+            return CheckoutOutcome::Stay(Action::Noop);
+        }
+        self.form_key(key, ctx)
+    }
+
+    fn form_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> CheckoutOutcome {
+        let focus_was = self.form.focus;
+        match self.form.handle_key(key) {
+            FormEvent::Close => CheckoutOutcome::Closed,
+            FormEvent::Save => self.save(ctx),
+            FormEvent::Changed => {
+                self.form.clear_errors();
+                self.follow_borrower(ctx, focus_was);
+                CheckoutOutcome::Stay(Action::Noop)
+            }
+            FormEvent::Nothing => CheckoutOutcome::Stay(Action::Noop),
+        }
+    }
+
+    fn save(&mut self, ctx: &mut Ctx) -> CheckoutOutcome {
+        let lang = ctx.lang;
+        self.form.clear_errors();
+        self.scan_error = None;
+        let due = match self.typed_due() {
+            Ok(due) => due,
+            Err(text) => {
+                self.form.fields[DUE].error =
+                    Some(lang.tf("tool_error.bad_date", &[("value", &text)]));
+                self.go_to_form(DUE);
+                return CheckoutOutcome::Stay(Action::Noop);
+            }
+        };
+        let borrowing = Borrowing {
+            borrower: self.value(BORROWER),
+            department: self.value(DEPARTMENT),
+            external: self.value(KIND) == "external",
+            approver: self.value(APPROVER),
+            purpose: self.value(PURPOSE),
+            due_on: due,
+            condition_out: self.value(CONDITION),
+        };
+        let codes: Vec<String> = self.tools.iter().map(|t| t.code.clone()).collect();
+        let stamp = ctx.stamp();
+        let now = ctx.now;
+        match ctx
+            .db
+            .write(|tx| tools::check_out(tx, &borrowing, &codes, now, &stamp))
+        {
+            Ok((_, number)) => {
+                let args: [(&str, &dyn std::fmt::Display); 3] = [
+                    ("number", &number),
+                    ("count", &codes.len()),
+                    ("borrower", &borrowing.borrower),
+                ];
+                CheckoutOutcome::Saved(Flash::info(lang.tf("tools.checked_out", &args)))
+            }
+            Err(ToolError::Borrowing(problems)) => {
+                for p in &problems {
+                    let at = match p {
+                        BorrowingProblem::NeedsBorrower => BORROWER,
+                        BorrowingProblem::NeedsDepartment => DEPARTMENT,
+                        BorrowingProblem::NeedsApprover | BorrowingProblem::SelfApproved => {
+                            APPROVER
+                        }
+                        BorrowingProblem::DueBeforeOut => DUE,
+                        BorrowingProblem::NoTools => {
+                            self.scan_error = Some(lang.t(p.label_key()).to_owned());
+                            continue;
+                        }
+                    };
+                    self.form.fields[at].error = Some(lang.t(p.label_key()).to_owned());
+                }
+                match self.form.fields.iter().position(|f| f.error.is_some()) {
+                    Some(at) => self.go_to_form(at),
+                    None => self.go_to_scan(),
+                }
+                CheckoutOutcome::Stay(Action::Noop)
+            }
+            Err(other) => {
+                // A tool lent by someone else meanwhile: named on the code line.
+                self.scan_error = Some(other.message(lang));
+                self.go_to_scan();
+                CheckoutOutcome::Stay(Action::Noop)
+            }
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let lang = ctx.lang;
+        let form_area = Rect {
+            height: FORM_HEIGHT.min(area.height),
+            ..area
+        };
+        if self.on_scan {
+            // The cursor is on the code line: no form field shows it.
+            let mut shown = self.form.clone();
+            shown.idle = true;
+            shown.render(frame, form_area, lang);
+        } else {
+            self.form.render(frame, form_area, lang);
+        }
+        if area.height <= FORM_HEIGHT + 2 {
+            return;
+        }
+        let below = rows(area, FORM_HEIGHT, area.height - FORM_HEIGHT);
+        let label = format!(" {} ", lang.t("tool_form.scan"));
+        let label_width = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
+        let style = if self.on_scan {
+            theme::KEY
+        } else {
+            theme::TITLE
+        };
+        frame.render_widget(Span::styled(label, style), rows(below, 0, 1));
+        let input_area = Rect {
+            x: below.x + label_width,
+            width: below.width.saturating_sub(label_width).min(24),
+            ..rows(below, 0, 1)
+        };
+        let input_style = if self.on_scan {
+            theme::INPUT
+        } else {
+            ratatui::style::Style::new()
+        };
+        self.scan
+            .render(frame, input_area, input_style, self.on_scan);
+        let message = match &self.scan_error {
+            Some(e) => Span::styled(format!(" {e}"), theme::FIELD_ERROR),
+            None => Span::styled(format!(" {}", lang.t("tool_form.scan_hint")), theme::HINT),
+        };
+        frame.render_widget(Paragraph::new(Line::from(message)), rows(below, 1, 1));
+        frame.render_widget(
+            Span::styled(
+                format!(
+                    " {}",
+                    lang.tf("tool_form.scanned", &[("count", &self.tools.len())])
+                ),
+                theme::SECTION,
+            ),
+            rows(below, 2, 1),
+        );
+        let room = usize::from(below.height.saturating_sub(3));
+        // The newest at the bottom, and always in view.
+        let skip = self.tools.len().saturating_sub(room);
+        for (i, t) in self.tools.iter().skip(skip).enumerate() {
+            let due = self.due_of(t, ctx.today);
+            let line = lang.tf(
+                "tool_form.added",
+                &[
+                    ("code", &t.code),
+                    ("name", &fit(&t.name, 16).trim_end().to_owned()),
+                    ("due", &due.to_string()),
+                ],
+            );
+            frame.render_widget(
+                Paragraph::new(format!("  {}. {line}", skip + i + 1)),
+                rows(below, 3 + i as u16, 1),
+            );
+        }
+    }
+}

@@ -1,0 +1,600 @@
+//! The Tools tab (工具领用): two views, the tools (who holds each one, until when) and the
+//! loans (overdue first, then open, then history); check-out with a scan loop, returns with
+//! liability, and the inventory's add, edit and retire.
+
+mod checkout;
+mod detail;
+mod forms;
+mod table;
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+
+use super::{Ctx, Screen};
+use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolFilter, ToolQuery};
+use crate::domain::period::Period;
+use crate::tui::action::{Action, Flash};
+use crate::tui::keys::{self, KeyHint};
+use crate::tui::widgets::input::Input;
+use crate::tui::widgets::picker::{Picked, Picker};
+use checkout::{Checkout, CheckoutOutcome};
+use forms::{FormOutcome, ToolForm};
+
+const TOOL_KEYS: &[KeyHint] = &[
+    KeyHint::new("j/k PgUp/PgDn g/G", "key.move", false),
+    KeyHint::new("Enter", "key.open", true),
+    KeyHint::new("o", "key.check_out", true),
+    KeyHint::new("r", "key.return_tool", true),
+    KeyHint::new("v", "key.switch_view", true),
+    KeyHint::new("a", "key.add_tool", false),
+    KeyHint::new("e", "key.edit_tool", false),
+    KeyHint::new("x", "key.retire_tool", false),
+    KeyHint::new("h", "key.tool_history", false),
+    KeyHint::new("/", "key.search", true),
+    KeyHint::new("f", "key.filter_tools", false),
+    KeyHint::new("Esc", "key.clear_filters", false),
+];
+
+const LOAN_KEYS: &[KeyHint] = &[
+    KeyHint::new("j/k PgUp/PgDn g/G", "key.move", false),
+    KeyHint::new("Enter", "key.open", false),
+    KeyHint::new("r", "key.return_tool", true),
+    KeyHint::new("o", "key.check_out", true),
+    KeyHint::new("s", "key.settle", false),
+    KeyHint::new("v", "key.switch_view", true),
+    KeyHint::new("/", "key.search", true),
+    KeyHint::new("f", "key.filter_loans", false),
+    KeyHint::new("b", "key.filter_borrower", true),
+    KeyHint::new("d", "key.filter_department", false),
+    KeyHint::new("[ / ]", "key.filter_month", false),
+    KeyHint::new("Esc", "key.clear_filters", false),
+];
+
+const DETAIL_KEYS: &[KeyHint] = &[
+    KeyHint::new("o", "key.check_out", true),
+    KeyHint::new("r", "key.return_tool", true),
+    KeyHint::new("e", "key.edit_tool", true),
+    KeyHint::new("h", "key.tool_history", true),
+    KeyHint::new("j/k", "key.scroll", false),
+    KeyHint::new("Esc", "key.back", true),
+];
+
+const CHECKOUT_KEYS: &[KeyHint] = &[
+    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
+    KeyHint::new("Enter", "key.scan_add", true),
+    KeyHint::new("Ctrl-D", "key.scan_remove", false),
+    KeyHint::new("Ctrl-P", "key.pick", false),
+    KeyHint::new("Ctrl-S", "key.check_out_all", true),
+    KeyHint::new("Esc", "key.cancel", true),
+];
+
+/// Which list the tab shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Tools,
+    Loans,
+}
+
+/// Which filter a pick list sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterKind {
+    Tools,
+    Loans,
+    Borrower,
+    Department,
+}
+
+enum Mode {
+    List,
+    Search,
+    Filter(FilterKind, Picker),
+    Detail(Box<detail::Detail>),
+    Form(Box<ToolForm>),
+    Checkout(Box<Checkout>),
+}
+
+/// A cursor over a list read one window at a time.
+#[derive(Debug, Clone, Copy, Default)]
+struct Window {
+    cursor: usize,
+    offset: usize,
+    count: usize,
+}
+
+impl Window {
+    /// Keep the cursor inside `count` rows and in view of `rows` visible ones.
+    fn fit(&mut self, count: usize, rows: usize) {
+        self.count = count;
+        self.cursor = self.cursor.min(count.saturating_sub(1));
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if rows > 0 && self.cursor >= self.offset + rows {
+            self.offset = self.cursor + 1 - rows;
+        }
+        self.offset = self.offset.min(count.saturating_sub(rows.max(1)));
+    }
+
+    fn move_by(&mut self, by: isize) {
+        let last = self.count.saturating_sub(1) as isize;
+        self.cursor = (self.cursor as isize + by).clamp(0, last.max(0)) as usize;
+    }
+
+    /// The index in the visible page of the cursor's row.
+    fn in_page(&self) -> Option<usize> {
+        self.cursor.checked_sub(self.offset)
+    }
+}
+
+pub struct ToolsScreen {
+    view: View,
+    tool_query: ToolQuery,
+    loan_query: LoanQuery,
+    /// The tool whose history the loans view shows, for the summary line.
+    history_of: Option<String>,
+    tools_at: Window,
+    loans_at: Window,
+    tool_page: Vec<Tool>,
+    loan_page: Vec<LoanRow>,
+    search: Input,
+    mode: Mode,
+    visible_rows: usize,
+}
+
+impl Default for ToolsScreen {
+    fn default() -> ToolsScreen {
+        ToolsScreen::new()
+    }
+}
+
+impl ToolsScreen {
+    pub fn new() -> ToolsScreen {
+        ToolsScreen {
+            view: View::Tools,
+            tool_query: ToolQuery::default(),
+            loan_query: LoanQuery::default(),
+            history_of: None,
+            tools_at: Window::default(),
+            loans_at: Window::default(),
+            tool_page: Vec::new(),
+            loan_page: Vec::new(),
+            search: Input::default(),
+            mode: Mode::List,
+            visible_rows: 10,
+        }
+    }
+
+    /// Count the list in view again and read its visible rows (others may be working).
+    fn load(&mut self, ctx: &Ctx, rows: usize) {
+        let conn = ctx.db.conn();
+        match self.view {
+            View::Tools => {
+                let count = tools::count_tools(conn, &self.tool_query, ctx.today).unwrap_or(0);
+                self.tools_at.fit(count, rows);
+                self.tool_page = tools::tools_page(
+                    conn,
+                    &self.tool_query,
+                    ctx.today,
+                    self.tools_at.offset,
+                    rows,
+                )
+                .unwrap_or_default();
+            }
+            View::Loans => {
+                let count = tools::count_loans(conn, &self.loan_query, ctx.today).unwrap_or(0);
+                self.loans_at.fit(count, rows);
+                self.loan_page = tools::loans_page(
+                    conn,
+                    &self.loan_query,
+                    ctx.today,
+                    self.loans_at.offset,
+                    rows,
+                )
+                .unwrap_or_default();
+            }
+        }
+    }
+
+    fn window(&mut self) -> &mut Window {
+        match self.view {
+            View::Tools => &mut self.tools_at,
+            View::Loans => &mut self.loans_at,
+        }
+    }
+
+    /// The tool under the cursor (in either view), read fresh.
+    fn selected_tool(&self, ctx: &Ctx) -> Option<Tool> {
+        let id = match self.view {
+            View::Tools => self.tool_page.get(self.tools_at.in_page()?)?.id,
+            View::Loans => self.loan_page.get(self.loans_at.in_page()?)?.tool_id,
+        };
+        tools::get(ctx.db.conn(), id).ok().flatten()
+    }
+
+    fn selected_loan(&self) -> Option<&LoanRow> {
+        match self.view {
+            View::Tools => None,
+            View::Loans => self.loan_page.get(self.loans_at.in_page()?),
+        }
+    }
+
+    fn has_filters(&self) -> bool {
+        self.tool_query != ToolQuery::default()
+            || self.loan_query != LoanQuery::default()
+            || !self.search.text().is_empty()
+    }
+
+    fn open_detail(&mut self, id: i64, ctx: &Ctx) {
+        if let Some(view) = detail::Detail::load(ctx, id) {
+            self.mode = Mode::Detail(Box::new(view));
+        }
+    }
+
+    /// The loans view with one tool's history.
+    fn show_history(&mut self, tool: &Tool) {
+        self.loan_query = LoanQuery {
+            tool_id: Some(tool.id),
+            ..LoanQuery::default()
+        };
+        self.history_of = Some(tool.code.clone());
+        self.loans_at = Window::default();
+        self.view = View::Loans;
+        self.mode = Mode::List;
+    }
+
+    fn start_checkout(&mut self, ctx: &Ctx) {
+        let first = self
+            .selected_tool(ctx)
+            .filter(|t| t.status == crate::domain::tool::ToolStatus::Available);
+        self.mode = Mode::Checkout(Box::new(Checkout::new(ctx, first)));
+    }
+
+    /// `r`: the return form of the selected tool, or why there is nothing to return.
+    fn start_return(&mut self, ctx: &Ctx) -> Action {
+        let lang = ctx.lang;
+        let item_id = match self.view {
+            View::Loans => self
+                .selected_loan()
+                .filter(|r| r.is_open())
+                .map(|r| r.item_id),
+            View::Tools => self
+                .selected_tool(ctx)
+                .and_then(|t| t.holder.map(|h| h.item_id)),
+        };
+        let Some(item_id) = item_id else {
+            return match self.selected_tool(ctx) {
+                Some(t) => {
+                    Action::Flash(Flash::error(lang.tf("tools.not_out", &[("code", &t.code)])))
+                }
+                None => Action::Flash(Flash::error(lang.t("tools.none_selected"))),
+            };
+        };
+        match ToolForm::give_back(ctx, item_id) {
+            Some(form) => {
+                self.mode = Mode::Form(Box::new(form));
+                Action::Noop
+            }
+            None => Action::Flash(Flash::error(lang.t("tool_error.not_found"))),
+        }
+    }
+
+    fn open_filter(&mut self, kind: FilterKind, ctx: &Ctx) {
+        let lang = ctx.lang;
+        let all = || vec![(String::new(), lang.t("filter.all").to_owned())];
+        let named = |names: Vec<String>| {
+            let mut options = all();
+            options.extend(names.into_iter().map(|n| (n.clone(), n)));
+            options
+        };
+        let conn = ctx.db.conn();
+        let (title, options, current) = match kind {
+            FilterKind::Tools => (
+                lang.t("tools.filter"),
+                ToolFilter::ALL
+                    .iter()
+                    .map(|f| (f.key().to_owned(), lang.t(f.label_key()).to_owned()))
+                    .collect(),
+                self.tool_query.filter.key().to_owned(),
+            ),
+            FilterKind::Loans => (
+                lang.t("tools.filter"),
+                LoanFilter::ALL
+                    .iter()
+                    .map(|f| (f.key().to_owned(), lang.t(f.label_key()).to_owned()))
+                    .collect(),
+                self.loan_query.filter.key().to_owned(),
+            ),
+            FilterKind::Borrower => {
+                // The row's borrower is offered first: their history is one Enter away.
+                let current = self
+                    .loan_query
+                    .borrower
+                    .clone()
+                    .or_else(|| self.selected_loan().map(|r| r.borrower.clone()))
+                    .unwrap_or_default();
+                (
+                    lang.t("loans.borrower"),
+                    named(tools::borrowers(conn).unwrap_or_default()),
+                    current,
+                )
+            }
+            FilterKind::Department => {
+                let current = self
+                    .loan_query
+                    .department
+                    .clone()
+                    .or_else(|| self.selected_loan().map(|r| r.department.clone()))
+                    .unwrap_or_default();
+                (
+                    lang.t("loans.department"),
+                    named(tools::departments(conn).unwrap_or_default()),
+                    current,
+                )
+            }
+        };
+        self.mode = Mode::Filter(kind, Picker::new(title.to_owned(), options, &current));
+    }
+
+    fn set_filter(&mut self, kind: FilterKind, value: &str) {
+        let some = |v: &str| Some(v.to_owned()).filter(|v| !v.is_empty());
+        match kind {
+            FilterKind::Tools => {
+                self.tool_query.filter = ToolFilter::parse(value).unwrap_or_default();
+                self.tools_at = Window::default();
+            }
+            FilterKind::Loans => {
+                self.loan_query.filter = LoanFilter::parse(value).unwrap_or_default()
+            }
+            FilterKind::Borrower => self.loan_query.borrower = some(value),
+            FilterKind::Department => self.loan_query.department = some(value),
+        }
+        if kind != FilterKind::Tools {
+            self.loans_at = Window::default();
+        }
+    }
+
+    /// `[` and `]`: the month filter steps back and forward; past this month it is cleared.
+    fn step_month(&mut self, forward: bool, today: NaiveDate) {
+        let this = Period::Month.start_of(today);
+        self.loan_query.month = match (self.loan_query.month, forward) {
+            (None, false) => Some(this),
+            (None, true) => None,
+            (Some(m), false) => Some(Period::Month.previous(m)),
+            (Some(m), true) => Some(Period::Month.next(m)).filter(|n| *n <= this),
+        };
+        self.loans_at = Window::default();
+    }
+
+    fn clear_filters(&mut self) {
+        self.tool_query = ToolQuery::default();
+        self.loan_query = LoanQuery::default();
+        self.history_of = None;
+        self.search = Input::default();
+        self.tools_at = Window::default();
+        self.loans_at = Window::default();
+    }
+
+    fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        // Keys act on what the list holds now, not on what the last frame showed.
+        self.load(ctx, self.visible_rows);
+        let page = self.visible_rows.max(1) as isize;
+        let lang = ctx.lang;
+        let none = || Some(Action::Flash(Flash::error(lang.t("tools.none_selected"))));
+        match (key.code, self.view) {
+            (KeyCode::Char('j') | KeyCode::Down, _) => self.window().move_by(1),
+            (KeyCode::Char('k') | KeyCode::Up, _) => self.window().move_by(-1),
+            (KeyCode::PageDown, _) => self.window().move_by(page),
+            (KeyCode::PageUp, _) => self.window().move_by(-page),
+            (KeyCode::Char('g') | KeyCode::Home, _) => self.window().cursor = 0,
+            (KeyCode::Char('G') | KeyCode::End, _) => {
+                let w = self.window();
+                w.cursor = w.count.saturating_sub(1);
+            }
+            (KeyCode::Char('/'), _) => self.mode = Mode::Search,
+            (KeyCode::Char('v'), View::Tools) => self.view = View::Loans,
+            (KeyCode::Char('v'), View::Loans) => self.view = View::Tools,
+            (KeyCode::Char('o'), _) => self.start_checkout(ctx),
+            (KeyCode::Char('r'), _) => return Some(self.start_return(ctx)),
+            (KeyCode::Enter, _) => {
+                let Some(tool) = self.selected_tool(ctx) else {
+                    return none();
+                };
+                self.open_detail(tool.id, ctx);
+            }
+            (KeyCode::Char('a'), View::Tools) => {
+                self.mode = Mode::Form(Box::new(ToolForm::add(ctx)));
+            }
+            (KeyCode::Char(c @ ('e' | 'x' | 'h')), View::Tools) => {
+                let Some(tool) = self.selected_tool(ctx) else {
+                    return none();
+                };
+                match c {
+                    'e' => self.mode = Mode::Form(Box::new(ToolForm::edit(ctx, &tool))),
+                    'x' => return Some(self.start_retire(ctx, &tool)),
+                    _ => self.show_history(&tool),
+                }
+            }
+            (KeyCode::Char('s'), View::Loans) => {
+                let liability = self.selected_loan().and_then(|r| {
+                    r.liability
+                        .clone()
+                        .filter(|b| b.settled_at.is_none())
+                        .map(|b| (r.code.clone(), b))
+                });
+                let Some((code, liability)) = liability else {
+                    return Some(Action::Flash(Flash::error(lang.t("tools.no_liability"))));
+                };
+                self.mode = Mode::Form(Box::new(ToolForm::settle(ctx, &code, &liability)));
+            }
+            (KeyCode::Char('f'), View::Tools) => self.open_filter(FilterKind::Tools, ctx),
+            (KeyCode::Char('f'), View::Loans) => self.open_filter(FilterKind::Loans, ctx),
+            (KeyCode::Char('b'), View::Loans) => self.open_filter(FilterKind::Borrower, ctx),
+            (KeyCode::Char('d'), View::Loans) => self.open_filter(FilterKind::Department, ctx),
+            (KeyCode::Char('['), View::Loans) => self.step_month(false, ctx.today),
+            (KeyCode::Char(']'), View::Loans) => self.step_month(true, ctx.today),
+            (KeyCode::Esc, _) if self.has_filters() => self.clear_filters(),
+            _ => return None,
+        }
+        Some(Action::Noop)
+    }
+
+    fn start_retire(&mut self, ctx: &Ctx, tool: &Tool) -> Action {
+        if let Some(h) = &tool.holder {
+            let e = tools::ToolError::StillOut {
+                code: tool.code.clone(),
+                borrower: h.borrower.clone(),
+            };
+            return Action::Flash(Flash::error(e.message(ctx.lang)));
+        }
+        self.mode = Mode::Form(Box::new(ToolForm::retire(ctx, tool)));
+        Action::Noop
+    }
+
+    fn search_key(&mut self, key: KeyEvent) -> Option<Action> {
+        match key.code {
+            KeyCode::Enter | KeyCode::Down => self.mode = Mode::List,
+            KeyCode::Esc => {
+                self.search = Input::default();
+                self.set_search();
+                self.mode = Mode::List;
+            }
+            _ => {
+                self.mode = Mode::Search;
+                if self.search.handle_key(key) {
+                    self.set_search();
+                }
+            }
+        }
+        Some(Action::Noop)
+    }
+
+    /// One search for both views: `/` searches everywhere.
+    fn set_search(&mut self) {
+        let text = self.search.text().to_owned();
+        self.tool_query.search = text.clone();
+        self.loan_query.search = text;
+        self.tools_at = Window::default();
+        self.loans_at = Window::default();
+    }
+
+    fn detail_key(
+        &mut self,
+        mut view: Box<detail::Detail>,
+        key: KeyEvent,
+        ctx: &mut Ctx,
+    ) -> Option<Action> {
+        let tool = view.tool.clone();
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => return Some(Action::Noop),
+            KeyCode::Char('o') => {
+                let first =
+                    (tool.status == crate::domain::tool::ToolStatus::Available).then_some(tool);
+                self.mode = Mode::Checkout(Box::new(Checkout::new(ctx, first)));
+            }
+            KeyCode::Char('r') => {
+                let Some(h) = &tool.holder else {
+                    self.mode = Mode::Detail(view);
+                    let text = ctx.lang.tf("tools.not_out", &[("code", &tool.code)]);
+                    return Some(Action::Flash(Flash::error(text)));
+                };
+                if let Some(form) = ToolForm::give_back(ctx, h.item_id) {
+                    self.mode = Mode::Form(Box::new(form));
+                }
+            }
+            KeyCode::Char('e') => self.mode = Mode::Form(Box::new(ToolForm::edit(ctx, &tool))),
+            KeyCode::Char('h') => self.show_history(&tool),
+            KeyCode::Char('j') | KeyCode::Down => {
+                view.scroll(1);
+                self.mode = Mode::Detail(view);
+            }
+            KeyCode::Char('k') | KeyCode::Up => {
+                view.scroll(-1);
+                self.mode = Mode::Detail(view);
+            }
+            _ => {
+                self.mode = Mode::Detail(view);
+                return None;
+            }
+        }
+        Some(Action::Noop)
+    }
+}
+
+impl Screen for ToolsScreen {
+    fn keys(&self) -> &'static [KeyHint] {
+        match (&self.mode, self.view) {
+            (Mode::List, View::Tools) => TOOL_KEYS,
+            (Mode::List, View::Loans) => LOAN_KEYS,
+            (Mode::Search, _) => keys::SEARCH,
+            (Mode::Filter(..), _) => keys::PICK,
+            (Mode::Detail(_), _) => DETAIL_KEYS,
+            (Mode::Form(_), _) => keys::FORM,
+            (Mode::Checkout(_), _) => CHECKOUT_KEYS,
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        matches!(
+            self.mode,
+            Mode::Search | Mode::Filter(..) | Mode::Form(_) | Mode::Checkout(_)
+        )
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        let mode = std::mem::replace(&mut self.mode, Mode::List);
+        match mode {
+            Mode::List => self.list_key(key, ctx),
+            Mode::Search => self.search_key(key),
+            Mode::Filter(kind, mut picker) => {
+                match picker.handle_key(key) {
+                    Picked::Nothing => self.mode = Mode::Filter(kind, picker),
+                    Picked::Cancelled => {}
+                    Picked::Chosen(value) => self.set_filter(kind, &value),
+                }
+                Some(Action::Noop)
+            }
+            Mode::Detail(view) => self.detail_key(view, key, ctx),
+            Mode::Form(mut form) => match form.handle_key(key, ctx) {
+                FormOutcome::Stay(action) => {
+                    self.mode = Mode::Form(form);
+                    Some(action)
+                }
+                FormOutcome::Closed => Some(Action::Noop),
+                FormOutcome::Saved(flash) => Some(Action::Flash(flash)),
+            },
+            Mode::Checkout(mut checkout) => match checkout.handle_key(key, ctx) {
+                CheckoutOutcome::Stay(action) => {
+                    self.mode = Mode::Checkout(checkout);
+                    Some(action)
+                }
+                CheckoutOutcome::Closed => Some(Action::Noop),
+                CheckoutOutcome::Saved(flash) => {
+                    // The new loans are open and not overdue: shown among the open ones.
+                    self.view = View::Loans;
+                    Some(Action::Flash(flash))
+                }
+            },
+        }
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
+        match &mut self.mode {
+            Mode::Detail(view) => {
+                view.reload(ctx);
+                view.render(frame, area, ctx);
+            }
+            Mode::Form(form) => form.render(frame, area, ctx.lang),
+            Mode::Checkout(checkout) => checkout.render(frame, area, ctx),
+            Mode::List | Mode::Search | Mode::Filter(..) => {
+                table::render(self, frame, area, ctx);
+                if let Mode::Filter(_, picker) = &self.mode {
+                    picker.render(frame, area);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
