@@ -8,7 +8,7 @@ const TAB_ABOUT_EN: [&str; 6] = [
     "Due now",
     "The register is empty",
     "No repairs yet. Press a to report a fault.",
-    "Tool inventory",
+    "No tools yet",
     "Daily figures compared",
     "The monthly report pack",
 ];
@@ -209,4 +209,52 @@ fn a_fault_reported_on_a_device_gets_a_ticket_and_puts_the_device_under_repair()
     tui.wait_for_all(&["开机无显示", "JF-PC-0001"]);
     tui.send("q");
     assert_eq!(tui.exit_code(), 0);
+}
+
+#[test]
+fn five_tools_are_checked_out_to_one_borrower_with_the_scan_loop() {
+    let mut tui = Tui::start_with_demo(80, 24, &["--lang", "en", "--operator", "王磊"]);
+    tui.wait_for("Due now");
+    // Five tools on the shelf in the demo, as a scanner would read their labels.
+    let db = jifang::db::Db::open(&tui.db_path()).unwrap();
+    let shelf = jifang::db::tools::ToolQuery {
+        filter: jifang::db::tools::ToolFilter::Only(jifang::domain::tool::ToolStatus::Available),
+        ..Default::default()
+    };
+    let today = chrono::Local::now().date_naive();
+    let codes: Vec<String> = jifang::db::tools::matching_tools(db.conn(), &shelf, today)
+        .unwrap()
+        .into_iter()
+        .skip(10)
+        .take(5)
+        .map(|t| t.code)
+        .collect();
+    drop(db);
+    tui.send("4");
+    tui.wait_for_all(&["[Tools]", "tools OVERDUE 3"]);
+    tui.send("o");
+    tui.wait_for("Check out tools");
+    // Borrower, then Tab past the other six fields to the code line.
+    tui.send("王磊\t\t\t\t\t\t\t");
+    for code in &codes {
+        tui.send(&format!("{code}\r"));
+    }
+    tui.wait_for("To check out: 5");
+    tui.send("\x13"); // Ctrl-S lends them all
+    tui.wait_for("5 tool(s) checked out to 王磊");
+    let screen = tui.wait_for(&codes[4]);
+    let lent = screen
+        .lines()
+        .filter(|l| l.contains("王磊") && l.contains("LY-"))
+        .count();
+    assert_eq!(lent, 5, "{screen}");
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+    let db = jifang::db::Db::open(&tui.db_path()).unwrap();
+    for code in &codes {
+        let tool = jifang::db::tools::by_code(db.conn(), code)
+            .unwrap()
+            .unwrap();
+        assert_eq!(tool.holder.unwrap().borrower, "王磊");
+    }
 }

@@ -150,7 +150,7 @@ fn unbuilt_tabs_say_so_plainly() {
         let mut app = app(lang);
         for tab in Tab::ALL
             .into_iter()
-            .filter(|t| !matches!(t, Tab::Checks | Tab::Devices | Tab::Repairs))
+            .filter(|t| !matches!(t, Tab::Checks | Tab::Devices | Tab::Repairs | Tab::Tools))
         {
             app.apply(Action::SwitchTab(tab));
             let screen = text(draw(&mut app, 80, 24).backend().buffer());

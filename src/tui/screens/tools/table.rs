@@ -161,6 +161,7 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
 /// The name column of the tool list takes what the others leave.
 fn tool_name_width(width: u16) -> u16 {
     let place = if width >= 80 { 12 } else { 0 };
+    let place = if place > 0 { place + 1 } else { 0 };
     let fixed = 2 + CODE + 1 + KIND + 1 + STATUS + 1 + PERSON + 1 + DUE + 1 + place;
     width.saturating_sub(fixed).max(6)
 }

@@ -1,1 +1,270 @@
-use super::*;
+//! The Tools tab driven by keys through the application shell, as an operator uses it.
+
+use std::time::Instant;
+
+use chrono::NaiveDateTime;
+use ratatui::crossterm::event::KeyCode;
+
+use crate::db::tools::{self, ToolInput};
+use crate::db::{Db, Stamp, directory};
+use crate::domain::tool::{Borrowing, ToolStatus};
+use crate::i18n::Lang;
+use crate::tui::app::App;
+use crate::tui::tabs::Tab;
+use crate::tui::testing::keys::{ctrl, draw, press, screen, typed};
+
+fn at(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
+/// Six tools; a multimeter lent to 林霞 and overdue, a crimper lent and due tomorrow.
+fn app(lang: Lang) -> App {
+    let mut db = Db::open_in_memory().unwrap();
+    db.write(|tx| {
+        let s = Stamp::new("赵平", at("2026-11-01 09:00"));
+        let centre = directory::ensure_department(tx, "信息中心", true, &s)?;
+        let office = directory::ensure_department(tx, "办公室", false, &s)?;
+        directory::ensure_person(tx, "林霞", centre, directory::Role::Maintainer, None, &s)?;
+        directory::ensure_person(tx, "杨明", office, directory::Role::Staff, None, &s)?;
+        directory::ensure_person(tx, "刘主任", centre, directory::Role::Director, None, &s)?;
+        for (code, name, kind, days) in [
+            ("GJ-001", "数字万用表", "万用表", 3),
+            ("GJ-002", "数字万用表", "万用表", 3),
+            ("GJ-003", "网线压线钳", "网线钳", 1),
+            ("GJ-004", "网线压线钳", "网线钳", 1),
+            ("GJ-005", "铝合金人字梯", "梯子", 0),
+            ("GJ-006", "光纤熔接机", "熔接机", 7),
+        ] {
+            let input = ToolInput {
+                code: code.into(),
+                name: name.into(),
+                kind: kind.into(),
+                loan_days: Some(days),
+                place: "工具柜A".into(),
+                ..ToolInput::default()
+            };
+            tools::add(tx, &input, &s).unwrap();
+        }
+        let lend = |who: &str, code: &str, when: &str| {
+            let b = Borrowing {
+                borrower: who.into(),
+                department: "信息中心".into(),
+                external: false,
+                approver: String::new(),
+                purpose: "布线".into(),
+                due_on: None,
+                condition_out: "完好".into(),
+            };
+            let s = Stamp::new("赵平", at(when));
+            tools::check_out(tx, &b, &[code.to_owned()], at(when), &s).unwrap();
+        };
+        lend("林霞", "GJ-002", "2026-11-15 10:00");
+        lend("林霞", "GJ-003", "2026-11-20 10:00");
+        Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
+    let mut app = App::new(db, lang, "王磊".into(), at("2026-11-21 09:00").date());
+    app.tick(at("2026-11-21 09:00"), Instant::now());
+    app.apply(crate::tui::action::Action::SwitchTab(Tab::Tools));
+    app
+}
+
+fn status(app: &App, code: &str) -> ToolStatus {
+    tools::by_code(app.db().conn(), code)
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+#[test]
+fn tools_loans_and_checkout_snapshots() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        insta::assert_snapshot!(format!("tools_{lang:?}"), draw(&mut app));
+        press(&mut app, KeyCode::Char('v'));
+        insta::assert_snapshot!(format!("loans_{lang:?}"), draw(&mut app));
+        press(&mut app, KeyCode::Char('v'));
+        // The cursor is on GJ-001 (on the shelf): the check-out starts with it.
+        press(&mut app, KeyCode::Char('o'));
+        typed(&mut app, "杨明");
+        press(&mut app, KeyCode::Tab);
+        insta::assert_snapshot!(format!("checkout_{lang:?}"), draw(&mut app));
+    }
+}
+
+#[test]
+fn overdue_loans_come_first_marked_and_counted_in_the_status_bar() {
+    let mut app = app(Lang::En);
+    let s = screen(&mut app);
+    assert!(s.contains("tools OVERDUE 1"), "{s}");
+    let line = s.lines().find(|l| l.contains("GJ-002")).unwrap();
+    assert!(line.starts_with('!') && line.contains("11-18!"), "{s}");
+    press(&mut app, KeyCode::Char('v'));
+    let s = screen(&mut app);
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("LY-2026-")).collect();
+    assert!(
+        rows[0].contains("GJ-002") && rows[0].contains("3d late"),
+        "{s}"
+    );
+    assert!(
+        rows[1].contains("GJ-003") && rows[1].contains("Not returned"),
+        "{s}"
+    );
+}
+
+#[test]
+fn another_department_needs_an_approver_before_the_checkout_saves() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('o'));
+    typed(&mut app, "杨明");
+    press(&mut app, KeyCode::Tab);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("办公室") && s.contains("another department"),
+        "{s}"
+    );
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("leader's approval"), "{s}");
+    assert_eq!(
+        status(&app, "GJ-001"),
+        ToolStatus::Available,
+        "nothing saved"
+    );
+    // The cursor is on the approver: type one and save.
+    typed(&mut app, "刘主任");
+    ctrl(&mut app, 's');
+    assert_eq!(status(&app, "GJ-001"), ToolStatus::CheckedOut);
+    let s = screen(&mut app);
+    assert!(s.contains("LY-2026-0003") && s.contains("杨明"), "{s}");
+}
+
+#[test]
+fn the_scan_loop_refuses_a_tool_out_naming_who_holds_it() {
+    let mut app = app(Lang::Zh);
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('o'));
+    typed(&mut app, "林霞");
+    // Borrower, department, type, approver, purpose, due, condition: then the code line.
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Tab);
+    }
+    for code in ["gj-004", "GJ-002", "GJ-404"] {
+        typed(&mut app, code);
+        press(&mut app, KeyCode::Enter);
+        if code == "GJ-002" {
+            let s = screen(&mut app);
+            assert!(
+                s.contains("GJ-002 已借出：林霞 借用中，应还 2026-11-18"),
+                "{s}"
+            );
+            ctrl(&mut app, 'u');
+        }
+    }
+    let s = screen(&mut app);
+    assert!(s.contains("没有编号为“GJ-404”的工具"), "{s}");
+    assert!(s.contains("待借出：2 件"), "GJ-006 and GJ-004: {s}");
+    assert!(s.contains("GJ-006 光纤熔接机：应还 2026-11-28"), "{s}");
+    ctrl(&mut app, 's');
+    assert_eq!(status(&app, "GJ-004"), ToolStatus::CheckedOut);
+    assert_eq!(status(&app, "GJ-006"), ToolStatus::CheckedOut);
+}
+
+#[test]
+fn a_damaged_return_asks_who_pays_and_the_liability_is_settled_later() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('r'));
+    let s = screen(&mut app);
+    assert!(s.contains("Return GJ-002"), "{s}");
+    assert!(
+        !s.contains("Liable person"),
+        "a good return asks nothing more: {s}"
+    );
+    press(&mut app, KeyCode::Right);
+    let s = screen(&mut app);
+    assert!(s.contains("Liable person") && s.contains("林霞"), "{s}");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "表笔断裂");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "八十");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("is not an amount"), "{s}");
+    assert_eq!(
+        status(&app, "GJ-002"),
+        ToolStatus::CheckedOut,
+        "nothing saved"
+    );
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "80");
+    ctrl(&mut app, 's');
+    assert_eq!(status(&app, "GJ-002"), ToolStatus::Damaged);
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('f'));
+    typed(&mut app, "Liability");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("Damaged 80.00!"), "{s}");
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("Liability of 林霞 settled: 80.00"), "{s}");
+    assert!(
+        s.contains("Nothing matches"),
+        "no unsettled liability left: {s}"
+    );
+}
+
+#[test]
+fn tools_are_added_edited_and_retired_and_history_is_one_key() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "GJ-007");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "寻线仪");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "寻线仪");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "2");
+    ctrl(&mut app, 's');
+    let t = tools::by_code(app.db().conn(), "GJ-007").unwrap().unwrap();
+    assert_eq!((t.kind.as_str(), t.loan_days), ("寻线仪", 2));
+    // A code already used is refused on the code field.
+    press(&mut app, KeyCode::Char('a'));
+    for text in ["gj-001", "万用表", "万用表"] {
+        typed(&mut app, text);
+        press(&mut app, KeyCode::Tab);
+    }
+    ctrl(&mut app, 's');
+    assert!(screen(&mut app).contains("already in the inventory"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    // GJ-002 is out: it cannot be retired.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('x'));
+    assert!(screen(&mut app).contains("return it first"));
+    press(&mut app, KeyCode::Char('h'));
+    let s = screen(&mut app);
+    assert!(s.contains("Tool:GJ-002") && s.contains("1 loans"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('x'));
+    typed(&mut app, "量程失准");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(status(&app, "GJ-001"), ToolStatus::Retired);
+    let s = screen(&mut app);
+    assert!(s.contains("GJ-001 retired."), "{s}");
+    let listed = s
+        .lines()
+        .filter(|l| l.get(2..).is_some_and(|r| r.starts_with("GJ-00")))
+        .count();
+    assert_eq!(
+        listed, 6,
+        "GJ-002..GJ-007 stay, the retired GJ-001 leaves the list: {s}"
+    );
+}
