@@ -245,7 +245,7 @@ fn five_tools_are_checked_out_to_one_borrower_with_the_scan_loop() {
     let screen = tui.wait_for(&codes[4]);
     let lent = screen
         .lines()
-        .filter(|l| l.contains("王磊") && l.contains("LY-"))
+        .filter(|l| l.contains("王磊") && l.contains("Not returned"))
         .count();
     assert_eq!(lent, 5, "{screen}");
     tui.send("q");
