@@ -111,15 +111,6 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, today: NaiveDate) -> Result<Filled
     let mut damaged = false;
     let mut day = start;
     while day < today {
-        // Returns first: a tool back in the morning can go out again the same day.
-        out.sort_by_key(|o| o.back_on);
-        while out.first().is_some_and(|o| o.back_on <= day) {
-            let o = out.remove(0);
-            give_back(conn, &o, at(day, 17))?;
-            if o.condition == Condition::Good {
-                shelf.push(o.code);
-            }
-        }
         let weekday = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
         let count = if weekday { rng.below(3) } else { 0 };
         for n in 0..count {
@@ -163,6 +154,15 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, today: NaiveDate) -> Result<Filled
                     code,
                     condition,
                 });
+            }
+        }
+        // In the evening what is due back today comes back (same-day tools included).
+        out.sort_by_key(|o| o.back_on);
+        while out.first().is_some_and(|o| o.back_on <= day) {
+            let o = out.remove(0);
+            give_back(conn, &o, at(day, 17))?;
+            if o.condition == Condition::Good {
+                shelf.push(o.code);
             }
         }
         day += Duration::days(1);
