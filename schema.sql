@@ -565,3 +565,94 @@ CREATE TRIGGER tool_liabilities_no_delete BEFORE DELETE ON tool_liabilities
     BEGIN SELECT RAISE(ABORT, 'liabilities are never deleted'); END;
 CREATE TRIGGER tools_no_delete BEFORE DELETE ON tools
     BEGIN SELECT RAISE(ABORT, 'tools are retired, never deleted'); END;
+
+-- == version 6 ==
+
+-- Daily data (每日数据对比): what is measured each day, how it should move, what it should be.
+-- A metric is named in both languages and belongs to a group (网站, 机房) and a scope (the
+-- campus site it is measured on); `position` orders the comparison table.
+CREATE TABLE metrics (
+    id             INTEGER PRIMARY KEY,
+    name_zh        TEXT    NOT NULL CHECK (length(trim(name_zh)) > 0),
+    name_en        TEXT    NOT NULL CHECK (length(trim(name_en)) > 0),
+    group_name     TEXT    NOT NULL CHECK (length(trim(group_name)) > 0),
+    scope          TEXT    NOT NULL DEFAULT '',
+    unit           TEXT    NOT NULL DEFAULT '',
+    decimals       INTEGER NOT NULL DEFAULT 0 CHECK (decimals BETWEEN 0 AND 4),
+    direction      TEXT    NOT NULL DEFAULT 'neutral' CHECK (direction IN ('up', 'down', 'neutral')),
+    target_min     REAL,
+    target_max     REAL,
+    alert_pct      REAL    CHECK (alert_pct IS NULL OR alert_pct > 0),
+    position       INTEGER NOT NULL,
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT,
+    CHECK (target_min IS NULL OR target_max IS NULL OR target_min <= target_max)
+);
+-- A metric in use is known by either of its names within its scope.
+CREATE UNIQUE INDEX metrics_zh_in_use ON metrics (name_zh COLLATE NOCASE, scope COLLATE NOCASE)
+    WHERE retired_at IS NULL;
+CREATE UNIQUE INDEX metrics_en_in_use ON metrics (name_en COLLATE NOCASE, scope COLLATE NOCASE)
+    WHERE retired_at IS NULL;
+CREATE INDEX metrics_by_position ON metrics (position) WHERE retired_at IS NULL;
+
+-- One value per metric and day. A cleared value is retired, not deleted; every change to a
+-- value already entered is kept in reading_corrections by the trigger below, whatever program
+-- writes it.
+CREATE TABLE readings (
+    id             INTEGER PRIMARY KEY,
+    metric_id      INTEGER NOT NULL REFERENCES metrics (id),
+    day            TEXT    NOT NULL CHECK (date(day) = day),
+    value          REAL    NOT NULL,
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT,
+    UNIQUE (metric_id, day)
+);
+CREATE INDEX readings_by_day ON readings (day, metric_id);
+
+-- The correction book: the value before and after (NULL: none, or cleared), when and by whom.
+CREATE TABLE reading_corrections (
+    id             INTEGER PRIMARY KEY,
+    reading_id     INTEGER NOT NULL REFERENCES readings (id),
+    old_value      REAL,
+    new_value      REAL,
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+CREATE INDEX reading_corrections_by_reading ON reading_corrections (reading_id, id);
+
+CREATE TRIGGER readings_corrected AFTER UPDATE OF value, retired_at ON readings
+    WHEN OLD.value IS NOT NEW.value OR OLD.retired_at IS NOT NEW.retired_at
+    BEGIN
+        INSERT INTO reading_corrections (reading_id, old_value, new_value, created_at, created_by,
+                                         updated_at, updated_by)
+        VALUES (NEW.id,
+                CASE WHEN OLD.retired_at IS NULL THEN OLD.value END,
+                CASE WHEN NEW.retired_at IS NULL THEN NEW.value END,
+                NEW.updated_at, NEW.updated_by, NEW.updated_at, NEW.updated_by);
+    END;
+CREATE TRIGGER readings_no_delete BEFORE DELETE ON readings
+    BEGIN SELECT RAISE(ABORT, 'readings are cleared, never deleted'); END;
+CREATE TRIGGER reading_corrections_final BEFORE UPDATE ON reading_corrections
+    BEGIN SELECT RAISE(ABORT, 'corrections are never changed'); END;
+CREATE TRIGGER reading_corrections_no_delete BEFORE DELETE ON reading_corrections
+    BEGIN SELECT RAISE(ABORT, 'corrections are never deleted'); END;
+CREATE TRIGGER metrics_no_delete BEFORE DELETE ON metrics
+    BEGIN SELECT RAISE(ABORT, 'metrics are retired, never deleted'); END;

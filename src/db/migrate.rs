@@ -49,10 +49,14 @@ fn after_section(conn: &Connection, version: usize) -> rusqlite::Result<()> {
         let stamp = super::Stamp::new(INSTALLER, now);
         super::checklists::install_built_in(conn, now.date(), &stamp)?;
     }
+    if version == 6 {
+        let stamp = super::Stamp::new(INSTALLER, chrono::Local::now().naive_local());
+        super::readings::install_built_in(conn, &stamp)?;
+    }
     Ok(())
 }
 
-/// Who rows written by jifang itself (the built-in templates) are created by.
+/// Who rows written by jifang itself (the built-in templates and metrics) are created by.
 pub const INSTALLER: &str = "jifang";
 
 /// Bring the database to `VERSION`. The check and the work share one EXCLUSIVE transaction, so

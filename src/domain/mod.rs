@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod device;
 pub mod net;
 pub mod period;
+pub mod reading;
 pub mod record;
 pub mod repair;
 pub mod subnet;
