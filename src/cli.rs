@@ -73,6 +73,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ToolsWhat,
     },
+    #[command(about = cli("cli.readings"))]
+    Readings {
+        #[command(subcommand)]
+        what: ReadingsWhat,
+    },
     #[command(about = cli("cli.export"))]
     Export {
         #[command(subcommand)]
@@ -93,6 +98,13 @@ pub enum ImportWhat {
     },
     #[command(about = cli("cli.import_tools"))]
     Tools {
+        #[arg(value_name = "FILE", help = cli("cli.import_file"))]
+        file: PathBuf,
+        #[arg(long, help = cli("cli.dry_run"))]
+        dry_run: bool,
+    },
+    #[command(about = cli("cli.import_readings"))]
+    Readings {
         #[arg(value_name = "FILE", help = cli("cli.import_file"))]
         file: PathBuf,
         #[arg(long, help = cli("cli.dry_run"))]
@@ -149,6 +161,24 @@ pub enum ToolsWhat {
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
         format: crate::commands::repairs::Format,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReadingsWhat {
+    #[command(about = cli("cli.readings_compare"))]
+    Compare {
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, help = cli("cli.readings_date"))]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long, value_name = "prev|week|avg30", default_value = "prev", value_parser = parse_base, help = cli("cli.readings_base"))]
+        base: crate::domain::reading::Base,
+        #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
+        format: crate::commands::repairs::Format,
+    },
+}
+
+fn parse_base(text: &str) -> Result<crate::domain::reading::Base, String> {
+    crate::domain::reading::Base::parse(text)
+        .ok_or_else(|| cli("cli.bad_base").replace("{value}", text))
 }
 
 fn parse_loan_state(text: &str) -> Result<crate::db::tools::LoanFilter, String> {

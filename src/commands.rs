@@ -2,13 +2,16 @@
 
 mod checks;
 mod devices;
+mod readings;
 pub mod repairs;
 mod tools;
 
 use std::fmt::Display;
 use std::process::ExitCode;
 
-use crate::cli::{ChecksWhat, Cli, Command, ExportWhat, ImportWhat, RepairsWhat, ToolsWhat};
+use crate::cli::{
+    ChecksWhat, Cli, Command, ExportWhat, ImportWhat, ReadingsWhat, RepairsWhat, ToolsWhat,
+};
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Problem, Stamp};
 use crate::error::UserError;
@@ -149,6 +152,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             tools::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
         }
         Some(Command::Import {
+            what: ImportWhat::Readings { file, dry_run },
+        }) => {
+            let operator = operator()?;
+            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
+            readings::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
+        }
+        Some(Command::Import {
             what: ImportWhat::Checklist { file, dry_run },
         }) => {
             let operator = operator()?;
@@ -208,6 +219,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             tools::loans(&db, state, month, format, today, lang).map_err(localized)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Readings {
+            what: ReadingsWhat::Compare { date, base, format },
+        }) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            // The rule compares the previous day: that is the day reported unless told.
+            let day = date
+                .unwrap_or_else(|| chrono::Local::now().date_naive() - chrono::Duration::days(1));
+            readings::compare(&db, day, base, format, lang).map_err(localized)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Export {
             what: ExportWhat::Devices { out, all },
         }) => {
@@ -225,4 +246,23 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The bytes of a file to import, or why it cannot be read.
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>, UserError> {
+    std::fs::read(path).map_err(|e| UserError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// Say that an import file was refused, with every problem on its own line.
+fn print_refusal(path: &std::path::Path, lines: Vec<String>, lang: Lang) -> ExitCode {
+    let shown = path.display();
+    let args: [(&str, &dyn Display); 2] = [("file", &shown), ("count", &lines.len())];
+    eprintln!("jifang: {}", lang.tf("import.refused", &args));
+    for line in lines {
+        eprintln!("  {line}");
+    }
+    ExitCode::FAILURE
 }

@@ -16,6 +16,14 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(failure) => {
+            // `jifang tools list | head`: the reader has what it wanted; nothing went wrong.
+            let closed_pipe = failure.error.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if closed_pipe {
+                return ExitCode::SUCCESS;
+            }
             let lang = failure.lang.unwrap_or(fallback);
             let text = match failure.error.downcast_ref::<UserError>() {
                 Some(user) => user.message(lang),

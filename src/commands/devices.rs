@@ -19,22 +19,11 @@ pub fn import(
     stamp: &Stamp,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).map_err(|e| UserError::Unreadable {
-        path: file.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let bytes = super::read_input(file)?;
     let shown = file.display();
     let plan = match devices::plan(db.conn(), &bytes, update) {
         Ok(plan) => plan,
-        Err(error) => {
-            let lines = error.lines(lang);
-            let args: [(&str, &dyn Display); 2] = [("file", &shown), ("count", &lines.len())];
-            eprintln!("jifang: {}", lang.tf("import.refused", &args));
-            for line in lines {
-                eprintln!("  {line}");
-            }
-            return Ok(ExitCode::FAILURE);
-        }
+        Err(error) => return Ok(super::print_refusal(file, error.lines(lang), lang)),
     };
     let counts = |adds: &usize, updates: &usize| -> [(&str, String); 3] {
         [

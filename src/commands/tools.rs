@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use super::repairs::Format;
 use crate::db::tools::{self, LoanFilter, LoanQuery, ToolFilter, ToolQuery};
 use crate::db::{Db, Stamp};
-use crate::error::UserError;
 use crate::exchange::table::{self, Column};
 use crate::exchange::tools as file;
 use crate::i18n::Lang;
@@ -134,20 +133,13 @@ pub fn import(
     stamp: &Stamp,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(path).map_err(|e| UserError::Unreadable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let bytes = super::read_input(path)?;
     let shown = path.display();
     let plan = match file::plan(db.conn(), &bytes) {
         Ok(plan) => plan,
         Err(problems) => {
-            let args: [(&str, &dyn Display); 2] = [("file", &shown), ("count", &problems.len())];
-            eprintln!("jifang: {}", lang.tf("import.refused", &args));
-            for p in problems {
-                eprintln!("  {}", p.message(lang));
-            }
-            return Ok(ExitCode::FAILURE);
+            let lines = problems.iter().map(|p| p.message(lang)).collect();
+            return Ok(super::print_refusal(path, lines, lang));
         }
     };
     if dry_run {

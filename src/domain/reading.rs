@@ -189,6 +189,10 @@ pub fn value_text(value: f64, decimals: u8) -> String {
     format!("{:.*}", usize::from(decimals), round(value, decimals))
 }
 
+/// What stands in a table for a value or percentage there is none of (a plain hyphen: dashes
+/// are double width in some CJK terminals).
+pub const NO_VALUE: &str = "-";
+
 /// A change with its sign always shown: `+3`, `-1.5`, `0`.
 pub fn delta_text(delta: f64, decimals: u8) -> String {
     let text = value_text(delta, decimals);
