@@ -117,7 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let stamp = Stamp::new(demo::AUTHOR, chrono::Local::now().naive_local());
             let added = demo::fill(db.conn_mut(), &stamp)?;
             let path = paths.db_file.display();
-            let args: [(&str, &dyn Display); 8] = [
+            let args: [(&str, &dyn Display); 9] = [
                 ("path", &path),
                 ("departments", &added.departments),
                 ("people", &added.people),
@@ -126,6 +126,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 ("repairs", &added.repairs),
                 ("tools", &added.tools),
                 ("loans", &added.loans),
+                ("readings", &added.readings),
             ];
             println!("{}", lang.tf("demo.done", &args));
             Ok(ExitCode::SUCCESS)

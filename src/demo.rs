@@ -2,6 +2,7 @@
 
 mod checks;
 mod devices;
+mod readings;
 mod repairs;
 mod tools;
 
@@ -62,6 +63,7 @@ pub struct Added {
     pub repairs: usize,
     pub tools: usize,
     pub loans: usize,
+    pub readings: usize,
 }
 
 /// Write the demo data set in one transaction. Running it again adds nothing twice: rows are
@@ -106,6 +108,8 @@ pub fn fill(conn: &mut Connection, stamp: &Stamp) -> anyhow::Result<Added> {
         .map_err(|e| anyhow::anyhow!(e.message(crate::i18n::Lang::En)))?;
     added.tools = filled.tools;
     added.loans = filled.loans;
+    added.readings = readings::fill(&tx, &mut rng, stamp.at.date())
+        .map_err(|e| anyhow::anyhow!(e.message(crate::i18n::Lang::En)))?;
     tx.commit()?;
     Ok(added)
 }
@@ -184,5 +188,26 @@ mod tests {
         assert_eq!(liabilities.len(), 1);
         assert!(liabilities[0].settled_at.is_some());
         assert!(rows.iter().any(|r| r.external && !r.approver.is_empty()));
+        // 120 days of daily data: yesterday complete, a forgotten entry three days ago, the
+        // PV typed wrong and corrected, the air conditioner's bad night flagged.
+        assert!(first.readings > 1900, "only {} readings", first.readings);
+        let yesterday = today - chrono::Duration::days(1);
+        assert_eq!(crate::db::readings::missing_on(conn, yesterday).unwrap(), 0);
+        let gaps = crate::db::readings::gaps(conn, yesterday, 14).unwrap();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!((gaps[0].missing, gaps[0].expected), (2, 17));
+        let pv = crate::db::readings::find_metric(conn, "PV", "官网")
+            .unwrap()
+            .unwrap();
+        let book = crate::db::readings::corrections(conn, pv.id, yesterday).unwrap();
+        assert_eq!(book.len(), 1);
+        let hot = today - chrono::Duration::days(9);
+        let base = crate::domain::reading::Base::PreviousDay;
+        let rows = crate::db::readings::compare_day(conn, hot, base).unwrap();
+        let t = rows
+            .iter()
+            .find(|r| r.metric.name_en == "Room temperature")
+            .unwrap();
+        assert!(t.comparison.flagged, "{t:?}");
     }
 }
