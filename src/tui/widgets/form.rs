@@ -365,6 +365,70 @@ impl Form {
     }
 }
 
+/// A form whose fields are known by a key of the screen's own (an enum), so a screen reads
+/// and marks fields by name, not by position, even when fields come and go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedForm<K> {
+    keys: Vec<K>,
+    form: Form,
+}
+
+impl<K: Copy + PartialEq> KeyedForm<K> {
+    pub fn new(title: String, fields: Vec<(K, FormField)>) -> KeyedForm<K> {
+        let (keys, fields): (Vec<K>, Vec<FormField>) = fields.into_iter().unzip();
+        KeyedForm {
+            keys,
+            form: Form::new(title, fields),
+        }
+    }
+
+    pub fn keys(&self) -> &[K] {
+        &self.keys
+    }
+
+    /// Where the field is in the form, if it has one.
+    pub fn at(&self, key: K) -> Option<usize> {
+        self.keys.iter().position(|k| *k == key)
+    }
+
+    /// The field's text, trimmed; empty when the form has no such field.
+    pub fn value(&self, key: K) -> String {
+        self.at(key)
+            .map_or(String::new(), |i| self.form.value(i).trim().to_owned())
+    }
+
+    pub fn set_error(&mut self, key: K, text: String) {
+        if let Some(i) = self.at(key) {
+            self.form.fields[i].error = Some(text);
+        }
+    }
+
+    /// Keep the first `len` fields.
+    pub fn truncate(&mut self, len: usize) {
+        self.keys.truncate(len);
+        self.form.fields.truncate(len);
+    }
+
+    pub fn push(&mut self, key: K, field: FormField) {
+        self.keys.push(key);
+        self.form.fields.push(field);
+    }
+}
+
+impl<K> std::ops::Deref for KeyedForm<K> {
+    type Target = Form;
+
+    fn deref(&self) -> &Form {
+        &self.form
+    }
+}
+
+impl<K> std::ops::DerefMut for KeyedForm<K> {
+    fn deref_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash, RepairDraft};
 use crate::tui::screens::Ctx;
 use crate::tui::tabs::Tab;
-use crate::tui::widgets::form::{Form, FormEvent, FormField, Kind, choices};
+use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, Kind, choices};
 
 /// The fields the forms are made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,8 +107,7 @@ enum Purpose {
 
 pub struct RepairForm {
     purpose: Purpose,
-    fields: Vec<F>,
-    form: Form,
+    form: KeyedForm<F>,
     /// The tab the form was opened from, to go back to when it closes.
     back_to: Option<Tab>,
 }
@@ -133,8 +132,7 @@ fn minute(at: NaiveDateTime) -> String {
 /// Builds a form field by field, remembering which is which.
 struct Builder<'a, 'b> {
     ctx: &'a Ctx<'b>,
-    fields: Vec<F>,
-    form_fields: Vec<FormField>,
+    fields: Vec<(F, FormField)>,
     people: Vec<String>,
     departments: Vec<String>,
 }
@@ -145,7 +143,6 @@ impl<'a, 'b> Builder<'a, 'b> {
         Builder {
             ctx,
             fields: Vec::new(),
-            form_fields: Vec::new(),
             people: directory::people_names(conn, false).unwrap_or_default(),
             departments: directory::department_names(conn).unwrap_or_default(),
         }
@@ -179,25 +176,19 @@ impl<'a, 'b> Builder<'a, 'b> {
         if field.hint.is_none() {
             field.hint = hint.map(|k| self.ctx.lang.t(k).to_owned());
         }
-        self.fields.push(f);
-        self.form_fields.push(field);
+        self.fields.push((f, field));
         self
     }
 
     fn choice(mut self, f: F, value: &str, options: Vec<(String, String)>) -> Self {
-        self.form_fields
-            .push(FormField::choice(self.label(f), value, options));
-        self.fields.push(f);
+        let field = FormField::choice(self.label(f), value, options);
+        self.fields.push((f, field));
         self
     }
 
     fn fixed(mut self, label: &str, value: &str, hint: &str) -> Self {
-        self.form_fields.push(FormField::fixed(
-            self.ctx.lang.t(label).to_owned(),
-            value,
-            hint.to_owned(),
-        ));
-        self.fields.push(F::Shown);
+        let field = FormField::fixed(self.ctx.lang.t(label).to_owned(), value, hint.to_owned());
+        self.fields.push((F::Shown, field));
         self
     }
 
@@ -220,8 +211,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     fn build(self, title: String, purpose: Purpose, back_to: Option<Tab>) -> RepairForm {
         RepairForm {
             purpose,
-            fields: self.fields,
-            form: Form::new(title, self.form_fields),
+            form: KeyedForm::new(title, self.fields),
             back_to,
         }
     }
@@ -366,26 +356,13 @@ impl RepairForm {
         form
     }
 
-    fn at(&self, f: F) -> Option<usize> {
-        self.fields.iter().position(|x| *x == f)
-    }
-
-    fn value(&self, f: F) -> String {
-        self.at(f)
-            .map_or(String::new(), |i| self.form.value(i).trim().to_owned())
-    }
-
-    fn set_error(&mut self, f: F, text: String) {
-        if let Some(i) = self.at(f) {
-            self.form.fields[i].error = Some(text);
-        }
-    }
-
     /// Under the device field: which register entry the text names, or that it names none.
     fn describe_device(&mut self, ctx: &Ctx) {
-        let Some(i) = self.at(F::Device) else { return };
+        let Some(i) = self.form.at(F::Device) else {
+            return;
+        };
         let lang = ctx.lang;
-        let text = self.value(F::Device);
+        let text = self.form.value(F::Device);
         let hint = match resolve_device(ctx, &text) {
             Some(d) => lang.tf(
                 "repair_form.device_found",
@@ -403,9 +380,11 @@ impl RepairForm {
 
     /// Devices matching what is typed, for `Ctrl-P` on the device field (at most 50).
     fn offer_devices(&mut self, ctx: &Ctx) {
-        let Some(i) = self.at(F::Device) else { return };
+        let Some(i) = self.form.at(F::Device) else {
+            return;
+        };
         let query = DeviceQuery {
-            search: self.value(F::Device),
+            search: self.form.value(F::Device),
             ..DeviceQuery::default()
         };
         let conn = ctx.db.conn();
@@ -422,10 +401,12 @@ impl RepairForm {
         };
         let which = AmendField::ALL
             .into_iter()
-            .find(|f| f.key() == self.value(F::AmendWhich));
-        if let (Some(which), Some(i), Ok(Some(repair))) =
-            (which, self.at(F::Value), repairs::get(ctx.db.conn(), id))
-        {
+            .find(|f| f.key() == self.form.value(F::AmendWhich));
+        if let (Some(which), Some(i), Ok(Some(repair))) = (
+            which,
+            self.form.at(F::Value),
+            repairs::get(ctx.db.conn(), id),
+        ) {
             self.form.fields[i]
                 .input
                 .set(which.value(&repair.flow.outcome));
@@ -434,7 +415,7 @@ impl RepairForm {
 
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let on_device = self.at(F::Device) == Some(self.form.focus);
+        let on_device = self.form.at(F::Device) == Some(self.form.focus);
         if on_device
             && ((ctrl && matches!(key.code, KeyCode::Char('p' | 'P'))) || key.code == KeyCode::F(2))
         {
@@ -451,7 +432,7 @@ impl RepairForm {
             FormEvent::Nothing => FormOutcome::Stay(Action::Noop),
             FormEvent::Changed => {
                 self.form.clear_errors();
-                if self.at(F::AmendWhich) == Some(self.form.focus) {
+                if self.form.at(F::AmendWhich) == Some(self.form.focus) {
                     self.refill_amend_value(ctx);
                 }
                 self.describe_device(ctx);
@@ -498,9 +479,9 @@ impl RepairForm {
             Purpose::Amend { id } => {
                 let which = AmendField::ALL
                     .into_iter()
-                    .find(|f| f.key() == self.value(F::AmendWhich))
+                    .find(|f| f.key() == self.form.value(F::AmendWhich))
                     .unwrap_or(AmendField::Result);
-                let (value, reason) = (self.value(F::Value), self.value(F::Reason));
+                let (value, reason) = (self.form.value(F::Value), self.form.value(F::Reason));
                 ctx.db
                     .write(|tx| repairs::amend(tx, id, which, &value, &reason, &stamp))
                     .map(|()| (id, lang.t("repairs.amended").to_owned()))
@@ -515,7 +496,7 @@ impl RepairForm {
             Err(error) => {
                 let text = error.message(lang);
                 match error_field(&error, self) {
-                    Some(f) => self.set_error(f, text.clone()),
+                    Some(f) => self.form.set_error(f, text.clone()),
                     None => return FormOutcome::Stay(Action::Flash(Flash::error(text))),
                 }
                 FormOutcome::Stay(Action::Flash(Flash::error(text)))
@@ -525,17 +506,18 @@ impl RepairForm {
 
     fn new_repair(&mut self, ctx: &Ctx, check_result_id: Option<i64>) -> Option<NewRepair> {
         let lang = ctx.lang;
-        let Some(reported_at) = parse_when(&self.value(F::ReportedAt), ctx.now) else {
-            self.set_error(F::ReportedAt, lang.t("repair_form.bad_time").to_owned());
+        let Some(reported_at) = parse_when(&self.form.value(F::ReportedAt), ctx.now) else {
+            self.form
+                .set_error(F::ReportedAt, lang.t("repair_form.bad_time").to_owned());
             return None;
         };
-        let text = self.value(F::Device);
+        let text = self.form.value(F::Device);
         let device = match resolve_device(ctx, &text) {
             Some(d) => DeviceRef::Registered(d.id),
             None => DeviceRef::Unregistered(text),
         };
-        let reporter = self.value(F::Reporter);
-        let mut department = self.value(F::Department);
+        let reporter = self.form.value(F::Reporter);
+        let mut department = self.form.value(F::Department);
         if department.is_empty() {
             department = directory::people_with_departments(ctx.db.conn())
                 .unwrap_or_default()
@@ -549,22 +531,23 @@ impl RepairForm {
             reporter,
             department,
             reported_at,
-            kind: FaultKind::parse(&self.value(F::FaultKind)).unwrap_or(FaultKind::Other),
-            description: self.value(F::Description),
-            priority: Priority::parse(&self.value(F::Priority)).unwrap_or(Priority::Normal),
+            kind: FaultKind::parse(&self.form.value(F::FaultKind)).unwrap_or(FaultKind::Other),
+            description: self.form.value(F::Description),
+            priority: Priority::parse(&self.form.value(F::Priority)).unwrap_or(Priority::Normal),
             check_result_id,
         })
     }
 
     fn date(&mut self, f: F, lang: Lang) -> Result<Option<chrono::NaiveDate>, ()> {
-        let text = self.value(f);
+        let text = self.form.value(f);
         if text.is_empty() {
             return Ok(None);
         }
         match parse_date(&text) {
             Some(d) => Ok(Some(d)),
             None => {
-                self.set_error(f, lang.tf("repair_form.bad_date", &[("value", &text)]));
+                self.form
+                    .set_error(f, lang.tf("repair_form.bad_date", &[("value", &text)]));
                 Err(())
             }
         }
@@ -572,9 +555,9 @@ impl RepairForm {
 
     fn damage(&self) -> DamageConfirmation {
         DamageConfirmation {
-            part: self.value(F::Part),
-            first: self.value(F::Confirmer1),
-            second: self.value(F::Confirmer2),
+            part: self.form.value(F::Part),
+            first: self.form.value(F::Confirmer1),
+            second: self.form.value(F::Confirmer2),
         }
     }
 
@@ -582,13 +565,14 @@ impl RepairForm {
         let lang = ctx.lang;
         Some(match kind {
             StepKind::Assess => {
-                let text = self.value(F::Estimate);
+                let text = self.form.value(F::Estimate);
                 let Some(estimate_at) = parse_when(&text, ctx.now) else {
-                    self.set_error(F::Estimate, lang.t("repair_form.bad_time").to_owned());
+                    self.form
+                        .set_error(F::Estimate, lang.t("repair_form.bad_time").to_owned());
                     return None;
                 };
                 Step::Assess {
-                    maintainer: self.value(F::Maintainer),
+                    maintainer: self.form.value(F::Maintainer),
                     estimate_at,
                 }
             }
@@ -597,18 +581,18 @@ impl RepairForm {
                 let sent_on = self.date(F::SentOn, lang).ok()?;
                 Step::ToVendor {
                     vendor: VendorRepair {
-                        vendor: self.value(F::Vendor),
-                        approver: self.value(F::Approver),
+                        vendor: self.form.value(F::Vendor),
+                        approver: self.form.value(F::Approver),
                         sent_on,
                         returned_on: None,
-                        reference: self.value(F::Reference),
+                        reference: self.form.value(F::Reference),
                     },
                     damage: self.damage(),
                 }
             }
             StepKind::FromVendor => {
                 let Some(returned_on) = self.date(F::ReturnedOn, lang).ok()? else {
-                    self.set_error(
+                    self.form.set_error(
                         F::ReturnedOn,
                         lang.t(StepError::NeedsReturnDate.label_key()).to_owned(),
                     );
@@ -618,9 +602,9 @@ impl RepairForm {
             }
             StepKind::Finish => {
                 let returned_on = self.date(F::ReturnedOn, lang).ok()?;
-                let cost_text = self.value(F::Cost);
+                let cost_text = self.form.value(F::Cost);
                 let Some(cost) = parse_money(&cost_text) else {
-                    self.set_error(
+                    self.form.set_error(
                         F::Cost,
                         RepairError::BadCost { value: cost_text }.message(lang),
                     );
@@ -628,25 +612,25 @@ impl RepairForm {
                 };
                 Step::Finish {
                     outcome: Outcome {
-                        result: self.value(F::Result),
-                        parts: self.value(F::Parts),
+                        result: self.form.value(F::Result),
+                        parts: self.form.value(F::Parts),
                         cost,
-                        charged_department: self.value(F::Charged),
-                        human_caused: self.value(F::HumanCaused) == "yes",
-                        liable_person: self.value(F::Liable),
+                        charged_department: self.form.value(F::Charged),
+                        human_caused: self.form.value(F::HumanCaused) == "yes",
+                        liable_person: self.form.value(F::Liable),
                     },
                     damage: self.damage(),
                     returned_on,
                 }
             }
             StepKind::Confirm => Step::Confirm {
-                by: self.value(F::UserName),
+                by: self.form.value(F::UserName),
             },
             StepKind::Reject => Step::Reject {
-                reason: self.value(F::Reason),
+                reason: self.form.value(F::Reason),
             },
             StepKind::GiveUp => Step::GiveUp {
-                reason: self.value(F::Reason),
+                reason: self.form.value(F::Reason),
             },
         })
     }
@@ -688,7 +672,9 @@ fn error_field(error: &RepairError, form: &RepairForm) -> Option<F> {
             StepError::NeedsReturnDate | StepError::ReturnBeforeSent => F::ReturnedOn,
             StepError::NeedsResult => F::Result,
             StepError::NeedsDamagedPart => F::Part,
-            StepError::NeedsTwoConfirmers if form.value(F::Confirmer1).is_empty() => F::Confirmer1,
+            StepError::NeedsTwoConfirmers if form.form.value(F::Confirmer1).is_empty() => {
+                F::Confirmer1
+            }
             StepError::NeedsTwoConfirmers | StepError::SameConfirmer => F::Confirmer2,
             StepError::NeedsLiablePerson => F::Liable,
             StepError::NeedsUserName => F::UserName,
@@ -702,7 +688,7 @@ fn error_field(error: &RepairError, form: &RepairForm) -> Option<F> {
         RepairError::NeedsDescription => F::Description,
         RepairError::NeedsReason => F::Reason,
         RepairError::BadCost { .. } => {
-            if form.at(F::Cost).is_some() {
+            if form.form.at(F::Cost).is_some() {
                 F::Cost
             } else {
                 F::Value
@@ -710,7 +696,7 @@ fn error_field(error: &RepairError, form: &RepairForm) -> Option<F> {
         }
         _ => return None,
     };
-    form.at(f).map(|_| f)
+    form.form.at(f).map(|_| f)
 }
 
 /// The flash after a step: the ticket and where it is now.

@@ -12,7 +12,7 @@ use crate::domain::tool::{Condition, ToolStatus, parse_loan_days};
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::screens::Ctx;
-use crate::tui::widgets::form::{Form, FormEvent, FormField, Kind, choices};
+use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, Kind, choices};
 
 /// The fields the forms are made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +69,7 @@ enum Purpose {
 
 pub struct ToolForm {
     purpose: Purpose,
-    fields: Vec<F>,
-    form: Form,
+    form: KeyedForm<F>,
 }
 
 /// Where a key left the form.
@@ -89,11 +88,9 @@ fn yes_no(lang: Lang) -> Vec<(String, String)> {
 
 impl ToolForm {
     fn new(title: String, purpose: Purpose, fields: Vec<(F, FormField)>) -> ToolForm {
-        let (fields, form_fields): (Vec<F>, Vec<FormField>) = fields.into_iter().unzip();
         ToolForm {
             purpose,
-            fields,
-            form: Form::new(title, form_fields),
+            form: KeyedForm::new(title, fields),
         }
     }
 
@@ -234,39 +231,26 @@ impl ToolForm {
         ToolForm::new(title, purpose, vec![amount])
     }
 
-    fn at(&self, f: F) -> Option<usize> {
-        self.fields.iter().position(|x| *x == f)
-    }
-
-    fn value(&self, f: F) -> String {
-        self.at(f)
-            .map_or(String::new(), |i| self.form.value(i).trim().to_owned())
-    }
-
-    fn set_error(&mut self, f: F, text: String) {
-        if let Some(i) = self.at(f) {
-            self.form.fields[i].error = Some(text);
-        }
-    }
-
     /// Damaged or lost: ask who pays, how much, whether paid, and (damaged) for a repair.
     fn follow_condition(&mut self, ctx: &Ctx) {
         let Purpose::Return { borrower, .. } = &self.purpose else {
             return;
         };
         let borrower = borrower.clone();
-        let condition = Condition::parse(&self.value(F::Back)).unwrap_or(Condition::Good);
+        let condition = Condition::parse(&self.form.value(F::Back)).unwrap_or(Condition::Good);
         let wanted: &[F] = match condition {
             Condition::Good => &[],
             Condition::Damaged => &[F::Liable, F::Amount, F::Settled, F::Repair],
             Condition::Lost => &[F::Liable, F::Amount, F::Settled],
         };
-        let keep = self.at(F::Note).map_or(self.fields.len(), |i| i + 1);
-        if self.fields[keep..] == *wanted {
+        let keep = self
+            .form
+            .at(F::Note)
+            .map_or(self.form.keys().len(), |i| i + 1);
+        if self.form.keys()[keep..] == *wanted {
             return;
         }
-        self.fields.truncate(keep);
-        self.form.fields.truncate(keep);
+        self.form.truncate(keep);
         if condition.needs_liability() {
             let lang = ctx.lang;
             let mut more = vec![
@@ -278,8 +262,7 @@ impl ToolForm {
                 more.push(Self::choice(ctx, F::Repair, "no", yes_no(lang)));
             }
             for (f, field) in more {
-                self.fields.push(f);
-                self.form.fields.push(field);
+                self.form.push(f, field);
             }
         }
     }
@@ -317,13 +300,13 @@ impl ToolForm {
 
     /// The typed tool, or the first field that is wrong marked.
     fn tool_input(&mut self, ctx: &Ctx) -> Option<ToolInput> {
-        let days = self.value(F::LoanDays);
+        let days = self.form.value(F::LoanDays);
         let loan_days = match days.as_str() {
             "" => None,
             text => match parse_loan_days(text) {
                 Some(d) => Some(d),
                 None => {
-                    self.set_error(
+                    self.form.set_error(
                         F::LoanDays,
                         ctx.lang.t("tool_error.bad_loan_days").to_owned(),
                     );
@@ -332,26 +315,27 @@ impl ToolForm {
             },
         };
         Some(ToolInput {
-            code: self.value(F::Code),
-            name: self.value(F::Name),
-            kind: self.value(F::Kind),
+            code: self.form.value(F::Code),
+            name: self.form.value(F::Name),
+            kind: self.form.value(F::Kind),
             loan_days,
-            spec: self.value(F::Spec),
-            place: self.value(F::Place),
-            condition: self.value(F::Condition),
+            spec: self.form.value(F::Spec),
+            place: self.form.value(F::Place),
+            condition: self.form.value(F::Condition),
             status: self
+                .form
                 .at(F::Status)
                 .filter(|i| self.form.fields[*i].kind != Kind::Fixed)
-                .and_then(|_| ToolStatus::parse(&self.value(F::Status))),
+                .and_then(|_| ToolStatus::parse(&self.form.value(F::Status))),
         })
     }
 
     fn amount(&mut self, ctx: &Ctx) -> Option<i64> {
-        let text = self.value(F::Amount);
+        let text = self.form.value(F::Amount);
         let fen = parse_money(&text);
         if fen.is_none() {
             let message = ctx.lang.tf("tool_form.bad_amount", &[("value", &text)]);
-            self.set_error(F::Amount, message);
+            self.form.set_error(F::Amount, message);
         }
         fen
     }
@@ -377,13 +361,14 @@ impl ToolForm {
                 }
             }
             Purpose::Retire { id, version, code } => {
-                let reason = self.value(F::Reason);
+                let reason = self.form.value(F::Reason);
                 ctx.db
                     .write(|tx| tools::retire(tx, id, version, &reason, &stamp))
                     .map(|()| lang.tf("tools.retired_done", &[("code", &code)]))
             }
             Purpose::Return { item_id, .. } => {
-                let condition = Condition::parse(&self.value(F::Back)).unwrap_or(Condition::Good);
+                let condition =
+                    Condition::parse(&self.form.value(F::Back)).unwrap_or(Condition::Good);
                 let amount = if condition.needs_liability() {
                     let Some(fen) = self.amount(ctx) else {
                         return FormOutcome::Stay(Action::Noop);
@@ -394,11 +379,11 @@ impl ToolForm {
                 };
                 let back = Return {
                     condition,
-                    note: self.value(F::Note),
-                    liable_person: self.value(F::Liable),
+                    note: self.form.value(F::Note),
+                    liable_person: self.form.value(F::Liable),
                     amount,
-                    settled: self.value(F::Settled) == "yes",
-                    repair: self.value(F::Repair) == "yes",
+                    settled: self.form.value(F::Settled) == "yes",
+                    repair: self.form.value(F::Repair) == "yes",
                 };
                 ctx.db
                     .write(|tx| tools::return_item(tx, item_id, &back, &stamp))
@@ -449,9 +434,9 @@ impl ToolForm {
                     ToolError::NeedsLiable => Some(F::Liable),
                     _ => None,
                 };
-                match field.filter(|f| self.at(*f).is_some()) {
+                match field.filter(|f| self.form.at(*f).is_some()) {
                     Some(f) => {
-                        self.set_error(f, text);
+                        self.form.set_error(f, text);
                         FormOutcome::Stay(Action::Noop)
                     }
                     None => FormOutcome::Stay(Action::Flash(Flash::error(text))),
