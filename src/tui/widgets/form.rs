@@ -27,6 +27,14 @@ pub fn choices<T: Copy>(
         .collect()
 }
 
+/// The options of a yes/no choice: the field holds `yes` or `no`.
+pub fn yes_no(lang: Lang) -> Vec<(String, String)> {
+    vec![
+        ("no".to_owned(), lang.t("answer.no").to_owned()),
+        ("yes".to_owned(), lang.t("answer.yes").to_owned()),
+    ]
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     Text,

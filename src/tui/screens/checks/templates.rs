@@ -19,7 +19,7 @@ use crate::tui::action::Flash;
 use crate::tui::layout;
 use crate::tui::text::fit;
 use crate::tui::theme;
-use crate::tui::widgets::form::{Form, FormEvent, FormField};
+use crate::tui::widgets::form::{Form, FormEvent, FormField, yes_no};
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::prompt;
 
@@ -186,10 +186,6 @@ fn template_form(lang: Lang) -> Form {
         .iter()
         .map(|p| (p.key().to_owned(), lang.t(p.label_key()).to_owned()))
         .collect();
-    let yes_no = vec![
-        ("no".to_owned(), lang.t("answer.no").to_owned()),
-        ("yes".to_owned(), lang.t("answer.yes").to_owned()),
-    ];
     Form::new(
         lang.t("template.new_title").to_owned(),
         vec![
@@ -197,7 +193,7 @@ fn template_form(lang: Lang) -> Form {
             FormField::text(lang.t("template.name_zh").to_owned(), ""),
             FormField::text(lang.t("template.name_en").to_owned(), ""),
             FormField::choice(lang.t("template.period").to_owned(), "week", periods),
-            FormField::choice(lang.t("template.run_log").to_owned(), "no", yes_no),
+            FormField::choice(lang.t("template.run_log").to_owned(), "no", yes_no(lang)),
         ],
     )
 }

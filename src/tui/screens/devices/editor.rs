@@ -21,7 +21,7 @@ use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
-use crate::tui::widgets::form::{Form, FormEvent, FormField, choices};
+use crate::tui::widgets::form::{Form, FormEvent, FormField, choices, yes_no};
 
 /// What a form is for, with the device it works on.
 enum Purpose {
@@ -50,13 +50,6 @@ pub enum Outcome {
     Saved { id: i64, flash: Flash },
     Done(Flash),
     Review(Box<Review>),
-}
-
-fn yes_no(lang: Lang) -> Vec<(String, String)> {
-    vec![
-        ("no".to_owned(), lang.t("answer.no").to_owned()),
-        ("yes".to_owned(), lang.t("answer.yes").to_owned()),
-    ]
 }
 
 impl Editor {

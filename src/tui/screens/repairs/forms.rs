@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash, RepairDraft};
 use crate::tui::screens::Ctx;
 use crate::tui::tabs::Tab;
-use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, Kind, choices};
+use crate::tui::widgets::form::{self, FormEvent, FormField, KeyedForm, Kind, choices};
 
 /// The fields the forms are made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,11 +193,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     fn yes_no(self, f: F, yes: bool) -> Self {
-        let lang = self.ctx.lang;
-        let options = vec![
-            ("no".to_owned(), lang.t("answer.no").to_owned()),
-            ("yes".to_owned(), lang.t("answer.yes").to_owned()),
-        ];
+        let options = form::yes_no(self.ctx.lang);
         self.choice(f, if yes { "yes" } else { "no" }, options)
     }
 

@@ -12,7 +12,7 @@ use crate::domain::tool::{Condition, ToolStatus, parse_loan_days};
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::screens::Ctx;
-use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, Kind, choices};
+use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, Kind, choices, yes_no};
 
 /// The fields the forms are made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,13 +77,6 @@ pub enum FormOutcome {
     Stay(Action),
     Closed,
     Saved(Flash),
-}
-
-fn yes_no(lang: Lang) -> Vec<(String, String)> {
-    vec![
-        ("no".to_owned(), lang.t("answer.no").to_owned()),
-        ("yes".to_owned(), lang.t("answer.yes").to_owned()),
-    ]
 }
 
 impl ToolForm {
