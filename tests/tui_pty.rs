@@ -9,7 +9,7 @@ const TAB_ABOUT_EN: [&str; 6] = [
     "The register is empty",
     "No repairs yet. Press a to report a fault.",
     "No tools yet",
-    "Daily figures compared",
+    "[compare] v:entry",
     "The monthly report pack",
 ];
 

@@ -86,6 +86,15 @@ pub struct MetricInput {
     pub alert_pct: Option<f64>,
 }
 
+impl MetricInput {
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => self.name_en.trim(),
+            Lang::Zh => self.name_zh.trim(),
+        }
+    }
+}
+
 /// Why a metric or a value was not saved. Nothing is written when one comes back.
 #[derive(Debug)]
 pub enum ReadingError {

@@ -82,9 +82,10 @@ impl Target {
         })
     }
 
-    /// `6-10`, `>=1`, `<=80`, or empty: the form in which targets are typed and shown.
-    pub fn text(&self, decimals: u8) -> String {
-        let v = |x: f64| value_text(x, decimals);
+    /// `6-10`, `>=1`, `<=80`, `18-27.5`, or empty: the form in which targets are typed and
+    /// shown (no trailing zeros: targets are round numbers, and the column is narrow).
+    pub fn text(&self) -> String {
+        let v = plain_number;
         match (self.min, self.max) {
             (Some(a), Some(b)) if a == b => v(a),
             (Some(a), Some(b)) => format!("{}-{}", v(a), v(b)),
@@ -141,6 +142,12 @@ fn split_range(text: &str) -> Option<(&str, &str)> {
     }
     let at = text.char_indices().skip(1).find(|(_, c)| *c == '-')?.0;
     Some((&text[..at], &text[at + 1..]))
+}
+
+/// A number without trailing zeros: `18`, `27.5`.
+pub fn plain_number(value: f64) -> String {
+    let text = format!("{value}");
+    text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
 }
 
 /// The most digits a value may have: beyond 15, a double no longer holds every digit.
@@ -553,10 +560,10 @@ mod tests {
         assert_eq!(state(11.0).tone(), Tone::Bad, "above a range is off target");
         let at_least = Target::parse(">=10").unwrap();
         assert_eq!(at_least.state(40.0), Some(TargetState::Met));
-        assert_eq!(at_least.text(0), ">=10");
-        assert_eq!(Target::parse("<= 80").unwrap().text(0), "<=80");
-        assert_eq!(Target::parse("18~27").unwrap().text(1), "18.0-27.0");
-        assert_eq!(Target::parse("1").unwrap().text(0), "1");
+        assert_eq!(at_least.text(), ">=10");
+        assert_eq!(Target::parse("<= 80").unwrap().text(), "<=80");
+        assert_eq!(Target::parse("18~27.5").unwrap().text(), "18-27.5");
+        assert_eq!(Target::parse("1").unwrap().text(), "1");
         assert_eq!(Target::parse("-5--1").unwrap().min, Some(-5.0));
         assert_eq!(Target::parse(""), Some(Target::default()));
         for bad in ["10-6", "abc", ">=", "6-", "1e3"] {

@@ -59,7 +59,7 @@ pub fn compare_cells(row: &CompareRow, day: NaiveDate, base: Base, lang: Lang) -
             .and_then(|c| c.pct)
             .map(|p| format!("{:.1}", round(p, 1)))
             .unwrap_or_default(),
-        m.target.text(m.decimals),
+        m.target.text(),
         lang.t(c.status.label_key()).to_owned(),
         lang.t(if c.flagged { "answer.yes" } else { "answer.no" })
             .to_owned(),

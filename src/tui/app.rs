@@ -13,6 +13,7 @@ use unicode_width::UnicodeWidthChar;
 use super::action::{Action, Flash, Intent};
 use super::keys;
 use super::screens::checks::ChecksScreen;
+use super::screens::data::DataScreen;
 use super::screens::devices::DevicesScreen;
 use super::screens::pending::PendingScreen;
 use super::screens::repairs::RepairsScreen;
@@ -20,7 +21,7 @@ use super::screens::tools::ToolsScreen;
 use super::screens::{Ctx, Screen};
 use super::tabs::Tab;
 use super::widgets::{footer, help, status_bar, tab_bar};
-use crate::db::{Db, check_runs, repairs, tools};
+use crate::db::{Db, check_runs, readings, repairs, tools};
 use crate::i18n::Lang;
 
 /// Below this the layout cannot show a table, a footer and the status bar.
@@ -42,6 +43,8 @@ struct Alerts {
     late_repairs: usize,
     /// Tools out past their due date.
     overdue_tools: usize,
+    /// Daily metrics in use without yesterday's value.
+    missing_readings: usize,
 }
 
 pub struct App {
@@ -76,6 +79,7 @@ impl App {
                 Tab::Devices => Box::new(DevicesScreen::new()) as Box<dyn Screen>,
                 Tab::Repairs => Box::new(RepairsScreen::new()) as Box<dyn Screen>,
                 Tab::Tools => Box::new(ToolsScreen::new()) as Box<dyn Screen>,
+                Tab::Data => Box::new(DataScreen::new()) as Box<dyn Screen>,
                 _ => Box::new(PendingScreen::new(*t)) as Box<dyn Screen>,
             })
             .collect();
@@ -181,6 +185,8 @@ impl App {
             checks: check_runs::open_counts(conn, self.today).unwrap_or_default(),
             late_repairs: repairs::late_count(conn, self.now).unwrap_or_default(),
             overdue_tools: tools::overdue_count(conn, self.today).unwrap_or_default(),
+            missing_readings: readings::missing_on(conn, self.today - chrono::Duration::days(1))
+                .unwrap_or_default(),
         };
         self.alerts = Some((alerts, Instant::now()));
         alerts
@@ -253,6 +259,7 @@ impl App {
             checks: alerts.checks,
             late_repairs: alerts.late_repairs,
             overdue_tools: alerts.overdue_tools,
+            missing_readings: alerts.missing_readings,
             operator: &self.operator,
             today: self.today,
             db_name: &self.db_name,

@@ -42,3 +42,5 @@ pub const WARN: Style = Style::new().fg(Color::Yellow);
 pub const BAD: Style = Style::new().fg(Color::Red);
 pub const MUTED: Style = Style::new().fg(Color::DarkGray);
 pub const INPUT: Style = Style::new().add_modifier(Modifier::UNDERLINED);
+pub const GOOD: Style = Style::new().fg(Color::Green);
+pub const GROUP: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);

@@ -29,7 +29,7 @@ fn a_new_database_has_the_website_and_machine_room_sets_in_order() {
     let groups: Vec<&str> = list.iter().map(|m| m.group.as_str()).collect();
     assert!(groups.contains(&"网站") && groups.contains(&"机房"));
     let articles = by_name(&db, "Site articles", "发布");
-    assert_eq!(articles.target.text(0), "6-10");
+    assert_eq!(articles.target.text(), "6-10");
     let rank = by_name(&db, "自然排名", "官网");
     assert_eq!(rank.direction, Direction::Down);
     assert_eq!(by_name(&db, "room TEMPERATURE", "").decimals, 1);

@@ -148,10 +148,12 @@ fn a_flash_shows_in_the_status_bar_then_expires() {
 fn unbuilt_tabs_say_so_plainly() {
     for lang in Lang::ALL {
         let mut app = app(lang);
-        for tab in Tab::ALL
-            .into_iter()
-            .filter(|t| !matches!(t, Tab::Checks | Tab::Devices | Tab::Repairs | Tab::Tools))
-        {
+        for tab in Tab::ALL.into_iter().filter(|t| {
+            !matches!(
+                t,
+                Tab::Checks | Tab::Devices | Tab::Repairs | Tab::Tools | Tab::Data
+            )
+        }) {
             app.apply(Action::SwitchTab(tab));
             let screen = text(draw(&mut app, 80, 24).backend().buffer());
             assert!(

@@ -1,6 +1,7 @@
 //! The tab screens. Each owns its view state, its key table and its drawing.
 
 pub mod checks;
+pub mod data;
 pub mod devices;
 pub mod pending;
 pub mod repairs;

@@ -24,6 +24,8 @@ pub struct StatusInfo<'a> {
     pub late_repairs: usize,
     /// Tools out past their due date.
     pub overdue_tools: usize,
+    /// Daily metrics in use with no value for yesterday.
+    pub missing_readings: usize,
 }
 
 pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
@@ -65,7 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
 }
 
 /// The standing alerts: inspection runs due and missed, repairs past their estimate, tools
-/// past their due date. Missed runs, late repairs and overdue tools show as errors.
+/// past their due date, yesterday's daily figures not yet entered. Missed runs, late repairs and overdue tools show as errors.
 fn alert_text(info: &StatusInfo, lang: Lang) -> Option<Flash> {
     let (due, missed) = info.checks;
     let mut parts = Vec::new();
@@ -82,6 +84,12 @@ fn alert_text(info: &StatusInfo, lang: Lang) -> Option<Flash> {
     }
     if info.overdue_tools > 0 {
         parts.push(lang.tf("status.tools_overdue", &[("count", &info.overdue_tools)]));
+    }
+    if info.missing_readings > 0 {
+        parts.push(lang.tf(
+            "status.readings_missing",
+            &[("count", &info.missing_readings)],
+        ));
     }
     (!parts.is_empty()).then(|| Flash {
         text: parts.join("  "),
