@@ -210,9 +210,11 @@ pub fn delta_text(delta: f64, decimals: u8) -> String {
     }
 }
 
-/// A percentage change with one decimal and its sign: `+12.5%`.
+/// A percentage change with its sign: one decimal below 100 (`+12.5%`), whole above
+/// (`+240%`), so it stays narrow.
 pub fn pct_text(pct: f64) -> String {
-    let text = format!("{:.1}%", round(pct, 1));
+    let places = if pct.abs() < 99.95 { 1 } else { 0 };
+    let text = format!("{:.*}%", places, round(pct, places as u8));
     if round(pct, 1) > 0.0 {
         format!("+{text}")
     } else {
@@ -515,6 +517,8 @@ mod tests {
         assert_eq!(delta_text(0.04, 1), "0.0");
         assert_eq!(pct_text(-25.0), "-25.0%");
         assert_eq!(pct_text(12.345), "+12.3%");
+        assert_eq!(pct_text(24580.04), "+24580%");
+        assert_eq!(pct_text(-100.0), "-100%");
     }
 
     #[test]

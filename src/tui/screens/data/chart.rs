@@ -107,7 +107,7 @@ pub fn render(screen: &mut DataScreen, frame: &mut Frame, area: Rect, ctx: &mut 
         Paragraph::new(stats_line(&m, &values, span, lang)),
         rows(area, 1, 1),
     );
-    let plot_area = rows(area, 2, area.height.saturating_sub(3));
+    let plot_area = rows(area, 2, area.height.saturating_sub(2));
     if values.is_empty() {
         let text = Span::styled(format!("  {}", lang.t("data.no_values")), theme::HINT);
         frame.render_widget(Paragraph::new(text), plot_area);

@@ -19,7 +19,9 @@ use crate::tui::screens::Ctx;
 use crate::tui::text::fit;
 use crate::tui::theme;
 
-const NAME: u16 = 16;
+const NAME: u16 = 20;
+/// The grid's name column: narrower, so that seven days fit at 80 columns.
+const GRID_NAME: u16 = 16;
 const VALUE: u16 = 8;
 const DELTA: u16 = 7;
 const PCT: u16 = 7;
@@ -114,10 +116,10 @@ fn summary(screen: &DataScreen, day: NaiveDate, lang: Lang) -> Line<'static> {
 }
 
 /// The name cell: indented under its head, the unit after it when it fits.
-fn name_cell(m: &Metric, lang: Lang) -> String {
+fn name_cell(m: &Metric, width: u16, lang: Lang) -> String {
     let name = m.name(lang);
     let with_unit = format!("  {name} {}", m.unit);
-    if m.unit.is_empty() || with_unit.width() > usize::from(NAME) {
+    if m.unit.is_empty() || with_unit.width() > usize::from(width) {
         format!("  {name}")
     } else {
         with_unit
@@ -178,7 +180,7 @@ fn compare_line(row: &CompareRow, selected: bool, lang: Lang) -> Line<'static> {
     let trend_style = if selected { base_style } else { theme::HINT };
     let gap = || Span::styled(" ", base_style);
     Line::from(vec![
-        plain(name_cell(m, lang), NAME),
+        plain(name_cell(m, NAME, lang), NAME),
         gap(),
         right(number(c.base), VALUE),
         gap(),
@@ -206,12 +208,12 @@ fn compare_line(row: &CompareRow, selected: bool, lang: Lang) -> Line<'static> {
 
 /// How many day columns fit beside the names.
 fn grid_days(width: u16) -> u16 {
-    (width.saturating_sub(NAME + 1) / (DAY + 1)).clamp(1, MAX_GRID_DAYS)
+    (width.saturating_sub(GRID_NAME + 1) / (DAY + 1)).clamp(1, MAX_GRID_DAYS)
 }
 
 fn grid_header(day: NaiveDate, days: u16, lang: Lang) -> Line<'static> {
     let mut spans = vec![Span::styled(
-        format!("{} ", fit(lang.t("data.metric"), NAME)),
+        format!("{} ", fit(lang.t("data.metric"), GRID_NAME)),
         theme::HEADER,
     )];
     for back in (0..i64::from(days)).rev() {
@@ -232,7 +234,7 @@ fn grid_line(row: &CompareRow, days: u16, selected: bool, lang: Lang) -> Line<'s
     let m = &row.metric;
     let name_style = if selected { theme::KEY } else { Style::new() };
     let mut spans = vec![Span::styled(
-        format!("{} ", fit(&name_cell(m, lang), NAME)),
+        format!("{} ", fit(&name_cell(m, GRID_NAME, lang), GRID_NAME)),
         name_style,
     )];
     let first = row.trend.len().saturating_sub(usize::from(days));
@@ -310,7 +312,7 @@ pub fn render(screen: &mut DataScreen, frame: &mut Frame, area: Rect, ctx: &mut 
             && screen.view == View::Grid
         {
             // The chosen day's cell is the last column.
-            let x = y.x + NAME + 1 + (days - 1) * (DAY + 1);
+            let x = y.x + GRID_NAME + 1 + (days - 1) * (DAY + 1);
             let cell = Rect {
                 x,
                 width: DAY.min((y.x + y.width).saturating_sub(x)),
