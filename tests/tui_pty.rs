@@ -258,3 +258,35 @@ fn five_tools_are_checked_out_to_one_borrower_with_the_scan_loop() {
         assert_eq!(tool.holder.unwrap().borrower, "王磊");
     }
 }
+
+#[test]
+fn todays_figures_are_typed_into_the_grid_one_enter_each() {
+    let mut tui = Tui::start_with_demo(80, 24, &["--lang", "en", "--operator", "王磊"]);
+    tui.wait_for("Due now");
+    tui.send("5");
+    tui.wait_for_all(&["[compare]", "Organic rank"]);
+    // The entry grid, moved to today (]): index count, backlinks and PR, each then Enter.
+    tui.send("v");
+    tui.wait_for("[entry]");
+    tui.send("]");
+    let today = chrono::Local::now().date_naive();
+    tui.wait_for(&today.to_string());
+    tui.send("4321\r");
+    tui.wait_for("Index count");
+    tui.send("1234\r5\r");
+    tui.wait_for("PageRank");
+    tui.wait_until("the third figure to be saved", |s| {
+        s.contains("PageRank") && s.contains(" 5 ")
+    });
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+    let db = jifang::db::Db::open(&tui.db_path()).unwrap();
+    let rows = jifang::db::readings::compare_day(
+        db.conn(),
+        today,
+        jifang::domain::reading::Base::PreviousDay,
+    )
+    .unwrap();
+    let typed: Vec<Option<f64>> = rows.iter().take(3).map(|r| r.comparison.value).collect();
+    assert_eq!(typed, vec![Some(4321.0), Some(1234.0), Some(5.0)]);
+}
