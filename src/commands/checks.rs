@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use crate::db::check_runs::{self, Due, RunSummary};
 use crate::db::{Db, Stamp, checklists};
 use crate::domain::calendar::iso_week_label;
-use crate::error::UserError;
 use crate::exchange::checklist as file;
 use crate::i18n::Lang;
 
@@ -21,10 +20,7 @@ pub fn import(
     stamp: &Stamp,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(path).map_err(|e| UserError::Unreadable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let bytes = super::read_input(path)?;
     let shown = path.display();
     let template = match file::parse_bytes(&bytes) {
         Ok(t) => t,

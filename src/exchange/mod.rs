@@ -5,6 +5,7 @@ pub mod csv_text;
 pub mod devices;
 pub mod readings;
 pub mod repairs;
+pub mod sheet;
 pub mod table;
 pub mod tools;
 

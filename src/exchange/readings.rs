@@ -8,7 +8,7 @@ use std::fmt::Display;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::csv_text::{self, DecodeError, unescape_cell};
+use super::sheet::{FileIssue, Sheet, Texts, header_of};
 use super::table::{self, Column};
 use crate::db::Stamp;
 use crate::db::readings::{self, CompareRow, Metric, ReadingError, Saved};
@@ -132,18 +132,19 @@ pub const READING_COLUMNS: &[Column] = &[
 /// What is wrong with a readings file or one of its rows.
 #[derive(Debug)]
 pub enum Issue {
-    Decode(DecodeError),
-    Empty,
-    UnknownColumn(String),
-    RepeatedColumn(String),
-    MissingColumn(&'static str),
-    Malformed(String),
+    File(FileIssue),
     BadDate,
     FutureDate,
     UnknownMetric { scope: String },
     BadValue,
     Repeated { first_line: u64 },
+    Db(String),
 }
+
+const TEXTS: Texts = Texts {
+    empty: "reading_import.empty",
+    missing_column: "reading_import.missing_column",
+};
 
 /// A problem, with the line and column it was found at (0 and "" for the file as a whole).
 #[derive(Debug)]
@@ -154,51 +155,20 @@ pub struct Problem {
     pub issue: Issue,
 }
 
-fn column_header(key: &str, lang: Lang) -> &str {
-    READING_COLUMNS
-        .iter()
-        .find(|(en, _)| *en == key)
-        .map_or(key, |(en, zh)| if lang == Lang::En { en } else { zh })
-}
-
 impl Problem {
-    fn file(issue: Issue) -> Problem {
+    fn file(issue: FileIssue) -> Problem {
         Problem {
             line: 0,
             column: "",
             value: String::new(),
-            issue,
+            issue: Issue::File(issue),
         }
     }
 
     pub fn message(&self, lang: Lang) -> String {
         let reason = match &self.issue {
-            Issue::Decode(e) => return e.message(lang),
-            Issue::Empty => return lang.t("reading_import.empty").to_owned(),
-            Issue::UnknownColumn(column) => {
-                let known: Vec<&str> = READING_COLUMNS
-                    .iter()
-                    .map(|(k, _)| column_header(k, lang))
-                    .collect();
-                return lang.tf(
-                    "import.unknown_column",
-                    &[("column", column), ("known", &known.join(", "))],
-                );
-            }
-            Issue::RepeatedColumn(column) => {
-                return lang.tf("import.repeated_column", &[("column", column)]);
-            }
-            Issue::MissingColumn(key) => {
-                let args: [(&str, &dyn Display); 2] =
-                    [("key", key), ("zh", &column_header(key, Lang::Zh))];
-                return lang.tf("reading_import.missing_column", &args);
-            }
-            Issue::Malformed(reason) => {
-                return lang.tf(
-                    "import.malformed",
-                    &[("line", &self.line), ("reason", reason)],
-                );
-            }
+            Issue::File(issue) => return issue.message(READING_COLUMNS, &TEXTS, lang),
+            Issue::Db(reason) => return lang.tf("error.db_write", &[("reason", reason)]),
             Issue::BadDate => lang.t("reading_import.bad_date").to_owned(),
             Issue::FutureDate => lang.t("reading_import.future_date").to_owned(),
             Issue::UnknownMetric { scope } => {
@@ -209,7 +179,7 @@ impl Problem {
                 lang.tf("reading_import.repeated", &[("line", first_line)])
             }
         };
-        let column = column_header(self.column, lang);
+        let column = header_of(READING_COLUMNS, self.column, lang);
         let args: [(&str, &dyn Display); 4] = [
             ("line", &self.line),
             ("column", &column),
@@ -234,66 +204,19 @@ pub struct Applied {
     pub unchanged: usize,
 }
 
-fn read_header(row: &csv::StringRecord) -> Result<Vec<&'static str>, Problem> {
-    let mut columns: Vec<&'static str> = Vec::new();
-    for cell in row.iter() {
-        let name = cell.trim_start_matches('\u{feff}').trim();
-        let key = READING_COLUMNS
-            .iter()
-            .find(|(en, zh)| en.eq_ignore_ascii_case(name) || *zh == name)
-            .map(|(en, _)| *en)
-            .ok_or_else(|| Problem::file(Issue::UnknownColumn(name.to_owned())))?;
-        if columns.contains(&key) {
-            return Err(Problem::file(Issue::RepeatedColumn(name.to_owned())));
-        }
-        columns.push(key);
-    }
-    // Scope may be left out when every metric of the file has none (the machine-room set).
-    if let Some((missing, _)) = READING_COLUMNS
-        .iter()
-        .find(|(k, _)| *k != "scope" && !columns.contains(k))
-    {
-        return Err(Problem::file(Issue::MissingColumn(missing)));
-    }
-    Ok(columns)
-}
-
 /// Read and check a whole file against the metrics in use: every problem, in file order.
 pub fn plan(conn: &Connection, bytes: &[u8], today: NaiveDate) -> Result<Plan, Vec<Problem>> {
-    let one = |p: Problem| vec![p];
-    let text = csv_text::decode(bytes).map_err(|e| one(Problem::file(Issue::Decode(e))))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let malformed = |e: csv::Error| {
-        let mut p = Problem::file(Issue::Malformed(e.to_string()));
-        p.line = e.position().map_or(0, |p| p.line());
-        vec![p]
-    };
-    let header = match records.next() {
-        None => return Err(one(Problem::file(Issue::Empty))),
-        Some(row) => row.map_err(malformed)?,
-    };
-    let columns = read_header(&header).map_err(one)?;
+    // Scope may be left out when every metric of the file has none (the machine-room set).
+    const READ: [&str; 4] = ["date", "metric", "scope", "value"];
+    let sheet = Sheet::read(bytes, READING_COLUMNS, &READ, &["date", "metric", "value"])
+        .map_err(|e| vec![Problem::file(e)])?;
     let mut problems = Vec::new();
     let mut plan = Plan::default();
     let mut seen: HashMap<(i64, NaiveDate), u64> = HashMap::new();
     let mut known: HashMap<(String, String), Option<Metric>> = HashMap::new();
-    for row in records {
-        let row = row.map_err(malformed)?;
-        let line = row.position().map_or(0, |p| p.line());
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let cell = |key: &str| -> String {
-            columns
-                .iter()
-                .position(|c| *c == key)
-                .and_then(|i| row.get(i))
-                .map_or(String::new(), |v| unescape_cell(v).trim().to_owned())
-        };
+    for (line, row) in &sheet.rows {
+        let line = *line;
+        let cell = |key: &str| sheet.cell(row, key);
         let mut fail = |column: &'static str, issue: Issue| {
             problems.push(Problem {
                 line,
@@ -318,8 +241,14 @@ pub fn plan(conn: &Connection, bytes: &[u8], today: NaiveDate) -> Result<Plan, V
         let metric = match known.get(&key) {
             Some(m) => m.clone(),
             None => {
-                let found = readings::find_metric(conn, &name, &scope)
-                    .map_err(|e| one(Problem::file(Issue::Malformed(e.to_string()))))?;
+                let found = readings::find_metric(conn, &name, &scope).map_err(|e| {
+                    vec![Problem {
+                        line,
+                        column: "metric",
+                        value: name.clone(),
+                        issue: Issue::Db(e.to_string()),
+                    }]
+                })?;
                 known.insert(key, found.clone());
                 found
             }

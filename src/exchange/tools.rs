@@ -7,7 +7,7 @@ use std::fmt::Display;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
-use super::csv_text::{self, DecodeError, unescape_cell};
+use super::sheet::{FileIssue, Sheet, Texts, header_of};
 use super::table::{self, Column};
 use crate::db::Stamp;
 use crate::db::tools::{self, LoanRow, Tool, ToolError, ToolInput};
@@ -193,12 +193,8 @@ const REQUIRED: &[&str] = &["code", "name", "kind"];
 /// What is wrong with an import file or one of its rows.
 #[derive(Debug)]
 pub enum Issue {
-    Decode(DecodeError),
-    Empty,
-    UnknownColumn(String),
-    RepeatedColumn(String),
-    MissingColumn(&'static str),
-    Malformed(String),
+    File(FileIssue),
+    Db(String),
     Tool(ToolError),
     BadStatus,
     BadLoanDays,
@@ -220,48 +216,25 @@ pub struct Problem {
     pub issue: Issue,
 }
 
-fn column_header(key: &str, lang: Lang) -> &str {
-    TOOL_COLUMNS
-        .iter()
-        .find(|(en, _)| *en == key)
-        .map_or(key, |(en, zh)| if lang == Lang::En { en } else { zh })
-}
+const TEXTS: Texts = Texts {
+    empty: "tool_import.empty",
+    missing_column: "tool_import.missing_column",
+};
 
 impl Problem {
-    fn file(issue: Issue) -> Problem {
+    fn file(issue: FileIssue) -> Problem {
         Problem {
             line: 0,
             column: "",
             value: String::new(),
-            issue,
+            issue: Issue::File(issue),
         }
     }
 
     pub fn message(&self, lang: Lang) -> String {
         let reason = match &self.issue {
-            Issue::Decode(e) => return e.message(lang),
-            Issue::Empty => return lang.t("tool_import.empty").to_owned(),
-            Issue::UnknownColumn(column) => {
-                let known: Vec<&str> = IMPORTED.iter().map(|k| column_header(k, lang)).collect();
-                return lang.tf(
-                    "import.unknown_column",
-                    &[("column", column), ("known", &known.join(", "))],
-                );
-            }
-            Issue::RepeatedColumn(column) => {
-                return lang.tf("import.repeated_column", &[("column", column)]);
-            }
-            Issue::MissingColumn(key) => {
-                let args: [(&str, &dyn Display); 2] =
-                    [("key", key), ("zh", &column_header(key, Lang::Zh))];
-                return lang.tf("tool_import.missing_column", &args);
-            }
-            Issue::Malformed(reason) => {
-                return lang.tf(
-                    "import.malformed",
-                    &[("line", &self.line), ("reason", reason)],
-                );
-            }
+            Issue::File(issue) => return issue.message(TOOL_COLUMNS, &TEXTS, lang),
+            Issue::Db(reason) => return lang.tf("error.db_write", &[("reason", reason)]),
             Issue::Tool(e) => e.message(lang),
             Issue::BadStatus => lang.t("tool_import.bad_status").to_owned(),
             Issue::BadLoanDays => lang.t("tool_error.bad_loan_days").to_owned(),
@@ -272,7 +245,7 @@ impl Problem {
                 lang.tf("tool_import.kind_days", &[("line", first_line)])
             }
         };
-        let column = column_header(self.column, lang);
+        let column = header_of(TOOL_COLUMNS, self.column, lang);
         let args: [(&str, &dyn Display); 4] = [
             ("line", &self.line),
             ("column", &column),
@@ -289,62 +262,17 @@ pub struct Plan {
     pub adds: Vec<(u64, ToolInput)>,
 }
 
-fn read_header(row: &csv::StringRecord) -> Result<Vec<Option<&'static str>>, Problem> {
-    let mut columns: Vec<Option<&'static str>> = Vec::new();
-    for cell in row.iter() {
-        let name = cell.trim_start_matches('\u{feff}').trim();
-        let key = TOOL_COLUMNS
-            .iter()
-            .find(|(en, zh)| en.eq_ignore_ascii_case(name) || *zh == name)
-            .map(|(en, _)| *en)
-            .ok_or_else(|| Problem::file(Issue::UnknownColumn(name.to_owned())))?;
-        if columns.contains(&Some(key)) {
-            return Err(Problem::file(Issue::RepeatedColumn(name.to_owned())));
-        }
-        columns.push(IMPORTED.contains(&key).then_some(key));
-    }
-    if let Some(missing) = REQUIRED.iter().find(|k| !columns.contains(&Some(**k))) {
-        return Err(Problem::file(Issue::MissingColumn(missing)));
-    }
-    Ok(columns)
-}
-
 /// Read and check a whole file against the inventory: every problem, in file order.
 pub fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan, Vec<Problem>> {
-    let one = |p: Problem| vec![p];
-    let text = csv_text::decode(bytes).map_err(|e| one(Problem::file(Issue::Decode(e))))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let malformed = |e: csv::Error| {
-        let mut p = Problem::file(Issue::Malformed(e.to_string()));
-        p.line = e.position().map_or(0, |p| p.line());
-        vec![p]
-    };
-    let header = match records.next() {
-        None => return Err(one(Problem::file(Issue::Empty))),
-        Some(row) => row.map_err(malformed)?,
-    };
-    let columns = read_header(&header).map_err(one)?;
+    let sheet =
+        Sheet::read(bytes, TOOL_COLUMNS, IMPORTED, REQUIRED).map_err(|e| vec![Problem::file(e)])?;
     let mut problems = Vec::new();
     let mut plan = Plan::default();
     let mut code_lines: HashMap<String, u64> = HashMap::new();
     let mut kind_days: HashMap<String, (u32, u64)> = HashMap::new();
-    for row in records {
-        let row = row.map_err(malformed)?;
-        let line = row.position().map_or(0, |p| p.line());
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let cell = |key: &str| -> String {
-            columns
-                .iter()
-                .position(|c| *c == Some(key))
-                .and_then(|i| row.get(i))
-                .map_or(String::new(), |v| unescape_cell(v).trim().to_owned())
-        };
+    for (line, row) in &sheet.rows {
+        let line = *line;
+        let cell = |key: &str| sheet.cell(row, key);
         let mut fail = |column: &'static str, issue: Issue| {
             problems.push(Problem {
                 line,
@@ -409,7 +337,16 @@ pub fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan, Vec<Problem>> {
                 continue;
             }
             Ok(None) => {}
-            Err(e) => return Err(one(Problem::file(Issue::Malformed(e.to_string())))),
+            Err(e) => {
+                let issue = Issue::Db(e.to_string());
+                let value = input.code.clone();
+                return Err(vec![Problem {
+                    line,
+                    column: "code",
+                    value,
+                    issue,
+                }]);
+            }
         }
         if let Some(days) = loan_days {
             let kind = input.kind.to_lowercase();

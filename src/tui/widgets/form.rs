@@ -270,6 +270,18 @@ impl Form {
         FormEvent::Nothing
     }
 
+    /// Like [`Form::handle_key`], but `Enter` on the last field saves: short forms then take
+    /// few keys (a good return is `r`, `Enter`, `Enter`). A pick list or the discard question
+    /// open still gets its `Enter`.
+    pub fn handle_key_last_saves(&mut self, key: KeyEvent) -> FormEvent {
+        let last = self.fields.iter().rposition(|f| f.kind != Kind::Fixed);
+        let idle = self.picker.is_none() && !self.confirm_discard;
+        if key.code == KeyCode::Enter && Some(self.focus) == last && idle {
+            return FormEvent::Save;
+        }
+        self.handle_key(key)
+    }
+
     pub fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
         if area.height < 3 {
             return;

@@ -2,7 +2,7 @@
 //! retired with a reason.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::db::readings::{self, MAX_DECIMALS, Metric, MetricInput, ReadingError};
@@ -10,7 +10,7 @@ use crate::domain::reading::{Direction, Target, parse_number, plain_number};
 use crate::i18n::Lang;
 use crate::tui::action::Flash;
 use crate::tui::screens::Ctx;
-use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, Kind, choices};
+use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, choices};
 
 /// The fields of the forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,12 +172,7 @@ impl MetricForm {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> FormOutcome {
-        let last = self.form.fields.iter().rposition(|f| f.kind != Kind::Fixed);
-        let event = if key.code == KeyCode::Enter && Some(self.form.focus) == last {
-            FormEvent::Save
-        } else {
-            self.form.handle_key(key)
-        };
+        let event = self.form.handle_key_last_saves(key);
         match event {
             FormEvent::Nothing => FormOutcome::Stay,
             FormEvent::Changed => {

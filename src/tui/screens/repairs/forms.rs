@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash, RepairDraft};
 use crate::tui::screens::Ctx;
 use crate::tui::tabs::Tab;
-use crate::tui::widgets::form::{self, FormEvent, FormField, KeyedForm, Kind, choices};
+use crate::tui::widgets::form::{self, FormEvent, FormField, KeyedForm, choices};
 
 /// The fields the forms are made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -418,12 +418,7 @@ impl RepairForm {
             self.offer_devices(ctx);
         }
         // Enter on the last field saves: a one-field step is one line and one key.
-        let last = self.form.fields.iter().rposition(|f| f.kind != Kind::Fixed);
-        let event = if key.code == KeyCode::Enter && Some(self.form.focus) == last {
-            FormEvent::Save
-        } else {
-            self.form.handle_key(key)
-        };
+        let event = self.form.handle_key_last_saves(key);
         match event {
             FormEvent::Nothing => FormOutcome::Stay(Action::Noop),
             FormEvent::Changed => {

@@ -2,7 +2,7 @@
 //! pays when it came back damaged or not at all), and a liability settled.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::db::directory;
@@ -261,13 +261,7 @@ impl ToolForm {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> FormOutcome {
-        // Enter on the last field saves: a good return is `r`, Enter, Enter.
-        let last = self.form.fields.iter().rposition(|f| f.kind != Kind::Fixed);
-        let event = if key.code == KeyCode::Enter && Some(self.form.focus) == last {
-            FormEvent::Save
-        } else {
-            self.form.handle_key(key)
-        };
+        let event = self.form.handle_key_last_saves(key);
         match event {
             FormEvent::Nothing => FormOutcome::Stay(Action::Noop),
             FormEvent::Changed => {

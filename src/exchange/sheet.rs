@@ -1,0 +1,139 @@
+//! An import file read as a sheet: decoded (UTF-8 or GBK), its header matched to known
+//! columns (English keys or Chinese labels), its rows kept with their line numbers; and the
+//! problems that concern the file as a whole.
+
+use std::fmt::Display;
+
+use super::csv_text::{self, DecodeError, unescape_cell};
+use super::table::Column;
+use crate::i18n::Lang;
+
+/// The catalog keys an import names its own file problems with.
+pub struct Texts {
+    /// The file has no header line.
+    pub empty: &'static str,
+    /// A required column is missing: `{key}` and `{zh}`.
+    pub missing_column: &'static str,
+}
+
+/// What is wrong with an import file as a whole.
+#[derive(Debug)]
+pub enum FileIssue {
+    Decode(DecodeError),
+    Empty,
+    UnknownColumn(String),
+    RepeatedColumn(String),
+    MissingColumn(&'static str),
+    Malformed { line: u64, reason: String },
+}
+
+impl FileIssue {
+    pub fn message(&self, columns: &[Column], texts: &Texts, lang: Lang) -> String {
+        match self {
+            FileIssue::Decode(e) => e.message(lang),
+            FileIssue::Empty => lang.t(texts.empty).to_owned(),
+            FileIssue::UnknownColumn(column) => {
+                let known: Vec<&str> = columns.iter().map(|c| header(c, lang)).collect();
+                lang.tf(
+                    "import.unknown_column",
+                    &[("column", column), ("known", &known.join(", "))],
+                )
+            }
+            FileIssue::RepeatedColumn(column) => {
+                lang.tf("import.repeated_column", &[("column", column)])
+            }
+            FileIssue::MissingColumn(key) => {
+                let zh = columns
+                    .iter()
+                    .find(|(en, _)| en == key)
+                    .map_or(*key, |(_, zh)| zh);
+                let args: [(&str, &dyn Display); 2] = [("key", key), ("zh", &zh)];
+                lang.tf(texts.missing_column, &args)
+            }
+            FileIssue::Malformed { line, reason } => {
+                lang.tf("import.malformed", &[("line", line), ("reason", reason)])
+            }
+        }
+    }
+}
+
+/// A column's header in the language.
+pub fn header(column: &Column, lang: Lang) -> &'static str {
+    if lang == Lang::En { column.0 } else { column.1 }
+}
+
+/// The header of the column with English key `key` in the language (the key if unknown).
+pub fn header_of<'a>(columns: &'a [Column], key: &'a str, lang: Lang) -> &'a str {
+    columns
+        .iter()
+        .find(|(en, _)| *en == key)
+        .map_or(key, |c| header(c, lang))
+}
+
+/// A file's rows, with the column each cell belongs to.
+pub struct Sheet {
+    /// The key of each column of the file; `None` for a known column the import skips.
+    columns: Vec<Option<&'static str>>,
+    /// The data rows that are not blank, with their line numbers.
+    pub rows: Vec<(u64, csv::StringRecord)>,
+}
+
+impl Sheet {
+    /// Read `bytes`: every header cell must be one of `known` (English key or Chinese label,
+    /// once); those in `read` are kept; every one of `required` must be there.
+    pub fn read(
+        bytes: &[u8],
+        known: &[Column],
+        read: &[&'static str],
+        required: &[&'static str],
+    ) -> Result<Sheet, FileIssue> {
+        let text = csv_text::decode(bytes).map_err(FileIssue::Decode)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let malformed = |e: csv::Error| FileIssue::Malformed {
+            line: e.position().map_or(0, |p| p.line()),
+            reason: e.to_string(),
+        };
+        let mut records = reader.records();
+        let head = records.next().ok_or(FileIssue::Empty)?.map_err(malformed)?;
+        let mut columns: Vec<Option<&'static str>> = Vec::new();
+        let mut seen: Vec<&'static str> = Vec::new();
+        for cell in head.iter() {
+            let name = cell.trim_start_matches('\u{feff}').trim();
+            let key = known
+                .iter()
+                .find(|(en, zh)| en.eq_ignore_ascii_case(name) || *zh == name)
+                .map(|(en, _)| *en)
+                .ok_or_else(|| FileIssue::UnknownColumn(name.to_owned()))?;
+            if seen.contains(&key) {
+                return Err(FileIssue::RepeatedColumn(name.to_owned()));
+            }
+            seen.push(key);
+            columns.push(read.iter().find(|k| **k == key).copied());
+        }
+        if let Some(missing) = required.iter().find(|k| !seen.contains(k)) {
+            return Err(FileIssue::MissingColumn(missing));
+        }
+        let mut rows = Vec::new();
+        for row in records {
+            let row = row.map_err(malformed)?;
+            if row.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows.push((row.position().map_or(0, |p| p.line()), row));
+        }
+        Ok(Sheet { columns, rows })
+    }
+
+    /// The cell of column `key` in `row`, trimmed and with the formula guard undone; empty
+    /// when the file has no such column.
+    pub fn cell(&self, row: &csv::StringRecord, key: &str) -> String {
+        self.columns
+            .iter()
+            .position(|c| *c == Some(key))
+            .and_then(|i| row.get(i))
+            .map_or(String::new(), |v| unescape_cell(v).trim().to_owned())
+    }
+}
