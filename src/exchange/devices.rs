@@ -7,6 +7,7 @@ use std::fmt::Display;
 use rusqlite::Connection;
 
 use super::csv_text::{self, DecodeError, escape_cell, unescape_cell};
+use super::sheet::cell_problem;
 use crate::db::Stamp;
 use crate::db::device_log::EventKind;
 use crate::db::devices::{self, Device, ListQuery, SaveError};
@@ -139,13 +140,7 @@ impl RowProblem {
             RowIssue::Transition(e) => devices::transition_message(e, lang),
         };
         let column = self.field.map_or("", |f| header(f, lang));
-        let args: [(&str, &dyn Display); 4] = [
-            ("line", &self.line),
-            ("column", &column),
-            ("value", &self.value),
-            ("reason", &reason),
-        ];
-        lang.tf("import.problem", &args)
+        cell_problem(self.line, column, &self.value, &reason, lang)
     }
 }
 

@@ -3,12 +3,11 @@
 //! transaction.
 
 use std::collections::HashMap;
-use std::fmt::Display;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::sheet::{FileIssue, Sheet, Texts, header_of};
+use super::sheet::{FileIssue, Sheet, Texts, cell_problem, header_of};
 use super::table::{self, Column};
 use crate::db::Stamp;
 use crate::db::readings::{self, CompareRow, Metric, ReadingError, Saved};
@@ -180,13 +179,7 @@ impl Problem {
             }
         };
         let column = header_of(READING_COLUMNS, self.column, lang);
-        let args: [(&str, &dyn Display); 4] = [
-            ("line", &self.line),
-            ("column", &column),
-            ("value", &self.value),
-            ("reason", &reason),
-        ];
-        lang.tf("import.problem", &args)
+        cell_problem(self.line, column, &self.value, &reason, lang)
     }
 }
 

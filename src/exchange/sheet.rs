@@ -57,6 +57,17 @@ impl FileIssue {
     }
 }
 
+/// "line 4, metric "Visits": reason": a problem with one cell of an import file.
+pub fn cell_problem(line: u64, column: &str, value: &str, reason: &str, lang: Lang) -> String {
+    let args: [(&str, &dyn Display); 4] = [
+        ("line", &line),
+        ("column", &column),
+        ("value", &value),
+        ("reason", &reason),
+    ];
+    lang.tf("import.problem", &args)
+}
+
 /// A column's header in the language.
 pub fn header(column: &Column, lang: Lang) -> &'static str {
     if lang == Lang::En { column.0 } else { column.1 }

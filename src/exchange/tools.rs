@@ -2,12 +2,11 @@
 //! the inventory import, checked in full before anything is written in one transaction.
 
 use std::collections::HashMap;
-use std::fmt::Display;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
-use super::sheet::{FileIssue, Sheet, Texts, header_of};
+use super::sheet::{FileIssue, Sheet, Texts, cell_problem, header_of};
 use super::table::{self, Column};
 use crate::db::Stamp;
 use crate::db::tools::{self, LoanRow, Tool, ToolError, ToolInput};
@@ -246,13 +245,7 @@ impl Problem {
             }
         };
         let column = header_of(TOOL_COLUMNS, self.column, lang);
-        let args: [(&str, &dyn Display); 4] = [
-            ("line", &self.line),
-            ("column", &column),
-            ("value", &self.value),
-            ("reason", &reason),
-        ];
-        lang.tf("import.problem", &args)
+        cell_problem(self.line, column, &self.value, &reason, lang)
     }
 }
 
