@@ -218,6 +218,13 @@ pub enum ExportWhat {
         #[arg(long, help = cli("cli.export_all"))]
         all: bool,
     },
+    #[command(about = cli("cli.export_month"))]
+    Month {
+        #[arg(value_name = "YYYY-MM", value_parser = parse_month)]
+        month: chrono::NaiveDate,
+        #[arg(long, value_name = "DIR", help = cli("cli.out_dir"))]
+        out: Option<PathBuf>,
+    },
 }
 
 #[cfg(test)]

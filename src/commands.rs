@@ -2,6 +2,7 @@
 
 mod checks;
 mod devices;
+mod month;
 mod readings;
 pub mod repairs;
 mod tools;
@@ -72,6 +73,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 "{}: {}",
                 lang.t("paths.backups"),
                 paths.backup_dir.display()
+            );
+            println!(
+                "{}: {}",
+                lang.t("paths.reports"),
+                paths.reports_dir.display()
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -235,6 +241,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }) => {
             let db = Db::open(&paths.db_file).map_err(with_lang)?;
             devices::export(&db, out, all, lang).map_err(localized)
+        }
+        Some(Command::Export {
+            what: ExportWhat::Month { month, out },
+        }) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let dir = out.unwrap_or_else(|| paths.reports_dir.clone());
+            let month = crate::domain::month::Month::of(month);
+            month::export(&db, month, &dir, chrono::Local::now().naive_local(), lang)
+                .map_err(localized)
         }
         None => {
             let operator = operator()?;

@@ -17,6 +17,8 @@ pub struct Paths {
     pub config_file: PathBuf,
     /// Beside the database, so a database given with `--db` keeps its own backups.
     pub backup_dir: PathBuf,
+    /// Where month reports go unless told otherwise: beside the database too.
+    pub reports_dir: PathBuf,
 }
 
 impl Paths {
@@ -39,12 +41,19 @@ impl Paths {
             }
         };
         let backup_dir = db_file.parent().unwrap_or(Path::new(".")).join("backups");
+        let reports_dir = reports_dir(&db_file);
         Ok(Paths {
             db_file,
             config_file,
             backup_dir,
+            reports_dir,
         })
     }
+}
+
+/// The folder month reports of the database `db_file` go to: `reports` beside it.
+pub fn reports_dir(db_file: &Path) -> PathBuf {
+    db_file.parent().unwrap_or(Path::new(".")).join("reports")
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -254,6 +263,7 @@ mod tests {
         let p = Paths::resolve(Some(Path::new("/srv/jf/main.db"))).unwrap();
         assert_eq!(p.db_file, Path::new("/srv/jf/main.db"));
         assert_eq!(p.backup_dir, Path::new("/srv/jf/backups"));
+        assert_eq!(p.reports_dir, Path::new("/srv/jf/reports"));
         assert!(matches!(
             Paths::resolve(Some(Path::new(""))),
             Err(UserError::EmptyDbPath)

@@ -10,7 +10,7 @@ const TAB_ABOUT_EN: [&str; 6] = [
     "No repairs yet. Press a to report a fault.",
     "No tools yet",
     "[compare] v:entry",
-    "The monthly report pack",
+    "Month report",
 ];
 
 #[test]

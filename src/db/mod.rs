@@ -6,6 +6,7 @@ pub mod device_log;
 pub mod devices;
 pub mod directory;
 pub mod migrate;
+pub mod month;
 pub mod readings;
 pub mod repairs;
 pub mod tools;

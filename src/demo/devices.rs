@@ -190,8 +190,17 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, stamp: &Stamp) -> rusqlite::Result
                 };
                 std::net::IpAddr::from([a, b, third, host as u8])
             });
-            let purchased = NaiveDate::from_ymd_opt(2017 + rng.below(9) as i32, 1, 1)
+            let mut purchased = NaiveDate::from_ymd_opt(2017 + rng.below(9) as i32, 1, 1)
                 .map(|d| d + Duration::days(rng.below(365) as i64));
+            // The register was set up with each device on the day it was bought; one in 25
+            // is new, bought and registered in the last six weeks.
+            let registered = if n % 25 == 7 {
+                let day = today - Duration::days((n % 42) as i64);
+                purchased = Some(day);
+                day
+            } else {
+                purchased.map_or(today, |p| p.min(today))
+            };
             let years = if kind.in_machine_room { 5 } else { 3 };
             let mut warranty = purchased.and_then(|d| d.with_year(d.year() + years));
             // A few warranties run out this month: the register flags them.
@@ -235,7 +244,8 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, stamp: &Stamp) -> rusqlite::Result
             if devices::tag_taken(conn, &record.asset_tag, None)? {
                 continue;
             }
-            let id = match devices::insert(conn, &record, EventKind::Created, stamp) {
+            let entered = Stamp::new(stamp.by.clone(), registered.and_time(stamp.at.time()));
+            let id = match devices::insert(conn, &record, EventKind::Created, &entered) {
                 Ok(id) => id,
                 Err(devices::SaveError::Db(e)) => return Err(e),
                 // An address an operator already gave out: this demo device goes without.
@@ -258,7 +268,7 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, stamp: &Stamp) -> rusqlite::Result
                     department,
                     owner,
                     approver: centre.get(1).map_or(String::new(), |p| p.1.clone()),
-                    date: Some(today - Duration::days(rng.below(300) as i64)),
+                    date: Some((today - Duration::days(rng.below(300) as i64)).max(registered)),
                     reason: "岗位调整".to_owned(),
                 };
                 let _ = devices::transfer(conn, id, 1, &slip, stamp);

@@ -43,19 +43,53 @@ pub fn export(conn: &Connection, all: bool, lang: Lang) -> rusqlite::Result<(Vec
         ..ListQuery::default()
     };
     let ids = devices::list_ids(conn, &query)?;
-    let mut out = csv_text::Writer::new();
-    out.row(Field::ALL.map(|f| header(f, lang)));
-    let mut written = 0;
+    let mut out = Rows::new(lang);
     for chunk in ids.chunks(500) {
         for device in devices::by_ids(conn, chunk)? {
-            if device.removed {
-                continue;
+            if !device.removed {
+                out.push(&device.record);
             }
-            out.row(Field::ALL.map(|f| cell(&device.record, f, lang)));
-            written += 1;
         }
     }
-    Ok((out.into_bytes(), written))
+    Ok(out.finish())
+}
+
+/// Records as the register CSV, header first: what the month report's register file holds.
+pub fn records_csv<'a>(records: impl IntoIterator<Item = &'a Record>, lang: Lang) -> Vec<u8> {
+    let mut out = Rows::new(lang);
+    for record in records {
+        out.push(record);
+    }
+    out.finish().0
+}
+
+/// The register CSV being written: the header, then one row per record.
+struct Rows {
+    writer: csv_text::Writer,
+    lang: Lang,
+    written: usize,
+}
+
+impl Rows {
+    fn new(lang: Lang) -> Rows {
+        let mut writer = csv_text::Writer::new();
+        writer.row(Field::ALL.map(|f| header(f, lang)));
+        Rows {
+            writer,
+            lang,
+            written: 0,
+        }
+    }
+
+    fn push(&mut self, record: &Record) {
+        self.writer
+            .row(Field::ALL.map(|f| cell(record, f, self.lang)));
+        self.written += 1;
+    }
+
+    fn finish(self) -> (Vec<u8>, usize) {
+        (self.writer.into_bytes(), self.written)
+    }
 }
 
 /// Something wrong with the file as a whole; nothing row by row can be checked.

@@ -3,6 +3,7 @@
 pub mod checklist;
 pub mod csv_text;
 pub mod devices;
+pub mod month;
 pub mod readings;
 pub mod repairs;
 pub mod sheet;

@@ -66,9 +66,19 @@ pub fn compare_cells(row: &CompareRow, day: NaiveDate, base: Base, lang: Lang) -
 }
 
 pub fn compare_csv(rows: &[CompareRow], day: NaiveDate, base: Base, lang: Lang) -> Vec<u8> {
+    days_csv(rows.iter().map(|r| (day, r)), base, lang)
+}
+
+/// Rows of several days in the comparison's columns: the month report's daily figures.
+pub fn days_csv<'a>(
+    rows: impl IntoIterator<Item = (NaiveDate, &'a CompareRow)>,
+    base: Base,
+    lang: Lang,
+) -> Vec<u8> {
     table::csv(
         COMPARE_COLUMNS,
-        rows.iter().map(|r| compare_cells(r, day, base, lang)),
+        rows.into_iter()
+            .map(|(day, r)| compare_cells(r, day, base, lang)),
         is_number,
         lang,
     )

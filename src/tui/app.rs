@@ -15,8 +15,8 @@ use super::keys;
 use super::screens::checks::ChecksScreen;
 use super::screens::data::DataScreen;
 use super::screens::devices::DevicesScreen;
-use super::screens::pending::PendingScreen;
 use super::screens::repairs::RepairsScreen;
+use super::screens::reports::ReportsScreen;
 use super::screens::tools::ToolsScreen;
 use super::screens::{Ctx, Screen};
 use super::tabs::Tab;
@@ -80,7 +80,7 @@ impl App {
                 Tab::Repairs => Box::new(RepairsScreen::new()) as Box<dyn Screen>,
                 Tab::Tools => Box::new(ToolsScreen::new()) as Box<dyn Screen>,
                 Tab::Data => Box::new(DataScreen::new()) as Box<dyn Screen>,
-                _ => Box::new(PendingScreen::new(*t)) as Box<dyn Screen>,
+                Tab::Reports => Box::new(ReportsScreen::new()) as Box<dyn Screen>,
             })
             .collect();
         App {

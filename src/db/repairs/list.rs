@@ -54,6 +54,9 @@ pub struct ListQuery {
     pub maintainer: Option<String>,
     /// Reported in the month starting on this day.
     pub month: Option<NaiveDate>,
+    /// Open at any time in the month starting on this day: reported before it ends and not
+    /// closed before it starts (the month report's tickets).
+    pub open_in: Option<NaiveDate>,
 }
 
 impl ListQuery {
@@ -87,6 +90,12 @@ impl ListQuery {
             sql.push_str(" AND reported_at >= ? AND reported_at < ?");
             args.push(first.to_string().into());
             args.push(next.to_string().into());
+        }
+        if let Some(first) = self.open_in {
+            let next = crate::domain::period::Period::Month.next(first);
+            sql.push_str(" AND reported_at < ? AND (closed_at IS NULL OR closed_at >= ?)");
+            args.push(next.to_string().into());
+            args.push(first.to_string().into());
         }
         for word in self.search.split_whitespace() {
             sql.push_str(" AND instr(search_text, lower(?)) > 0");

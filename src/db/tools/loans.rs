@@ -113,6 +113,9 @@ pub struct LoanQuery {
     pub month: Option<NaiveDate>,
     /// One tool's history.
     pub tool_id: Option<i64>,
+    /// Out at any time in the month starting on this day: lent before it ends and not back
+    /// before it starts (the month report's loans).
+    pub active_in: Option<NaiveDate>,
 }
 
 const COLUMNS: &str = "i.id, l.id, l.number, t.id, t.code, t.name, t.spec, l.borrower, \
@@ -196,6 +199,12 @@ impl LoanQuery {
             sql.push_str(" AND l.out_at >= ? AND l.out_at < ?");
             args.push(first.to_string().into());
             args.push(next.to_string().into());
+        }
+        if let Some(first) = self.active_in {
+            let next = crate::domain::period::Period::Month.next(first);
+            sql.push_str(" AND l.out_at < ? AND (i.returned_at IS NULL OR i.returned_at >= ?)");
+            args.push(next.to_string().into());
+            args.push(first.to_string().into());
         }
         if let Some(id) = self.tool_id {
             sql.push_str(" AND i.tool_id = ?");

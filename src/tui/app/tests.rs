@@ -145,26 +145,6 @@ fn a_flash_shows_in_the_status_bar_then_expires() {
 }
 
 #[test]
-fn unbuilt_tabs_say_so_plainly() {
-    for lang in Lang::ALL {
-        let mut app = app(lang);
-        for tab in Tab::ALL.into_iter().filter(|t| {
-            !matches!(
-                t,
-                Tab::Checks | Tab::Devices | Tab::Repairs | Tab::Tools | Tab::Data
-            )
-        }) {
-            app.apply(Action::SwitchTab(tab));
-            let screen = text(draw(&mut app, 80, 24).backend().buffer());
-            assert!(
-                screen.contains(lang.t("screen.not_built")),
-                "{lang:?} {tab:?}"
-            );
-        }
-    }
-}
-
-#[test]
 fn small_terminal_gets_a_message_not_a_broken_layout() {
     let mut app = app(Lang::En);
     let screen = text(draw(&mut app, 59, 24).backend().buffer());

@@ -3,8 +3,8 @@
 pub mod checks;
 pub mod data;
 pub mod devices;
-pub mod pending;
 pub mod repairs;
+pub mod reports;
 pub mod tools;
 
 use ratatui::Frame;

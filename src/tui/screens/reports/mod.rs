@@ -1,0 +1,262 @@
+//! The Reports tab (报表): the chosen month's key figures with weekly bar charts, every
+//! summary figure in a scrolling table, and the month pack exported with one key (in the
+//! background, with progress, while the screen stays live).
+
+mod draw;
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use rusqlite::Connection;
+
+use super::{Ctx, Screen};
+use crate::db::Db;
+use crate::db::month::{self, PARTS};
+use crate::domain::month::Month;
+use crate::exchange::month::summary::Summary;
+use crate::exchange::month::{File, write_pack};
+use crate::i18n::Lang;
+use crate::tui::action::Action;
+use crate::tui::keys::KeyHint;
+
+const KEYS: &[KeyHint] = &[
+    KeyHint::new("[ / ]", "key.month_step", true),
+    KeyHint::new("e", "key.export_month", true),
+    KeyHint::new("j/k PgUp/PgDn g/G", "key.scroll", true),
+];
+
+/// How long the figures on screen are reused before they are read again.
+const FRESH_FOR: Duration = Duration::from_secs(10);
+
+/// What an export running in the background reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Progress {
+    Step(String),
+    Done(String),
+    Failed(String),
+}
+
+/// The last word about an export: progress while it runs, then its result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportLine {
+    pub text: String,
+    pub is_error: bool,
+    pub running: bool,
+}
+
+struct Loaded {
+    month: Month,
+    at: Instant,
+    summary: Result<Summary, String>,
+}
+
+pub struct ReportsScreen {
+    /// `None` follows the clock: the month before this one, the one a report is due for.
+    month: Option<Month>,
+    loaded: Option<Loaded>,
+    /// The first line of the figure table shown.
+    offset: usize,
+    table_rows: usize,
+    export: Option<ExportLine>,
+    running: Option<Receiver<Progress>>,
+}
+
+impl Default for ReportsScreen {
+    fn default() -> ReportsScreen {
+        ReportsScreen::new()
+    }
+}
+
+/// Where a database's month reports go (`jifang paths` shows it).
+pub fn out_dir(db: &Db) -> PathBuf {
+    match db.path() {
+        Some(path) => crate::config::reports_dir(path),
+        None => std::env::temp_dir().join("jifang-reports"),
+    }
+}
+
+/// Read and write a month's pack, telling `send` each step and how it ended.
+fn export(
+    conn: &Connection,
+    month: Month,
+    now: NaiveDateTime,
+    dir: &Path,
+    lang: Lang,
+    send: &mut dyn FnMut(Progress),
+) {
+    let steps = PARTS.len() + File::ALL.len();
+    let mut step = 0;
+    let line = |step: usize, what: &str| format!("[{step}/{steps}] {what}");
+    let pack = month::read(conn, month, now, |part| {
+        step += 1;
+        send(Progress::Step(line(step, lang.t(part))));
+    });
+    let pack = match pack {
+        Ok(pack) => pack,
+        Err(e) => {
+            send(Progress::Failed(lang.tf("save.db", &[("reason", &e)])));
+            return;
+        }
+    };
+    let written = write_pack(dir, &pack, lang, |w| {
+        step += 1;
+        let name = w.path.file_name().unwrap_or_default().to_string_lossy();
+        send(Progress::Step(line(step, &name)));
+    });
+    send(match written {
+        Ok(files) => {
+            let (label, shown) = (month.label(), dir.display());
+            let args: [(&str, &dyn std::fmt::Display); 3] =
+                [("month", &label), ("files", &files.len()), ("dir", &shown)];
+            Progress::Done(lang.tf("month.done", &args))
+        }
+        Err(e) => Progress::Failed(e.message(lang)),
+    });
+}
+
+impl ReportsScreen {
+    pub fn new() -> ReportsScreen {
+        ReportsScreen {
+            month: None,
+            loaded: None,
+            offset: 0,
+            table_rows: 5,
+            export: None,
+            running: None,
+        }
+    }
+
+    fn month(&self, today: chrono::NaiveDate) -> Month {
+        self.month.unwrap_or(Month::of(today).previous())
+    }
+
+    fn load(&mut self, ctx: &Ctx) {
+        let month = self.month(ctx.today);
+        let fresh = self
+            .loaded
+            .as_ref()
+            .is_some_and(|l| l.month == month && l.at.elapsed() < FRESH_FOR);
+        if fresh {
+            return;
+        }
+        let summary = month::read(ctx.db.conn(), month, ctx.now, |_| {})
+            .map(|pack| Summary::of(&pack))
+            .map_err(|e| ctx.lang.tf("save.db", &[("reason", &e)]));
+        self.loaded = Some(Loaded {
+            month,
+            at: Instant::now(),
+            summary,
+        });
+    }
+
+    fn step_month(&mut self, forward: bool, ctx: &Ctx) {
+        let month = self.month(ctx.today);
+        let next = if forward {
+            month.next()
+        } else {
+            month.previous()
+        };
+        if next <= Month::of(ctx.today) {
+            self.month = Some(next);
+            self.offset = 0;
+        }
+    }
+
+    /// Take what the background export has said since the last look.
+    fn poll(&mut self) {
+        while let Some(rx) = &self.running {
+            match rx.try_recv() {
+                Ok(progress) => self.note(progress),
+                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Disconnected) => self.running = None,
+            }
+        }
+    }
+
+    fn note(&mut self, progress: Progress) {
+        let (text, is_error, running) = match progress {
+            Progress::Step(text) => (text, false, true),
+            Progress::Done(text) => (text, false, false),
+            Progress::Failed(text) => (text, true, false),
+        };
+        self.export = Some(ExportLine {
+            text,
+            is_error,
+            running,
+        });
+    }
+
+    fn start_export(&mut self, ctx: &mut Ctx) {
+        if self.running.is_some() {
+            return;
+        }
+        let (month, now, lang) = (self.month(ctx.today), ctx.now, ctx.lang);
+        let dir = out_dir(ctx.db);
+        let Some(path) = ctx.db.path().map(Path::to_path_buf) else {
+            // In memory there is no file another connection could read: export right here.
+            let mut said = Vec::new();
+            export(ctx.db.conn(), month, now, &dir, lang, &mut |p| said.push(p));
+            for p in said {
+                self.note(p);
+            }
+            return;
+        };
+        let (tx, rx) = mpsc::channel();
+        self.running = Some(rx);
+        self.note(Progress::Step(format!(
+            "[0/{}]",
+            PARTS.len() + File::ALL.len()
+        )));
+        // Its own connection: the export reads one snapshot while this one keeps working.
+        std::thread::spawn(move || {
+            let mut send = |p: Progress| {
+                let _ = tx.send(p);
+            };
+            match Db::open(&path) {
+                Ok(db) => export(db.conn(), month, now, &dir, lang, &mut send),
+                Err(e) => send(Progress::Failed(e.message(lang))),
+            }
+        });
+    }
+
+    fn scroll(&mut self, by: isize) {
+        self.offset = self.offset.saturating_add_signed(by);
+    }
+}
+
+impl Screen for ReportsScreen {
+    fn keys(&self) -> &'static [KeyHint] {
+        KEYS
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        self.poll();
+        let page = self.table_rows.max(1) as isize;
+        match key.code {
+            KeyCode::Char('[') => self.step_month(false, ctx),
+            KeyCode::Char(']') => self.step_month(true, ctx),
+            KeyCode::Char('e') => self.start_export(ctx),
+            KeyCode::Char('j') | KeyCode::Down => self.scroll(1),
+            KeyCode::Char('k') | KeyCode::Up => self.scroll(-1),
+            KeyCode::PageDown => self.scroll(page),
+            KeyCode::PageUp => self.scroll(-page),
+            KeyCode::Char('g') | KeyCode::Home => self.offset = 0,
+            KeyCode::Char('G') | KeyCode::End => self.offset = usize::MAX,
+            _ => return None,
+        }
+        Some(Action::Noop)
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
+        self.poll();
+        self.load(ctx);
+        draw::render(self, frame, area, ctx);
+    }
+}

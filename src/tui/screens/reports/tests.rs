@@ -1,0 +1,1 @@
+//! The Reports tab driven by keys through the application shell.
