@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::table::{self, Column};
 use super::{devices, readings, repairs, tools, write_file};
-use crate::db::devices::scrap_reason_text;
+use crate::db::device_log::reason_text;
 use crate::db::month::{CheckLine, DeviceEvent, MissedRun, Pack};
 use crate::domain::device::Status;
 use crate::domain::reading::Base;
@@ -194,7 +194,7 @@ fn event_cells(e: &DeviceEvent, lang: Lang) -> Vec<String> {
         e.owner.to.clone(),
         status_text(&e.status.from, lang),
         status_text(&e.status.to, lang),
-        scrap_reason_text(&e.reason, lang),
+        reason_text(&e.reason, lang),
         e.approver.clone(),
         e.by.clone(),
         minute(&e.at),
@@ -312,3 +312,6 @@ pub fn write_pack(
     }
     Ok(done)
 }
+
+#[cfg(test)]
+mod tests;

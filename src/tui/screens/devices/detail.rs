@@ -5,9 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::db::device_log::{Event, EventKind};
-use crate::db::devices::{Device, scrap_reason_text};
-use crate::db::repairs;
+use crate::db::device_log::{self, Event, EventKind};
+use crate::db::devices::Device;
 use crate::domain::device::{Category, Status};
 use crate::domain::record::{Field, Warranty, warranty};
 use crate::i18n::Lang;
@@ -175,15 +174,10 @@ fn event_lines(event: &Event, lang: Lang) -> Vec<Line<'static>> {
     }
     let mut lines = vec![Line::from(head)];
     if !event.reason.is_empty() {
-        let reason: Vec<String> = event
-            .reason
-            .lines()
-            .map(|l| repairs::history_text(l, lang).unwrap_or_else(|| scrap_reason_text(l, lang)))
-            .collect();
         lines.push(Line::from(format!(
             "    {}: {}",
             lang.t("devices.reason"),
-            reason.join("; ")
+            device_log::reason_text(&event.reason, lang)
         )));
     }
     // A new device's entry lists its values; a long list helps nobody, the fields show them.
