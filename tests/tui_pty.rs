@@ -2,6 +2,7 @@
 
 mod support;
 
+use chrono::Datelike;
 use support::Tui;
 
 const TAB_ABOUT_EN: [&str; 6] = [
@@ -54,7 +55,7 @@ fn cycles_tabs_with_tab_and_shift_tab_in_chinese() {
     tui.send("\x1b[Z"); // Shift-Tab
     tui.wait_for("每周网络与设备巡检");
     tui.send("\x1b[Z");
-    tui.wait_for("月度报表");
+    tui.wait_for("巡检完成率（按周）");
     tui.send("?");
     tui.wait_for("所有页面");
     tui.send("q"); // closes help first
@@ -289,4 +290,33 @@ fn todays_figures_are_typed_into_the_grid_one_enter_each() {
     .unwrap();
     let typed: Vec<Option<f64>> = rows.iter().take(3).map(|r| r.comparison.value).collect();
     assert_eq!(typed, vec![Some(4321.0), Some(1234.0), Some(5.0)]);
+}
+
+#[test]
+fn exports_last_months_pack_from_the_reports_tab_in_the_background() {
+    let mut tui = Tui::start_with_demo(80, 24, &["--lang", "zh", "--operator", "王磊"]);
+    tui.wait_for("当前到期");
+    tui.send("6");
+    let today = chrono::Local::now().date_naive();
+    let last_month = (today.with_day(1).unwrap() - chrono::Duration::days(1)).format("%Y-%m");
+    let title = format!("{last_month} 月报");
+    tui.wait_for_all(&[title.as_str(), "巡检完成率（按周）", "按 e 导出"]);
+    tui.send("e");
+    tui.wait_for("7 个文件");
+    let reports = tui.db_path().parent().unwrap().join("reports");
+    let mut names: Vec<String> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 7, "{names:?}");
+    assert!(
+        names.contains(&format!("{last_month}-summary.csv")),
+        "{names:?}"
+    );
+    // The screen stays live: the month steps back while the files sit on disk.
+    tui.send("[");
+    tui.wait_for("月报（");
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
 }

@@ -32,7 +32,7 @@ fn pct(value: Option<f64>) -> String {
 
 /// `label value` pairs after a section name, two spaces apart.
 fn figures_line(section: &str, pairs: &[(&str, String)]) -> Line<'static> {
-    let mut spans = vec![Span::styled(fit(section, 6), theme::HEADER)];
+    let mut spans = vec![Span::styled(fit(section, SECTION), theme::HEADER)];
     for (label, value) in pairs {
         spans.push(Span::raw(format!("{label} ")));
         spans.push(Span::styled(value.clone(), theme::TITLE));
@@ -208,9 +208,9 @@ fn repairs_chart(weeks: &[WeekFigures], width: u16, lang: Lang) -> Vec<Line<'sta
 }
 
 /// Column widths of the figure table.
-const SECTION: u16 = 9;
+const SECTION: u16 = 10;
 const FIGURE: u16 = 17;
-const SUBJECT: u16 = 24;
+const SUBJECT: u16 = 28;
 const VALUE: u16 = 11;
 
 fn table_line(cells: [&str; 5], style: Style) -> Line<'static> {

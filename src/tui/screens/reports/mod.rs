@@ -78,7 +78,8 @@ impl Default for ReportsScreen {
 pub fn out_dir(db: &Db) -> PathBuf {
     match db.path() {
         Some(path) => crate::config::reports_dir(path),
-        None => std::env::temp_dir().join("jifang-reports"),
+        // Only tests run in memory.
+        None => PathBuf::from("reports"),
     }
 }
 

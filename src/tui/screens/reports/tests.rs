@@ -1,1 +1,79 @@
-//! The Reports tab driven by keys through the application shell.
+//! The Reports tab driven by keys through the application shell, on the demo as filled on
+//! 2026-11-21.
+
+use std::time::Instant;
+
+use chrono::NaiveDateTime;
+use ratatui::crossterm::event::KeyCode;
+
+use crate::db::{Db, Stamp};
+use crate::i18n::Lang;
+use crate::tui::app::App;
+use crate::tui::tabs::Tab;
+use crate::tui::testing::keys::{draw, press, screen};
+
+fn at(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn app(lang: Lang) -> App {
+    let mut db = Db::open_in_memory().unwrap();
+    let now = at("2026-11-21 09:00");
+    crate::demo::fill(db.conn_mut(), &Stamp::new(crate::demo::AUTHOR, now)).unwrap();
+    let mut app = App::new(db, lang, "王磊".into(), now.date());
+    app.tick(now, Instant::now());
+    app.apply(crate::tui::action::Action::SwitchTab(Tab::Reports));
+    app
+}
+
+#[test]
+fn the_month_before_opens_with_its_figures_and_weekly_charts() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        insta::assert_snapshot!(format!("october_{lang:?}"), draw(&mut app));
+    }
+}
+
+#[test]
+fn months_step_back_and_forward_but_never_into_the_future() {
+    let mut app = app(Lang::En);
+    assert!(screen(&mut app).contains("Month report 2026-10 (10-01 to 10-31)"));
+    press(&mut app, KeyCode::Char(']'));
+    let text = screen(&mut app);
+    assert!(text.contains("Month report 2026-11"), "{text}");
+    // November runs: weeks still to come have nothing to show, not 0%.
+    assert!(
+        text.contains("11-23..11-29") && text.contains("     -"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char(']'));
+    assert!(screen(&mut app).contains("Month report 2026-11"));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('['));
+    }
+    assert!(screen(&mut app).contains("Month report 2026-08"));
+}
+
+#[test]
+fn the_figure_table_scrolls_to_every_figure() {
+    let mut app = app(Lang::En);
+    let text = screen(&mut app);
+    assert!(
+        text.contains("completion") && !text.contains("Backup size"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char('G'));
+    let text = screen(&mut app);
+    // The last figure: the last daily metric's last value.
+    let last = text
+        .lines()
+        .filter(|l| l.starts_with("daily data"))
+        .last()
+        .unwrap_or_else(|| panic!("no daily figures at the end\n{text}"));
+    assert!(
+        last.contains("last") && last.contains("Backup size"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char('g'));
+    assert!(screen(&mut app).contains("completion"));
+}
