@@ -67,8 +67,7 @@ fn the_figure_table_scrolls_to_every_figure() {
     // The last figure: the last daily metric's last value.
     let last = text
         .lines()
-        .filter(|l| l.starts_with("daily data"))
-        .last()
+        .rfind(|l| l.starts_with("daily data"))
         .unwrap_or_else(|| panic!("no daily figures at the end\n{text}"));
     assert!(
         last.contains("last") && last.contains("Backup size"),
