@@ -206,8 +206,11 @@ pub fn events_csv(events: &[DeviceEvent], lang: Lang) -> Vec<u8> {
     table::csv(EVENT_COLUMNS, rows, no_numbers, lang)
 }
 
-pub fn summary_csv(summary: &Summary, lang: Lang) -> Vec<u8> {
-    let rows = summary.figures(lang).into_iter().map(|f| {
+/// The summary file and how many figures it holds.
+pub fn summary_csv(summary: &Summary, lang: Lang) -> (Vec<u8>, usize) {
+    let figures = summary.figures(lang);
+    let count = figures.len();
+    let rows = figures.into_iter().map(|f| {
         vec![
             f.code().to_owned(),
             lang.t(f.section_key()).to_owned(),
@@ -218,7 +221,8 @@ pub fn summary_csv(summary: &Summary, lang: Lang) -> Vec<u8> {
             f.unit,
         ]
     });
-    table::csv(SUMMARY_COLUMNS, rows, |key| key == "value", lang)
+    let bytes = table::csv(SUMMARY_COLUMNS, rows, |key| key == "value", lang);
+    (bytes, count)
 }
 
 /// A file's bytes and how many rows (below the header) it holds.
@@ -249,10 +253,7 @@ pub fn file_bytes(file: File, pack: &Pack, summary: &Summary, lang: Lang) -> (Ve
             ),
             pack.readings.len(),
         ),
-        File::Summary => {
-            let bytes = summary_csv(summary, lang);
-            (bytes, summary.figures(lang).len())
-        }
+        File::Summary => summary_csv(summary, lang),
     }
 }
 
