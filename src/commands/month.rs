@@ -7,9 +7,8 @@ use std::process::ExitCode;
 use chrono::NaiveDateTime;
 
 use crate::db::Db;
-use crate::db::month::{self, PARTS};
 use crate::domain::month::Month;
-use crate::exchange::month::{File, write_pack};
+use crate::exchange::month::{STEPS, Step, export as export_pack};
 use crate::i18n::Lang;
 
 pub fn export(
@@ -24,24 +23,27 @@ pub fn export(
         eprintln!("jifang: {}", lang.tf("month.future", &[("month", &label)]));
         return Ok(ExitCode::FAILURE);
     }
-    let steps = PARTS.len() + File::ALL.len();
-    let mut step = 0;
-    let pack = month::read(db.conn(), month, now, |part| {
-        step += 1;
-        let part = lang.t(part);
-        let args: [(&str, &dyn Display); 3] = [("step", &step), ("steps", &steps), ("part", &part)];
-        eprintln!("{}", lang.tf("month.reading", &args));
-    })?;
-    let written = write_pack(dir, &pack, lang, |w| {
-        step += 1;
-        let file = w.path.display();
-        let args: [(&str, &dyn Display); 4] = [
-            ("step", &step),
-            ("steps", &steps),
-            ("file", &file),
-            ("rows", &w.rows),
-        ];
-        eprintln!("{}", lang.tf("month.wrote_file", &args));
+    let written = export_pack(db.conn(), month, now, dir, lang, |step, what| {
+        let steps = &STEPS;
+        let line = match what {
+            Step::Reading(part) => {
+                let part = lang.t(part);
+                let args: [(&str, &dyn Display); 3] =
+                    [("step", &step), ("steps", steps), ("part", &part)];
+                lang.tf("month.reading", &args)
+            }
+            Step::Wrote(w) => {
+                let file = w.path.display();
+                let args: [(&str, &dyn Display); 4] = [
+                    ("step", &step),
+                    ("steps", steps),
+                    ("file", &file),
+                    ("rows", &w.rows),
+                ];
+                lang.tf("month.wrote_file", &args)
+            }
+        };
+        eprintln!("{line}");
     });
     match written {
         Ok(files) => {

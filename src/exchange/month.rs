@@ -5,11 +5,14 @@ pub mod summary;
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDateTime;
+
 use super::table::{self, Column};
 use super::{devices, readings, repairs, tools, write_file};
 use crate::db::device_log::reason_text;
-use crate::db::month::{CheckLine, DeviceEvent, MissedRun, Pack};
+use crate::db::month::{self, CheckLine, DeviceEvent, MissedRun, Pack};
 use crate::domain::device::Status;
+use crate::domain::month::Month;
 use crate::domain::reading::Base;
 use crate::i18n::Lang;
 use summary::Summary;
@@ -313,6 +316,56 @@ pub fn write_pack(
     }
     Ok(done)
 }
+
+/// One step of an export: a part of the pack being read, or a file just written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    /// The catalog key of the part ([`month::PARTS`]).
+    Reading(&'static str),
+    Wrote(&'a Written),
+}
+
+/// Why an export stopped.
+#[derive(Debug)]
+pub enum ExportError {
+    Db(rusqlite::Error),
+    Write(WriteError),
+}
+
+impl ExportError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ExportError::Db(e) => lang.tf("save.db", &[("reason", e)]),
+            ExportError::Write(e) => e.message(lang),
+        }
+    }
+}
+
+/// Read `month` and write its pack into `dir`: what the command line and the Reports tab both
+/// run. `progress` hears each step numbered, out of [`STEPS`].
+pub fn export(
+    conn: &rusqlite::Connection,
+    month: Month,
+    now: NaiveDateTime,
+    dir: &Path,
+    lang: Lang,
+    mut progress: impl FnMut(usize, Step),
+) -> Result<Vec<Written>, ExportError> {
+    let mut step = 0;
+    let pack = month::read(conn, month, now, |part| {
+        step += 1;
+        progress(step, Step::Reading(part));
+    })
+    .map_err(ExportError::Db)?;
+    write_pack(dir, &pack, lang, |w| {
+        step += 1;
+        progress(step, Step::Wrote(w));
+    })
+    .map_err(ExportError::Write)
+}
+
+/// How many steps an export reports.
+pub const STEPS: usize = month::PARTS.len() + File::ALL.len();
 
 #[cfg(test)]
 mod tests;

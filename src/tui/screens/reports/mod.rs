@@ -18,10 +18,10 @@ use rusqlite::Connection;
 
 use super::{Ctx, Screen};
 use crate::db::Db;
-use crate::db::month::{self, PARTS};
+use crate::db::month;
 use crate::domain::month::Month;
 use crate::exchange::month::summary::Summary;
-use crate::exchange::month::{File, write_pack};
+use crate::exchange::month::{STEPS, Step, export as export_pack};
 use crate::i18n::Lang;
 use crate::tui::action::Action;
 use crate::tui::keys::KeyHint;
@@ -92,24 +92,17 @@ fn export(
     lang: Lang,
     send: &mut dyn FnMut(Progress),
 ) {
-    let steps = PARTS.len() + File::ALL.len();
-    let mut step = 0;
-    let line = |step: usize, what: &str| format!("[{step}/{steps}] {what}");
-    let pack = month::read(conn, month, now, |part| {
-        step += 1;
-        send(Progress::Step(line(step, lang.t(part))));
-    });
-    let pack = match pack {
-        Ok(pack) => pack,
-        Err(e) => {
-            send(Progress::Failed(lang.tf("save.db", &[("reason", &e)])));
-            return;
-        }
-    };
-    let written = write_pack(dir, &pack, lang, |w| {
-        step += 1;
-        let name = w.path.file_name().unwrap_or_default().to_string_lossy();
-        send(Progress::Step(line(step, &name)));
+    let written = export_pack(conn, month, now, dir, lang, |step, what| {
+        let what = match what {
+            Step::Reading(part) => lang.t(part).to_owned(),
+            Step::Wrote(w) => w
+                .path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+        };
+        send(Progress::Step(format!("[{step}/{STEPS}] {what}")));
     });
     send(match written {
         Ok(files) => {
@@ -211,10 +204,7 @@ impl ReportsScreen {
         };
         let (tx, rx) = mpsc::channel();
         self.running = Some(rx);
-        self.note(Progress::Step(format!(
-            "[0/{}]",
-            PARTS.len() + File::ALL.len()
-        )));
+        self.note(Progress::Step(format!("[0/{STEPS}]")));
         // Its own connection: the export reads one snapshot while this one keeps working.
         std::thread::spawn(move || {
             let mut send = |p: Progress| {
