@@ -656,3 +656,30 @@ CREATE TRIGGER reading_corrections_no_delete BEFORE DELETE ON reading_correction
     BEGIN SELECT RAISE(ABORT, 'corrections are never deleted'); END;
 CREATE TRIGGER metrics_no_delete BEFORE DELETE ON metrics
     BEGIN SELECT RAISE(ABORT, 'metrics are retired, never deleted'); END;
+
+-- == version 7 ==
+
+-- The audit log: one row for every insert, update and removal in every other table, whatever
+-- program writes it. The rows are written by triggers that jifang generates from the live
+-- columns after every upgrade (src/db/audit.rs), so a column added later is audited too.
+-- `old_values`/`new_values` are JSON objects: an insert has the new row, a removal the old one,
+-- an update only the columns it changed (who and when are `operator` and `at`).
+-- Audit rows are never changed, never deleted and never pruned (regulations: logs are kept).
+CREATE TABLE audit_log (
+    id             INTEGER PRIMARY KEY,
+    at             TEXT    NOT NULL,
+    operator       TEXT    NOT NULL,
+    table_name     TEXT    NOT NULL,
+    record_id      INTEGER NOT NULL,
+    action         TEXT    NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    old_values     TEXT CHECK (old_values IS NULL OR json_valid(old_values)),
+    new_values     TEXT CHECK (new_values IS NULL OR json_valid(new_values))
+);
+CREATE INDEX audit_log_by_record ON audit_log (table_name, record_id, id);
+CREATE INDEX audit_log_by_at ON audit_log (at);
+CREATE INDEX audit_log_by_operator ON audit_log (operator, id);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit rows are never changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit rows are never deleted'); END;

@@ -172,11 +172,16 @@ pub fn open(
     if signed {
         return Ok(run_id);
     }
-    conn.prepare_cached(
-        "DELETE FROM check_results WHERE run_id = ?1 AND outcome IS NULL AND item_id IN
-             (SELECT id FROM checklist_items WHERE retired_at IS NOT NULL)",
-    )?
-    .execute([run_id])?;
+    // Unanswered items of retired template lines leave the run; stamped first, so the audit
+    // log records who took them out.
+    let retired_items = "run_id = ?1 AND outcome IS NULL AND item_id IN
+             (SELECT id FROM checklist_items WHERE retired_at IS NOT NULL)";
+    conn.prepare_cached(&format!(
+        "UPDATE check_results SET updated_at = ?2, updated_by = ?3 WHERE {retired_items}"
+    ))?
+    .execute(params![run_id, at, stamp.by])?;
+    conn.prepare_cached(&format!("DELETE FROM check_results WHERE {retired_items}"))?
+        .execute([run_id])?;
     conn.prepare_cached(
         "INSERT INTO check_results (run_id, item_id, position, created_at, created_by,
              updated_at, updated_by)
@@ -189,10 +194,12 @@ pub fn open(
     // Keep the run in the template's order.
     conn.prepare_cached(
         "UPDATE check_results SET position = (SELECT i.position FROM checklist_items i
-             WHERE i.id = check_results.item_id)
-         WHERE run_id = ?1 AND outcome IS NULL",
+             WHERE i.id = check_results.item_id), updated_at = ?2, updated_by = ?3,
+             row_version = row_version + 1
+         WHERE run_id = ?1 AND outcome IS NULL AND position IS NOT
+             (SELECT i.position FROM checklist_items i WHERE i.id = check_results.item_id)",
     )?
-    .execute([run_id])?;
+    .execute(params![run_id, at, stamp.by])?;
     Ok(run_id)
 }
 

@@ -119,7 +119,7 @@ impl SaveError {
             SaveError::NeedsReason => lang.t("save.needs_reason").to_owned(),
             SaveError::NothingToTransfer => lang.t("save.nothing_to_transfer").to_owned(),
             SaveError::NotFound => lang.t("save.not_found").to_owned(),
-            SaveError::Db(e) => lang.tf("save.db", &[("reason", e)]),
+            SaveError::Db(e) => super::failure_message(e, lang),
         }
     }
 }
@@ -336,8 +336,11 @@ pub fn address_holder(conn: &Connection, ip: IpAddr) -> rusqlite::Result<Option<
 
 /// Take a device's address away without a history entry: only for a moment inside a
 /// transaction that gives it its new address (so two devices can swap addresses).
-pub fn release_address(conn: &Connection, id: i64) -> rusqlite::Result<()> {
-    conn.execute("UPDATE devices SET ip_address = NULL WHERE id = ?1", [id])?;
+pub fn release_address(conn: &Connection, id: i64, stamp: &Stamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE devices SET ip_address = NULL, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+        params![id, stamp.at_text(), stamp.by],
+    )?;
     Ok(())
 }
 
@@ -476,12 +479,13 @@ fn apply_change(
         return Ok(false);
     }
     check_unique(conn, after, Some(before.id))?;
-    write_values(conn, before.id, after)?;
+    // Stamp before the values, so the audit log credits the change to whoever makes it.
     conn.prepare_cached(
         "UPDATE devices SET updated_at = ?2, updated_by = ?3, row_version = row_version + 1
          WHERE id = ?1",
     )?
     .execute(params![before.id, stamp.at_text(), stamp.by])?;
+    write_values(conn, before.id, after)?;
     device_log::append(conn, before.id, event, &changes, stamp)?;
     Ok(true)
 }

@@ -73,6 +73,8 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         after_section(&tx, index + 1)?;
     }
     if current != VERSION {
+        // After the sections: the audit triggers follow every table's columns as they now are.
+        super::audit::install_triggers(&tx)?;
         tx.pragma_update(None, "user_version", VERSION)?;
     }
     tx.commit()

@@ -1,5 +1,6 @@
 //! The SQLite store: opening (and refusing) database files, connection settings, health checks.
 
+pub mod audit;
 pub mod check_runs;
 pub mod checklists;
 pub mod device_log;
@@ -113,9 +114,10 @@ impl Db {
         let tables: Vec<String> = self
             .conn
             .prepare(
-                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                 AND name <> ?1",
             )?
-            .query_map([], |r| r.get(0))?
+            .query_map([audit::TABLE], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         tables.iter().try_fold(0, |sum, table| {
             // Table names come from sqlite_schema, not from input; quoting keeps odd names safe.
@@ -152,6 +154,25 @@ impl Db {
             problems.push(row?);
         }
         Ok(problems)
+    }
+}
+
+/// A failed write in words: a full disk, a read-only file and a long wait each say what to do;
+/// anything else names SQLite's reason. Nothing was saved in every case (the transaction rolled
+/// back).
+pub fn failure_message(e: &rusqlite::Error, lang: crate::i18n::Lang) -> String {
+    use rusqlite::ErrorCode;
+    let reason = e.to_string();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => lang.t("db_error.disk_full").to_owned(),
+        Some(ErrorCode::ReadOnly) => lang.t("db_error.read_only").to_owned(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            lang.t("db_error.busy").to_owned()
+        }
+        Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => {
+            lang.tf("db_error.io", &[("reason", &reason)])
+        }
+        _ => lang.tf("save.db", &[("reason", &reason)]),
     }
 }
 

@@ -135,7 +135,7 @@ impl ReadingError {
             ReadingError::Conflict => lang.t("metric_error.conflict").to_owned(),
             ReadingError::NotFound => lang.t("metric_error.not_found").to_owned(),
             ReadingError::FutureDay { day } => lang.tf("metric_error.future_day", &[("day", day)]),
-            ReadingError::Db(e) => lang.tf("error.db_write", &[("reason", e)]),
+            ReadingError::Db(e) => super::failure_message(e, lang),
         }
     }
 }
@@ -257,8 +257,12 @@ pub fn add_metric(
         |r| r.get(0),
     )?;
     // Make room after the group's last metric.
-    conn.prepare_cached("UPDATE metrics SET position = position + 1 WHERE position > ?1")?
-        .execute([position])?;
+    conn.prepare_cached(
+        "UPDATE metrics SET position = position + 1, updated_at = ?2, updated_by = ?3,
+             row_version = row_version + 1
+         WHERE position > ?1",
+    )?
+    .execute(params![position, stamp.at_text(), stamp.by])?;
     conn.prepare_cached(
         "INSERT INTO metrics (name_zh, name_en, group_name, scope, unit, decimals, direction,
              target_min, target_max, alert_pct, position, created_at, created_by, updated_at,

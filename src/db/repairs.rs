@@ -190,7 +190,7 @@ impl RepairError {
             }
             RepairError::BadCost { value } => lang.tf("repair_error.bad_cost", &[("value", value)]),
             RepairError::Device(e) => e.message(lang),
-            RepairError::Db(e) => lang.tf("save.db", &[("reason", e)]),
+            RepairError::Db(e) => super::failure_message(e, lang),
         }
     }
 }

@@ -194,7 +194,7 @@ impl ToolError {
             ToolError::AlreadySettled => lang.t("tool_error.already_settled").to_owned(),
             ToolError::NotFound => lang.t("tool_error.not_found").to_owned(),
             ToolError::Repair(e) => e.message(lang),
-            ToolError::Db(e) => lang.tf("save.db", &[("reason", e)]),
+            ToolError::Db(e) => super::failure_message(e, lang),
         }
     }
 }

@@ -411,7 +411,7 @@ pub fn apply(conn: &mut Connection, plan: &Plan, stamp: &Stamp) -> Result<Applie
         .iter()
         .filter(|u| u.before.record.ip_address != u.after.ip_address)
     {
-        devices::release_address(&tx, u.before.id)?;
+        devices::release_address(&tx, u.before.id, stamp)?;
     }
     for u in &plan.updates {
         devices::update_from(&tx, &u.before, &u.after, EventKind::Imported, stamp)?;

@@ -1,0 +1,275 @@
+//! The audit log: the triggers that write it, reading it back, and undoing one's own change.
+
+mod undo;
+
+pub use undo::{UndoError, Undone, undo_last};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use serde_json::{Map, Value};
+
+/// The table the triggers write; it is itself never audited (its rows never change).
+pub const TABLE: &str = "audit_log";
+
+/// Columns an update's diff leaves out: who and when are the audit row's own fields.
+const BOOKKEEPING: [&str; 3] = ["updated_at", "updated_by", "row_version"];
+
+/// What happened to the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Insert => "insert",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+
+    fn parse(code: &str) -> Action {
+        match code {
+            "insert" => Action::Insert,
+            "delete" => Action::Delete,
+            _ => Action::Update,
+        }
+    }
+}
+
+/// One audit row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: i64,
+    pub at: String,
+    pub operator: String,
+    pub table: String,
+    pub record_id: i64,
+    pub action: Action,
+    pub old: Map<String, Value>,
+    pub new: Map<String, Value>,
+}
+
+impl Entry {
+    /// The columns this entry is about, in the table's order: changed ones for an update,
+    /// every one for an insert or removal.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.new.keys().map(String::as_str).collect();
+        for name in self.old.keys() {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+        names
+    }
+}
+
+/// Which audit rows to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// From this day on (by `at`).
+    pub since: Option<NaiveDate>,
+    pub table: Option<String>,
+    pub record_id: Option<i64>,
+}
+
+/// Every table the audit log covers: all of jifang's tables but the log itself.
+pub fn audited_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    conn.prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+         AND name <> ?1 ORDER BY name",
+    )?
+    .query_map([TABLE], |r| r.get(0))?
+    .collect()
+}
+
+/// The columns of `table`, in order.
+pub fn columns_of(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?
+        .query_map([table], |r| r.get(0))?
+        .collect()
+}
+
+/// Drop and create the three audit triggers of every table, from its live columns. Run after
+/// every upgrade, in the upgrade's transaction.
+pub fn install_triggers(conn: &Connection) -> rusqlite::Result<()> {
+    for table in audited_tables(conn)? {
+        let columns = columns_of(conn, &table)?;
+        conn.execute_batch(&triggers_sql(&table, &columns))?;
+    }
+    Ok(())
+}
+
+/// `"name"`, safe for any identifier.
+pub(crate) fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `'text'` as an SQL literal.
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn triggers_sql(table: &str, columns: &[String]) -> String {
+    let t = quoted(table);
+    let name = |what: &str| quoted(&format!("audit_{table}_{what}"));
+    let whole = |row: &str| {
+        let pairs: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{}, {row}.{}", literal(c), quoted(c)))
+            .collect();
+        format!("json_object({})", pairs.join(", "))
+    };
+    let data: Vec<&String> = columns
+        .iter()
+        .filter(|c| !BOOKKEEPING.contains(&c.as_str()))
+        .collect();
+    let changed = data
+        .iter()
+        .map(|c| format!("OLD.{0} IS NOT NEW.{0}", quoted(c)))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let diff_rows = data
+        .iter()
+        .map(|c| {
+            format!(
+                "SELECT {} AS k, OLD.{1} AS o, NEW.{1} AS n WHERE OLD.{1} IS NOT NEW.{1}",
+                literal(c),
+                quoted(c)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let table_text = literal(table);
+    format!(
+        "DROP TRIGGER IF EXISTS {insert};
+CREATE TRIGGER {insert} AFTER INSERT ON {t} BEGIN
+    INSERT INTO audit_log (at, operator, table_name, record_id, action, new_values)
+    VALUES (NEW.updated_at, NEW.updated_by, {table_text}, NEW.id, 'insert', {new_row});
+END;
+DROP TRIGGER IF EXISTS {update};
+CREATE TRIGGER {update} AFTER UPDATE ON {t} WHEN {changed} BEGIN
+    INSERT INTO audit_log (at, operator, table_name, record_id, action, old_values, new_values)
+    SELECT NEW.updated_at, NEW.updated_by, {table_text}, NEW.id, 'update',
+           json_group_object(k, o), json_group_object(k, n)
+    FROM ({diff_rows});
+END;
+DROP TRIGGER IF EXISTS {delete};
+CREATE TRIGGER {delete} AFTER DELETE ON {t} BEGIN
+    INSERT INTO audit_log (at, operator, table_name, record_id, action, old_values)
+    VALUES (OLD.updated_at, OLD.updated_by, {table_text}, OLD.id, 'delete', {old_row});
+END;
+",
+        insert = name("insert"),
+        update = name("update"),
+        delete = name("delete"),
+        new_row = whole("NEW"),
+        old_row = whole("OLD"),
+    )
+}
+
+const ENTRY_COLUMNS: &str =
+    "id, at, operator, table_name, record_id, action, old_values, new_values";
+
+fn entry_from(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
+    let object = |text: Option<String>| -> Map<String, Value> {
+        text.and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    };
+    Ok(Entry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        operator: r.get(2)?,
+        table: r.get(3)?,
+        record_id: r.get(4)?,
+        action: Action::parse(&r.get::<_, String>(5)?),
+        old: object(r.get(6)?),
+        new: object(r.get(7)?),
+    })
+}
+
+/// Audit rows matching `query`, oldest first; `visit` sees each in turn (a year of log is
+/// never held in memory at once).
+pub fn for_each(
+    conn: &Connection,
+    query: &Query,
+    mut visit: impl FnMut(Entry) -> std::io::Result<()>,
+) -> Result<(), ReadError> {
+    let since = query.since.map(|d| d.to_string());
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log
+         WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR table_name = ?2)
+           AND (?3 IS NULL OR record_id = ?3)
+         ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![since, query.table, query.record_id], entry_from)?;
+    for row in rows {
+        visit(row?).map_err(ReadError::Io)?;
+    }
+    Ok(())
+}
+
+/// The audit trail of one record, newest first. Rows one save wrote to the record (an insert
+/// and the update that filled in its details) read as one entry.
+pub fn trail(conn: &Connection, table: &str, record_id: i64) -> rusqlite::Result<Vec<Entry>> {
+    let entries: Vec<Entry> = conn
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE table_name = ?1 AND record_id = ?2
+             ORDER BY id"
+        ))?
+        .query_map(params![table, record_id], entry_from)?
+        .collect::<Result<_, _>>()?;
+    let mut merged: Vec<Entry> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match merged.last_mut() {
+            Some(last)
+                if last.at == entry.at
+                    && last.operator == entry.operator
+                    && entry.action == Action::Update
+                    && last.action != Action::Delete =>
+            {
+                for (name, value) in entry.old {
+                    last.old.entry(name).or_insert(value);
+                }
+                last.new.extend(entry.new);
+                if last.action == Action::Insert {
+                    last.old.clear();
+                }
+            }
+            _ => merged.push(entry),
+        }
+    }
+    merged.reverse();
+    Ok(merged)
+}
+
+/// The newest audit row's id (0 for none): where a session's own changes begin.
+pub fn last_id(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| {
+        r.get(0)
+    })
+}
+
+/// Reading the log failed, or writing what was read did.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Io(std::io::Error),
+}
+
+/// A value as the audit trail shows it: text bare, nothing as `-`.
+pub fn value_text(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => "-".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,306 @@
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::*;
+use crate::db::device_log::EventKind;
+use crate::db::repairs::{self, DeviceRef, NewRepair};
+use crate::db::{Db, Stamp, devices};
+use crate::domain::record::{Field, Record};
+use crate::domain::repair::{FaultKind, Priority};
+use crate::i18n::Lang;
+
+fn stamp(by: &str, minute: u32) -> Stamp {
+    let at = NaiveDate::from_ymd_opt(2026, 11, 22)
+        .unwrap()
+        .and_hms_opt(9, minute, 0)
+        .unwrap();
+    Stamp::new(by, at)
+}
+
+fn record(tag: &str, name: &str, location: &str) -> Record {
+    let mut values: [String; 17] = Default::default();
+    values[Field::AssetTag.index()] = tag.into();
+    values[Field::Name.index()] = name.into();
+    values[Field::Location.index()] = location.into();
+    values[Field::Status.index()] = "in_use".into();
+    Record::parse(&values).unwrap()
+}
+
+fn add(db: &mut Db, tag: &str, by: &str, minute: u32) -> i64 {
+    db.write(|tx| {
+        devices::insert(
+            tx,
+            &record(tag, "核心交换机", "A101"),
+            EventKind::Created,
+            &stamp(by, minute),
+        )
+    })
+    .unwrap()
+}
+
+fn edit(db: &mut Db, id: i64, location: &str, by: &str, minute: u32) {
+    let version = devices::get(db.conn(), id).unwrap().unwrap().row_version;
+    let tag = devices::get(db.conn(), id)
+        .unwrap()
+        .unwrap()
+        .record
+        .asset_tag;
+    db.write(|tx| {
+        devices::update(
+            tx,
+            id,
+            version,
+            &record(&tag, "核心交换机", location),
+            EventKind::Edited,
+            &stamp(by, minute),
+        )
+    })
+    .unwrap();
+}
+
+fn location(db: &Db, id: i64) -> Option<String> {
+    devices::get(db.conn(), id)
+        .unwrap()
+        .map(|d| d.record.location)
+}
+
+#[test]
+fn every_table_but_the_log_has_insert_update_and_delete_triggers() {
+    let db = Db::open_in_memory().unwrap();
+    let tables = audited_tables(db.conn()).unwrap();
+    assert!(tables.len() >= 21, "{tables:?}");
+    for table in tables {
+        for what in ["insert", "update", "delete"] {
+            let name = format!("audit_{table}_{what}");
+            let found: i64 = db
+                .conn()
+                .query_row(
+                    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                    [&name],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(found, 1, "{name}");
+        }
+    }
+}
+
+#[test]
+fn an_insert_and_an_edit_are_logged_with_who_when_and_the_changed_values() {
+    let mut db = Db::open_in_memory().unwrap();
+    let start = last_id(db.conn()).unwrap();
+    let id = add(&mut db, "JF-001", "张三", 1);
+    edit(&mut db, id, "B202", "李四", 2);
+    let trail = trail(db.conn(), "devices", id).unwrap();
+    assert_eq!(trail.len(), 2);
+    let (edited, created) = (&trail[0], &trail[1]);
+    assert_eq!(created.action, Action::Insert);
+    assert_eq!(created.operator, "张三");
+    assert_eq!(created.at, "2026-11-22 09:01:00");
+    assert_eq!(created.new["asset_tag"], json!("JF-001"));
+    assert_eq!(created.new["location"], json!("A101"));
+    assert!(created.old.is_empty());
+    assert_eq!(edited.action, Action::Update);
+    assert_eq!(edited.operator, "李四");
+    assert_eq!(edited.at, "2026-11-22 09:02:00");
+    // Only what changed: the location, not the name or the bookkeeping columns.
+    assert_eq!(edited.columns(), vec!["location"]);
+    assert_eq!(edited.old["location"], json!("A101"));
+    assert_eq!(edited.new["location"], json!("B202"));
+    // The history book rows written alongside are logged too.
+    let mut tables = Vec::new();
+    for_each(db.conn(), &Query::default(), |e| {
+        if e.id > start {
+            tables.push(e.table);
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert!(tables.iter().any(|t| t == "device_events"), "{tables:?}");
+    assert!(tables.iter().any(|t| t == "device_event_changes"));
+}
+
+#[test]
+fn a_write_from_any_program_is_logged_and_the_log_itself_refuses_change() {
+    let mut db = Db::open_in_memory().unwrap();
+    let id = add(&mut db, "JF-001", "张三", 1);
+    // Another program (the sqlite3 shell) changes a value behind jifang's back.
+    db.conn()
+        .execute(
+            "UPDATE devices SET name = '被改了', updated_by = 'sqlite3' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    let newest = &trail(db.conn(), "devices", id).unwrap()[0];
+    assert_eq!(newest.operator, "sqlite3");
+    assert_eq!(newest.new["name"], json!("被改了"));
+    let before = last_id(db.conn()).unwrap();
+    for sql in [
+        "UPDATE audit_log SET operator = 'nobody'",
+        "DELETE FROM audit_log",
+        "DELETE FROM audit_log WHERE id = 1",
+    ] {
+        let err = db.conn().execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("audit rows are never"), "{sql}: {err}");
+    }
+    assert_eq!(last_id(db.conn()).unwrap(), before);
+    let operators: i64 = db
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE operator = 'nobody'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(operators, 0);
+}
+
+#[test]
+fn a_removal_is_logged_with_the_whole_old_row() {
+    let mut db = Db::open_in_memory().unwrap();
+    let id = add(&mut db, "JF-001", "张三", 1);
+    let event: i64 = db
+        .conn()
+        .query_row(
+            "SELECT max(id) FROM device_event_changes WHERE event_id IN
+               (SELECT id FROM device_events WHERE device_id = ?1)",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    db.conn()
+        .execute("DELETE FROM device_event_changes WHERE id = ?1", [event])
+        .unwrap();
+    let removed = &trail(db.conn(), "device_event_changes", event).unwrap()[0];
+    assert_eq!(removed.action, Action::Delete);
+    assert!(removed.old.contains_key("created_at"));
+    assert!(removed.new.is_empty());
+}
+
+#[test]
+fn undo_puts_an_edit_back_and_is_itself_logged() {
+    let mut db = Db::open_in_memory().unwrap();
+    let id = add(&mut db, "JF-001", "张三", 1);
+    let since = last_id(db.conn()).unwrap();
+    edit(&mut db, id, "B202", "张三", 2);
+    let undone = db
+        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 3)))
+        .unwrap();
+    assert_eq!(undone.at, "2026-11-22 09:02:00");
+    assert_eq!(undone.table, "devices");
+    assert_eq!(undone.record_id, id);
+    assert_eq!(location(&db, id).as_deref(), Some("A101"));
+    let newest = &trail(db.conn(), "devices", id).unwrap()[0];
+    assert_eq!(newest.at, "2026-11-22 09:03:00");
+    assert_eq!(newest.new["location"], json!("A101"));
+    // Once undone (and the undo itself skipped), there is nothing older in this session.
+    let skip = [undone.at.clone(), "2026-11-22 09:03:00".to_owned()];
+    let again = db.write(|tx| undo_last(tx, "张三", since, &skip, &stamp("张三", 4)));
+    assert!(matches!(again, Err(UndoError::Nothing)), "{again:?}");
+}
+
+#[test]
+fn undo_of_an_addition_takes_the_device_and_its_history_away() {
+    let mut db = Db::open_in_memory().unwrap();
+    let since = last_id(db.conn()).unwrap();
+    let id = add(&mut db, "JF-009", "张三", 1);
+    let undone = db
+        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 2)))
+        .unwrap();
+    assert_eq!(undone.record_id, id);
+    assert_eq!(location(&db, id), None);
+    let history: i64 = db
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM device_events WHERE device_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(history, 0, "the history entry of the addition goes with it");
+    assert!(undone.rows >= 3, "{undone:?}");
+    let removed = &trail(db.conn(), "devices", id).unwrap()[0];
+    assert_eq!(removed.action, Action::Delete);
+    assert_eq!(removed.operator, "张三");
+    assert_eq!(removed.at, "2026-11-22 09:02:00");
+}
+
+#[test]
+fn undo_is_refused_when_someone_else_changed_the_record_since() {
+    let mut db = Db::open_in_memory().unwrap();
+    let id = add(&mut db, "JF-001", "张三", 1);
+    let since = last_id(db.conn()).unwrap();
+    edit(&mut db, id, "B202", "张三", 2);
+    edit(&mut db, id, "C303", "李四", 3);
+    let err = db
+        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 4)))
+        .unwrap_err();
+    assert!(matches!(err, UndoError::ChangedSince { .. }), "{err:?}");
+    let text = err.message(Lang::En);
+    assert!(text.contains("李四") && text.contains("09:03"), "{text}");
+    assert_eq!(location(&db, id).as_deref(), Some("C303"));
+}
+
+#[test]
+fn undo_never_deletes_a_permanent_log_and_leaves_everything_as_it_was() {
+    let mut db = Db::open_in_memory().unwrap();
+    let id = add(&mut db, "JF-001", "张三", 1);
+    let since = last_id(db.conn()).unwrap();
+    let new = NewRepair {
+        device: DeviceRef::Registered(id),
+        reporter: "王五".into(),
+        department: String::new(),
+        reported_at: stamp("张三", 2).at,
+        kind: FaultKind::Hardware,
+        description: "不通电".into(),
+        priority: Priority::Normal,
+        check_result_id: None,
+    };
+    db.write(|tx| repairs::report(tx, &new, &stamp("张三", 2)))
+        .unwrap();
+    let logged = last_id(db.conn()).unwrap();
+    let err = db
+        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 3)))
+        .unwrap_err();
+    assert!(matches!(err, UndoError::Refused { .. }), "{err:?}");
+    assert!(err.message(Lang::Zh).contains("无法撤销"));
+    assert_eq!(last_id(db.conn()).unwrap(), logged, "nothing half-undone");
+    assert_eq!(
+        devices::get(db.conn(), id).unwrap().unwrap().record.status,
+        crate::domain::device::Status::UnderRepair
+    );
+}
+
+#[test]
+fn a_query_filters_by_day_and_table() {
+    let mut db = Db::open_in_memory().unwrap();
+    add(&mut db, "JF-001", "张三", 1);
+    let count = |query: &Query| {
+        let mut n = 0;
+        for_each(db.conn(), query, |_| {
+            n += 1;
+            Ok(())
+        })
+        .unwrap();
+        n
+    };
+    let devices_only = Query {
+        table: Some("devices".into()),
+        ..Query::default()
+    };
+    assert_eq!(
+        count(&devices_only),
+        2,
+        "the insert and the details filled in"
+    );
+    let tomorrow = Query {
+        since: NaiveDate::from_ymd_opt(2026, 11, 23),
+        ..Query::default()
+    };
+    assert_eq!(count(&tomorrow), 0);
+    let today = Query {
+        since: NaiveDate::from_ymd_opt(2026, 11, 22),
+        ..Query::default()
+    };
+    assert!(count(&today) >= 3);
+}
