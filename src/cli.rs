@@ -83,6 +83,25 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    #[command(about = cli("cli.audit"))]
+    Audit {
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, help = cli("cli.audit_since"))]
+        since: Option<chrono::NaiveDate>,
+        #[arg(long, value_name = "TABLE", help = cli("cli.audit_table"))]
+        table: Option<String>,
+        #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
+        format: crate::commands::repairs::Format,
+    },
+    #[command(about = cli("cli.backup"))]
+    Backup {
+        #[arg(long, value_name = "FILE", help = cli("cli.backup_out"))]
+        out: Option<PathBuf>,
+    },
+    #[command(about = cli("cli.restore"))]
+    Restore {
+        #[arg(value_name = "FILE", help = cli("cli.restore_file"))]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

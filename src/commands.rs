@@ -1,5 +1,7 @@
 //! The subcommands behind the CLI, each printing in the operator's language.
 
+mod audit;
+mod backup;
 mod checks;
 mod devices;
 mod month;
@@ -251,10 +253,34 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             month::export(&db, month, &dir, chrono::Local::now().naive_local(), lang)
                 .map_err(localized)
         }
+        Some(Command::Audit {
+            since,
+            table,
+            format,
+        }) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let query = crate::db::audit::Query {
+                since,
+                table,
+                record_id: None,
+            };
+            audit::print(&db, &query, format, lang).map_err(localized)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Backup { out }) => {
+            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let now = chrono::Local::now().naive_local();
+            Ok(backup::backup(&db, &paths, out, now, lang))
+        }
+        Some(Command::Restore { file }) => {
+            let now = chrono::Local::now().naive_local();
+            backup::restore(&paths, &file, now, lang).map_err(localized)
+        }
         None => {
             let operator = operator()?;
             let db = Db::open(&paths.db_file).map_err(with_lang)?;
             let mut app = tui::app::App::new(db, lang, operator, chrono::Local::now().date_naive());
+            app.start_daily_backup(paths.backup_dir.clone());
             tui::run(&mut app).map_err(|e| Failure {
                 error: e,
                 lang: Some(lang),

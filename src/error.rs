@@ -63,6 +63,13 @@ pub enum UserError {
     NoTerminal {
         reason: String,
     },
+    NetworkFilesystem {
+        path: PathBuf,
+        fstype: String,
+    },
+    ReadOnly {
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +133,11 @@ impl UserError {
             NoDataDir => lang.t("error.no_data_dir").to_owned(),
             EmptyDbPath => lang.t("error.empty_db_path").to_owned(),
             NoTerminal { reason } => lang.tf("error.no_terminal", &[("reason", reason)]),
+            NetworkFilesystem { path, fstype } => lang.tf(
+                "error.network_filesystem",
+                &[("path", &shown(path)), ("fstype", fstype)],
+            ),
+            ReadOnly { path } => lang.tf("error.read_only", &[("path", &shown(path))]),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The SQLite store: opening (and refusing) database files, connection settings, health checks.
 
 pub mod audit;
+pub mod backup;
 pub mod check_runs;
 pub mod checklists;
 pub mod device_log;
@@ -8,6 +9,7 @@ pub mod devices;
 pub mod directory;
 pub mod migrate;
 pub mod month;
+pub mod place;
 pub mod readings;
 pub mod repairs;
 pub mod tools;
@@ -37,6 +39,18 @@ impl Db {
     /// Open the database at `path`, creating it only if nothing is there. Every refusal happens
     /// before the first write, so a refused file is left byte-for-byte as it was.
     pub fn open(path: &Path) -> Result<Db, UserError> {
+        if let Some(fstype) = place::network_filesystem(path) {
+            return Err(UserError::NetworkFilesystem {
+                path: path.to_path_buf(),
+                fstype,
+            });
+        }
+        let read_only = || UserError::ReadOnly {
+            path: path.to_path_buf(),
+        };
+        if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
+            return Err(read_only());
+        }
         if !inspect_path(path)? {
             create_new(path)?;
         }
@@ -51,12 +65,20 @@ impl Db {
             reason: e.to_string(),
         })?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(corrupt)?;
+        // SQLite quietly opens a write-protected file read-only; jifang never half-works.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(read_only());
+        }
         check_identity(&conn, path)?;
         let mut db = Db {
             conn,
             path: Some(path.to_path_buf()),
         };
-        db.configure().map_err(corrupt)?;
+        db.configure().map_err(|e| match e.sqlite_error_code() {
+            // A folder without write access: the -wal and -shm files cannot be made.
+            Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => read_only(),
+            _ => corrupt(e),
+        })?;
         Ok(db)
     }
 

@@ -102,6 +102,15 @@ impl Writer {
     pub fn into_bytes(self) -> Vec<u8> {
         self.inner.into_inner().unwrap_or_default()
     }
+
+    /// More rows of a file already begun by [`Writer::new`] (no BOM): long files are written
+    /// out in chunks rather than held whole.
+    pub fn continued() -> Writer {
+        let inner = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        Writer { inner }
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,10 @@ pub enum Action {
     Open(Intent),
     /// Several actions, in order.
     Many(Vec<Action>),
+    /// Undo the operator's own last change made since the program started.
+    Undo,
+    /// Show one record's audit trail over the screen.
+    ShowAudit(crate::tui::widgets::audit_trail::Target),
 }
 
 /// Work one screen hands to another.

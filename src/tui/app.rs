@@ -20,8 +20,10 @@ use super::screens::reports::ReportsScreen;
 use super::screens::tools::ToolsScreen;
 use super::screens::{Ctx, Screen};
 use super::tabs::Tab;
+use super::widgets::audit_trail::AuditTrail;
 use super::widgets::{footer, help, status_bar, tab_bar};
-use crate::db::{Db, check_runs, readings, repairs, tools};
+use crate::db::backup::{self, Daily};
+use crate::db::{Db, Stamp, audit, check_runs, readings, repairs, tools};
 use crate::i18n::Lang;
 
 /// Below this the layout cannot show a table, a footer and the status bar.
@@ -62,6 +64,18 @@ pub struct App {
     flash: Option<(Flash, Instant)>,
     /// The status bar's alerts, and when they were counted.
     alerts: Option<(Alerts, Instant)>,
+    /// One record's audit trail, shown over the screen.
+    audit: Option<AuditTrail>,
+    /// The audit log's newest row when the program started: undo reaches back to here.
+    undo_since: i64,
+    /// Changes already undone, and the undos themselves (by their stamp): never undone again.
+    undo_skip: Vec<String>,
+    /// `PRAGMA data_version` at the last tick: it moves when another program commits.
+    data_version: i64,
+    /// The day's backup running in the background.
+    backup: Option<std::sync::mpsc::Receiver<Result<Daily, String>>>,
+    /// Why the day's backup failed: stays in the status bar until a backup succeeds.
+    backup_failure: Option<String>,
     pub quit: bool,
 }
 
@@ -83,6 +97,8 @@ impl App {
                 Tab::Reports => Box::new(ReportsScreen::new()) as Box<dyn Screen>,
             })
             .collect();
+        let undo_since = audit::last_id(db.conn()).unwrap_or_default();
+        let data_version = data_version(&db);
         App {
             lang,
             operator,
@@ -95,8 +111,104 @@ impl App {
             help: None,
             flash: None,
             alerts: None,
+            audit: None,
+            undo_since,
+            undo_skip: Vec::new(),
+            data_version,
+            backup: None,
+            backup_failure: None,
             quit: false,
         }
+    }
+
+    /// Make the day's backup into `dir` on a thread of its own (with its own connection), unless
+    /// one was made today; the result shows in the status bar.
+    pub fn start_daily_backup(&mut self, dir: std::path::PathBuf) {
+        let Some(path) = self.db.path().map(|p| p.to_path_buf()) else {
+            return;
+        };
+        let today = self.today;
+        let lang = self.lang;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = Db::open(&path)
+                .map_err(|e| e.message(lang))
+                .and_then(|db| backup::daily(db.conn(), &dir, today).map_err(|e| e.message(lang)));
+            let _ = tx.send(result);
+        });
+        self.backup = Some(rx);
+    }
+
+    /// Whether the day's backup failed, and why.
+    pub fn backup_failure(&self) -> Option<&str> {
+        self.backup_failure.as_deref()
+    }
+
+    fn backup_finished(&mut self) {
+        let Some(rx) = &self.backup else { return };
+        let Ok(result) = rx.try_recv() else { return };
+        self.backup = None;
+        match result {
+            Ok(daily) => {
+                self.backup_failure = None;
+                if let Some(made) = daily.made.first() {
+                    let path = made.display().to_string();
+                    let text = self.lang.tf("backup.daily_done", &[("path", &path)]);
+                    self.flash = Some((Flash::info(text), Instant::now()));
+                }
+            }
+            Err(reason) => {
+                self.backup_failure =
+                    Some(self.lang.tf("backup.daily_failed", &[("reason", &reason)]));
+            }
+        }
+    }
+
+    /// Let every screen know another program changed the data, if one did since last asked.
+    fn notice_changes_elsewhere(&mut self) {
+        let version = data_version(&self.db);
+        if version != self.data_version {
+            self.data_version = version;
+            self.data_changed();
+        }
+    }
+
+    fn data_changed(&mut self) {
+        self.alerts = None;
+        for screen in &mut self.screens {
+            screen.data_changed();
+        }
+    }
+
+    fn undo(&mut self) {
+        let stamp = Stamp::new(self.operator.clone(), self.now);
+        let (operator, since, skip) = (self.operator.clone(), self.undo_since, &self.undo_skip);
+        let result = self
+            .db
+            .write(|tx| audit::undo_last(tx, &operator, since, skip, &stamp));
+        let flash = match result {
+            Ok(undone) => {
+                let table = self
+                    .lang
+                    .t(&format!("audit_table.{}", undone.table))
+                    .to_owned();
+                let text = self.lang.tf(
+                    "undo.done",
+                    &[
+                        ("at", &undone.at),
+                        ("table", &table),
+                        ("id", &undone.record_id),
+                        ("rows", &undone.rows),
+                    ],
+                );
+                self.undo_skip.push(undone.at);
+                self.undo_skip.push(stamp.at_text());
+                self.data_changed();
+                Flash::info(text)
+            }
+            Err(e) => Flash::error(e.message(self.lang)),
+        };
+        self.flash = Some((flash, Instant::now()));
     }
 
     /// The database the screens read and write through.
@@ -117,6 +229,8 @@ impl App {
     pub fn tick(&mut self, now_local: NaiveDateTime, now: Instant) {
         self.today = now_local.date();
         self.now = now_local;
+        self.backup_finished();
+        self.notice_changes_elsewhere();
         if self
             .flash
             .as_ref()
@@ -131,6 +245,19 @@ impl App {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
             return Action::Quit;
+        }
+        if let Some(trail) = self.audit.as_mut() {
+            match key.code {
+                KeyCode::Esc | KeyCode::Char('q' | 'L') => self.audit = None,
+                KeyCode::Char('j') | KeyCode::Down => trail.scroll_by(1),
+                KeyCode::Char('k') | KeyCode::Up => trail.scroll_by(-1),
+                KeyCode::PageDown | KeyCode::Char(' ') => trail.scroll_by(10),
+                KeyCode::PageUp => trail.scroll_by(-10),
+                KeyCode::Char('G') | KeyCode::End => trail.scroll_by(trail.line_count() as i32),
+                KeyCode::Char('g') | KeyCode::Home => trail.scroll = 0,
+                _ => {}
+            }
+            return Action::Noop;
         }
         if self.help.is_some() {
             return match key.code {
@@ -156,6 +283,7 @@ impl App {
             KeyCode::Tab => Action::NextTab,
             KeyCode::BackTab => Action::PrevTab,
             KeyCode::Char('?') => Action::OpenHelp,
+            KeyCode::Char('u') if !ctrl => Action::Undo,
             KeyCode::Char('q') if !ctrl => Action::Quit,
             _ => Action::Noop,
         }
@@ -226,6 +354,10 @@ impl App {
                     self.apply(action);
                 }
             }
+            Action::Undo => self.undo(),
+            Action::ShowAudit(target) => {
+                self.audit = Some(AuditTrail::load(self.db.conn(), &target, self.lang));
+            }
         }
     }
 
@@ -247,7 +379,7 @@ impl App {
         screen.render(frame, body, &mut ctx);
         let index = self.tab.index();
         let screen_keys = self.screens[index].keys();
-        if self.help.is_some() {
+        if self.help.is_some() || self.audit.is_some() {
             footer::render(frame, footer_area, &[keys::HELP], self.lang);
         } else if self.screens[index].captures_text() {
             footer::render(frame, footer_area, &[screen_keys, keys::TYPING], self.lang);
@@ -264,12 +396,23 @@ impl App {
             today: self.today,
             db_name: &self.db_name,
             flash: self.flash.as_ref().map(|(f, _)| f),
+            backup_failure: self.backup_failure.as_deref(),
         };
         status_bar::render(frame, status_area, &info, self.lang);
         if let Some(scroll) = self.help {
             help::render(frame, body, screen_keys, scroll, self.lang);
         }
+        if let Some(trail) = &self.audit {
+            trail.render(frame, body);
+        }
     }
+}
+
+/// SQLite's count of commits by other connections to this file.
+fn data_version(db: &Db) -> i64 {
+    db.conn()
+        .pragma_query_value(None, "data_version", |r| r.get(0))
+        .unwrap_or_default()
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect, lang: Lang) {

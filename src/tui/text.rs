@@ -19,3 +19,36 @@ pub fn fit(text: &str, width: u16) -> String {
     out.push_str(&" ".repeat(width - used));
     out
 }
+
+/// `text` with every control character (escape, bell, NUL, C1 ...) shown as its escape
+/// (`\u{1b}`): what a line printed to a terminal carries from the data can never steer it.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J名\u{0}\u{9b}31m";
+        for shown in [printable(hostile), fit(hostile, 40)] {
+            assert!(!shown.chars().any(char::is_control), "{shown:?}");
+            assert!(shown.contains('名'));
+        }
+        assert_eq!(printable("机房 A101"), "机房 A101");
+        assert_eq!(printable("a\u{1b}b"), "a\\u{1b}b");
+    }
+}

@@ -49,6 +49,10 @@ pub trait Screen {
     /// Start what another screen asked for (the shell has switched to this tab).
     fn open(&mut self, _intent: Intent, _ctx: &mut Ctx) {}
 
+    /// Another program (or an undo) changed the database: drop anything kept from it, so the
+    /// next frame shows what is there now.
+    fn data_changed(&mut self) {}
+
     /// Draw into `area`. Screens read what they show here (only the visible rows), so a
     /// change made in another tab or process shows on the next frame they reload.
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx);

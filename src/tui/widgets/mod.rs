@@ -1,6 +1,7 @@
 //! Widgets the screens share: tab bar, footer hints, status bar, help overlay, text input,
 //! pick lists and forms.
 
+pub mod audit_trail;
 pub mod footer;
 pub mod form;
 pub mod help;

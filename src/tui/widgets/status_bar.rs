@@ -18,6 +18,8 @@ pub struct StatusInfo<'a> {
     pub today: NaiveDate,
     pub db_name: &'a str,
     pub flash: Option<&'a Flash>,
+    /// Why the day's backup failed: shown before the alerts until one succeeds.
+    pub backup_failure: Option<&'a str>,
     /// Inspection runs due now and not signed, and missed periods.
     pub checks: (usize, usize),
     /// Open repairs past their estimate.
@@ -42,7 +44,10 @@ pub fn render(frame: &mut Frame, area: Rect, info: &StatusInfo, lang: Lang) {
         ),
         Span::styled(format!("   {} ", info.db_name), theme::STATUS),
     ];
-    let alert = alert_text(info, lang);
+    let alert = info
+        .backup_failure
+        .map(Flash::error)
+        .or_else(|| alert_text(info, lang));
     if let Some(flash) = info.flash.or(alert.as_ref()) {
         let text = format!(" {} ", flash.text);
         // A message matters more than the file name and the date: drop those to make room.

@@ -436,6 +436,10 @@ impl Screen for DataScreen {
         }
     }
 
+    fn data_changed(&mut self) {
+        self.loaded = None;
+    }
+
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
         self.load(ctx);
         if let Mode::Form(form) = &self.mode {

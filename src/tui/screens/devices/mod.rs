@@ -17,6 +17,7 @@ use crate::domain::device::{Category, Status};
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::tabs::Tab;
+use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::picker::{Picked, Picker};
 
@@ -46,6 +47,7 @@ const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("d", "key.remove", false),
     KeyHint::new("R", "key.report_repair", false),
     KeyHint::new("w", "key.device_repairs", false),
+    KeyHint::new("L", "key.audit_trail", false),
     KeyHint::new("Esc", "key.back", true),
 ];
 
@@ -402,6 +404,15 @@ impl Screen for DevicesScreen {
                         self.mode = Mode::Detail(view);
                         return Some(action);
                     }
+                    KeyCode::Char('L') => {
+                        let target = audit_trail::Target {
+                            table: "devices",
+                            id: view.device.id,
+                            label: view.device.record.asset_tag.clone(),
+                        };
+                        self.mode = Mode::Detail(view);
+                        return Some(Action::ShowAudit(target));
+                    }
                     KeyCode::Char('w') => {
                         let intent = Intent::RepairsOfDevice {
                             id: view.device.id,
@@ -481,6 +492,10 @@ impl Screen for DevicesScreen {
                 Some(action)
             }
         }
+    }
+
+    fn data_changed(&mut self) {
+        self.reload();
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {

@@ -16,6 +16,7 @@ use crate::domain::period::Period;
 use crate::domain::repair::{State, StepError, StepKind};
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
+use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::picker::{Picked, Picker};
 use forms::{FormOutcome, RepairForm};
@@ -42,6 +43,7 @@ const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("x", "key.reject", true),
     KeyHint::new("u", "key.unrepairable", false),
     KeyHint::new("A", "key.amend_ticket", false),
+    KeyHint::new("L", "key.audit_trail", false),
     KeyHint::new("j/k", "key.scroll", false),
     KeyHint::new("Esc", "key.back", true),
 ];
@@ -330,6 +332,15 @@ impl RepairsScreen {
                     return Some(Action::Noop);
                 };
                 return Some(self.start_step(c, repair, true, ctx));
+            }
+            KeyCode::Char('L') => {
+                let target = audit_trail::Target {
+                    table: "repairs",
+                    id: view.repair.id,
+                    label: view.repair.ticket.clone(),
+                };
+                self.mode = Mode::Detail(view);
+                return Some(Action::ShowAudit(target));
             }
             KeyCode::Char('j') | KeyCode::Down => view.scroll(1),
             KeyCode::Char('k') | KeyCode::Up => view.scroll(-1),

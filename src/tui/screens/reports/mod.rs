@@ -245,6 +245,10 @@ impl Screen for ReportsScreen {
         Some(Action::Noop)
     }
 
+    fn data_changed(&mut self) {
+        self.loaded = None;
+    }
+
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
         self.poll();
         self.load(ctx);

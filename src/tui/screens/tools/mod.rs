@@ -17,6 +17,7 @@ use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolFilter, T
 use crate::domain::period::Period;
 use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
+use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::picker::{Picked, Picker};
 use checkout::{Checkout, CheckoutOutcome};
@@ -57,6 +58,7 @@ const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("r", "key.return_tool", true),
     KeyHint::new("e", "key.edit_tool", true),
     KeyHint::new("h", "key.tool_history", true),
+    KeyHint::new("L", "key.audit_trail", false),
     KeyHint::new("j/k", "key.scroll", false),
     KeyHint::new("Esc", "key.back", true),
 ];
@@ -487,6 +489,15 @@ impl ToolsScreen {
         let tool = view.tool.clone();
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => return Some(Action::Noop),
+            KeyCode::Char('L') => {
+                let target = audit_trail::Target {
+                    table: "tools",
+                    id: tool.id,
+                    label: tool.code.clone(),
+                };
+                self.mode = Mode::Detail(view);
+                return Some(Action::ShowAudit(target));
+            }
             KeyCode::Char('o') => {
                 let first =
                     (tool.status == crate::domain::tool::ToolStatus::Available).then_some(tool);

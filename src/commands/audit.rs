@@ -1,0 +1,174 @@
+//! `jifang audit`: the audit log for inspectors, as a table, Excel-ready CSV or JSON.
+
+use std::io::Write;
+
+use super::repairs::Format;
+use crate::db::Db;
+use crate::db::audit::{self, Entry, Query, value_text};
+use crate::exchange::csv_text::{Writer, escape_cell};
+use crate::exchange::table::{Column, header};
+use crate::i18n::Lang;
+use crate::tui::text::{fit, printable};
+
+const COLUMNS: [Column; 8] = [
+    ("id", "序号"),
+    ("at", "时间"),
+    ("operator", "操作员"),
+    ("table", "数据表"),
+    ("record_id", "记录"),
+    ("action", "操作"),
+    ("old_values", "原值"),
+    ("new_values", "新值"),
+];
+
+/// Rows per chunk written to stdout: a year of log is never held whole.
+const CHUNK: usize = 1000;
+
+/// "location: A101 -> B202; name: x -> y" for an update, "location: A101; ..." otherwise.
+/// Who and when are the entry's own columns; an insert's empty fields say nothing.
+pub fn changes_text(entry: &Entry) -> String {
+    const OWN: [&str; 6] = [
+        "id",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "row_version",
+    ];
+    let said = |v: Option<&serde_json::Value>| {
+        !matches!(v, None | Some(serde_json::Value::Null)) && v.and_then(|v| v.as_str()) != Some("")
+    };
+    entry
+        .columns()
+        .into_iter()
+        .filter(|name| entry.action == audit::Action::Update || !OWN.contains(name))
+        .filter(|name| match entry.action {
+            audit::Action::Update => true,
+            audit::Action::Insert => said(entry.new.get(*name)),
+            audit::Action::Delete => said(entry.old.get(*name)),
+        })
+        .map(|name| match entry.action {
+            audit::Action::Update => format!(
+                "{name}: {} -> {}",
+                value_text(entry.old.get(name)),
+                value_text(entry.new.get(name))
+            ),
+            audit::Action::Insert => format!("{name}: {}", value_text(entry.new.get(name))),
+            audit::Action::Delete => format!("{name}: {}", value_text(entry.old.get(name))),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn json_text(values: &serde_json::Map<String, serde_json::Value>) -> String {
+    if values.is_empty() {
+        String::new()
+    } else {
+        serde_json::Value::Object(values.clone()).to_string()
+    }
+}
+
+/// Print the entries matching `query`, oldest first. A reader that stops early (`| head`)
+/// ends the printing quietly.
+pub fn print(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<()> {
+    match write(db, query, format, lang) {
+        Err(e)
+            if e.downcast_ref::<audit::ReadError>().is_some_and(|e| {
+                matches!(e, audit::ReadError::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<()> {
+    if let Some(table) = &query.table {
+        let tables = audit::audited_tables(db.conn())?;
+        if !tables.contains(table) {
+            anyhow::bail!(lang.tf(
+                "audit.unknown_table",
+                &[("table", &printable(table)), ("tables", &tables.join(", "))]
+            ));
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let mut count = 0usize;
+    match format {
+        Format::Csv => {
+            let mut writer = Writer::new();
+            writer.row(header(&COLUMNS, lang));
+            audit::for_each(db.conn(), query, |e| {
+                let cells = [
+                    e.id.to_string(),
+                    escape_cell(&e.at),
+                    escape_cell(&e.operator),
+                    e.table.clone(),
+                    e.record_id.to_string(),
+                    e.action.code().to_owned(),
+                    escape_cell(&json_text(&e.old)),
+                    escape_cell(&json_text(&e.new)),
+                ];
+                writer.row(cells);
+                count += 1;
+                if count.is_multiple_of(CHUNK) {
+                    out.write_all(
+                        &std::mem::replace(&mut writer, Writer::continued()).into_bytes(),
+                    )?;
+                }
+                Ok(())
+            })?;
+            out.write_all(&writer.into_bytes())?;
+        }
+        Format::Json => {
+            // One JSON object per line: a long log streams, and each line parses alone.
+            audit::for_each(db.conn(), query, |e| {
+                let line = serde_json::json!({
+                    "id": e.id,
+                    "at": e.at,
+                    "operator": e.operator,
+                    "table": e.table,
+                    "record_id": e.record_id,
+                    "action": e.action.code(),
+                    "old_values": e.old,
+                    "new_values": e.new,
+                });
+                writeln!(out, "{line}")
+            })?;
+        }
+        Format::Table => {
+            let widths = [7u16, 19, 10, 20, 9, 8];
+            let names = header(&COLUMNS, lang);
+            let mut head: Vec<String> = names[..6]
+                .iter()
+                .zip(widths)
+                .map(|(n, w)| fit(n, w))
+                .collect();
+            head.push(lang.t("audit.changes").to_owned());
+            writeln!(out, "{}", head.join(" "))?;
+            audit::for_each(db.conn(), query, |e| {
+                let action = lang.t(match e.action {
+                    audit::Action::Insert => "audit.created",
+                    audit::Action::Update => "audit.changed",
+                    audit::Action::Delete => "audit.removed",
+                });
+                let cells = [
+                    e.id.to_string(),
+                    e.at.clone(),
+                    e.operator.clone(),
+                    e.table.clone(),
+                    e.record_id.to_string(),
+                    action.to_owned(),
+                ];
+                let mut line: Vec<String> =
+                    cells.iter().zip(widths).map(|(c, w)| fit(c, w)).collect();
+                line.push(printable(&changes_text(&e)));
+                count += 1;
+                writeln!(out, "{}", line.join(" ").trim_end())
+            })?;
+            writeln!(out, "{}", lang.tf("audit.count", &[("count", &count)]))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! `jifang backup` and `jifang restore`: copies made and put back through the online backup
+//! API, each checked before it counts.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDateTime;
+
+use crate::config::Paths;
+use crate::db::Db;
+use crate::db::backup::{self, BackupError};
+use crate::i18n::Lang;
+
+/// "1.4 MB": a size as people read it.
+pub fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+fn failed(e: &BackupError, lang: Lang) -> ExitCode {
+    eprintln!("jifang: {}", e.message(lang));
+    ExitCode::FAILURE
+}
+
+/// Back up to `out`, or to a dated file in the backup folder.
+pub fn backup(
+    db: &Db,
+    paths: &Paths,
+    out: Option<PathBuf>,
+    now: NaiveDateTime,
+    lang: Lang,
+) -> ExitCode {
+    let target = match out {
+        Some(path) => path,
+        None => {
+            if let Err(e) = std::fs::create_dir_all(&paths.backup_dir) {
+                let e = BackupError::Io {
+                    path: paths.backup_dir.clone(),
+                    source: e,
+                };
+                return failed(&e, lang);
+            }
+            paths.backup_dir.join(backup::manual_name(now))
+        }
+    };
+    match backup::copy_to(db.conn(), &target) {
+        Ok(copied) => {
+            let path = copied.path.display().to_string();
+            let size = size_text(copied.bytes);
+            println!(
+                "{}",
+                lang.tf("backup.done", &[("path", &path), ("size", &size)])
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(&e, lang),
+    }
+}
+
+/// Check `file`, keep a safety copy of the database, then restore `file` into it.
+pub fn restore(
+    paths: &Paths,
+    file: &Path,
+    now: NaiveDateTime,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let shown = file.display().to_string();
+    let version = match backup::verify(file) {
+        Ok(v) => v,
+        Err(e) => return Ok(failed(&e, lang)),
+    };
+    println!(
+        "{}",
+        lang.tf(
+            "backup.restore_checked",
+            &[("path", &shown), ("version", &version)]
+        )
+    );
+    let mut db = Db::open(&paths.db_file).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    let safety = paths.backup_dir.join(backup::safety_name(now));
+    let made = std::fs::create_dir_all(&paths.backup_dir)
+        .map_err(|source| BackupError::Io {
+            path: paths.backup_dir.clone(),
+            source,
+        })
+        .and_then(|()| backup::copy_to(db.conn(), &safety));
+    match made {
+        Ok(copied) => println!(
+            "{}",
+            lang.tf(
+                "backup.restore_safety",
+                &[("path", &copied.path.display().to_string())]
+            )
+        ),
+        Err(e) => return Ok(failed(&e, lang)),
+    }
+    if let Err(e) = backup::restore_from(db.conn_mut(), file) {
+        return Ok(failed(&e, lang));
+    }
+    drop(db);
+    // An older backup is brought up to this version's schema as any older file is.
+    let db = Db::open(&paths.db_file).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    let problems = db.health_problems()?;
+    if !problems.is_empty() {
+        anyhow::bail!("{problems:?}");
+    }
+    let db_shown = paths.db_file.display().to_string();
+    println!(
+        "{}",
+        lang.tf(
+            "backup.restore_done",
+            &[("db", &db_shown), ("path", &shown)]
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}

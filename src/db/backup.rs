@@ -1,0 +1,376 @@
+//! Backups and restore through SQLite's online backup API: a consistent copy while others keep
+//! working, synced and checked before it counts; the daily/monthly/yearly set and its rotation.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+
+use super::migrate;
+use crate::i18n::Lang;
+
+/// How many of each kind the rotation keeps; yearly backups are kept forever.
+pub const KEEP_DAILY: usize = 7;
+pub const KEEP_MONTHLY: usize = 12;
+
+/// Every backup file's name starts with this.
+const PREFIX: &str = "jifang-";
+const SUFFIX: &str = ".sqlite";
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Db {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("{path}: integrity check found {found}")]
+    Damaged { path: PathBuf, found: String },
+    #[error("{path} exists")]
+    Exists { path: PathBuf },
+    #[error("{path} is not a jifang database")]
+    NotJifang { path: PathBuf },
+    #[error("{path} was made by a newer jifang (schema {found} > {known})")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+}
+
+impl BackupError {
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
+        move |source| BackupError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    fn db(path: &Path) -> impl FnOnce(rusqlite::Error) -> BackupError + '_ {
+        move |source| BackupError::Db {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// A full disk says so; so does every other failure, with the file it concerns.
+    pub fn message(&self, lang: Lang) -> String {
+        let shown = |p: &PathBuf| p.display().to_string();
+        match self {
+            BackupError::Io { path, source } if is_disk_full(source) => {
+                lang.tf("backup.disk_full", &[("path", &shown(path))])
+            }
+            BackupError::Db { path, source }
+                if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) =>
+            {
+                lang.tf("backup.disk_full", &[("path", &shown(path))])
+            }
+            BackupError::Io { path, source } => lang.tf(
+                "backup.io",
+                &[("path", &shown(path)), ("reason", &source.to_string())],
+            ),
+            BackupError::Db { path, source } => lang.tf(
+                "backup.io",
+                &[("path", &shown(path)), ("reason", &source.to_string())],
+            ),
+            BackupError::Damaged { path, found } => lang.tf(
+                "backup.damaged",
+                &[("path", &shown(path)), ("found", found)],
+            ),
+            BackupError::Exists { path } => lang.tf("backup.exists", &[("path", &shown(path))]),
+            BackupError::NotJifang { path } => {
+                lang.tf("backup.not_jifang", &[("path", &shown(path))])
+            }
+            BackupError::TooNew { path, found, known } => lang.tf(
+                "backup.too_new",
+                &[("path", &shown(path)), ("found", found), ("known", known)],
+            ),
+        }
+    }
+}
+
+/// ENOSPC (or a quota): the disk has no room for the file.
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    // ENOSPC and EDQUOT on Linux.
+    e.kind() == std::io::ErrorKind::StorageFull || matches!(e.raw_os_error(), Some(28 | 122))
+}
+
+/// What a finished backup wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
+/// Copy the database behind `conn` to `target`, which must not exist yet. The copy is built
+/// under a temporary name, switched to a plain rollback journal, synced, checked with
+/// `integrity_check`, made read-only, and only then linked to `target`: a file at `target` is
+/// always a whole, checked backup.
+pub fn copy_to(conn: &Connection, target: &Path) -> Result<Copied, BackupError> {
+    if target.exists() {
+        return Err(BackupError::Exists {
+            path: target.to_path_buf(),
+        });
+    }
+    let temp = temp_beside(target);
+    let result = build(conn, &temp).and_then(|()| {
+        std::fs::hard_link(&temp, target).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                BackupError::Exists {
+                    path: target.to_path_buf(),
+                }
+            } else {
+                BackupError::io(target)(e)
+            }
+        })
+    });
+    let _ = std::fs::remove_file(&temp);
+    result?;
+    sync_dir(target);
+    let bytes = std::fs::metadata(target)
+        .map_err(BackupError::io(target))?
+        .len();
+    Ok(Copied {
+        path: target.to_path_buf(),
+        bytes,
+    })
+}
+
+fn temp_beside(target: &Path) -> PathBuf {
+    static SEQUENCE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.partial-{}-{n}", std::process::id()))
+}
+
+fn build(conn: &Connection, temp: &Path) -> Result<(), BackupError> {
+    let _ = std::fs::remove_file(temp);
+    let db_err = BackupError::db;
+    {
+        let mut dst = Connection::open(temp).map_err(db_err(temp))?;
+        {
+            let backup = Backup::new(conn, &mut dst).map_err(db_err(temp))?;
+            run(&backup).map_err(db_err(temp))?;
+        }
+        // A backup is a single file: no -wal beside it when it is copied elsewhere.
+        dst.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))
+            .map_err(db_err(temp))?;
+        dst.close().map_err(|(_, e)| db_err(temp)(e))?;
+    }
+    std::fs::File::open(temp)
+        .and_then(|f| f.sync_all())
+        .map_err(BackupError::io(temp))?;
+    verify(temp)?;
+    let mut permissions = std::fs::metadata(temp)
+        .map_err(BackupError::io(temp))?
+        .permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(temp, permissions).map_err(BackupError::io(temp))?;
+    Ok(())
+}
+
+/// Copy every page in one step: in WAL mode this reads one snapshot while writers go on, so
+/// the copy never restarts. A busy destination is waited for (its busy timeout) and retried.
+fn run(backup: &Backup) -> rusqlite::Result<()> {
+    for _ in 0..50 {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            _ => std::thread::sleep(std::time::Duration::from_millis(200)),
+        }
+    }
+    Err(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+        Some("the database stayed busy for 10 seconds".to_owned()),
+    ))
+}
+
+/// Open `path` read-only and check it is a whole jifang database this binary can read.
+/// Returns its schema version.
+pub fn verify(path: &Path) -> Result<i64, BackupError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(BackupError::db(path))?;
+    let not_jifang = |_| BackupError::NotJifang {
+        path: path.to_path_buf(),
+    };
+    let app_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(not_jifang)?;
+    if app_id != migrate::APPLICATION_ID {
+        return Err(BackupError::NotJifang {
+            path: path.to_path_buf(),
+        });
+    }
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(BackupError::db(path))?;
+    if version > migrate::VERSION {
+        return Err(BackupError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: migrate::VERSION,
+        });
+    }
+    let found: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(BackupError::db(path))?;
+    if found != ["ok"] {
+        return Err(BackupError::Damaged {
+            path: path.to_path_buf(),
+            found: found.join("; "),
+        });
+    }
+    Ok(version)
+}
+
+/// Replace the contents of the database behind `conn` with `source`, page by page through the
+/// backup API under the write lock: other programs with the file open see the restored data
+/// on their next read, never a half-copied file. Check `source` with [`verify`] first.
+pub fn restore_from(conn: &mut Connection, source: &Path) -> Result<(), BackupError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let src = Connection::open_with_flags(source, flags).map_err(BackupError::db(source))?;
+    let backup = Backup::new(&src, conn).map_err(BackupError::db(source))?;
+    run(&backup).map_err(BackupError::db(source))
+}
+
+fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent()
+        && let Ok(d) = std::fs::File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+}
+
+/// The kinds of backup the rotation keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Daily,
+    Monthly,
+    Yearly,
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Daily => "daily",
+            Kind::Monthly => "monthly",
+            Kind::Yearly => "yearly",
+        }
+    }
+
+    /// `jifang-daily-2026-11-22.sqlite`, `jifang-monthly-2026-11.sqlite`,
+    /// `jifang-yearly-2026.sqlite`: names that sort by date.
+    pub fn file_name(self, day: NaiveDate) -> String {
+        let date = match self {
+            Kind::Daily => day.format("%Y-%m-%d"),
+            Kind::Monthly => day.format("%Y-%m"),
+            Kind::Yearly => day.format("%Y"),
+        };
+        format!("{PREFIX}{}-{date}{SUFFIX}", self.word())
+    }
+
+    fn keeps(self) -> Option<usize> {
+        match self {
+            Kind::Daily => Some(KEEP_DAILY),
+            Kind::Monthly => Some(KEEP_MONTHLY),
+            Kind::Yearly => None,
+        }
+    }
+}
+
+/// A manual backup's name: `jifang-2026-11-22-093015.sqlite`.
+pub fn manual_name(now: NaiveDateTime) -> String {
+    format!("{PREFIX}{}{SUFFIX}", now.format("%Y-%m-%d-%H%M%S"))
+}
+
+/// The safety copy a restore makes first: `jifang-before-restore-2026-11-22-093015.sqlite`.
+pub fn safety_name(now: NaiveDateTime) -> String {
+    format!(
+        "{PREFIX}before-restore-{}{SUFFIX}",
+        now.format("%Y-%m-%d-%H%M%S")
+    )
+}
+
+/// Of the files in a backup folder, those of `kind` the rotation removes: all but the newest
+/// it keeps. Other files are never touched.
+pub fn expired(names: &[String], kind: Kind) -> Vec<String> {
+    let Some(keep) = kind.keeps() else {
+        return Vec::new();
+    };
+    let start = format!("{PREFIX}{}-", kind.word());
+    let mut own: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with(&start) && n.ends_with(SUFFIX))
+        .collect();
+    own.sort();
+    let excess = own.len().saturating_sub(keep);
+    own.into_iter().take(excess).cloned().collect()
+}
+
+/// What the first start of a day did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Daily {
+    /// The backups made (daily, and monthly/yearly when the first of its period).
+    pub made: Vec<PathBuf>,
+    /// Old ones the rotation removed.
+    pub removed: Vec<PathBuf>,
+}
+
+/// The day's backups, unless already made today: a daily copy of the database into `dir`,
+/// also kept as the month's and year's if they have none yet; then the rotation.
+pub fn daily(conn: &Connection, dir: &Path, today: NaiveDate) -> Result<Daily, BackupError> {
+    let mut done = Daily::default();
+    let day_file = dir.join(Kind::Daily.file_name(today));
+    if day_file.exists() {
+        return Ok(done);
+    }
+    std::fs::create_dir_all(dir).map_err(BackupError::io(dir))?;
+    match copy_to(conn, &day_file) {
+        Ok(copied) => done.made.push(copied.path),
+        // Another operator's program made it a moment ago.
+        Err(BackupError::Exists { .. }) => return Ok(done),
+        Err(e) => return Err(e),
+    }
+    for kind in [Kind::Monthly, Kind::Yearly] {
+        let target = dir.join(kind.file_name(today));
+        if !target.exists() {
+            let temp = temp_beside(&target);
+            let linked = std::fs::copy(&day_file, &temp)
+                .and_then(|_| std::fs::File::open(&temp)?.sync_all())
+                .and_then(|()| std::fs::hard_link(&temp, &target));
+            let _ = std::fs::remove_file(&temp);
+            match linked {
+                Ok(()) => done.made.push(target),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(BackupError::io(&target)(e)),
+            }
+        }
+    }
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(BackupError::io(dir))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for kind in [Kind::Daily, Kind::Monthly] {
+        for name in expired(&names, kind) {
+            let path = dir.join(name);
+            if std::fs::remove_file(&path).is_ok() {
+                done.removed.push(path);
+            }
+        }
+    }
+    sync_dir(&day_file);
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,131 @@
+//! The audit trail overlay (`L` in a detail view): every change to one record, newest first,
+//! with who made it, when, and each value before and after.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use rusqlite::Connection;
+
+use crate::db::audit::{self, Action, Entry, value_text};
+use crate::i18n::Lang;
+use crate::tui::text::printable;
+use crate::tui::theme;
+
+/// Which record's trail to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub table: &'static str,
+    pub id: i64,
+    /// What the operator knows it by: an asset tag, a ticket, a tool code.
+    pub label: String,
+}
+
+/// Columns that are the entry's own who and when, not worth a line of their own.
+const OWN: [&str; 6] = [
+    "id",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "row_version",
+];
+
+pub struct AuditTrail {
+    title: String,
+    lines: Vec<Line<'static>>,
+    pub scroll: u16,
+}
+
+impl AuditTrail {
+    pub fn load(conn: &Connection, target: &Target, lang: Lang) -> AuditTrail {
+        let entries = audit::trail(conn, target.table, target.id).unwrap_or_default();
+        let what = format!(
+            "{} {}",
+            lang.t(&format!("audit_table.{}", target.table)),
+            printable(&target.label)
+        );
+        AuditTrail {
+            title: lang.tf("audit.title", &[("what", &what)]),
+            lines: lines(&entries, lang),
+            scroll: 0,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn scroll_by(&mut self, by: i32) {
+        let last = self.lines.len().max(1) as i32 - 1;
+        self.scroll = (i32::from(self.scroll) + by).clamp(0, last) as u16;
+    }
+
+    /// Drawn over the whole screen body, as the help overlay is.
+    pub fn render(&self, frame: &mut Frame, area: Rect) {
+        if area.height < 3 {
+            return;
+        }
+        frame.render_widget(Clear, area);
+        frame.render_widget(
+            Paragraph::new(format!(" {}", self.title)).style(theme::OVERLAY_TITLE),
+            Rect { height: 1, ..area },
+        );
+        let inner = Rect {
+            y: area.y + 1,
+            height: area.height - 1,
+            ..area
+        };
+        let max_scroll = (self.lines.len() as u16).saturating_sub(inner.height);
+        frame.render_widget(
+            Paragraph::new(self.lines.clone())
+                .style(theme::OVERLAY)
+                .scroll((self.scroll.min(max_scroll), 0)),
+            inner,
+        );
+    }
+}
+
+fn lines(entries: &[Entry], lang: Lang) -> Vec<Line<'static>> {
+    if entries.is_empty() {
+        return vec![Line::from(Span::styled(
+            format!("  {}", lang.t("audit.empty")),
+            theme::HINT,
+        ))];
+    }
+    let mut out = Vec::new();
+    for entry in entries {
+        let action = lang.t(match entry.action {
+            Action::Insert => "audit.created",
+            Action::Update => "audit.changed",
+            Action::Delete => "audit.removed",
+        });
+        out.push(Line::from(vec![
+            Span::styled(format!(" {}  ", entry.at), theme::SECTION),
+            Span::styled(printable(&entry.operator), theme::KEY),
+            Span::raw(format!("  {action}")),
+        ]));
+        for name in entry.columns() {
+            if OWN.contains(&name) {
+                continue;
+            }
+            let text = match entry.action {
+                Action::Update => format!(
+                    "{} -> {}",
+                    value_text(entry.old.get(name)),
+                    value_text(entry.new.get(name))
+                ),
+                Action::Insert => value_text(entry.new.get(name)),
+                Action::Delete => value_text(entry.old.get(name)),
+            };
+            if entry.action != Action::Update && (text == "-" || text.is_empty()) {
+                continue;
+            }
+            out.push(Line::from(vec![
+                Span::styled(format!("     {name}: "), theme::HINT),
+                Span::raw(printable(&text)),
+            ]));
+        }
+    }
+    out
+}
