@@ -304,7 +304,7 @@ fn print_refusal(path: &std::path::Path, lines: Vec<String>, lang: Lang) -> Exit
     let args: [(&str, &dyn Display); 2] = [("file", &shown), ("count", &lines.len())];
     eprintln!("jifang: {}", lang.tf("import.refused", &args));
     for line in lines {
-        eprintln!("  {line}");
+        eprintln!("  {}", crate::tui::text::printable(&line));
     }
     ExitCode::FAILURE
 }

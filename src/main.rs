@@ -29,6 +29,8 @@ fn main() -> ExitCode {
                 Some(user) => user.message(lang),
                 None => format!("{:#}", failure.error),
             };
+            // Messages may quote what a file or the command line held: never a live escape.
+            let text = jifang::tui::text::printable(&text);
             eprintln!("jifang: {}: {text}", lang.t("error.prefix"));
             ExitCode::FAILURE
         }

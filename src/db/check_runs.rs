@@ -405,6 +405,7 @@ pub enum RunError {
     LogMissing,
     NotFound,
     Db(String),
+    Text(crate::domain::text::TextError),
 }
 
 impl From<rusqlite::Error> for RunError {
@@ -422,6 +423,7 @@ impl RunError {
             RunError::Unanswered(n) => lang.tf("run_error.unanswered", &[("count", n)]),
             RunError::LogMissing => lang.t("run_error.log_missing").to_owned(),
             RunError::NotFound => lang.t("run_error.not_found").to_owned(),
+            RunError::Text(e) => e.message(lang),
             RunError::Db(reason) => lang.tf("error.db_write", &[("reason", reason)]),
         }
     }
@@ -444,6 +446,19 @@ fn run_signed(conn: &Connection, run_id: i64) -> Result<bool, RunError> {
         .ok_or(RunError::NotFound)
 }
 
+/// The typed parts of an answer (and a correction's reason): plain text of sane length.
+fn answer_texts(answer: &Answer, reason: &str) -> Result<(), RunError> {
+    use crate::domain::text::{Kind, first_error};
+    match first_error(&[
+        ("text_field.value", &answer.value, Kind::Line, 100),
+        ("text_field.note", &answer.note, Kind::Lines, 500),
+        ("text_field.reason", reason, Kind::Lines, 500),
+    ]) {
+        Some(e) => Err(RunError::Text(e)),
+        None => Ok(()),
+    }
+}
+
 /// Record the answer to one item of an unsigned run. A failure on an item that names a device
 /// also goes into that device's history book. Call inside a transaction.
 pub fn answer(
@@ -459,6 +474,7 @@ pub fn answer(
     if answer.needs_note() {
         return Err(RunError::NoteRequired);
     }
+    answer_texts(answer, "")?;
     let at = stamp.at_text();
     conn.prepare_cached(
         "UPDATE check_results SET outcome = ?2, value = ?3, note = ?4, answered_at = ?5,
@@ -600,6 +616,7 @@ pub fn amend(
     if result_id.is_some() && answer.needs_note() {
         return Err(RunError::NoteRequired);
     }
+    answer_texts(answer, reason)?;
     let at = stamp.at_text();
     conn.prepare_cached(
         "INSERT INTO check_amendments (run_id, result_id, outcome, value, note, reason,

@@ -101,6 +101,7 @@ pub enum ReadingError {
     NeedsNameZh,
     NeedsNameEn,
     NeedsGroup,
+    Text(crate::domain::text::TextError),
     /// Another metric in use has this name in this scope.
     NameTaken {
         name: String,
@@ -128,6 +129,7 @@ impl ReadingError {
             ReadingError::NeedsNameZh => lang.t("metric_error.needs_name_zh").to_owned(),
             ReadingError::NeedsNameEn => lang.t("metric_error.needs_name_en").to_owned(),
             ReadingError::NeedsGroup => lang.t("metric_error.needs_group").to_owned(),
+            ReadingError::Text(e) => e.message(lang),
             ReadingError::NameTaken { name, scope } => lang.tf(
                 "metric_error.name_taken",
                 &[("name", name), ("scope", scope)],
@@ -217,6 +219,17 @@ pub fn input_problems(input: &MetricInput) -> Vec<ReadingError> {
     }
     if input.group.trim().is_empty() {
         problems.push(ReadingError::NeedsGroup);
+    }
+    use crate::domain::text::{Kind, first_error};
+    let texts = [
+        ("text_field.name_zh", input.name_zh.as_str(), Kind::Line, 60),
+        ("text_field.name_en", &input.name_en, Kind::Line, 60),
+        ("text_field.group", &input.group, Kind::Line, 60),
+        ("text_field.scope", &input.scope, Kind::Line, 60),
+        ("text_field.unit", &input.unit, Kind::Line, 60),
+    ];
+    if let Some(e) = first_error(&texts) {
+        problems.push(ReadingError::Text(e));
     }
     problems
 }

@@ -4,6 +4,7 @@
 
 mod list;
 
+use crate::domain::text::Kind;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -110,6 +111,7 @@ pub enum RepairError {
     NeedsDevice,
     NeedsReporter,
     NeedsDescription,
+    Text(crate::domain::text::TextError),
     NeedsReason,
     /// The register has moved this device out of service: it cannot be repaired.
     DeviceUnavailable {
@@ -176,6 +178,7 @@ impl RepairError {
             RepairError::NeedsDevice => lang.t("repair_error.needs_device").to_owned(),
             RepairError::NeedsReporter => lang.t("repair_error.needs_reporter").to_owned(),
             RepairError::NeedsDescription => lang.t("repair_error.needs_description").to_owned(),
+            RepairError::Text(e) => e.message(lang),
             RepairError::NeedsReason => lang.t("repair_error.needs_reason").to_owned(),
             RepairError::DeviceUnavailable { tag, status } => {
                 let status = lang.t(status.label_key());
@@ -455,6 +458,21 @@ pub fn report(
     {
         return Err(RepairError::NeedsDevice);
     }
+    let device_text = match &new.device {
+        DeviceRef::Unregistered(text) => text.as_str(),
+        DeviceRef::Registered(_) => "",
+    };
+    check_texts(&[
+        ("text_field.device", device_text, Kind::Line, 100),
+        ("text_field.reporter", &new.reporter, Kind::Line, 50),
+        ("text_field.department", &new.department, Kind::Line, 50),
+        (
+            "text_field.description",
+            &new.description,
+            Kind::Lines,
+            1000,
+        ),
+    ])?;
     if let Some(result_id) = new.check_result_id
         && let Some(ticket) = conn
             .prepare_cached("SELECT ticket FROM repairs WHERE check_result_id = ?1")?
@@ -628,6 +646,14 @@ fn load_for_change(conn: &Connection, id: i64, version: i64) -> Result<Repair, R
     Ok(repair)
 }
 
+/// Free text of a ticket: no control characters, sane lengths.
+fn check_texts(fields: &[(&'static str, &str, Kind, usize)]) -> Result<(), RepairError> {
+    match crate::domain::text::first_error(fields) {
+        Some(e) => Err(RepairError::Text(e)),
+        None => Ok(()),
+    }
+}
+
 /// Take a workflow step on a ticket read at `version`. Returns the new state.
 pub fn step(
     conn: &Connection,
@@ -639,6 +665,26 @@ pub fn step(
     let repair = load_for_change(conn, id, version)?;
     let before = repair.flow.state;
     let t = advance(&repair.flow, step, stamp.at)?;
+    let (o, v, d) = (&t.outcome, &t.vendor, &t.damage);
+    check_texts(&[
+        ("text_field.maintainer", &t.maintainer, Kind::Line, 50),
+        ("text_field.result", &o.result, Kind::Lines, 1000),
+        ("text_field.parts", &o.parts, Kind::Line, 200),
+        (
+            "text_field.department",
+            &o.charged_department,
+            Kind::Line,
+            50,
+        ),
+        ("text_field.person", &o.liable_person, Kind::Line, 50),
+        ("text_field.vendor", &v.vendor, Kind::Line, 100),
+        ("text_field.person", &v.approver, Kind::Line, 50),
+        ("text_field.reference", &v.reference, Kind::Line, 100),
+        ("text_field.parts", &d.part, Kind::Line, 200),
+        ("text_field.person", &d.first, Kind::Line, 50),
+        ("text_field.person", &d.second, Kind::Line, 50),
+        ("text_field.person", &t.confirmed_by, Kind::Line, 50),
+    ])?;
     let opt_time = |t: Option<NaiveDateTime>| t.map(time_text);
     let opt_date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
     conn.prepare_cached(
@@ -820,6 +866,10 @@ pub fn amend(
     if reason.trim().is_empty() {
         return Err(RepairError::NeedsReason);
     }
+    check_texts(&[
+        ("text_field.new_value", value, Kind::Lines, 1000),
+        ("text_field.reason", reason, Kind::Lines, 500),
+    ])?;
     let value = match field {
         AmendField::Cost => money_text(parse_money(value).ok_or_else(|| RepairError::BadCost {
             value: value.trim().to_owned(),

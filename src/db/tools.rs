@@ -106,6 +106,7 @@ pub enum ToolError {
     NeedsCode,
     NeedsName,
     NeedsKind,
+    Text(crate::domain::text::TextError),
     /// Checked out, damaged and so on are set by lending and returning, not typed.
     StatusNotSettable {
         status: ToolStatus,
@@ -179,6 +180,7 @@ impl ToolError {
             ToolError::NeedsCode => lang.t("tool_error.needs_code").to_owned(),
             ToolError::NeedsName => lang.t("tool_error.needs_name").to_owned(),
             ToolError::NeedsKind => lang.t("tool_error.needs_kind").to_owned(),
+            ToolError::Text(e) => e.message(lang),
             ToolError::StatusNotSettable { status } => lang.tf(
                 "tool_error.status_not_settable",
                 &[("status", &lang.t(status.label_key()))],
@@ -311,6 +313,18 @@ pub fn input_problems(input: &ToolInput) -> Vec<ToolError> {
     }
     if input.kind.trim().is_empty() {
         problems.push(ToolError::NeedsKind);
+    }
+    use crate::domain::text::{Kind, first_error};
+    let texts = [
+        ("text_field.code", input.code.as_str(), Kind::Code, 32),
+        ("text_field.name", &input.name, Kind::Line, 100),
+        ("text_field.kind", &input.kind, Kind::Line, 50),
+        ("text_field.spec", &input.spec, Kind::Line, 200),
+        ("text_field.place", &input.place, Kind::Line, 100),
+        ("text_field.condition", &input.condition, Kind::Line, 200),
+    ];
+    if let Some(e) = first_error(&texts) {
+        problems.push(ToolError::Text(e));
     }
     if let Some(status) = input.status.filter(|s| !ToolStatus::EDITABLE.contains(s)) {
         problems.push(ToolError::StatusNotSettable { status });

@@ -10,4 +10,5 @@ pub mod reading;
 pub mod record;
 pub mod repair;
 pub mod subnet;
+pub mod text;
 pub mod tool;

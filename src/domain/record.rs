@@ -196,6 +196,7 @@ pub enum Problem {
     BadDate(String),
     BadYesNo(String),
     WarrantyBeforePurchase,
+    FullWidth,
 }
 
 /// A problem with a named field.
@@ -224,6 +225,7 @@ impl Problem {
             Problem::BadDate(v) => lang.tf("invalid.date", &[("value", v)]),
             Problem::BadYesNo(v) => lang.tf("invalid.yes_no", &[("value", v)]),
             Problem::WarrantyBeforePurchase => lang.t("invalid.warranty_order").to_owned(),
+            Problem::FullWidth => lang.t("invalid.full_width").to_owned(),
         }
     }
 }
@@ -276,6 +278,10 @@ impl Record {
             let allowed = |c: char| field == Field::Notes && matches!(c, '\n' | '\t');
             if value.chars().any(|c| c.is_control() && !allowed(c)) {
                 fail(field, Problem::ControlCharacter);
+            }
+            let code = field == Field::AssetTag;
+            if code && value.chars().any(super::text::is_full_width_form) {
+                fail(field, Problem::FullWidth);
             }
         }
         let text = |f: Field| get(f).trim().to_owned();

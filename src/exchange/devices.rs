@@ -7,7 +7,7 @@ use std::fmt::Display;
 use rusqlite::Connection;
 
 use super::csv_text::{self, DecodeError, escape_cell, unescape_cell};
-use super::sheet::cell_problem;
+use super::sheet::{self, cell_problem};
 use crate::db::Stamp;
 use crate::db::device_log::EventKind;
 use crate::db::devices::{self, Device, ListQuery, SaveError};
@@ -97,10 +97,24 @@ impl Rows {
 pub enum FileProblem {
     Decode(DecodeError),
     Empty,
-    UnknownColumn { column: String },
-    RepeatedColumn { column: String },
-    MissingColumn { field: Field },
-    Malformed { line: u64, reason: String },
+    UnknownColumn {
+        column: String,
+    },
+    RepeatedColumn {
+        column: String,
+    },
+    MissingColumn {
+        field: Field,
+    },
+    Malformed {
+        line: u64,
+        reason: String,
+    },
+    ColumnCount {
+        line: u64,
+        found: usize,
+        expected: usize,
+    },
 }
 
 /// What is wrong with one row.
@@ -150,6 +164,11 @@ impl FileProblem {
                     [("key", &field.key()), ("zh", &field.header_zh())];
                 lang.tf("import.missing_column", &args)
             }
+            FileProblem::ColumnCount {
+                line,
+                found,
+                expected,
+            } => sheet::column_count_message(*line, *found, *expected, lang),
             FileProblem::Malformed { line, reason } => {
                 lang.tf("import.malformed", &[("line", line), ("reason", reason)])
             }
@@ -231,6 +250,13 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
         let line = row.position().map_or(0, |p| p.line());
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
+        }
+        if row.len() != header_row.len() {
+            return Err(ImportError::File(FileProblem::ColumnCount {
+                line,
+                found: row.len(),
+                expected: header_row.len(),
+            }));
         }
         let cell = |f: Field| -> Option<String> {
             let i = columns.iter().position(|c| *c == f)?;

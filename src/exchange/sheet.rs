@@ -24,7 +24,15 @@ pub enum FileIssue {
     UnknownColumn(String),
     RepeatedColumn(String),
     MissingColumn(&'static str),
-    Malformed { line: u64, reason: String },
+    Malformed {
+        line: u64,
+        reason: String,
+    },
+    ColumnCount {
+        line: u64,
+        found: usize,
+        expected: usize,
+    },
 }
 
 impl FileIssue {
@@ -50,11 +58,25 @@ impl FileIssue {
                 let args: [(&str, &dyn Display); 2] = [("key", key), ("zh", &zh)];
                 lang.tf(texts.missing_column, &args)
             }
+            FileIssue::ColumnCount {
+                line,
+                found,
+                expected,
+            } => column_count_message(*line, *found, *expected, lang),
             FileIssue::Malformed { line, reason } => {
                 lang.tf("import.malformed", &[("line", line), ("reason", reason)])
             }
         }
     }
+}
+
+/// A row with more or fewer cells than the header: a shifted column would put values in the
+/// wrong fields, so the file is refused.
+pub fn column_count_message(line: u64, found: usize, expected: usize, lang: Lang) -> String {
+    lang.tf(
+        "import.column_count",
+        &[("line", &line), ("found", &found), ("expected", &expected)],
+    )
 }
 
 /// "line 4, metric "Visits": reason": a problem with one cell of an import file.
@@ -132,6 +154,14 @@ impl Sheet {
             let row = row.map_err(malformed)?;
             if row.iter().all(|c| c.trim().is_empty()) {
                 continue;
+            }
+            let line = row.position().map_or(0, |p| p.line());
+            if row.len() != head.len() {
+                return Err(FileIssue::ColumnCount {
+                    line,
+                    found: row.len(),
+                    expected: head.len(),
+                });
             }
             rows.push((row.position().map_or(0, |p| p.line()), row));
         }

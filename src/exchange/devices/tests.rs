@@ -207,7 +207,10 @@ impl Gen {
         let warranty_until =
             purchased_on.map(|d| d + chrono::Duration::days(self.next(2000) as i64));
         Record {
-            asset_tag: format!("T{i}{}", self.text(6, false)).trim().to_owned(),
+            // Asset tags are half-width only (a full-width comma is refused in them).
+            asset_tag: format!("T{i}{}", self.text(6, false).replace('，', ","))
+                .trim()
+                .to_owned(),
             name: format!("N{}", self.text(20, false)).trim().to_owned(),
             category: Category::ALL[self.next(10) as usize],
             model: self.text(10, false),
