@@ -70,6 +70,10 @@ pub enum UserError {
     ReadOnly {
         path: PathBuf,
     },
+    DiskIo {
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +142,10 @@ impl UserError {
                 &[("path", &shown(path)), ("fstype", fstype)],
             ),
             ReadOnly { path } => lang.tf("error.read_only", &[("path", &shown(path))]),
+            DiskIo { path, reason } => lang.tf(
+                "error.disk_io",
+                &[("path", &shown(path)), ("reason", reason)],
+            ),
         }
     }
 }

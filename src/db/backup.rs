@@ -59,6 +59,16 @@ impl BackupError {
         }
     }
 
+    fn at(self, target: &Path) -> BackupError {
+        let path = target.to_path_buf();
+        match self {
+            BackupError::Io { source, .. } => BackupError::Io { path, source },
+            BackupError::Db { source, .. } => BackupError::Db { path, source },
+            BackupError::Damaged { found, .. } => BackupError::Damaged { path, found },
+            other => other,
+        }
+    }
+
     /// A full disk says so; so does every other failure, with the file it concerns.
     pub fn message(&self, lang: Lang) -> String {
         let shown = |p: &PathBuf| p.display().to_string();
@@ -130,8 +140,9 @@ pub fn copy_to(conn: &Connection, target: &Path) -> Result<Copied, BackupError> 
             }
         })
     });
-    let _ = std::fs::remove_file(&temp);
-    result?;
+    remove_with_journal(&temp);
+    // The operator asked for `target`: name it, not the temporary file.
+    result.map_err(|e| e.at(target))?;
     sync_dir(target);
     let bytes = std::fs::metadata(target)
         .map_err(BackupError::io(target))?
@@ -152,8 +163,18 @@ fn temp_beside(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.partial-{}-{n}", std::process::id()))
 }
 
-fn build(conn: &Connection, temp: &Path) -> Result<(), BackupError> {
+/// A temporary copy and whatever journal SQLite kept beside it.
+fn remove_with_journal(temp: &Path) {
     let _ = std::fs::remove_file(temp);
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let mut name = temp.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+}
+
+fn build(conn: &Connection, temp: &Path) -> Result<(), BackupError> {
+    remove_with_journal(temp);
     let db_err = BackupError::db;
     {
         let mut dst = Connection::open(temp).map_err(db_err(temp))?;

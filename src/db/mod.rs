@@ -54,9 +54,18 @@ impl Db {
         if !inspect_path(path)? {
             create_new(path)?;
         }
-        let corrupt = |e: rusqlite::Error| UserError::Corrupt {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
+        let corrupt = |e: rusqlite::Error| match e.sqlite_error_code() {
+            // The file may be fine: the disk under it is full or failing.
+            Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) => {
+                UserError::DiskIo {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                }
+            }
+            _ => UserError::Corrupt {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            },
         };
         // Never SQLITE_OPEN_CREATE here: an existing path is opened as it is or not at all.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
