@@ -135,7 +135,7 @@ impl Field {
     }
 
     /// The longest value the field takes, in characters.
-    fn max_chars(self) -> usize {
+    pub fn max_chars(self) -> usize {
         match self {
             Field::Notes => 2000,
             Field::Name | Field::Location => 100,
