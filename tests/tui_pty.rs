@@ -320,3 +320,46 @@ fn exports_last_months_pack_from_the_reports_tab_in_the_background() {
     tui.send("q");
     assert_eq!(tui.exit_code(), 0);
 }
+
+/// Two operators on one file: what one imports shows in the other's open list within a couple
+/// of seconds, and the first start of the day leaves the daily backup in the backup folder.
+#[test]
+fn another_programs_changes_show_in_the_open_list_and_the_day_is_backed_up() {
+    let mut tui = Tui::start_with_demo(80, 24, &["--operator", "王磊", "--lang", "zh"]);
+    tui.wait_for("1 巡检");
+    tui.send("2");
+    tui.wait_for("304 台设备");
+    let csv = tui.home.path("more.csv");
+    std::fs::write(
+        &csv,
+        "asset_tag,name,location\r\nZZ-0001,外部新增交换机,机房B\r\n",
+    )
+    .unwrap();
+    let db = tui.db_path();
+    let import = support::run(
+        tui.home.command(),
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "--operator",
+            "李娜",
+            "import",
+            "devices",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    // No key is pressed: the open list notices the other program's commit by itself.
+    tui.wait_for("305 台设备");
+    let backups: Vec<String> = std::fs::read_dir(tui.home.path("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let today = chrono::Local::now().date_naive();
+    assert!(
+        backups.contains(&format!("jifang-daily-{today}.sqlite")),
+        "{backups:?}"
+    );
+    tui.send("q");
+    assert_eq!(tui.exit_code(), 0);
+}

@@ -231,3 +231,167 @@ snapshot!(help_en_80x24, Lang::En, 80, 24, |a| a
 snapshot!(help_zh_80x24, Lang::Zh, 80, 24, |a| a
     .apply(Action::OpenHelp));
 snapshot!(too_small_zh_40x10, Lang::Zh, 40, 10, |_| {});
+
+fn add_device(app: &mut App, tag: &str, name: &str, by: &str) -> i64 {
+    use crate::db::device_log::EventKind;
+    use crate::db::devices;
+    use crate::domain::record::{Field, Record};
+    let mut values: [String; 17] = Default::default();
+    values[Field::AssetTag.index()] = tag.into();
+    values[Field::Name.index()] = name.into();
+    values[Field::Status.index()] = "in_use".into();
+    let record = Record::parse(&values).unwrap();
+    let stamp = Stamp::new(by, today().and_hms_opt(10, 0, 0).unwrap());
+    app.db
+        .write(|tx| devices::insert(tx, &record, EventKind::Created, &stamp))
+        .unwrap()
+}
+
+#[test]
+fn u_undoes_my_own_last_change_and_says_so_then_has_nothing_left() {
+    let mut app = app(Lang::En);
+    // Made before this session: never undone by it.
+    add_device(&mut app, "OLD-1", "旧交换机", "王磊");
+    let mut app = App::new(
+        std::mem::replace(&mut app.db, Db::open_in_memory().unwrap()),
+        Lang::En,
+        "王磊".into(),
+        today(),
+    );
+    let id = add_device(&mut app, "JF-NEW", "新交换机", "王磊");
+    press(&mut app, KeyCode::Char('2'));
+    assert!(text(draw(&mut app, 80, 24).backend().buffer()).contains("JF-NEW"));
+    press(&mut app, KeyCode::Char('u'));
+    let screen = text(draw(&mut app, 80, 24).backend().buffer());
+    assert!(screen.contains("Undone"), "{screen}");
+    assert!(
+        !screen.contains("JF-NEW"),
+        "the list shows the device gone: {screen}"
+    );
+    assert!(
+        crate::db::devices::get(app.db().conn(), id)
+            .unwrap()
+            .is_none()
+    );
+    press(&mut app, KeyCode::Char('u'));
+    let screen = text(draw(&mut app, 80, 24).backend().buffer());
+    assert!(screen.contains("Nothing to undo"), "{screen}");
+    assert!(screen.contains("OLD-1"));
+}
+
+#[test]
+fn u_leaves_a_record_someone_else_changed_since() {
+    let mut app = app(Lang::Zh);
+    let id = add_device(&mut app, "JF-1", "交换机", "王磊");
+    app.db
+        .conn()
+        .execute(
+            "UPDATE devices SET name = '核心交换机', updated_by = '李娜',
+             updated_at = '2026-11-21 10:05:00' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    press(&mut app, KeyCode::Char('u'));
+    let screen = text(draw(&mut app, 80, 24).backend().buffer());
+    assert!(screen.contains("无法撤销"), "{screen}");
+    assert!(
+        crate::db::devices::get(app.db().conn(), id)
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn the_audit_trail_opens_over_a_detail_view_and_closes_with_esc() {
+    let mut app = app(Lang::En);
+    add_device(&mut app, "JF-1", "交换机", "王磊");
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('L'));
+    let screen = text(draw(&mut app, 80, 24).backend().buffer());
+    assert!(screen.contains("Audit trail: device JF-1"), "{screen}");
+    assert!(
+        screen.contains("王磊") && screen.contains("created"),
+        "{screen}"
+    );
+    assert!(screen.contains("name: 交换机"), "{screen}");
+    press(&mut app, KeyCode::Esc);
+    let screen = text(draw(&mut app, 80, 24).backend().buffer());
+    assert!(!screen.contains("Audit trail"), "{screen}");
+    assert!(!app.quit);
+}
+
+#[test]
+fn escape_sequences_in_stored_text_never_reach_the_screen() {
+    let mut app = app(Lang::En);
+    let id = add_device(&mut app, "JF-1", "交换机", "王磊");
+    // Written behind jifang's back, as another program could.
+    app.db
+        .conn()
+        .execute(
+            "UPDATE devices SET name = ?2, location = ?3 WHERE id = ?1",
+            rusqlite::params![id, "\u{1b}]0;pwned\u{7}\u{1b}[2J名", "A\u{0}\u{9b}31m"],
+        )
+        .unwrap();
+    press(&mut app, KeyCode::Char('2'));
+    for keys in [&[][..], &[KeyCode::Enter], &[KeyCode::Char('L')]] {
+        for k in keys {
+            press(&mut app, *k);
+        }
+        let term = draw(&mut app, 80, 24);
+        for cell in term.backend().buffer().content() {
+            assert!(
+                !cell.symbol().chars().any(char::is_control),
+                "{:?}",
+                cell.symbol()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_failed_daily_backup_stays_in_the_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("jifang.sqlite")).unwrap();
+    let mut app = App::new(db, Lang::En, "王磊".into(), today());
+    // The backup folder cannot be made: a file is in its way.
+    let blocked = dir.path().join("backups");
+    std::fs::write(&blocked, b"in the way").unwrap();
+    app.start_daily_backup(blocked);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.backup_failure().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        app.tick(today().and_hms_opt(9, 0, 0).unwrap(), Instant::now());
+    }
+    let screen = text(draw(&mut app, 120, 24).backend().buffer());
+    assert!(screen.contains("Daily backup FAILED"), "{screen}");
+    // Still there much later: it is not a passing message.
+    app.tick(
+        today().and_hms_opt(9, 30, 0).unwrap(),
+        Instant::now() + Duration::from_secs(600),
+    );
+    let screen = text(draw(&mut app, 120, 24).backend().buffer());
+    assert!(screen.contains("Daily backup FAILED"), "{screen}");
+}
+
+#[test]
+fn the_daily_backup_is_made_once_and_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("jifang.sqlite")).unwrap();
+    let mut app = App::new(db, Lang::En, "王磊".into(), today());
+    app.start_daily_backup(dir.path().join("backups"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut screen = String::new();
+    while !screen.contains("Daily backup made") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        app.tick(today().and_hms_opt(9, 0, 0).unwrap(), Instant::now());
+        screen = text(draw(&mut app, 120, 24).backend().buffer());
+    }
+    assert!(screen.contains("Daily backup made"), "{screen}");
+    assert!(
+        dir.path()
+            .join("backups/jifang-daily-2026-11-21.sqlite")
+            .exists()
+    );
+    assert!(app.backup_failure().is_none());
+}

@@ -315,7 +315,36 @@ impl Editor {
         date
     }
 
+    /// Read the device again and start over on what is stored now: after a save was refused
+    /// because someone else changed it meanwhile.
+    fn reload(&mut self, ctx: &Ctx) -> Outcome {
+        let fresh = self
+            .device_id()
+            .and_then(|id| crate::db::devices::get(ctx.db.conn(), id).ok().flatten());
+        let Some(device) = fresh else {
+            return Outcome::Stay(Action::Noop);
+        };
+        let tag = device.record.asset_tag.clone();
+        let from_detail = self.from_detail;
+        *self = match &self.purpose {
+            Purpose::Edit(_) => Editor::edit(ctx, device, from_detail),
+            Purpose::Transfer(_) => Editor::transfer(ctx, device, from_detail),
+            Purpose::Status(_) => Editor::status(ctx, device, from_detail),
+            Purpose::Remove(_) => Editor::remove(ctx, device, from_detail),
+            _ => return Outcome::Stay(Action::Noop),
+        };
+        Outcome::Stay(Action::Flash(Flash::info(
+            ctx.lang.tf("save.reloaded", &[("tag", &tag)]),
+        )))
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Outcome {
+        let ctrl = key
+            .modifiers
+            .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('r') && self.device_id().is_some() {
+            return self.reload(ctx);
+        }
         match self.form.handle_key(key) {
             FormEvent::Nothing => Outcome::Stay(Action::Noop),
             FormEvent::Changed => {

@@ -264,3 +264,56 @@ fn the_address_table_shows_free_addresses_per_subnet() {
     assert!(s.contains("Free: 10.10.0.2-254"), "{s}");
     assert!(s.contains("10.10.0.1       JF-SW-0001 核心交换机"), "{s}");
 }
+
+#[test]
+fn a_save_over_someone_elses_change_is_refused_and_ctrl_r_reloads_theirs() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('e'));
+    let shown = screen(&mut app);
+    let tag = shown
+        .split("Correct ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap();
+    let id = devices::by_tag(app.db().conn(), tag).unwrap().unwrap().id;
+    // Another operator renames the device while this form is open.
+    let other = Stamp::new("李娜", today().and_hms_opt(9, 0, 0).unwrap());
+    let current = devices::get(app.db().conn(), id).unwrap().unwrap();
+    let mut theirs = current.record.clone();
+    theirs.name = "李娜改的名字".into();
+    devices::update(
+        app.db().conn(),
+        id,
+        current.row_version,
+        &theirs,
+        EventKind::Edited,
+        &other,
+    )
+    .unwrap();
+    typed(&mut app, "X");
+    ctrl(&mut app, 's');
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("changed by someone else: not saved"),
+        "{shown}"
+    );
+    assert!(shown.contains("Ctrl-R"), "{shown}");
+    let stored = devices::get(app.db().conn(), id).unwrap().unwrap();
+    assert_eq!(
+        stored.record.name, "李娜改的名字",
+        "theirs is not overwritten"
+    );
+    ctrl(&mut app, 'r');
+    let shown = screen(&mut app);
+    assert!(shown.contains("李娜改的名字"), "{shown}");
+    assert!(shown.contains("reloaded"), "{shown}");
+    typed(&mut app, "2");
+    ctrl(&mut app, 's');
+    let stored = devices::get(app.db().conn(), id).unwrap().unwrap();
+    assert_eq!(
+        stored.record.name, "李娜改的名字2",
+        "saved on top of theirs"
+    );
+}
