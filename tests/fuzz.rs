@@ -149,3 +149,15 @@ proptest! {
         let _ = readings::plan(db.conn(), &reading_bytes, today);
     }
 }
+
+#[test]
+fn negative_costs_and_loan_periods_are_refused() {
+    use jifang::domain::{repair, tool};
+    for text in ["-5", "-0.01", "１２０", "NaN", "1e3"] {
+        assert_eq!(repair::parse_money(text), None, "{text}");
+    }
+    assert_eq!(repair::parse_money("120.50"), Some(12050));
+    for text in ["-1", "1.5", "７"] {
+        assert_eq!(tool::parse_loan_days(text), None, "{text}");
+    }
+}

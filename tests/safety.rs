@@ -256,14 +256,19 @@ fn hostile_rows_are_refused_with_a_reason_and_nothing_is_saved() {
             .stderr
             .contains("control character")
     );
-    for value in ["NaN", "1e309", "-5", "１２", "inf"] {
+    for value in ["NaN", "1e309", "１２", "inf", "1,200", ""] {
         let readings = write(
             &home,
             "r.csv",
-            &format!("date,metric,value\n2026-11-20,官网访问量,{value}\n"),
+            &format!("date,metric,scope,value\n2026-11-20,Index count,官网,\"{value}\"\n"),
         );
         let run = jifang(&home, &["import", "readings", &readings]);
         assert_eq!(run.code, 1, "{value}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("not a number") || value.is_empty(),
+            "{}",
+            run.stderr
+        );
     }
     assert_eq!(audit_rows(&home), before, "nothing was saved");
 }
