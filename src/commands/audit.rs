@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::repairs::Format;
 use crate::db::Db;
-use crate::db::audit::{self, Entry, Query, value_text};
+use crate::db::audit::{self, Entry, Query};
 use crate::exchange::csv_text::{Writer, escape_cell};
 use crate::exchange::table::{Column, header};
 use crate::i18n::Lang;
@@ -25,37 +25,11 @@ const COLUMNS: [Column; 8] = [
 const CHUNK: usize = 1000;
 
 /// "location: A101 -> B202; name: x -> y" for an update, "location: A101; ..." otherwise.
-/// Who and when are the entry's own columns; an insert's empty fields say nothing.
 pub fn changes_text(entry: &Entry) -> String {
-    const OWN: [&str; 6] = [
-        "id",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "row_version",
-    ];
-    let said = |v: Option<&serde_json::Value>| {
-        !matches!(v, None | Some(serde_json::Value::Null)) && v.and_then(|v| v.as_str()) != Some("")
-    };
     entry
-        .columns()
-        .into_iter()
-        .filter(|name| entry.action == audit::Action::Update || !OWN.contains(name))
-        .filter(|name| match entry.action {
-            audit::Action::Update => true,
-            audit::Action::Insert => said(entry.new.get(*name)),
-            audit::Action::Delete => said(entry.old.get(*name)),
-        })
-        .map(|name| match entry.action {
-            audit::Action::Update => format!(
-                "{name}: {} -> {}",
-                value_text(entry.old.get(name)),
-                value_text(entry.new.get(name))
-            ),
-            audit::Action::Insert => format!("{name}: {}", value_text(entry.new.get(name))),
-            audit::Action::Delete => format!("{name}: {}", value_text(entry.old.get(name))),
-        })
+        .changes()
+        .iter()
+        .map(|c| format!("{}: {}", c.column, c.text))
         .collect::<Vec<_>>()
         .join("; ")
 }

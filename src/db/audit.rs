@@ -67,6 +67,52 @@ impl Entry {
     }
 }
 
+/// One column of an entry as people read it: its name, and the value (an insert's or removal's)
+/// or the value before and after (an update's) in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub column: String,
+    pub text: String,
+}
+
+impl Entry {
+    /// What the entry says, leaving out what is the entry's own who and when, and an insert's
+    /// or removal's empty fields.
+    pub fn changes(&self) -> Vec<Change> {
+        const OWN: [&str; 6] = [
+            "id",
+            "created_at",
+            "created_by",
+            "updated_at",
+            "updated_by",
+            "row_version",
+        ];
+        let said = |v: Option<&Value>| {
+            !matches!(v, None | Some(Value::Null)) && v.and_then(Value::as_str) != Some("")
+        };
+        self.columns()
+            .into_iter()
+            .filter_map(|name| {
+                let text = match self.action {
+                    Action::Update => format!(
+                        "{} -> {}",
+                        value_text(self.old.get(name)),
+                        value_text(self.new.get(name))
+                    ),
+                    _ if OWN.contains(&name) => return None,
+                    Action::Insert if said(self.new.get(name)) => value_text(self.new.get(name)),
+                    Action::Delete if said(self.old.get(name)) => value_text(self.old.get(name)),
+                    _ => return None,
+                };
+                Some(Change {
+                    column: name.to_owned(),
+                    text,
+                })
+            })
+            .collect()
+    }
+}
+
 /// Which audit rows to read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {

@@ -187,6 +187,17 @@ fn known<'a>(
         .collect())
 }
 
+/// `?1` the record, `?2`/`?3` the undoer's stamp, then the stored values in order.
+fn args(entry: &Entry, stamp: &Stamp, values: &[(&String, &Value)]) -> Vec<SqlValue> {
+    let mut args = vec![
+        SqlValue::Integer(entry.record_id),
+        SqlValue::Text(stamp.at_text()),
+        SqlValue::Text(stamp.by.clone()),
+    ];
+    args.extend(values.iter().map(|(_, v)| sql_value(v)));
+    args
+}
+
 fn put_back(conn: &Connection, entry: &Entry, stamp: &Stamp) -> rusqlite::Result<()> {
     let table = quoted(&entry.table);
     let at = stamp.at_text();
@@ -203,13 +214,7 @@ fn put_back(conn: &Connection, entry: &Entry, stamp: &Stamp) -> rusqlite::Result
                  row_version = row_version + 1 WHERE id = ?1",
                 sets.iter().map(|s| format!("{s}, ")).collect::<String>()
             );
-            let mut args = vec![
-                SqlValue::Integer(entry.record_id),
-                SqlValue::Text(at),
-                SqlValue::Text(stamp.by.clone()),
-            ];
-            args.extend(values.iter().map(|(_, v)| sql_value(v)));
-            conn.execute(&sql, params_from_iter(args))?;
+            conn.execute(&sql, params_from_iter(args(entry, stamp, &values)))?;
         }
         Action::Insert => {
             // Stamp the row first, so its removal is recorded as the undoer's.
@@ -233,13 +238,7 @@ fn put_back(conn: &Connection, entry: &Entry, stamp: &Stamp) -> rusqlite::Result
                 if marks.is_empty() { "" } else { ", " },
                 marks.join(", ")
             );
-            let mut args = vec![
-                SqlValue::Integer(entry.record_id),
-                SqlValue::Text(at),
-                SqlValue::Text(stamp.by.clone()),
-            ];
-            args.extend(values.iter().map(|(_, v)| sql_value(v)));
-            conn.execute(&sql, params_from_iter(args))?;
+            conn.execute(&sql, params_from_iter(args(entry, stamp, &values)))?;
         }
     }
     Ok(())

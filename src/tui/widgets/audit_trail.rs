@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use rusqlite::Connection;
 
-use crate::db::audit::{self, Action, Entry, value_text};
+use crate::db::audit::{self, Action, Entry};
 use crate::i18n::Lang;
 use crate::tui::text::printable;
 use crate::tui::theme;
@@ -20,16 +20,6 @@ pub struct Target {
     /// What the operator knows it by: an asset tag, a ticket, a tool code.
     pub label: String,
 }
-
-/// Columns that are the entry's own who and when, not worth a line of their own.
-const OWN: [&str; 6] = [
-    "id",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-    "row_version",
-];
 
 pub struct AuditTrail {
     title: String,
@@ -105,25 +95,10 @@ fn lines(entries: &[Entry], lang: Lang) -> Vec<Line<'static>> {
             Span::styled(printable(&entry.operator), theme::KEY),
             Span::raw(format!("  {action}")),
         ]));
-        for name in entry.columns() {
-            if OWN.contains(&name) {
-                continue;
-            }
-            let text = match entry.action {
-                Action::Update => format!(
-                    "{} -> {}",
-                    value_text(entry.old.get(name)),
-                    value_text(entry.new.get(name))
-                ),
-                Action::Insert => value_text(entry.new.get(name)),
-                Action::Delete => value_text(entry.old.get(name)),
-            };
-            if entry.action != Action::Update && (text == "-" || text.is_empty()) {
-                continue;
-            }
+        for change in entry.changes() {
             out.push(Line::from(vec![
-                Span::styled(format!("     {name}: "), theme::HINT),
-                Span::raw(printable(&text)),
+                Span::styled(format!("     {}: ", change.column), theme::HINT),
+                Span::raw(printable(&change.text)),
             ]));
         }
     }
