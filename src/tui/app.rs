@@ -62,6 +62,8 @@ pub struct App {
     /// `Some(scroll)` while the help overlay is open.
     help: Option<u16>,
     flash: Option<(Flash, Instant)>,
+    /// A background notice waiting for the operator's own message to expire: it never hides it.
+    queued_flash: Option<Flash>,
     /// The status bar's alerts, and when they were counted.
     alerts: Option<(Alerts, Instant)>,
     /// One record's audit trail, shown over the screen.
@@ -110,6 +112,7 @@ impl App {
             screens,
             help: None,
             flash: None,
+            queued_flash: None,
             alerts: None,
             audit: None,
             undo_since,
@@ -154,7 +157,12 @@ impl App {
                 if let Some(made) = daily.made.first() {
                     let path = made.display().to_string();
                     let text = self.lang.tf("backup.daily_done", &[("path", &path)]);
-                    self.flash = Some((Flash::info(text), Instant::now()));
+                    let notice = Flash::info(text);
+                    if self.flash.is_some() {
+                        self.queued_flash = Some(notice);
+                    } else {
+                        self.flash = Some((notice, Instant::now()));
+                    }
                 }
             }
             Err(reason) => {
@@ -236,7 +244,7 @@ impl App {
             .as_ref()
             .is_some_and(|(_, since)| now.duration_since(*since) > FLASH_FOR)
         {
-            self.flash = None;
+            self.flash = self.queued_flash.take().map(|f| (f, now));
         }
     }
 

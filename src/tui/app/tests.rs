@@ -395,3 +395,33 @@ fn the_daily_backup_is_made_once_and_announced() {
     );
     assert!(app.backup_failure().is_none());
 }
+
+/// A backup finishing in the background must not hide what the operator's own save just said.
+#[test]
+fn the_backup_notice_waits_behind_the_operators_own_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("jifang.sqlite")).unwrap();
+    let mut app = App::new(db, Lang::En, "王磊".into(), today());
+    app.apply(Action::Flash(Flash::info("Added JF-PC-9999")));
+    app.start_daily_backup(dir.path().join("backups"));
+    let nine = today().and_hms_opt(9, 0, 0).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !dir
+        .path()
+        .join("backups/jifang-daily-2026-11-21.sqlite")
+        .exists()
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    app.tick(nine, Instant::now());
+    let screen = text(draw(&mut app, 120, 24).backend().buffer());
+    assert!(screen.contains("Added JF-PC-9999"), "{screen}");
+    assert!(!screen.contains("Daily backup made"), "{screen}");
+    // Once the operator's message has had its time, the backup is announced.
+    app.tick(nine, Instant::now() + Duration::from_secs(7));
+    let screen = text(draw(&mut app, 120, 24).backend().buffer());
+    assert!(screen.contains("Daily backup made"), "{screen}");
+    assert!(!screen.contains("Added JF-PC-9999"), "{screen}");
+}
