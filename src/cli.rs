@@ -50,6 +50,8 @@ pub enum Command {
     Demo {
         #[arg(long, help = cli("cli.demo_force"))]
         force: bool,
+        #[arg(long, value_enum, default_value = "small", help = cli("cli.demo_scale"))]
+        scale: Scale,
     },
     #[command(about = cli("cli.check"))]
     Check,
@@ -102,6 +104,13 @@ pub enum Command {
         #[arg(value_name = "FILE", help = cli("cli.restore_file"))]
         file: PathBuf,
     },
+}
+
+/// How much demo data: a few hundred devices and a year, or a big campus's ten years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scale {
+    Small,
+    Large,
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,7 +272,13 @@ mod tests {
                 .unwrap();
         assert_eq!(cli.global.db.as_deref(), Some(std::path::Path::new("x.db")));
         assert_eq!(cli.global.lang, Some(Lang::Zh));
-        assert!(matches!(cli.command, Some(Command::Demo { force: true })));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Demo {
+                force: true,
+                scale: Scale::Small
+            })
+        ));
     }
 
     #[test]

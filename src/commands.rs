@@ -13,7 +13,7 @@ use std::fmt::Display;
 use std::process::ExitCode;
 
 use crate::cli::{
-    ChecksWhat, Cli, Command, ExportWhat, ImportWhat, ReadingsWhat, RepairsWhat, ToolsWhat,
+    ChecksWhat, Cli, Command, ExportWhat, ImportWhat, ReadingsWhat, RepairsWhat, Scale, ToolsWhat,
 };
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Problem, Stamp};
@@ -111,7 +111,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::FAILURE)
         }
-        Some(Command::Demo { force }) => {
+        Some(Command::Demo { force, scale }) => {
             let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
             let existing = db.record_count()?;
             if existing > 0 && !force {
@@ -123,6 +123,23 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             // Demo rows are nobody's work: they are stamped as such, and need no operator name.
             let stamp = Stamp::new(demo::AUTHOR, chrono::Local::now().naive_local());
+            if scale == Scale::Large {
+                let started = std::time::Instant::now();
+                let seeded = demo::large::seed(db.conn_mut(), &stamp, &mut |part| {
+                    let part = lang.t(&format!("demo.part_{part}")).to_owned();
+                    eprintln!("{}", lang.tf("demo.large_part", &[("part", &part)]));
+                })?;
+                let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
+                let args: [(&str, &dyn Display); 6] = [
+                    ("seconds", &seconds),
+                    ("devices", &seeded.devices),
+                    ("repairs", &seeded.repairs),
+                    ("loans", &seeded.loans),
+                    ("results", &seeded.results),
+                    ("readings", &seeded.readings),
+                ];
+                println!("{}", lang.tf("demo.large_done", &args));
+            }
             let added = demo::fill(db.conn_mut(), &stamp)?;
             let path = paths.db_file.display();
             let args: [(&str, &dyn Display); 9] = [

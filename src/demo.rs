@@ -2,6 +2,7 @@
 
 mod checks;
 mod devices;
+pub mod large;
 mod readings;
 mod repairs;
 mod tools;

@@ -294,18 +294,22 @@ pub fn list_ids(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<i6
     Ok(found.into_iter().map(|(id, _)| id).collect())
 }
 
-/// The devices with these ids, in the order given (missing ids are skipped).
+/// The devices with these ids, in the order given (missing ids are skipped). Read in chunks,
+/// so any number of ids stays within SQLite's limit on bound values.
 pub fn by_ids(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<Device>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let mut found: Vec<Device> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let sql = format!("SELECT {COLUMNS} FROM devices WHERE id IN ({marks})");
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(chunk), from_row)?;
+        for row in rows {
+            found.push(row?);
+        }
     }
-    let marks = vec!["?"; ids.len()].join(",");
-    let sql = format!("SELECT {COLUMNS} FROM devices WHERE id IN ({marks})");
-    let mut stmt = conn.prepare(&sql)?;
-    let mut found: Vec<Device> = stmt
-        .query_map(rusqlite::params_from_iter(ids), from_row)?
-        .collect::<Result<_, _>>()?;
-    found.sort_by_key(|d| ids.iter().position(|id| *id == d.id));
+    let order: std::collections::HashMap<i64, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    found.sort_by_key(|d| order.get(&d.id).copied());
     Ok(found)
 }
 

@@ -8,7 +8,9 @@ use crate::domain::text::Kind;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-pub use list::{ListQuery, ListRow, StateFilter, count, late_count, maintainers, page};
+pub use list::{
+    ListQuery, ListRow, StateFilter, count, late_count, maintainers, page, reported_since,
+};
 
 use super::Stamp;
 use super::device_log::{EventKind, NewEvent};

@@ -55,33 +55,38 @@ fn answer_all(
                 value: (*value).to_owned(),
                 note: (*note).to_owned(),
             },
-            _ => match item.kind {
-                ItemKind::PassFail => Answer::pass(),
-                ItemKind::Number => {
-                    let low = item.min.unwrap_or(0.0);
-                    let high = item.max.unwrap_or(low + 40.0);
-                    let mid = low + (high - low) * (0.4 + rng.below(30) as f64 / 100.0);
-                    Answer {
-                        value: number_text((mid * 2.0).round() / 2.0),
-                        ..Answer::pass()
-                    }
-                }
-                ItemKind::Text => Answer {
-                    value: "正常".to_owned(),
-                    ..Answer::pass()
-                },
-                ItemKind::Choice => Answer {
-                    value: item
-                        .choices
-                        .first()
-                        .map_or(String::new(), |c| c.label.zh.clone()),
-                    ..Answer::pass()
-                },
-            },
+            _ => fine_answer(item, rng),
         };
         check_runs::answer(conn, line.result_id, &answer, stamp)?;
     }
     Ok(())
+}
+
+/// What an inspector writes for an item that is fine.
+pub(super) fn fine_answer(item: &crate::domain::checklist::Item, rng: &mut Lcg) -> Answer {
+    match item.kind {
+        ItemKind::PassFail => Answer::pass(),
+        ItemKind::Number => {
+            let low = item.min.unwrap_or(0.0);
+            let high = item.max.unwrap_or(low + 40.0);
+            let mid = low + (high - low) * (0.4 + rng.below(30) as f64 / 100.0);
+            Answer {
+                value: number_text((mid * 2.0).round() / 2.0),
+                ..Answer::pass()
+            }
+        }
+        ItemKind::Text => Answer {
+            value: "正常".to_owned(),
+            ..Answer::pass()
+        },
+        ItemKind::Choice => Answer {
+            value: item
+                .choices
+                .first()
+                .map_or(String::new(), |c| c.label.zh.clone()),
+            ..Answer::pass()
+        },
+    }
 }
 
 /// Fill the history up to `today`. Periods that already have a run are left alone.

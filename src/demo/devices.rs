@@ -12,19 +12,19 @@ use crate::domain::device::{Category, Status};
 use crate::domain::record::Record;
 
 /// What each kind of device is, where it stands and how many there are.
-struct Kind {
-    category: Category,
-    code: &'static str,
-    count: usize,
-    names: &'static [&'static str],
-    makes: &'static [(&'static str, &'static str)],
+pub(super) struct Kind {
+    pub(super) category: Category,
+    pub(super) code: &'static str,
+    pub(super) count: usize,
+    pub(super) names: &'static [&'static str],
+    pub(super) makes: &'static [(&'static str, &'static str)],
     /// The first three octets of its addresses; `None`: no address.
-    subnet: Option<[u8; 3]>,
-    in_machine_room: bool,
+    pub(super) subnet: Option<[u8; 3]>,
+    pub(super) in_machine_room: bool,
     ups: bool,
 }
 
-const KINDS: &[Kind] = &[
+pub(super) const KINDS: &[Kind] = &[
     Kind {
         category: Category::Server,
         code: "SV",
@@ -141,8 +141,8 @@ const KINDS: &[Kind] = &[
     },
 ];
 
-const OFFICES: &[&str] = &["行政楼", "教学楼A", "教学楼B", "图书馆", "实验楼"];
-const SUPPLIERS: &[&str] = &["神州数码", "东华软件", "本地代理商", "京东企业购"];
+pub(super) const OFFICES: &[&str] = &["行政楼", "教学楼A", "教学楼B", "图书馆", "实验楼"];
+pub(super) const SUPPLIERS: &[&str] = &["神州数码", "东华软件", "本地代理商", "京东企业购"];
 
 /// Add the demo devices that are not there yet (matched on asset tag); how many were added.
 pub fn fill(conn: &Connection, rng: &mut Lcg, stamp: &Stamp) -> rusqlite::Result<usize> {

@@ -75,10 +75,14 @@ const GAPS: &[(i64, &[&str])] = &[
 
 /// Write 120 days of values; nothing when the last 120 days already have values.
 pub fn fill(conn: &Connection, rng: &mut Lcg, today: NaiveDate) -> Result<usize, ReadingError> {
-    if !readings::values_between(conn, today - Duration::days(DAYS), today)?.is_empty() {
+    let metrics = readings::metrics(conn)?;
+    let recent = readings::values_between(conn, today - Duration::days(DAYS), today)?;
+    if metrics
+        .iter()
+        .any(|m| value(&m.name_en, 0, false, &mut Lcg(0)).is_some() && recent.contains_key(&m.id))
+    {
         return Ok(0);
     }
-    let metrics = readings::metrics(conn)?;
     let mut written = 0;
     for n in 0..DAYS {
         let day = today - Duration::days(DAYS - n);

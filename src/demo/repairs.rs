@@ -19,7 +19,7 @@ use crate::domain::repair::{
 const HISTORY_DAYS: i64 = 365;
 
 /// Symptoms by fault kind, with what fixed them and the part (and its price in yuan) if any.
-const FAULTS: &[(FaultKind, &str, &str, &str, i64)] = &[
+pub(super) const FAULTS: &[(FaultKind, &str, &str, &str, i64)] = &[
     (
         FaultKind::Hardware,
         "频繁死机，机箱内有异常声响",
@@ -106,7 +106,7 @@ const FAULTS: &[(FaultKind, &str, &str, &str, i64)] = &[
     ),
 ];
 
-const VENDORS: &[&str] = &[
+pub(super) const VENDORS: &[&str] = &[
     "联想服务站",
     "惠普授权维修中心",
     "华为技术服务",
@@ -162,9 +162,11 @@ fn people(conn: &Connection) -> rusqlite::Result<People> {
     })
 }
 
-/// Write the year of repairs; nothing when the log already has tickets. Returns how many.
+/// Write the year of repairs; nothing when the log already has tickets in that year (the large
+/// demo's history ends where it begins). Returns how many.
 pub fn fill(conn: &Connection, rng: &mut Lcg, today: NaiveDate) -> Result<usize, RepairError> {
-    if repairs::total(conn)? > 0 {
+    let first = (today - Duration::days(HISTORY_DAYS)).and_time(NaiveTime::MIN);
+    if repairs::reported_since(conn, first)? > 0 {
         return Ok(0);
     }
     let folks = people(conn)?;

@@ -178,6 +178,13 @@ pub fn page(
     rows.collect()
 }
 
+/// How many tickets were reported at or after `from`.
+pub fn reported_since(conn: &Connection, from: NaiveDateTime) -> rusqlite::Result<usize> {
+    conn.prepare_cached("SELECT count(*) FROM repairs WHERE reported_at >= ?1")?
+        .query_row([time_text(from)], |r| r.get::<_, i64>(0))
+        .map(|n| n as usize)
+}
+
 /// Open tickets past their estimate: what the status bar counts.
 pub fn late_count(conn: &Connection, now: NaiveDateTime) -> rusqlite::Result<usize> {
     conn.prepare_cached(

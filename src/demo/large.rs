@@ -1,0 +1,688 @@
+//! `jifang demo --scale large`: ten years of a big campus's history (100k devices, a million
+//! repair tickets, tool loans, checklist answers and daily readings), written in bulk with
+//! cached statements under the same rules as the small demo, before the small demo's own year.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use rusqlite::{Connection, params};
+
+use super::devices::{KINDS, OFFICES, SUPPLIERS};
+use super::{DEPARTMENTS, GIVEN, Lcg, SURNAMES};
+use crate::db::{Stamp, audit, checklists, tools};
+
+/// How far back the history goes.
+const YEARS: i64 = 10;
+/// Devices added to the small demo's few hundred: together 100k.
+pub const DEVICES: usize = 99_700;
+pub const REPAIRS: usize = 1_000_000;
+pub const LOANS: usize = 1_000_000;
+/// Tools lent in turn: enough that no tool is ever out twice at once.
+const TOOLS: usize = 2_000;
+/// Rooms beyond the centre's own, each with its own daily, weekly and monthly checklists:
+/// with the built-in three, about a million answers in ten years.
+const ROOMS: usize = 24;
+/// Rack power meters read every day: with ten years of days, about a million readings.
+const RACKS: usize = 274;
+/// The small demo keeps its own stories for its last year (repairs, loans), 91 days (the
+/// built-in checklists): the bulk history stops where they begin.
+const SMALL_REPAIR_DAYS: i64 = 365;
+const SMALL_CHECK_DAYS: i64 = 91;
+
+/// What the bulk history added.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Seeded {
+    pub devices: usize,
+    pub repairs: usize,
+    pub loans: usize,
+    pub results: usize,
+    pub readings: usize,
+}
+
+/// The tables written in bulk: their audit triggers are set aside while they are, and one
+/// audit row per table records the seeding instead of a million.
+const BULK_TABLES: &[&str] = &[
+    "devices",
+    "device_events",
+    "repairs",
+    "repair_events",
+    "tools",
+    "tool_loans",
+    "tool_loan_items",
+    "check_runs",
+    "check_results",
+    "metrics",
+    "readings",
+];
+
+/// The stored time form, written directly: chrono's pattern formatting was a tenth of the run.
+fn text(at: NaiveDateTime) -> String {
+    let (d, t) = (at.date(), at.time());
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        d.year(),
+        d.month(),
+        d.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn at(day: NaiveDate, minutes: i64) -> NaiveDateTime {
+    day.and_time(NaiveTime::MIN) + Duration::minutes(minutes)
+}
+
+/// Deterministic names: the same campus on every machine.
+fn names(rng: &mut Lcg, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            format!(
+                "{}{}",
+                SURNAMES[rng.below(SURNAMES.len())],
+                GIVEN[rng.below(GIVEN.len())]
+            )
+        })
+        .collect()
+}
+
+/// Write the history in one transaction, reporting each part as it starts. Nothing is added
+/// when the bulk devices are already there.
+pub fn seed(
+    conn: &mut Connection,
+    stamp: &Stamp,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<Seeded> {
+    let today = stamp.at.date();
+    // Every reference is made by construction; `jifang check` proves it afterwards. The
+    // switch only takes effect outside a transaction, and is put back before returning.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let seeded = seed_all(conn, stamp, today, progress);
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    seeded
+}
+
+fn seed_all(
+    conn: &mut Connection,
+    stamp: &Stamp,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<Seeded> {
+    let tx = conn.transaction()?;
+    let present: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM devices WHERE asset_tag = 'JF-PC-100001')",
+        [],
+        |r| r.get(0),
+    )?;
+    if present {
+        return Ok(Seeded::default());
+    }
+    tx.execute_batch("PRAGMA cache_size = -131072")?;
+    let first_ids = BULK_TABLES
+        .iter()
+        .map(|t| Ok((*t, last_id(&tx, t)?)))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for table in BULK_TABLES {
+        for what in ["insert", "update", "delete"] {
+            tx.execute_batch(&format!(
+                "DROP TRIGGER IF EXISTS {}",
+                audit::quoted(&format!("audit_{table}_{what}"))
+            ))?;
+        }
+    }
+    let mut rng = Lcg(20161122);
+    let staff = names(&mut rng, 40);
+    let users = names(&mut rng, 3000);
+    let start = today - Duration::days(365 * YEARS + YEARS / 4);
+    let mut seeded = Seeded::default();
+    progress("devices");
+    let devices = devices(&tx, &mut rng, start, today, &staff, &users)?;
+    seeded.devices = devices.len();
+    progress("repairs");
+    seeded.repairs = repairs(&tx, &mut rng, start, today, &devices, &staff, &users)?;
+    progress("loans");
+    seeded.loans = loans(&tx, &mut rng, start, today, stamp, &staff, &users)?;
+    progress("checks");
+    seeded.results = checks(&tx, &mut rng, start, today, stamp, &staff)?;
+    progress("readings");
+    seeded.readings = readings(&tx, &mut rng, start, today, &staff)?;
+    progress("audit");
+    audit::install_triggers(&tx)?;
+    for (table, before) in first_ids {
+        let last = last_id(&tx, table)?;
+        if last > before {
+            let summary = serde_json::json!({
+                "seeded_by": "jifang demo --scale large",
+                "first_id": before + 1,
+                "last_id": last,
+            });
+            tx.execute(
+                "INSERT INTO audit_log (at, operator, table_name, record_id, action, new_values)
+                 VALUES (?1, ?2, ?3, ?4, 'insert', ?5)",
+                params![
+                    stamp.at_text(),
+                    stamp.by,
+                    table,
+                    before + 1,
+                    summary.to_string()
+                ],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(seeded)
+}
+
+fn last_id(conn: &Connection, table: &str) -> rusqlite::Result<i64> {
+    conn.query_row(
+        &format!("SELECT ifnull(max(id), 0) FROM {}", audit::quoted(table)),
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// A registered device the repairs can name.
+struct Registered {
+    id: i64,
+    label: String,
+    warranty_until: NaiveDate,
+    department: String,
+}
+
+fn devices(
+    conn: &Connection,
+    rng: &mut Lcg,
+    start: NaiveDate,
+    today: NaiveDate,
+    staff: &[String],
+    users: &[String],
+) -> rusqlite::Result<Vec<Registered>> {
+    let weights: usize = KINDS.iter().map(|k| k.count).sum();
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO devices (asset_tag, name, category, model, manufacturer, serial_no, location,
+             department, owner, ip_address, status, purchased_on, warranty_until, supplier,
+             ups_protected, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16,
+             ?17)",
+    )?;
+    let mut event = conn.prepare_cached(
+        "INSERT INTO device_events (device_id, kind, effective_on, created_at, created_by,
+             updated_at, updated_by)
+         VALUES (?1, 'created', ?2, ?3, ?4, ?3, ?4)",
+    )?;
+    let span = (today - start).num_days() - 30;
+    let mut out = Vec::with_capacity(DEVICES);
+    for n in 0..DEVICES {
+        let mut pick = rng.below(weights);
+        let kind = KINDS
+            .iter()
+            .find(|k| {
+                let here = pick < k.count;
+                pick = pick.saturating_sub(k.count);
+                here
+            })
+            .unwrap_or(&KINDS[0]);
+        let number = 100_001 + n;
+        let tag = format!("JF-{}-{number}", kind.code);
+        let name = kind.names[rng.below(kind.names.len())];
+        let (make, model) = kind.makes[rng.below(kind.makes.len())];
+        let bought = start + Duration::days(rng.below(span as usize) as i64);
+        let warranty = bought + Duration::days(365 * 3);
+        let department = if kind.in_machine_room {
+            DEPARTMENTS[0]
+        } else {
+            DEPARTMENTS[rng.below(DEPARTMENTS.len())]
+        };
+        let location = if kind.in_machine_room {
+            format!(
+                "B{:02} 机房 {}{:02}",
+                1 + n % (ROOMS + 1),
+                (b'A' + rng.below(8) as u8) as char,
+                1 + rng.below(20)
+            )
+        } else {
+            format!(
+                "{} {}{:02}",
+                OFFICES[rng.below(OFFICES.len())],
+                1 + rng.below(6),
+                1 + rng.below(40)
+            )
+        };
+        // One address per device, unique: 172.16.0.0/12 holds all of them.
+        let ip = kind.subnet.map(|_| {
+            format!(
+                "172.{}.{}.{}",
+                16 + n / 64_516,
+                n / 254 % 254 + 1,
+                n % 254 + 1
+            )
+        });
+        // Old equipment waits in stock for scrapping; the rest is in use.
+        let status = if bought < start + Duration::days(365) && rng.below(4) == 0 {
+            "in_stock"
+        } else {
+            "in_use"
+        };
+        let by = &staff[rng.below(staff.len())];
+        let registered = at(bought, 9 * 60 + rng.below(480) as i64);
+        insert.execute(params![
+            tag,
+            name,
+            kind.category.key(),
+            model,
+            make,
+            format!("SN{:010}", rng.below(10_000_000_000)),
+            location,
+            department,
+            users[rng.below(users.len())],
+            ip,
+            status,
+            bought.to_string(),
+            warranty.to_string(),
+            SUPPLIERS[rng.below(SUPPLIERS.len())],
+            kind.in_machine_room as i64,
+            text(registered),
+            by,
+        ])?;
+        let id = conn.last_insert_rowid();
+        event.execute(params![id, bought.to_string(), text(registered), by])?;
+        out.push(Registered {
+            id,
+            label: format!("{tag} {name}"),
+            warranty_until: warranty,
+            department: department.to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+/// A million closed tickets, each with its five steps: reported, assessed, repaired, finished,
+/// signed off by its reporter; a line in the device's history book when it names one.
+fn repairs(
+    conn: &Connection,
+    rng: &mut Lcg,
+    start: NaiveDate,
+    today: NaiveDate,
+    devices: &[Registered],
+    staff: &[String],
+    users: &[String],
+) -> rusqlite::Result<usize> {
+    use super::repairs::FAULTS;
+    let end = today - Duration::days(SMALL_REPAIR_DAYS);
+    let minutes = (end - start).num_minutes();
+    let maintainers = &staff[..12];
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO repairs (ticket, year, seq, device_id, device_text, device_status_before,
+             under_warranty, reporter, department, reported_at, category, description, priority,
+             state, maintainer, estimate_at, assessed_at, started_at, finished_at, closed_at,
+             result, parts, cost, charged_department, damaged_part, confirmer_1, confirmer_2,
+             confirmed_by, confirmed_at, created_at, created_by, updated_at, updated_by,
+             row_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'in_use', ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'closed', ?13, ?14,
+             ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?7, ?18, ?9, ?7, ?18, ?7, 5)",
+    )?;
+    let mut step = conn.prepare_cached(
+        "INSERT INTO repair_events (repair_id, from_state, to_state, note, created_at, created_by,
+             updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)",
+    )?;
+    let mut book = conn.prepare_cached(
+        "INSERT INTO device_events (device_id, kind, effective_on, reason, created_at,
+             created_by, updated_at, updated_by)
+         VALUES (?1, 'repair', ?2, ?3, ?4, ?5, ?4, ?5)",
+    )?;
+    let (mut year, mut seq) = (0, 0);
+    for n in 0..REPAIRS {
+        // Evenly through the years, in order, so ticket numbers follow the calendar.
+        let day = at(start, minutes * n as i64 / REPAIRS as i64).date();
+        let reported = at(day, 8 * 60 + (n % 600) as i64);
+        if reported.year() != year {
+            (year, seq) = (reported.year(), 0);
+        }
+        seq += 1;
+        let ticket = format!("WX-{year}-{seq:04}");
+        let (kind, symptom, fix, part, price) = FAULTS[rng.below(FAULTS.len())];
+        let device = (rng.below(10) > 0).then(|| &devices[rng.below(devices.len())]);
+        let (device_id, device_text, department) = match device {
+            Some(d) => (Some(d.id), d.label.clone(), d.department.clone()),
+            None => (
+                None,
+                format!("{} 投影仪", OFFICES[rng.below(OFFICES.len())]),
+                DEPARTMENTS[rng.below(DEPARTMENTS.len())].to_owned(),
+            ),
+        };
+        let warranty = device.map(|d| (d.warranty_until >= reported.date()) as i64);
+        let reporter = &users[rng.below(users.len())];
+        let maintainer = &maintainers[rng.below(maintainers.len())];
+        let priority = ["normal", "normal", "high", "low", "urgent"][rng.below(5)];
+        let assessed = reported + Duration::minutes(10 + rng.below(120) as i64);
+        let estimate = assessed + Duration::hours(4 + rng.below(68) as i64);
+        let started = assessed + Duration::minutes(5 + rng.below(60) as i64);
+        // Nine in ten are finished before the estimate.
+        let late = rng.below(10) == 0;
+        let finished = if late {
+            estimate + Duration::hours(1 + rng.below(48) as i64)
+        } else {
+            started + (estimate - started) * (1 + rng.below(9) as i32) / 10
+        };
+        let closed = finished + Duration::minutes(30 + rng.below(1440) as i64);
+        let cost = if part.is_empty() { 0 } else { price * 100 };
+        let second = &maintainers[(rng.below(maintainers.len() - 1) + 1) % maintainers.len()];
+        let (confirmer_1, confirmer_2) = if part.is_empty() {
+            ("", "")
+        } else {
+            (maintainer.as_str(), second.as_str())
+        };
+        insert.execute(params![
+            ticket,
+            year,
+            seq,
+            device_id,
+            device_text,
+            warranty,
+            reporter,
+            department,
+            text(reported),
+            kind.key(),
+            symptom,
+            priority,
+            maintainer,
+            text(estimate),
+            text(assessed),
+            text(started),
+            text(finished),
+            text(closed),
+            fix,
+            part,
+            cost,
+            if cost > 0 { department.as_str() } else { "" },
+            part,
+            confirmer_1,
+            confirmer_2,
+        ])?;
+        let id = conn.last_insert_rowid();
+        let estimate_note = format!("-> {}", estimate.format("%Y-%m-%d %H:%M"));
+        let steps: [(&str, &str, &str, NaiveDateTime, &str); 5] = [
+            ("", "reported", symptom, reported, reporter),
+            ("reported", "assessed", &estimate_note, assessed, maintainer),
+            ("assessed", "in_repair", "", started, maintainer),
+            (
+                "in_repair",
+                "awaiting_confirmation",
+                fix,
+                finished,
+                maintainer,
+            ),
+            (
+                "awaiting_confirmation",
+                "closed",
+                reporter,
+                closed,
+                reporter,
+            ),
+        ];
+        for (from, to, note, when, by) in steps {
+            step.execute(params![id, from, to, note, text(when), by])?;
+        }
+        if let Some(device_id) = device_id {
+            book.execute(params![
+                device_id,
+                closed.date().to_string(),
+                format!("repair:{ticket}:closed"),
+                text(closed),
+                reporter
+            ])?;
+        }
+    }
+    Ok(REPAIRS)
+}
+
+/// Two thousand tools lent in turn, a million requisitions, every one returned in time and in
+/// good order (the small demo's year carries the overdue and damaged stories).
+fn loans(
+    conn: &Connection,
+    rng: &mut Lcg,
+    start: NaiveDate,
+    today: NaiveDate,
+    stamp: &Stamp,
+    staff: &[String],
+    users: &[String],
+) -> anyhow::Result<usize> {
+    use super::tools::{KINDS as TOOL_KINDS, PLACES, PURPOSES};
+    let opened = Stamp::new(stamp.by.clone(), at(start, 8 * 60));
+    let mut kinds = Vec::new();
+    for (kind, days, _, _, _) in TOOL_KINDS {
+        kinds.push(tools::ensure_kind(conn, kind, Some(*days), &opened)?);
+    }
+    let mut tool = conn.prepare_cached(
+        "INSERT INTO tools (code, name, kind_id, spec, place, condition, created_at, created_by,
+             updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, '完好', ?6, ?7, ?6, ?7)",
+    )?;
+    let mut shelf: Vec<(i64, u32)> = Vec::with_capacity(TOOLS);
+    for n in 0..TOOLS {
+        let k = n % TOOL_KINDS.len();
+        let (_, days, name, spec, _) = TOOL_KINDS[k];
+        tool.execute(params![
+            format!("GJ-{:04}", 1001 + n),
+            name,
+            kinds[k],
+            spec,
+            PLACES[n % PLACES.len()],
+            opened.at_text(),
+            opened.by,
+        ])?;
+        shelf.push((conn.last_insert_rowid(), days.max(1)));
+    }
+    let mut loan = conn.prepare_cached(
+        "INSERT INTO tool_loans (number, year, seq, borrower, department, external, approver,
+             purpose, out_at, condition_out, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '完好', ?9, ?10, ?9, ?10)",
+    )?;
+    let mut item = conn.prepare_cached(
+        "INSERT INTO tool_loan_items (loan_id, tool_id, due_on, returned_at, condition_back,
+             created_at, created_by, updated_at, updated_by, row_version)
+         VALUES (?1, ?2, ?3, ?4, 'good', ?5, ?6, ?4, ?6, 2)",
+    )?;
+    let end = today - Duration::days(SMALL_REPAIR_DAYS);
+    let minutes = (end - start).num_minutes();
+    let approver = &staff[0];
+    let (mut year, mut seq) = (0, 0);
+    for n in 0..LOANS {
+        let day = at(start, minutes * n as i64 / LOANS as i64).date();
+        let out = at(day, 8 * 60 + (n % 600) as i64);
+        if out.year() != year {
+            (year, seq) = (out.year(), 0);
+        }
+        seq += 1;
+        let external = rng.below(5) == 0;
+        let (borrower, department) = if external {
+            (
+                &users[rng.below(users.len())],
+                DEPARTMENTS[1 + rng.below(DEPARTMENTS.len() - 1)],
+            )
+        } else {
+            (&staff[rng.below(staff.len())], DEPARTMENTS[0])
+        };
+        let clerk = &staff[12 + rng.below(staff.len() - 12)];
+        loan.execute(params![
+            format!("LY-{year}-{seq:04}"),
+            year,
+            seq,
+            borrower,
+            department,
+            external as i64,
+            if external { approver.as_str() } else { "" },
+            PURPOSES[rng.below(PURPOSES.len())],
+            text(out),
+            clerk,
+        ])?;
+        let loan_id = conn.last_insert_rowid();
+        let (tool_id, days) = shelf[n % TOOLS];
+        let due = day + Duration::days(days as i64);
+        let back = at(day, 60 * 24 * rng.below(days as usize + 1) as i64 + 16 * 60);
+        let back = back.max(out + Duration::hours(1));
+        item.execute(params![
+            loan_id,
+            tool_id,
+            due.to_string(),
+            text(back),
+            text(out),
+            clerk
+        ])?;
+    }
+    Ok(LOANS)
+}
+
+/// Each room's daily patrol, weekly network inspection and monthly UPS test over ten years,
+/// answered, signed, with a failure now and then.
+fn checks(
+    conn: &Connection,
+    rng: &mut Lcg,
+    start: NaiveDate,
+    today: NaiveDate,
+    stamp: &Stamp,
+    staff: &[String],
+) -> anyhow::Result<usize> {
+    use crate::domain::checklist::{ItemKind, Outcome};
+    use crate::domain::period::Period;
+    let built_in = checklists::list(conn)?;
+    for list in &built_in {
+        checklists::set_active_from(conn, list.id, start, stamp)?;
+    }
+    // The rooms' copies of the built-in lists.
+    for room in 1..=ROOMS {
+        for list in &built_in {
+            conn.execute(
+                "INSERT INTO checklists (code, name_zh, name_en, period, run_log, position,
+                     active_from, created_at, created_by, updated_at, updated_by)
+                 SELECT code || '-b' || printf('%02d', ?2), name_zh || '（B' || printf('%02d', ?2)
+                     || ' 机房）', name_en || ' (room B' || printf('%02d', ?2) || ')', period,
+                     run_log, position + ?2 * 10, active_from, ?3, ?4, ?3, ?4
+                 FROM checklists WHERE id = ?1",
+                params![list.id, room as i64, stamp.at_text(), stamp.by],
+            )?;
+            let copy = conn.last_insert_rowid();
+            conn.execute(
+                "INSERT INTO checklist_items (checklist_id, position, code, kind, text_zh,
+                     text_en, unit_zh, unit_en, min_value, max_value, choices, device_tag,
+                     category, created_at, created_by, updated_at, updated_by)
+                 SELECT ?2, position, code, kind, text_zh, text_en, unit_zh, unit_en, min_value,
+                     max_value, choices, '', category, ?3, ?4, ?3, ?4
+                 FROM checklist_items WHERE checklist_id = ?1 AND retired_at IS NULL",
+                params![list.id, copy, stamp.at_text(), stamp.by],
+            )?;
+        }
+    }
+    let mut run = conn.prepare_cached(
+        "INSERT INTO check_runs (checklist_id, period_start, run_log, signed_at, signed_by,
+             created_at, created_by, updated_at, updated_by, row_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?5, ?4, ?5, 2)",
+    )?;
+    let mut result = conn.prepare_cached(
+        "INSERT INTO check_results (run_id, item_id, position, outcome, value, answered_at,
+             answered_by, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7, ?6, ?7)",
+    )?;
+    let mut added = 0;
+    for list in checklists::list(conn)? {
+        let items = checklists::items(conn, list.id)?;
+        // The built-in lists' last 91 days are the small demo's; the rooms' run to yesterday.
+        let end = if built_in.iter().any(|b| b.id == list.id) {
+            list.period
+                .start_of(today - Duration::days(SMALL_CHECK_DAYS))
+        } else {
+            list.period.start_of(today)
+        };
+        let mut period = list.period.start_of(start);
+        while period < end {
+            let done_on = match list.period {
+                Period::Day => period,
+                Period::Week => period + Duration::days(4),
+                Period::Month => period + Duration::days(9),
+            };
+            let who = &staff[12 + rng.below(staff.len() - 12)];
+            let signed = at(done_on, 17 * 60 + 20 + rng.below(30) as i64);
+            let log = if list.run_log {
+                format!(
+                    "{} 网络运行正常；出口带宽峰值 {}%，无中断。",
+                    list.period.label(period),
+                    40 + rng.below(45)
+                )
+            } else {
+                String::new()
+            };
+            run.execute(params![list.id, period.to_string(), log, text(signed), who])?;
+            let run_id = conn.last_insert_rowid();
+            for (position, item) in items.iter().enumerate() {
+                let mut answer = super::checks::fine_answer(&item.item, rng);
+                if item.item.kind == ItemKind::PassFail && rng.below(400) == 0 {
+                    answer.outcome = Outcome::Fail;
+                }
+                result.execute(params![
+                    run_id,
+                    item.id,
+                    position as i64 + 1,
+                    answer.outcome.key(),
+                    answer.value,
+                    text(signed),
+                    who
+                ])?;
+                added += 1;
+            }
+            period = list.period.next(period);
+        }
+    }
+    Ok(added)
+}
+
+/// Every rack's daily power reading, ten years to yesterday.
+fn readings(
+    conn: &Connection,
+    rng: &mut Lcg,
+    start: NaiveDate,
+    today: NaiveDate,
+    staff: &[String],
+) -> rusqlite::Result<usize> {
+    let opened = text(at(start, 8 * 60));
+    let mut metric = conn.prepare_cached(
+        "INSERT INTO metrics (name_zh, name_en, group_name, scope, unit, decimals, direction,
+             target_max, alert_pct, position, created_at, created_by, updated_at, updated_by)
+         VALUES ('机柜功率', 'Rack power', '机柜', ?1, 'kW', 1, 'neutral', 8.0, 30.0, ?2, ?3, ?4,
+             ?3, ?4)",
+    )?;
+    let mut racks = Vec::with_capacity(RACKS);
+    for n in 0..RACKS {
+        let scope = format!(
+            "B{:02}-{}{:02}",
+            1 + n / 20,
+            (b'A' + (n % 20 / 10) as u8) as char,
+            1 + n % 10
+        );
+        metric.execute(params![scope, 100 + n as i64, opened, staff[0]])?;
+        racks.push((conn.last_insert_rowid(), 1.5 + rng.below(40) as f64 / 10.0));
+    }
+    let mut reading = conn.prepare_cached(
+        "INSERT INTO readings (metric_id, day, value, created_at, created_by, updated_at,
+             updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?5)",
+    )?;
+    let mut added = 0;
+    let mut day = start;
+    while day < today {
+        let day_text = day.to_string();
+        let typed = text(at(day + Duration::days(1), 8 * 60 + 40));
+        let who = &staff[12 + rng.below(staff.len() - 12)];
+        for (id, base) in &racks {
+            let value = (base + (rng.below(21) as f64 - 10.0) / 20.0).max(0.1);
+            reading.execute(params![
+                id,
+                day_text,
+                (value * 10.0).round() / 10.0,
+                typed,
+                who
+            ])?;
+            added += 1;
+        }
+        day += Duration::days(1);
+    }
+    Ok(added)
+}
