@@ -683,3 +683,9 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit rows are never changed'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit rows are never deleted'); END;
+
+-- == version 8 ==
+-- Ten years of tickets: the list counts and pages the live tickets through an index that holds
+-- only them, instead of reading every row to test `retired_at`.
+CREATE INDEX repairs_listed_live ON repairs (is_open DESC, reported_at DESC, id DESC)
+    WHERE retired_at IS NULL;

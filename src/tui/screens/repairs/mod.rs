@@ -73,6 +73,8 @@ pub struct RepairsScreen {
     /// The rows drawn last frame, from `offset`.
     page: Vec<ListRow>,
     count: usize,
+    /// The filter and the connection's change count `count` was made for.
+    counted: Option<(ListQuery, u64)>,
     search: Input,
     mode: Mode,
     /// Rows the table had room for last frame, for paging keys.
@@ -94,16 +96,23 @@ impl RepairsScreen {
             offset: 0,
             page: Vec::new(),
             count: 0,
+            counted: None,
             search: Input::default(),
             mode: Mode::List,
             visible_rows: 10,
         }
     }
 
-    /// Count the list again and read the rows in view (every frame: others may be working).
+    /// Read the rows in view (every frame: others may be working). The list is counted again
+    /// only when the filter, or the data (this program's writes or another's), changed: counting
+    /// a million tickets is the slow part.
     fn load(&mut self, ctx: &Ctx, rows: usize) {
         let conn = ctx.db.conn();
-        self.count = repairs::count(conn, &self.query, ctx.now).unwrap_or(0);
+        let key = (self.query.clone(), conn.total_changes());
+        if self.counted.as_ref() != Some(&key) {
+            self.count = repairs::count(conn, &self.query, ctx.now).unwrap_or(0);
+            self.counted = Some(key);
+        }
         self.cursor = self.cursor.min(self.count.saturating_sub(1));
         if self.cursor < self.offset {
             self.offset = self.cursor;
@@ -400,6 +409,10 @@ fn filter_label(filter: StateFilter) -> &'static str {
 }
 
 impl Screen for RepairsScreen {
+    fn data_changed(&mut self) {
+        self.counted = None;
+    }
+
     fn keys(&self) -> &'static [KeyHint] {
         match &self.mode {
             Mode::List => LIST_KEYS,

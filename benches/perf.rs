@@ -1,0 +1,441 @@
+//! `cargo bench`: the figures of README's "Performance" section, measured on the large demo
+//! database (`jifang demo --scale large`, made once under `target/bench/`) against the targets.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jifang::db::{Db, Stamp};
+use jifang::i18n::Lang;
+use jifang::tui::app::App;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const BIN: &str = env!("CARGO_BIN_EXE_jifang");
+
+fn main() {
+    // `cargo test --benches` and `cargo bench -- --list` must not spend minutes here.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("large");
+    std::fs::create_dir_all(dir.join("home")).unwrap();
+    let db = dir.join("jifang.sqlite");
+    if !db.exists() {
+        let started = Instant::now();
+        let out = jifang(&dir, &["--db", path(&db), "demo", "--scale", "large"]);
+        println!("{}", out.trim());
+        row("demo --scale large", secs(started.elapsed()), "< 60 s");
+    }
+    println!("\n{:<44} {:>18}  target", "what", "measured");
+    start_to_first_frame(&dir, &db);
+    keystrokes(&db);
+    save_while_another_writes(&dir, &db);
+    exports(&dir, &db);
+    import(&dir, &db);
+    peak_memory(&dir, &db);
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn row(what: &str, measured: String, target: &str) {
+    println!("{what:<44} {measured:>18}  {target}");
+}
+
+/// Median and 99th percentile.
+fn spread(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+fn jifang(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .args(args)
+        .env("HOME", dir.join("home"))
+        .env("XDG_DATA_HOME", dir.join("home/data"))
+        .env("XDG_CONFIG_HOME", dir.join("home/config"))
+        .args(["--operator", "bench", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "jifang {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The real program in a pseudo-terminal, its screen kept by a terminal emulator.
+struct Pty {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Pty {
+    fn start(dir: &Path, db: &Path) -> Pty {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", dir.join("home"));
+        cmd.env("XDG_DATA_HOME", dir.join("home/data"));
+        cmd.env("XDG_CONFIG_HOME", dir.join("home/config"));
+        cmd.args(["--db", path(db), "--operator", "bench", "--lang", "zh"]);
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(24).unwrap(),
+            std::num::NonZero::new(80).unwrap(),
+            0,
+        )));
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let sink = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        std::mem::forget(pty.master);
+        Pty {
+            screen,
+            writer,
+            child,
+        }
+    }
+
+    fn wait_for(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self
+            .screen
+            .lock()
+            .unwrap()
+            .screen()
+            .contents()
+            .contains(needle)
+        {
+            assert!(Instant::now() < deadline, "never saw {needle}");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn quit(mut self) {
+        self.send("q");
+        self.child.wait().unwrap();
+    }
+}
+
+fn start_to_first_frame(dir: &Path, db: &Path) {
+    let mut samples = Vec::new();
+    for _ in 0..10 {
+        let started = Instant::now();
+        let pty = Pty::start(dir, db);
+        pty.wait_for("操作员");
+        samples.push(started.elapsed());
+        pty.quit();
+    }
+    let (median, _) = spread(samples);
+    row(
+        "start to first frame (pty, median of 10)",
+        ms(median),
+        "<= 150 ms",
+    );
+}
+
+fn press(app: &mut App, term: &mut Terminal<TestBackend>, code: KeyCode) -> Duration {
+    let started = Instant::now();
+    let action = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.apply(action);
+    term.draw(|f| app.render(f)).unwrap();
+    started.elapsed()
+}
+
+/// Keystroke to finished frame, in the program's own loop with a test terminal.
+fn keystrokes(db: &Path) {
+    let today = chrono::Local::now().date_naive();
+    let mut app = App::new(Db::open(db).unwrap(), Lang::Zh, "bench".into(), today);
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| app.render(f)).unwrap();
+    let measure = |app: &mut App,
+                   term: &mut Terminal<TestBackend>,
+                   what: &str,
+                   keys: &[KeyCode],
+                   target: &str| {
+        let samples: Vec<Duration> = keys.iter().map(|k| press(app, term, *k)).collect();
+        let (median, p99) = spread(samples);
+        row(what, format!("{} / {}", ms(median), ms(p99)), target);
+    };
+    for (tab, name) in [('2', "devices"), ('3', "repairs"), ('4', "tools")] {
+        measure(&mut app, &mut term, "tab switch", &[KeyCode::Char(tab)], "");
+        let rows = vec![KeyCode::Char('j'); 200];
+        measure(
+            &mut app,
+            &mut term,
+            &format!("{name}: scroll one row"),
+            &rows,
+            "16 / 33 ms",
+        );
+        let pages: Vec<KeyCode> = (0..40)
+            .map(|i| {
+                if i % 2 == 0 {
+                    KeyCode::PageDown
+                } else {
+                    KeyCode::PageUp
+                }
+            })
+            .collect();
+        measure(
+            &mut app,
+            &mut term,
+            &format!("{name}: scroll one page"),
+            &pages,
+            "16 / 33 ms",
+        );
+        let ends: Vec<KeyCode> = (0..20)
+            .map(|i| {
+                if i % 2 == 0 {
+                    KeyCode::End
+                } else {
+                    KeyCode::Home
+                }
+            })
+            .collect();
+        measure(
+            &mut app,
+            &mut term,
+            &format!("{name}: jump to end / start"),
+            &ends,
+            "16 / 33 ms",
+        );
+    }
+    let tabs: Vec<KeyCode> = (0..60)
+        .map(|i| KeyCode::Char(['1', '2', '3', '4', '5', '6'][i % 6]))
+        .collect();
+    measure(
+        &mut app,
+        &mut term,
+        "tab switch (all six, 60 times)",
+        &tabs,
+        "16 / 33 ms",
+    );
+    for (tab, name, words, target) in [
+        ('2', "devices", "jf-pc-1234", "50 ms"),
+        ('3', "repairs", "风扇 wx-2019", "100 ms"),
+    ] {
+        press(&mut app, &mut term, KeyCode::Char(tab));
+        press(&mut app, &mut term, KeyCode::Char('/'));
+        let keys: Vec<KeyCode> = words.chars().map(KeyCode::Char).collect();
+        measure(
+            &mut app,
+            &mut term,
+            &format!("{name}: filter character \"{words}\""),
+            &keys,
+            target,
+        );
+        press(&mut app, &mut term, KeyCode::Esc);
+    }
+}
+
+/// One device saved again and again while another process imports devices into the same file.
+fn save_while_another_writes(dir: &Path, db: &Path) {
+    let csv = dir.join("writer.csv");
+    let run = std::process::id();
+    let mut text = String::from("asset_tag,name,category\n");
+    for n in 0..20_000 {
+        text.push_str(&format!("BENCH-{run}-{n},bench,other\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let mut writer = Command::new(BIN)
+        .args(["--db", path(db), "--operator", "writer", "--lang", "en"])
+        .args(["import", "devices", path(&csv)])
+        .env("HOME", dir.join("home"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut conn = Db::open(db).unwrap();
+    let id: i64 = conn
+        .conn()
+        .query_row("SELECT min(id) FROM devices", [], |r| r.get(0))
+        .unwrap();
+    let mut samples = Vec::new();
+    let mut failures = 0;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while samples.len() < 200 && Instant::now() < deadline {
+        let stamp = Stamp::new("bench", chrono::Local::now().naive_local());
+        let started = Instant::now();
+        let saved = conn.write(|tx| {
+            tx.execute(
+                "UPDATE devices SET notes = ?2, updated_at = ?3, updated_by = 'bench',
+                     row_version = row_version + 1 WHERE id = ?1",
+                rusqlite::params![id, format!("bench {}", samples.len()), stamp.at_text()],
+            )
+        });
+        samples.push(started.elapsed());
+        if saved.is_err() {
+            failures += 1;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    writer.wait().unwrap();
+    let (median, p99) = spread(samples);
+    row(
+        "save while another process imports",
+        format!("{} / {}", ms(median), ms(p99)),
+        "p99 <= 50 ms",
+    );
+    row("  of which failed (locked)", failures.to_string(), "0");
+}
+
+fn exports(dir: &Path, db: &Path) {
+    let month = "2021-03";
+    let out = dir.join("month");
+    let _ = std::fs::remove_dir_all(&out);
+    let started = Instant::now();
+    jifang(
+        dir,
+        &[
+            "--db",
+            path(db),
+            "export",
+            "month",
+            month,
+            "--out",
+            path(&out),
+        ],
+    );
+    let ours = started.elapsed();
+    let (first, next) = ("2021-03-01", "2021-04-01");
+    let same_rows = format!(
+        "SELECT * FROM repairs WHERE reported_at < '{next}' AND (closed_at IS NULL OR closed_at >= '{first}');
+         SELECT * FROM tool_loans l JOIN tool_loan_items i ON i.loan_id = l.id
+             WHERE l.out_at >= '{first}' AND l.out_at < '{next}';
+         SELECT * FROM check_runs r JOIN check_results x ON x.run_id = r.id
+             WHERE r.period_start >= '{first}' AND r.period_start < '{next}';
+         SELECT * FROM readings WHERE day >= '{first}' AND day < '{next}';"
+    );
+    let started = Instant::now();
+    let shell = Command::new("sqlite3")
+        .args(["-csv", path(db), &same_rows])
+        .output();
+    let theirs = started.elapsed();
+    let ratio = match shell {
+        Ok(o) if o.status.success() => format!("{:.2}x", ours.as_secs_f64() / theirs.as_secs_f64()),
+        _ => "no sqlite3".to_owned(),
+    };
+    row(&format!("export month {month}"), ms(ours), "");
+    row("  against sqlite3 -csv of the same rows", ratio, "<= 1.2x");
+    let file = dir.join("devices.csv");
+    let started = Instant::now();
+    jifang(
+        dir,
+        &[
+            "--db",
+            path(db),
+            "export",
+            "devices",
+            "--all",
+            "--out",
+            path(&file),
+        ],
+    );
+    let ours = started.elapsed();
+    let started = Instant::now();
+    let shell = Command::new("sqlite3")
+        .args(["-csv", path(db), "SELECT * FROM devices"])
+        .output();
+    let theirs = started.elapsed();
+    row("export devices (all 100k)", ms(ours), "");
+    if let Ok(o) = shell
+        && o.status.success()
+    {
+        let ratio = format!("{:.2}x", ours.as_secs_f64() / theirs.as_secs_f64());
+        row("  against sqlite3 -csv of the same rows", ratio, "<= 1.2x");
+    }
+}
+
+/// The large database's own device list, imported into an empty one.
+fn import(dir: &Path, db: &Path) {
+    let file = dir.join("devices.csv");
+    if !file.exists() {
+        jifang(
+            dir,
+            &[
+                "--db",
+                path(db),
+                "export",
+                "devices",
+                "--all",
+                "--out",
+                path(&file),
+            ],
+        );
+    }
+    let rows = std::fs::read_to_string(&file).unwrap().lines().count() - 1;
+    let fresh = dir.join("import.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path(&fresh)));
+    }
+    let started = Instant::now();
+    jifang(
+        dir,
+        &["--db", path(&fresh), "import", "devices", path(&file)],
+    );
+    let took = started.elapsed();
+    row(
+        &format!("import devices ({rows} rows)"),
+        format!("{:.0} rows/s", rows as f64 / took.as_secs_f64()),
+        ">= 100000 rows/s",
+    );
+}
+
+/// The TUI's peak resident memory after scrolling, filtering and switching through every tab.
+fn peak_memory(dir: &Path, db: &Path) {
+    let mut pty = Pty::start(dir, db);
+    pty.wait_for("操作员");
+    for keys in [
+        "2", "G", "/jf-pc", "\x1b", "3", "G", "/风扇", "\x1b", "4", "G", "5", "6", "1",
+    ] {
+        pty.send(keys);
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    let pid = pty.child.process_id().unwrap();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .map(|l| l.trim_start_matches("VmHWM:").trim().to_owned())
+        .unwrap_or_default();
+    row("TUI peak memory (VmHWM)", peak, "<= 64 MB");
+    pty.quit();
+}
