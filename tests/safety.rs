@@ -56,7 +56,7 @@ fn the_audit_log_prints_as_a_table_csv_and_json_and_names_bad_arguments() {
     assert!(table.stdout.contains("张三"), "{}", table.stdout);
     assert!(table.stdout.contains("asset_tag: JF-0001"));
     assert!(
-        table.stdout.contains("location:  -> 机房A-1"),
+        table.stdout.contains("location: 机房A-1"),
         "{}",
         table.stdout
     );

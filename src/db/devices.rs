@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 
 use super::Stamp;
 use super::device_log::{self, EventKind};
@@ -391,35 +391,36 @@ fn check_unique(conn: &Connection, record: &Record, except: Option<i64>) -> Resu
     Ok(())
 }
 
-fn write_values(conn: &Connection, id: i64, record: &Record) -> rusqlite::Result<()> {
+/// The register's own columns, in the order [`bind_values`] binds them.
+const VALUE_COLUMNS: &str = "asset_tag, name, category, model, manufacturer, serial_no, location,
+     department, owner, ip_address, mac_address, status, purchased_on, warranty_until, supplier,
+     ups_protected, notes";
+
+/// Bind a record's seventeen values to parameters `?first` onwards.
+fn bind_values(stmt: &mut Statement, first: usize, record: &Record) -> rusqlite::Result<()> {
     let opt = |f: Field| Some(record.value(f)).filter(|v| !v.is_empty());
-    conn.prepare_cached(
-        "UPDATE devices SET asset_tag = ?2, name = ?3, category = ?4, model = ?5,
-             manufacturer = ?6, serial_no = ?7, location = ?8, department = ?9, owner = ?10,
-             ip_address = ?11, mac_address = ?12, status = ?13, purchased_on = ?14,
-             warranty_until = ?15, supplier = ?16, ups_protected = ?17, notes = ?18
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        record.asset_tag,
-        record.name,
+    let texts = [
+        &record.asset_tag,
+        &record.name,
         record.category.key(),
-        record.model,
-        record.manufacturer,
-        record.serial_no,
-        record.location,
-        record.department,
-        record.owner,
-        opt(Field::IpAddress),
-        opt(Field::MacAddress),
-        record.status.key(),
-        opt(Field::PurchasedOn),
-        opt(Field::WarrantyUntil),
-        record.supplier,
-        record.ups_protected,
-        record.notes,
-    ])?;
+        &record.model,
+        &record.manufacturer,
+        &record.serial_no,
+        &record.location,
+        &record.department,
+        &record.owner,
+    ];
+    for (i, text) in texts.into_iter().enumerate() {
+        stmt.raw_bind_parameter(first + i, text)?;
+    }
+    stmt.raw_bind_parameter(first + 9, opt(Field::IpAddress))?;
+    stmt.raw_bind_parameter(first + 10, opt(Field::MacAddress))?;
+    stmt.raw_bind_parameter(first + 11, record.status.key())?;
+    stmt.raw_bind_parameter(first + 12, opt(Field::PurchasedOn))?;
+    stmt.raw_bind_parameter(first + 13, opt(Field::WarrantyUntil))?;
+    stmt.raw_bind_parameter(first + 14, &record.supplier)?;
+    stmt.raw_bind_parameter(first + 15, record.ups_protected)?;
+    stmt.raw_bind_parameter(first + 16, &record.notes)?;
     Ok(())
 }
 
@@ -432,18 +433,16 @@ pub fn insert(
     stamp: &Stamp,
 ) -> Result<i64, SaveError> {
     check_unique(conn, record, None)?;
-    conn.prepare_cached(
-        "INSERT INTO devices (asset_tag, name, created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?3, ?4)",
-    )?
-    .execute(params![
-        record.asset_tag,
-        record.name,
-        stamp.at_text(),
-        stamp.by
-    ])?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT INTO devices ({VALUE_COLUMNS}, created_at, created_by, updated_at, updated_by)
+         VALUES (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                 ?1, ?2, ?1, ?2)"
+    ))?;
+    stmt.raw_bind_parameter(1, stamp.at_text())?;
+    stmt.raw_bind_parameter(2, &stamp.by)?;
+    bind_values(&mut stmt, 3, record)?;
+    stmt.raw_execute()?;
     let id = conn.last_insert_rowid();
-    write_values(conn, id, record)?;
     let changes: Vec<(Field, String, String)> = Field::ALL
         .into_iter()
         .map(|f| (f, String::new(), record.value(f)))
@@ -483,13 +482,18 @@ fn apply_change(
         return Ok(false);
     }
     check_unique(conn, after, Some(before.id))?;
-    // Stamp before the values, so the audit log credits the change to whoever makes it.
-    conn.prepare_cached(
-        "UPDATE devices SET updated_at = ?2, updated_by = ?3, row_version = row_version + 1
-         WHERE id = ?1",
-    )?
-    .execute(params![before.id, stamp.at_text(), stamp.by])?;
-    write_values(conn, before.id, after)?;
+    // The stamp goes with the values, so the audit log credits the change to whoever makes it.
+    let mut stmt = conn.prepare_cached(&format!(
+        "UPDATE devices SET ({VALUE_COLUMNS}) = (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+             ?14, ?15, ?16, ?17, ?18, ?19, ?20),
+             updated_at = ?2, updated_by = ?3, row_version = row_version + 1
+         WHERE id = ?1"
+    ))?;
+    stmt.raw_bind_parameter(1, before.id)?;
+    stmt.raw_bind_parameter(2, stamp.at_text())?;
+    stmt.raw_bind_parameter(3, &stamp.by)?;
+    bind_values(&mut stmt, 4, after)?;
+    stmt.raw_execute()?;
     device_log::append(conn, before.id, event, &changes, stamp)?;
     Ok(true)
 }
