@@ -54,6 +54,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         error: e,
         lang: Some(lang),
     };
+    // An import is one big transaction: it gets the settings for bulk writes.
+    let import_session = |operator: String| -> Result<(Db, Stamp), Failure> {
+        let db = Db::open(&paths.db_file).map_err(with_lang)?;
+        db.prepare_bulk_writes().map_err(|e| localized(e.into()))?;
+        Ok((db, Stamp::new(operator, chrono::Local::now().naive_local())))
+    };
     let operator = || {
         config::resolve_operator(
             cli.global.operator.as_deref(),
@@ -164,33 +170,25 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     update,
                 },
         }) => {
-            let operator = operator()?;
-            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
-            let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
+            let (mut db, stamp) = import_session(operator()?)?;
             devices::import(&mut db, &file, dry_run, update, &stamp, lang).map_err(localized)
         }
         Some(Command::Import {
             what: ImportWhat::Tools { file, dry_run },
         }) => {
-            let operator = operator()?;
-            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
-            let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
+            let (mut db, stamp) = import_session(operator()?)?;
             tools::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
         }
         Some(Command::Import {
             what: ImportWhat::Readings { file, dry_run },
         }) => {
-            let operator = operator()?;
-            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
-            let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
+            let (mut db, stamp) = import_session(operator()?)?;
             readings::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
         }
         Some(Command::Import {
             what: ImportWhat::Checklist { file, dry_run },
         }) => {
-            let operator = operator()?;
-            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
-            let stamp = Stamp::new(operator, chrono::Local::now().naive_local());
+            let (mut db, stamp) = import_session(operator()?)?;
             checks::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
         }
         Some(Command::Checks {

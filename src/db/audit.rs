@@ -155,7 +155,7 @@ pub(crate) fn quoted(name: &str) -> String {
 }
 
 /// `'text'` as an SQL literal.
-fn literal(text: &str) -> String {
+pub(crate) fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 

@@ -106,16 +106,20 @@ impl Db {
         self.conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
-        // 16 MB of page cache (SQLite: 2 MB): big imports and month reports spill less.
-        self.conn.pragma_update(None, "cache_size", -16384)?;
-        // Statement journals in memory: a file-backed one costs a write per page per statement.
-        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         migrate::migrate(&mut self.conn)?;
         // rusqlite's default DEFERRED transactions fail with "database is locked" when two
         // writers upgrade at once; IMMEDIATE takes the write lock up front and waits for it.
         self.conn
             .set_transaction_behavior(TransactionBehavior::Immediate);
         Ok(())
+    }
+
+    /// Settings for one big write (an import): more page cache, so the transaction's pages
+    /// spill to the log less often, and statement journals in memory (on file, every
+    /// statement of the transaction writes each page it touches to a temporary file).
+    pub fn prepare_bulk_writes(&self) -> rusqlite::Result<()> {
+        self.conn.pragma_update(None, "cache_size", -65536)?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY")
     }
 
     pub fn conn(&self) -> &Connection {

@@ -103,6 +103,24 @@ impl Period {
     }
 }
 
+/// How many periods a checklist active from `from` has had before the one holding `today`:
+/// the number of runs that must be signed for none to be missed.
+pub fn past_count(period: Period, from: NaiveDate, today: NaiveDate) -> usize {
+    let (first, current) = (period.start_of(from), period.start_of(today));
+    if first >= current {
+        return 0;
+    }
+    let n = match period {
+        Period::Day => (current - first).num_days(),
+        Period::Week => (current - first).num_days() / 7,
+        Period::Month => {
+            let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+            months(current) - months(first)
+        }
+    };
+    usize::try_from(n).unwrap_or(0)
+}
+
 /// Periods from the one holding `from` up to, not including, the one holding `today` that have
 /// no signed run (`signed` holds period starts), oldest first. The current period is never
 /// missed: it is still due.
@@ -130,6 +148,24 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn past_count_matches_the_periods_missed_would_walk() {
+        let today = day(2026, 11, 21);
+        for period in Period::ALL {
+            for from in [
+                day(2016, 2, 29),
+                day(2025, 12, 31),
+                day(2026, 11, 16),
+                today,
+            ] {
+                let walked = missed(period, from, today, &BTreeSet::new()).len();
+                assert_eq!(past_count(period, from, today), walked, "{period:?} {from}");
+            }
+        }
+        assert_eq!(past_count(Period::Month, day(2026, 1, 31), today), 10);
+        assert_eq!(past_count(Period::Day, day(2027, 1, 1), today), 0);
     }
 
     #[test]

@@ -14,18 +14,26 @@ use crate::domain::record::{Field, Record, parse_date};
 /// before that day. The history book lists every value a device was given, so this holds for
 /// any past day, whatever changed since.
 pub fn at_end_of(conn: &Connection, last: NaiveDate) -> rusqlite::Result<Vec<Record>> {
+    // Removed devices leave the register; other events without changes (repairs,
+    // inspections: most of ten years of history) say nothing about its values.
+    let removed: std::collections::HashSet<i64> = conn
+        .prepare("SELECT device_id FROM device_events WHERE kind = ?2 AND effective_on <= ?1")?
+        .query_map(params![last.to_string(), EventKind::Removed.key()], |r| {
+            r.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare(
-        "SELECT e.device_id, e.kind, c.field, c.new_value
-         FROM device_events e LEFT JOIN device_event_changes c ON c.event_id = e.id
+        "SELECT e.device_id, c.field, c.new_value
+         FROM device_event_changes c JOIN device_events e ON e.id = c.event_id
          WHERE e.effective_on <= ?1
          ORDER BY e.device_id, e.effective_on, e.id, c.id",
     )?;
     let mut rows = stmt.query([last.to_string()])?;
     let mut out = Vec::new();
-    let mut current: Option<(i64, [String; 17], bool)> = None;
-    let finish = |device: Option<(i64, [String; 17], bool)>, out: &mut Vec<Record>| {
-        if let Some((_, values, removed)) = device
-            && !removed
+    let mut current: Option<(i64, [String; 17])> = None;
+    let finish = |device: Option<(i64, [String; 17])>, out: &mut Vec<Record>| {
+        if let Some((id, values)) = device
+            && !removed.contains(&id)
             && let Ok(record) = Record::parse(&values)
             && record.status != Status::Scrapped
         {
@@ -34,21 +42,15 @@ pub fn at_end_of(conn: &Connection, last: NaiveDate) -> rusqlite::Result<Vec<Rec
     };
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        if current.as_ref().is_none_or(|(at, _, _)| *at != id) {
+        if current.as_ref().is_none_or(|(at, _)| *at != id) {
             finish(current.take(), &mut out);
-            current = Some((id, Default::default(), false));
+            current = Some((id, Default::default()));
         }
-        let Some((_, values, removed)) = current.as_mut() else {
-            continue;
-        };
-        if r.get::<_, String>(1)? == EventKind::Removed.key() {
-            *removed = true;
-        }
-        if let Some(field) = r
-            .get::<_, Option<String>>(2)?
-            .and_then(|f| Field::from_header(&f))
-        {
-            values[field.index()] = r.get(3)?;
+        if let (Some((_, values)), Some(field)) = (
+            current.as_mut(),
+            Field::from_header(&r.get::<_, String>(1)?),
+        ) {
+            values[field.index()] = r.get(2)?;
         }
     }
     finish(current.take(), &mut out);
