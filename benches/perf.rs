@@ -150,9 +150,21 @@ impl Pty {
         self.writer.flush().unwrap();
     }
 
+    /// Leave whatever is open and quit; a program still running 20 s later is killed (a stuck
+    /// one would otherwise hold a core for the rest of the machine's day).
     fn quit(mut self) {
+        self.send("\x1b");
+        std::thread::sleep(Duration::from_millis(500));
         self.send("q");
-        self.child.wait().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.child.try_wait().unwrap().is_none() {
+            if Instant::now() > deadline {
+                eprintln!("the TUI did not quit; killed");
+                self.child.kill().unwrap();
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
@@ -427,7 +439,10 @@ fn peak_memory(dir: &Path, db: &Path) {
         "2", "G", "/jf-pc", "\x1b", "3", "G", "/风扇", "\x1b", "4", "G", "5", "6", "1",
     ] {
         pty.send(keys);
-        std::thread::sleep(Duration::from_millis(400));
+        // A filter over a million tickets takes a while: an Esc arriving with the next key
+        // in one read would be taken for Alt and that key.
+        let settle = if keys.starts_with('/') { 3000 } else { 400 };
+        std::thread::sleep(Duration::from_millis(settle));
     }
     let pid = pty.child.process_id().unwrap();
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();

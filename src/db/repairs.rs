@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub use list::{
-    ListQuery, ListRow, StateFilter, count, late_count, maintainers, page, reported_since,
+    ListQuery, ListRow, StateFilter, count, late_count, maintainers, page, reported_since, window,
 };
 
 use super::Stamp;

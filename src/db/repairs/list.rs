@@ -146,12 +146,48 @@ pub fn page(
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<Vec<ListRow>> {
+    page_from(conn, query, now, offset, limit, false)
+}
+
+/// [`page`] of a list of `total` tickets, read from whichever end is nearer: the index is
+/// walked up to the window, so the last page of a million tickets costs what the first does.
+pub fn window(
+    conn: &Connection,
+    query: &ListQuery,
+    now: NaiveDateTime,
+    offset: usize,
+    limit: usize,
+    total: usize,
+) -> rusqlite::Result<Vec<ListRow>> {
+    let end = total.min(offset.saturating_add(limit));
+    let from_end = total - end;
+    if from_end >= offset {
+        return page(conn, query, now, offset, limit);
+    }
+    let mut rows = page_from(conn, query, now, from_end, end.saturating_sub(offset), true)?;
+    rows.reverse();
+    Ok(rows)
+}
+
+fn page_from(
+    conn: &Connection,
+    query: &ListQuery,
+    now: NaiveDateTime,
+    offset: usize,
+    limit: usize,
+    from_end: bool,
+) -> rusqlite::Result<Vec<ListRow>> {
     let (filter, mut args) = query.filter(now);
+    let order = if from_end {
+        "is_open, reported_at, id"
+    } else {
+        "is_open DESC, reported_at DESC, id DESC"
+    };
     let sql = format!(
         "SELECT id, ticket, state, priority, device_text, description, department, maintainer,
              reported_at, estimate_at, finished_at, check_result_id IS NOT NULL
          FROM repairs{filter}
-         ORDER BY is_open DESC, reported_at DESC, id DESC LIMIT ? OFFSET ?"
+         ORDER BY {order} LIMIT ? OFFSET ?"
     );
     args.push((limit as i64).into());
     args.push((offset as i64).into());

@@ -482,6 +482,19 @@ fn the_list_puts_open_tickets_first_and_filters() {
     assert_eq!(maintainers(db.conn()).unwrap(), ["王强"]);
     let row = &page(db.conn(), &all, now, 1, 1).unwrap()[0];
     assert_eq!(row.timeliness(now), Timeliness::Late);
+    // Windows read from the far end hold the same rows, in list order.
+    let full = ids(&all);
+    for offset in 0..full.len() {
+        for limit in 1..=full.len() + 1 {
+            let got: Vec<i64> = window(db.conn(), &all, now, offset, limit, full.len())
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect();
+            let end = full.len().min(offset + limit);
+            assert_eq!(got, full[offset..end], "offset {offset}, limit {limit}");
+        }
+    }
 }
 
 #[test]

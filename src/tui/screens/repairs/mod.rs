@@ -73,8 +73,10 @@ pub struct RepairsScreen {
     /// The rows drawn last frame, from `offset`.
     page: Vec<ListRow>,
     count: usize,
-    /// The filter and the connection's change count `count` was made for.
-    counted: Option<(ListQuery, u64)>,
+    /// The filter, the connection's change count and the minute `count` was made for.
+    counted: Option<(ListQuery, u64, i64)>,
+    /// The count's key, offset and height [`Self::page`] was read for.
+    paged: Option<((ListQuery, u64, i64), usize, usize)>,
     search: Input,
     mode: Mode,
     /// Rows the table had room for last frame, for paging keys.
@@ -97,21 +99,25 @@ impl RepairsScreen {
             page: Vec::new(),
             count: 0,
             counted: None,
+            paged: None,
             search: Input::default(),
             mode: Mode::List,
             visible_rows: 10,
         }
     }
 
-    /// Read the rows in view (every frame: others may be working). The list is counted again
-    /// only when the filter, or the data (this program's writes or another's), changed: counting
-    /// a million tickets is the slow part.
+    /// Read the rows in view when the filter, the window or the data (this program's writes or
+    /// another's, see [`Screen::data_changed`]) changed; an idle frame reads nothing, so a
+    /// filter over a million tickets costs once, not four times a second.
     fn load(&mut self, ctx: &Ctx, rows: usize) {
         let conn = ctx.db.conn();
-        let key = (self.query.clone(), conn.total_changes());
+        // The minute too: which open tickets are late changes with the clock.
+        let minute = ctx.now.and_utc().timestamp() / 60;
+        let key = (self.query.clone(), conn.total_changes(), minute);
         if self.counted.as_ref() != Some(&key) {
             self.count = repairs::count(conn, &self.query, ctx.now).unwrap_or(0);
-            self.counted = Some(key);
+            self.counted = Some(key.clone());
+            self.paged = None;
         }
         self.cursor = self.cursor.min(self.count.saturating_sub(1));
         if self.cursor < self.offset {
@@ -120,8 +126,12 @@ impl RepairsScreen {
             self.offset = self.cursor + 1 - rows;
         }
         self.offset = self.offset.min(self.count.saturating_sub(rows.max(1)));
-        self.page =
-            repairs::page(conn, &self.query, ctx.now, self.offset, rows).unwrap_or_default();
+        let window = (key, self.offset, rows);
+        if self.paged.as_ref() != Some(&window) {
+            self.page = repairs::window(conn, &self.query, ctx.now, self.offset, rows, self.count)
+                .unwrap_or_default();
+            self.paged = Some(window);
+        }
     }
 
     /// The ticket under the cursor, read fresh.
@@ -411,6 +421,7 @@ fn filter_label(filter: StateFilter) -> &'static str {
 impl Screen for RepairsScreen {
     fn data_changed(&mut self) {
         self.counted = None;
+        self.paged = None;
     }
 
     fn keys(&self) -> &'static [KeyHint] {

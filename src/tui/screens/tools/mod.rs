@@ -97,6 +97,10 @@ enum Mode {
     Checkout(Box<Checkout>),
 }
 
+/// What a list's count was read for (query, change count, day), and its rows (offset,
+/// height).
+type Read<Q> = (Option<(Q, u64, NaiveDate)>, Option<(usize, usize)>);
+
 /// A cursor over a list read one window at a time.
 #[derive(Debug, Clone, Copy, Default)]
 struct Window {
@@ -137,6 +141,10 @@ pub struct ToolsScreen {
     history_of: Option<String>,
     tools_at: Window,
     loans_at: Window,
+    /// What the count and the rows in view were read for (query, change count, day; then
+    /// offset and height): nothing is read again while they stay the same.
+    tools_read: Read<ToolQuery>,
+    loans_read: Read<LoanQuery>,
     tool_page: Vec<Tool>,
     loan_page: Vec<LoanRow>,
     search: Input,
@@ -159,6 +167,8 @@ impl ToolsScreen {
             history_of: None,
             tools_at: Window::default(),
             loans_at: Window::default(),
+            tools_read: (None, None),
+            loans_read: (None, None),
             tool_page: Vec::new(),
             loan_page: Vec::new(),
             search: Input::default(),
@@ -167,33 +177,44 @@ impl ToolsScreen {
         }
     }
 
-    /// Count the list in view again and read its visible rows (others may be working).
+    /// Count the list in view and read its visible rows when the filter, the window, the day
+    /// or the data (this program's writes or another's, see [`Screen::data_changed`]) changed:
+    /// an idle frame over a million loans reads nothing.
     fn load(&mut self, ctx: &Ctx, rows: usize) {
         let conn = ctx.db.conn();
+        let changes = conn.total_changes();
         match self.view {
             View::Tools => {
-                let count = tools::count_tools(conn, &self.tool_query, ctx.today).unwrap_or(0);
-                self.tools_at.fit(count, rows);
-                self.tool_page = tools::tools_page(
-                    conn,
-                    &self.tool_query,
-                    ctx.today,
-                    self.tools_at.offset,
-                    rows,
-                )
-                .unwrap_or_default();
+                let counted = Some((self.tool_query.clone(), changes, ctx.today));
+                if self.tools_read.0 != counted {
+                    let count = tools::count_tools(conn, &self.tool_query, ctx.today);
+                    self.tools_at.count = count.unwrap_or(0);
+                    self.tools_read = (counted, None);
+                }
+                self.tools_at.fit(self.tools_at.count, rows);
+                let window = Some((self.tools_at.offset, rows));
+                if self.tools_read.1 != window {
+                    let (offset, today) = (self.tools_at.offset, ctx.today);
+                    self.tool_page = tools::tools_page(conn, &self.tool_query, today, offset, rows)
+                        .unwrap_or_default();
+                    self.tools_read.1 = window;
+                }
             }
             View::Loans => {
-                let count = tools::count_loans(conn, &self.loan_query, ctx.today).unwrap_or(0);
-                self.loans_at.fit(count, rows);
-                self.loan_page = tools::loans_page(
-                    conn,
-                    &self.loan_query,
-                    ctx.today,
-                    self.loans_at.offset,
-                    rows,
-                )
-                .unwrap_or_default();
+                let counted = Some((self.loan_query.clone(), changes, ctx.today));
+                if self.loans_read.0 != counted {
+                    let count = tools::count_loans(conn, &self.loan_query, ctx.today);
+                    self.loans_at.count = count.unwrap_or(0);
+                    self.loans_read = (counted, None);
+                }
+                self.loans_at.fit(self.loans_at.count, rows);
+                let window = Some((self.loans_at.offset, rows));
+                if self.loans_read.1 != window {
+                    let (offset, today) = (self.loans_at.offset, ctx.today);
+                    self.loan_page = tools::loans_page(conn, &self.loan_query, today, offset, rows)
+                        .unwrap_or_default();
+                    self.loans_read.1 = window;
+                }
             }
         }
     }
@@ -533,6 +554,11 @@ impl ToolsScreen {
 }
 
 impl Screen for ToolsScreen {
+    fn data_changed(&mut self) {
+        self.tools_read = (None, None);
+        self.loans_read = (None, None);
+    }
+
     fn keys(&self) -> &'static [KeyHint] {
         match (&self.mode, self.view) {
             (Mode::List, View::Tools) => TOOL_KEYS,
