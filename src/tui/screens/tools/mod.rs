@@ -101,6 +101,29 @@ enum Mode {
 /// height).
 type Read<Q> = (Option<(Q, u64, NaiveDate)>, Option<(usize, usize)>);
 
+/// Count a list when its key changed, fit the cursor, and read its visible rows when the
+/// count or the window changed.
+fn read_window<Q: PartialEq, R>(
+    read: &mut Read<Q>,
+    at: &mut Window,
+    key: (Q, u64, NaiveDate),
+    rows: usize,
+    page: &mut Vec<R>,
+    count: impl FnOnce() -> usize,
+    fetch: impl FnOnce(usize) -> Vec<R>,
+) {
+    if read.0.as_ref() != Some(&key) {
+        at.count = count();
+        *read = (Some(key), None);
+    }
+    at.fit(at.count, rows);
+    let window = Some((at.offset, rows));
+    if read.1 != window {
+        *page = fetch(at.offset);
+        read.1 = window;
+    }
+}
+
 /// A cursor over a list read one window at a time.
 #[derive(Debug, Clone, Copy, Default)]
 struct Window {
@@ -181,40 +204,37 @@ impl ToolsScreen {
     /// or the data (this program's writes or another's, see [`Screen::data_changed`]) changed:
     /// an idle frame over a million loans reads nothing.
     fn load(&mut self, ctx: &Ctx, rows: usize) {
-        let conn = ctx.db.conn();
-        let changes = conn.total_changes();
+        let (conn, today) = (ctx.db.conn(), ctx.today);
         match self.view {
             View::Tools => {
-                let counted = Some((self.tool_query.clone(), changes, ctx.today));
-                if self.tools_read.0 != counted {
-                    let count = tools::count_tools(conn, &self.tool_query, ctx.today);
-                    self.tools_at.count = count.unwrap_or(0);
-                    self.tools_read = (counted, None);
-                }
-                self.tools_at.fit(self.tools_at.count, rows);
-                let window = Some((self.tools_at.offset, rows));
-                if self.tools_read.1 != window {
-                    let (offset, today) = (self.tools_at.offset, ctx.today);
-                    self.tool_page = tools::tools_page(conn, &self.tool_query, today, offset, rows)
-                        .unwrap_or_default();
-                    self.tools_read.1 = window;
-                }
+                let query = &self.tool_query;
+                let key = (query.clone(), conn.total_changes(), today);
+                read_window(
+                    &mut self.tools_read,
+                    &mut self.tools_at,
+                    key,
+                    rows,
+                    &mut self.tool_page,
+                    || tools::count_tools(conn, query, today).unwrap_or(0),
+                    |offset| {
+                        tools::tools_page(conn, query, today, offset, rows).unwrap_or_default()
+                    },
+                );
             }
             View::Loans => {
-                let counted = Some((self.loan_query.clone(), changes, ctx.today));
-                if self.loans_read.0 != counted {
-                    let count = tools::count_loans(conn, &self.loan_query, ctx.today);
-                    self.loans_at.count = count.unwrap_or(0);
-                    self.loans_read = (counted, None);
-                }
-                self.loans_at.fit(self.loans_at.count, rows);
-                let window = Some((self.loans_at.offset, rows));
-                if self.loans_read.1 != window {
-                    let (offset, today) = (self.loans_at.offset, ctx.today);
-                    self.loan_page = tools::loans_page(conn, &self.loan_query, today, offset, rows)
-                        .unwrap_or_default();
-                    self.loans_read.1 = window;
-                }
+                let query = &self.loan_query;
+                let key = (query.clone(), conn.total_changes(), today);
+                read_window(
+                    &mut self.loans_read,
+                    &mut self.loans_at,
+                    key,
+                    rows,
+                    &mut self.loan_page,
+                    || tools::count_loans(conn, query, today).unwrap_or(0),
+                    |offset| {
+                        tools::loans_page(conn, query, today, offset, rows).unwrap_or_default()
+                    },
+                );
             }
         }
     }
