@@ -210,46 +210,25 @@ fn keystrokes(db: &Path) {
     };
     for (tab, name) in [('2', "devices"), ('3', "repairs"), ('4', "tools")] {
         measure(&mut app, &mut term, "tab switch", &[KeyCode::Char(tab)], "");
-        let rows = vec![KeyCode::Char('j'); 200];
-        measure(
-            &mut app,
-            &mut term,
-            &format!("{name}: scroll one row"),
-            &rows,
-            "16 / 33 ms",
-        );
-        let pages: Vec<KeyCode> = (0..40)
-            .map(|i| {
-                if i % 2 == 0 {
-                    KeyCode::PageDown
-                } else {
-                    KeyCode::PageUp
-                }
-            })
-            .collect();
-        measure(
-            &mut app,
-            &mut term,
-            &format!("{name}: scroll one page"),
-            &pages,
-            "16 / 33 ms",
-        );
-        let ends: Vec<KeyCode> = (0..20)
-            .map(|i| {
-                if i % 2 == 0 {
-                    KeyCode::End
-                } else {
-                    KeyCode::Home
-                }
-            })
-            .collect();
-        measure(
-            &mut app,
-            &mut term,
-            &format!("{name}: jump to end / start"),
-            &ends,
-            "16 / 33 ms",
-        );
+        // Back and forth, so every key moves: rows down, pages down and up, end and start.
+        let alternate = |n: usize, a: KeyCode, b: KeyCode| -> Vec<KeyCode> {
+            (0..n).map(|i| if i % 2 == 0 { a } else { b }).collect()
+        };
+        let series = [
+            ("scroll one row", vec![KeyCode::Char('j'); 200]),
+            (
+                "scroll one page",
+                alternate(40, KeyCode::PageDown, KeyCode::PageUp),
+            ),
+            (
+                "jump to end / start",
+                alternate(20, KeyCode::End, KeyCode::Home),
+            ),
+        ];
+        for (what, keys) in series {
+            let label = format!("{name}: {what}");
+            measure(&mut app, &mut term, &label, &keys, "16 / 33 ms");
+        }
     }
     let tabs: Vec<KeyCode> = (0..60)
         .map(|i| KeyCode::Char(['1', '2', '3', '4', '5', '6'][i % 6]))
