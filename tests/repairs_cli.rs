@@ -69,5 +69,5 @@ fn bad_arguments_say_what_to_write() {
     );
     let empty = jifang(&home, &["--lang", "en", "repairs", "list"]);
     assert_eq!(empty.code, 0);
-    assert!(empty.stdout.contains("0 tickets"), "{}", empty.stdout);
+    assert!(empty.stdout.contains("Tickets: 0"), "{}", empty.stdout);
 }

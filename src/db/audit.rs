@@ -122,11 +122,12 @@ pub struct Query {
     pub record_id: Option<i64>,
 }
 
-/// Every table the audit log covers: all of jifang's tables but the log itself.
+/// Every table the audit log covers: all of jifang's tables of rows but the log itself (not
+/// the search indexes, whose rows are derived from their tables).
 pub fn audited_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     conn.prepare(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-         AND name <> ?1 ORDER BY name",
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+         AND name NOT LIKE 'sqlite_%' AND name <> ?1 ORDER BY name",
     )?
     .query_map([TABLE], |r| r.get(0))?
     .collect()

@@ -232,8 +232,26 @@ pub fn list_ids(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<i6
     } else {
         "NULL"
     };
-    let mut sql = format!("SELECT id, {ip} FROM devices WHERE 1");
+    // A word that can name a category or status matches without its text, so only the others
+    // may narrow the rows through the trigram index.
+    let plain: Vec<&str> = query
+        .search
+        .split_whitespace()
+        .filter(|w| {
+            crate::domain::device::Category::parse(w).is_none() && Status::parse(w).is_none()
+        })
+        .collect();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut sql = match crate::db::search::rare_trigrams(conn, "devices_search", &plain)? {
+        Some(rare) => {
+            args.push(rare.into());
+            format!(
+                "SELECT id, {ip} FROM devices_search CROSS JOIN devices
+                 ON devices.id = devices_search.rowid WHERE devices_search MATCH ?"
+            )
+        }
+        None => format!("SELECT id, {ip} FROM devices WHERE 1"),
+    };
     if !query.archived {
         sql.push_str(" AND retired_at IS NULL AND status <> 'scrapped'");
     }
@@ -251,7 +269,7 @@ pub fn list_ids(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<i6
         args.push(location.clone().into());
     }
     for word in query.search.split_whitespace() {
-        sql.push_str(" AND (instr(search_text, lower(?)) > 0");
+        sql.push_str(" AND (instr(devices.search_text, lower(?)) > 0");
         args.push(word.to_owned().into());
         if let Some(c) = crate::domain::device::Category::parse(word) {
             sql.push_str(" OR category = ?");

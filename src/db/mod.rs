@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod check_runs;
 pub mod checklists;
+pub mod counter;
 pub mod device_log;
 pub mod devices;
 pub mod directory;
@@ -12,6 +13,7 @@ pub mod month;
 pub mod place;
 pub mod readings;
 pub mod repairs;
+pub mod search;
 pub mod tools;
 
 use std::fs::File;
@@ -150,30 +152,28 @@ impl Db {
     /// How many rows operators (or the demo) wrote, all tables together: what jifang installs
     /// itself (the built-in checklists) does not count.
     pub fn record_count(&self) -> rusqlite::Result<i64> {
-        let tables: Vec<String> = self
-            .conn
-            .prepare(
-                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-                 AND name <> ?1",
-            )?
-            .query_map([audit::TABLE], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        tables.iter().try_fold(0, |sum, table| {
-            // Table names come from sqlite_schema, not from input; quoting keeps odd names safe.
-            let sql = format!(
-                "SELECT count(*) FROM \"{}\" WHERE created_by IS NOT ?1",
-                table.replace('"', "\"\"")
-            );
-            let count: i64 = self
-                .conn
-                .query_row(&sql, [migrate::INSTALLER], |r| r.get(0))?;
-            Ok(sum + count)
-        })
+        audit::audited_tables(&self.conn)?
+            .iter()
+            .try_fold(0, |sum, table| {
+                // Table names come from sqlite_schema, not from input; quoting keeps odd names safe.
+                let sql = format!(
+                    "SELECT count(*) FROM \"{}\" WHERE created_by IS NOT ?1",
+                    table.replace('"', "\"\"")
+                );
+                let count: i64 = self
+                    .conn
+                    .query_row(&sql, [migrate::INSTALLER], |r| r.get(0))?;
+                Ok(sum + count)
+            })
     }
 
-    /// `integrity_check` and `foreign_key_check`; an empty list means healthy.
+    /// `integrity_check`, `foreign_key_check` and the search indexes against their tables; an
+    /// empty list means healthy.
     pub fn health_problems(&self) -> rusqlite::Result<Vec<Problem>> {
-        let mut problems = Vec::new();
+        let mut problems: Vec<Problem> = search::out_of_step(&self.conn)?
+            .into_iter()
+            .map(Problem::Integrity)
+            .collect();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
             let line = line?;

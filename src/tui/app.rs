@@ -228,6 +228,11 @@ impl App {
         self.tab
     }
 
+    /// True while the open screen waits for a worker: the loop then draws again soon.
+    pub fn busy(&self) -> bool {
+        self.screens[self.tab.index()].busy()
+    }
+
     pub fn help_open(&self) -> bool {
         self.help.is_some()
     }

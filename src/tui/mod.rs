@@ -62,7 +62,8 @@ fn event_loop(
         // The poll timeout bounds how long a signal waits to be noticed.
         // Handle every key already waiting before drawing again: fast typing in a search line
         // then costs one reload of the list, not one per key.
-        let mut wait = Duration::from_millis(250);
+        // A count on its way shows as soon as it comes.
+        let mut wait = Duration::from_millis(if app.busy() { 15 } else { 250 });
         while !app.quit && event::poll(wait)? {
             // Resize needs nothing here: the next draw picks up the new size.
             if let Some(key) = event::read()?.as_key_press_event() {

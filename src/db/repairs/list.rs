@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use super::{parse_time, time_text};
+use crate::db::search;
 use crate::domain::repair::{Priority, State, Timeliness, timeliness};
 
 /// Which tickets by state.
@@ -60,10 +61,26 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    /// The WHERE clause and its arguments. `now` decides which open tickets are late.
-    fn filter(&self, now: NaiveDateTime) -> (String, Vec<Value>) {
-        let mut sql = String::from(" WHERE retired_at IS NULL");
+    /// The FROM and WHERE clauses and their arguments. `now` decides which open tickets are
+    /// late. A rare word reads only the tickets the trigram index names, in that index's
+    /// order (the CROSS JOIN keeps it first); otherwise the list's own index is scanned.
+    fn filter(
+        &self,
+        conn: &Connection,
+        now: NaiveDateTime,
+    ) -> rusqlite::Result<(String, Vec<Value>)> {
+        let words: Vec<&str> = self.search.split_whitespace().collect();
         let mut args: Vec<Value> = Vec::new();
+        let mut sql = match search::rare_trigrams(conn, "repairs_search", &words)? {
+            Some(rare) => {
+                args.push(rare.into());
+                String::from(
+                    " FROM repairs_search CROSS JOIN repairs ON repairs.id = repairs_search.rowid
+                     WHERE repairs_search MATCH ? AND retired_at IS NULL",
+                )
+            }
+            None => String::from(" FROM repairs WHERE retired_at IS NULL"),
+        };
         match self.state {
             StateFilter::All => {}
             StateFilter::Open => sql.push_str(" AND is_open"),
@@ -97,11 +114,11 @@ impl ListQuery {
             args.push(next.to_string().into());
             args.push(first.to_string().into());
         }
-        for word in self.search.split_whitespace() {
-            sql.push_str(" AND instr(search_text, lower(?)) > 0");
+        for word in words {
+            sql.push_str(" AND instr(repairs.search_text, lower(?)) > 0");
             args.push(word.to_owned().into());
         }
-        (sql, args)
+        Ok((sql, args))
     }
 }
 
@@ -131,8 +148,8 @@ impl ListRow {
 
 /// How many tickets the query shows.
 pub fn count(conn: &Connection, query: &ListQuery, now: NaiveDateTime) -> rusqlite::Result<usize> {
-    let (filter, args) = query.filter(now);
-    let sql = format!("SELECT count(*) FROM repairs{filter}");
+    let (filter, args) = query.filter(conn, now)?;
+    let sql = format!("SELECT count(*){filter}");
     conn.prepare_cached(&sql)?
         .query_row(rusqlite::params_from_iter(args), |r| r.get::<_, i64>(0))
         .map(|n| n as usize)
@@ -177,7 +194,7 @@ fn page_from(
     limit: usize,
     from_end: bool,
 ) -> rusqlite::Result<Vec<ListRow>> {
-    let (filter, mut args) = query.filter(now);
+    let (filter, mut args) = query.filter(conn, now)?;
     let order = if from_end {
         "is_open, reported_at, id"
     } else {
@@ -185,8 +202,7 @@ fn page_from(
     };
     let sql = format!(
         "SELECT id, ticket, state, priority, device_text, description, department, maintainer,
-             reported_at, estimate_at, finished_at, check_result_id IS NOT NULL
-         FROM repairs{filter}
+             reported_at, estimate_at, finished_at, check_result_id IS NOT NULL{filter}
          ORDER BY {order} LIMIT ? OFFSET ?"
     );
     args.push((limit as i64).into());

@@ -540,3 +540,43 @@ fn a_failed_checklist_item_links_to_its_repair_both_ways() {
         "one finding, one ticket"
     );
 }
+
+#[test]
+fn a_ticket_is_found_by_what_it_says_now_and_a_stale_search_index_is_reported() {
+    let mut db = Db::open_in_memory().unwrap();
+    let free = |t: &str| DeviceRef::Unregistered(t.into());
+    let printer = report_on(&mut db, free("三楼打印机"), "2026-11-02 09:00");
+    let scanner = report_on(&mut db, free("扫描仪"), "2026-11-03 09:00");
+    let now = at("2026-11-21 09:00");
+    let found = |db: &Db, words: &str| -> Vec<i64> {
+        let q = ListQuery {
+            search: words.into(),
+            ..ListQuery::default()
+        };
+        page(db.conn(), &q, now, 0, 50)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect()
+    };
+    assert_eq!(found(&db, "重装系统"), Vec::<i64>::new());
+    close(&mut db, printer, "2026-11-02");
+    // The result written at the finish step is searchable at once, by three or more
+    // characters (the trigram index) and by one or two (a scan).
+    assert_eq!(found(&db, "重装系统"), [printer]);
+    assert_eq!(found(&db, "三楼打印机 重装"), [printer]);
+    assert_eq!(found(&db, "重"), [printer]);
+    assert_eq!(found(&db, "wx-2026-0002"), [scanner]);
+    assert_eq!(db.health_problems().unwrap(), vec![]);
+
+    // Written past the triggers, the index falls out of step: `jifang check` says which.
+    db.conn()
+        .execute_batch(
+            "DROP TRIGGER repairs_search_update;
+             UPDATE repairs SET description = '风扇异响' WHERE id = 2;",
+        )
+        .unwrap();
+    let problems = db.health_problems().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(format!("{problems:?}").contains("repairs_search"));
+}

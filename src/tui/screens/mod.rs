@@ -53,6 +53,12 @@ pub trait Screen {
     /// next frame shows what is there now.
     fn data_changed(&mut self) {}
 
+    /// True while work is on its way from a worker (a count): the shell then draws again soon
+    /// instead of waiting for a key.
+    fn busy(&self) -> bool {
+        false
+    }
+
     /// Draw into `area`. Screens read what they show here (only the visible rows), so a
     /// change made in another tab or process shows on the next frame they reload.
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx);

@@ -11,6 +11,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::{Ctx, Screen};
+use crate::db::counter::{Answer, Counter};
 use crate::db::repairs::{self, ListQuery, ListRow, Repair, RepairError, StateFilter};
 use crate::domain::period::Period;
 use crate::domain::repair::{State, StepError, StepKind};
@@ -72,7 +73,11 @@ pub struct RepairsScreen {
     offset: usize,
     /// The rows drawn last frame, from `offset`.
     page: Vec<ListRow>,
+    /// The rows the list holds; while `counting`, the rows known so far.
     count: usize,
+    counting: bool,
+    /// Counts the list off the key path; opened at the first count of a file database.
+    counter: Option<Counter>,
     /// The filter, the connection's change count and the minute `count` was made for.
     counted: Option<(ListQuery, u64, i64)>,
     /// The count's key, offset and height [`Self::page`] was read for.
@@ -98,6 +103,8 @@ impl RepairsScreen {
             offset: 0,
             page: Vec::new(),
             count: 0,
+            counting: false,
+            counter: None,
             counted: None,
             paged: None,
             search: Input::default(),
@@ -109,29 +116,91 @@ impl RepairsScreen {
     /// Read the rows in view when the filter, the window or the data (this program's writes or
     /// another's, see [`Screen::data_changed`]) changed; an idle frame reads nothing, so a
     /// filter over a million tickets costs once, not four times a second.
+    ///
+    /// A new filter's count is asked of a worker (see [`Counter`]) and the first rows are read
+    /// meanwhile: the list shows at once and says it is still counting until the count comes.
     fn load(&mut self, ctx: &Ctx, rows: usize) {
         let conn = ctx.db.conn();
-        // The minute too: which open tickets are late changes with the clock.
-        let minute = ctx.now.and_utc().timestamp() / 60;
+        // Which open tickets are late changes with the clock.
+        let minute = match self.query.state {
+            StateFilter::Late => ctx.now.and_utc().timestamp() / 60,
+            _ => 0,
+        };
         let key = (self.query.clone(), conn.total_changes(), minute);
         if self.counted.as_ref() != Some(&key) {
-            self.count = repairs::count(conn, &self.query, ctx.now).unwrap_or(0);
             self.counted = Some(key.clone());
             self.paged = None;
+            self.counting = self.ask_count(ctx);
+            if !self.counting {
+                self.count = repairs::count(conn, &self.query, ctx.now).unwrap_or(0);
+            }
         }
-        self.cursor = self.cursor.min(self.count.saturating_sub(1));
+        if self.counting {
+            self.take_count(ctx, false);
+        }
+        if !self.counting {
+            self.cursor = self.cursor.min(self.count.saturating_sub(1));
+        }
         if self.cursor < self.offset {
             self.offset = self.cursor;
         } else if rows > 0 && self.cursor >= self.offset + rows {
             self.offset = self.cursor + 1 - rows;
         }
-        self.offset = self.offset.min(self.count.saturating_sub(rows.max(1)));
-        let window = (key, self.offset, rows);
-        if self.paged.as_ref() != Some(&window) {
-            self.page = repairs::window(conn, &self.query, ctx.now, self.offset, rows, self.count)
-                .unwrap_or_default();
-            self.paged = Some(window);
+        if !self.counting {
+            self.offset = self.offset.min(self.count.saturating_sub(rows.max(1)));
         }
+        let window = (key, self.offset, rows);
+        if self.paged.as_ref() == Some(&window) {
+            return;
+        }
+        self.page = if self.counting {
+            repairs::page(conn, &self.query, ctx.now, self.offset, rows)
+        } else {
+            repairs::window(conn, &self.query, ctx.now, self.offset, rows, self.count)
+        }
+        .unwrap_or_default();
+        self.paged = Some(window);
+        if !self.counting {
+            return;
+        }
+        self.count = self.offset + self.page.len();
+        if self.page.len() < rows.max(1) {
+            if self.page.is_empty() && self.offset > 0 {
+                // Moved past the end before the count came: it is needed to go back.
+                self.take_count(ctx, true);
+            } else {
+                // The list ends in view: that is the count.
+                self.counting = false;
+            }
+            self.load(ctx, rows);
+        }
+    }
+
+    /// Ask the worker for the count of the current filter; false when there is none (an
+    /// in-memory database), and the caller counts itself.
+    fn ask_count(&mut self, ctx: &Ctx) -> bool {
+        if self.counter.is_none() {
+            self.counter = ctx.db.path().and_then(Counter::open);
+        }
+        let Some(counter) = self.counter.as_mut() else {
+            return false;
+        };
+        let (query, now) = (self.query.clone(), ctx.now);
+        counter.ask(Box::new(move |conn| repairs::count(conn, &query, now)));
+        self.count = 0;
+        true
+    }
+
+    /// Take the worker's count if it has come (with `wait`, once it comes).
+    fn take_count(&mut self, ctx: &Ctx, wait: bool) {
+        let answer = self.counter.as_mut().and_then(|c| c.answer(wait));
+        self.count = match answer {
+            Some(Answer::Count(n)) => n,
+            None if !wait => return,
+            // Cut short or failed: count here.
+            _ => repairs::count(ctx.db.conn(), &self.query, ctx.now).unwrap_or(0),
+        };
+        self.counting = false;
     }
 
     /// The ticket under the cursor, read fresh.
@@ -141,7 +210,12 @@ impl RepairsScreen {
     }
 
     fn move_cursor(&mut self, by: isize) {
-        let last = self.count.saturating_sub(1) as isize;
+        // Until the count comes, the next read of the list finds where it ends.
+        let last = if self.counting {
+            isize::MAX / 2
+        } else {
+            self.count.saturating_sub(1) as isize
+        };
         self.cursor = (self.cursor as isize + by).clamp(0, last.max(0)) as usize;
     }
 
@@ -283,7 +357,12 @@ impl RepairsScreen {
             KeyCode::PageDown => self.move_cursor(page),
             KeyCode::PageUp => self.move_cursor(-page),
             KeyCode::Char('g') | KeyCode::Home => self.cursor = 0,
-            KeyCode::Char('G') | KeyCode::End => self.cursor = self.count.saturating_sub(1),
+            KeyCode::Char('G') | KeyCode::End => {
+                if self.counting {
+                    self.take_count(ctx, true);
+                }
+                self.cursor = self.count.saturating_sub(1);
+            }
             KeyCode::Char('/') => self.mode = Mode::Search,
             KeyCode::Enter => {
                 let id = self.selected(ctx)?.id;
@@ -422,6 +501,10 @@ impl Screen for RepairsScreen {
     fn data_changed(&mut self) {
         self.counted = None;
         self.paged = None;
+    }
+
+    fn busy(&self) -> bool {
+        self.counting
     }
 
     fn keys(&self) -> &'static [KeyHint] {

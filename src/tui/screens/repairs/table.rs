@@ -88,7 +88,14 @@ fn summary(screen: &RepairsScreen, lang: Lang) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!(
             " {} ",
-            lang.tf("repairs.count", &[("count", &screen.count)])
+            lang.tf(
+                if screen.counting {
+                    "repairs.counting"
+                } else {
+                    "repairs.count"
+                },
+                &[("count", &screen.count)]
+            )
         ),
         theme::TITLE,
     )];

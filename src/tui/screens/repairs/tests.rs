@@ -27,7 +27,10 @@ fn stamp(when: &str) -> Stamp {
 
 /// A register of two devices and three tickets: one late, one awaiting the user, one closed.
 fn app(lang: Lang) -> App {
-    let mut db = Db::open_in_memory().unwrap();
+    app_on(Db::open_in_memory().unwrap(), lang)
+}
+
+fn app_on(mut db: Db, lang: Lang) -> App {
     db.write(|tx| {
         for (tag, name) in [("JF-SV-0001", "核心服务器"), ("JF-PC-0002", "办公电脑")] {
             let mut values: [String; 17] = Default::default();
@@ -151,12 +154,15 @@ fn open_tickets_come_first_and_the_late_one_is_marked() {
     typed(&mut app, "Late");
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app);
-    assert!(s.contains("1 tickets") && s.contains("State:Late"), "{s}");
+    assert!(s.contains("Tickets: 1") && s.contains("State:Late"), "{s}");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "投影");
     let s = screen(&mut app);
-    assert!(s.contains("1 tickets") && s.contains("WX-2026-0001"), "{s}");
+    assert!(
+        s.contains("Tickets: 1") && s.contains("WX-2026-0001"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -265,4 +271,28 @@ fn closed_tickets_take_amendments_only() {
         s.contains("Amendment Cost (yuan): 0.00 -> 450.00  (发票补录)"),
         "{s}"
     );
+}
+
+#[test]
+fn on_a_file_the_rows_show_at_once_and_the_count_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(Db::open(&dir.path().join("j.db")).unwrap(), Lang::En);
+    let first = screen(&mut app);
+    assert!(first.contains("WX-2026-0003"), "{first}");
+    // The worker counts on its own connection; the shell draws until it has answered.
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    while app.busy() {
+        assert!(Instant::now() < deadline, "the count never came");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        draw(&mut app);
+    }
+    assert!(screen(&mut app).contains("Tickets: 3"));
+    typed(&mut app, "/硬盘");
+    let s = screen(&mut app);
+    // One row and no more: the list ends in view, which is its count.
+    assert!(
+        s.contains("Tickets: 1") && s.contains("WX-2026-0003"),
+        "{s}"
+    );
+    assert!(!app.busy());
 }
