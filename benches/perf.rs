@@ -254,6 +254,17 @@ fn keystrokes(db: &Path) {
             &keys,
             target,
         );
+        // A count made by a worker shows on a later frame.
+        let started = Instant::now();
+        while app.busy() {
+            std::thread::sleep(Duration::from_millis(1));
+            term.draw(|f| app.render(f)).unwrap();
+        }
+        row(
+            &format!("{name}: its count shown after"),
+            ms(started.elapsed()),
+            "",
+        );
         press(&mut app, &mut term, KeyCode::Esc);
     }
 }

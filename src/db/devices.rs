@@ -226,6 +226,12 @@ pub struct ListQuery {
 /// The ids of the devices a query shows, in order. Ids only: the screen fetches the few rows
 /// it draws with [`by_ids`], so 100k devices cost one small vector.
 pub fn list_ids(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<i64>> {
+    first_ids(conn, query, usize::MAX)
+}
+
+/// The first `most` of [`list_ids`], read only as far as they go: the first screenful of a
+/// filter costs a screenful. The address order is made in Rust, so that sort reads them all.
+pub fn first_ids(conn: &Connection, query: &ListQuery, most: usize) -> rusqlite::Result<Vec<i64>> {
     // The address is read only to sort by it; otherwise the sort index alone answers.
     let ip = if query.sort == SortKey::Ip {
         "ip_address"
@@ -290,6 +296,10 @@ pub fn list_ids(conn: &Connection, query: &ListQuery) -> rusqlite::Result<Vec<i6
         .collect::<Vec<_>>()
         .join(", ");
     sql.push_str(&format!(" ORDER BY {order}, id {direction}"));
+    if query.sort != SortKey::Ip && most < i64::MAX as usize {
+        sql.push_str(" LIMIT ?");
+        args.push((most as i64).into());
+    }
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))

@@ -4,7 +4,6 @@ pub mod audit;
 pub mod backup;
 pub mod check_runs;
 pub mod checklists;
-pub mod counter;
 pub mod device_log;
 pub mod devices;
 pub mod directory;
@@ -15,6 +14,7 @@ pub mod readings;
 pub mod repairs;
 pub mod search;
 pub mod tools;
+pub mod worker;
 
 use std::fs::File;
 use std::io::Read;

@@ -12,6 +12,7 @@ use ratatui::layout::Rect;
 
 use super::{Ctx, Screen};
 use crate::db::devices::{self, Device, ListQuery, SortKey};
+use crate::db::worker::{Answer, Worker};
 use crate::db::{device_log, directory};
 use crate::domain::device::{Category, Status};
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
@@ -85,6 +86,10 @@ pub struct DevicesScreen {
     query: ListQuery,
     /// The ids the list shows, in order; `None` until (re)loaded.
     ids: Option<Vec<i64>>,
+    /// False while `ids` holds only the first screenfuls and the worker reads the rest.
+    complete: bool,
+    /// Reads whole lists off the key path; opened at the first list of a file database.
+    reader: Option<Worker<Vec<i64>>>,
     cursor: usize,
     offset: usize,
     /// The rows drawn last time, and which slice of `ids` they are.
@@ -109,6 +114,8 @@ impl DevicesScreen {
         DevicesScreen {
             query: ListQuery::default(),
             ids: None,
+            complete: true,
+            reader: None,
             cursor: 0,
             offset: 0,
             page: Vec::new(),
@@ -126,19 +133,70 @@ impl DevicesScreen {
         self.page_at = None;
     }
 
+    /// The ids the list shows. A new list reads its first screenfuls at once; when there may
+    /// be more, the whole list is asked of a worker and takes their place when it comes.
     fn ids(&mut self, ctx: &Ctx) -> &[i64] {
         if self.ids.is_none() {
-            let ids = devices::list_ids(ctx.db.conn(), &self.query).unwrap_or_default();
-            if let Some(id) = self.focus_id.take()
-                && let Some(at) = ids.iter().position(|i| *i == id)
-            {
-                self.cursor = at;
-            }
-            self.cursor = self.cursor.min(ids.len().saturating_sub(1));
-            self.ids = Some(ids);
-            self.page_at = None;
+            self.read_ids(ctx);
+        } else if !self.complete {
+            self.take_ids(ctx, false);
         }
         self.ids.as_deref().unwrap_or(&[])
+    }
+
+    fn read_ids(&mut self, ctx: &Ctx) {
+        let conn = ctx.db.conn();
+        // The window the cursor is in and a page more; one over says whether there are more.
+        let most = self.cursor.max(self.offset) + self.visible_rows.max(1) * 2 + 1;
+        // Finding a device to focus needs the whole list; so does the address order (Rust's).
+        let early = self.focus_id.is_none() && self.query.sort != SortKey::Ip && self.reader(ctx);
+        let ids = if early {
+            devices::first_ids(conn, &self.query, most)
+        } else {
+            devices::list_ids(conn, &self.query)
+        }
+        .unwrap_or_default();
+        self.complete = !early || ids.len() < most;
+        if let Some(reader) = self.reader.as_mut() {
+            if self.complete {
+                reader.cancel();
+            } else {
+                let query = self.query.clone();
+                reader.ask(Box::new(move |conn| devices::list_ids(conn, &query)));
+            }
+        }
+        self.set_ids(ids);
+    }
+
+    /// Take the worker's whole list if it has come (with `wait`, once it comes).
+    fn take_ids(&mut self, ctx: &Ctx, wait: bool) {
+        let ids = match self.reader.as_mut().and_then(|r| r.answer(wait)) {
+            Some(Answer::Done(ids)) => ids,
+            None if !wait => return,
+            // Cut short or failed: read here.
+            _ => devices::list_ids(ctx.db.conn(), &self.query).unwrap_or_default(),
+        };
+        self.complete = true;
+        self.set_ids(ids);
+    }
+
+    fn set_ids(&mut self, ids: Vec<i64>) {
+        if let Some(id) = self.focus_id.take()
+            && let Some(at) = ids.iter().position(|i| *i == id)
+        {
+            self.cursor = at;
+        }
+        self.cursor = self.cursor.min(ids.len().saturating_sub(1));
+        self.ids = Some(ids);
+        self.page_at = None;
+    }
+
+    /// Whether a worker can read for this screen (not for an in-memory database).
+    fn reader(&mut self, ctx: &Ctx) -> bool {
+        if self.reader.is_none() {
+            self.reader = ctx.db.path().and_then(Worker::open);
+        }
+        self.reader.is_some()
     }
 
     fn selected_id(&mut self, ctx: &Ctx) -> Option<i64> {
@@ -153,7 +211,12 @@ impl DevicesScreen {
     }
 
     fn move_cursor(&mut self, by: isize, ctx: &Ctx) {
-        let len = self.ids(ctx).len();
+        let mut len = self.ids(ctx).len();
+        if !self.complete && self.cursor as isize + by >= len as isize - 1 {
+            // Past the first screenfuls: the whole list is needed.
+            self.take_ids(ctx, true);
+            len = self.ids(ctx).len();
+        }
         if len == 0 {
             return;
         }
@@ -492,6 +555,10 @@ impl Screen for DevicesScreen {
                 Some(action)
             }
         }
+    }
+
+    fn busy(&self) -> bool {
+        !self.complete
     }
 
     fn data_changed(&mut self) {

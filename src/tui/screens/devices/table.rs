@@ -144,7 +144,14 @@ fn cell(device: &Device, field: Field, lang: Lang) -> String {
 fn summary(screen: &DevicesScreen, count: usize, lang: Lang) -> Line<'static> {
     let q = &screen.query;
     let mut spans = vec![Span::styled(
-        format!(" {} ", lang.tf("devices.count", &[("count", &count)])),
+        format!(
+            " {} ",
+            if screen.complete {
+                lang.tf("devices.count", &[("count", &count)])
+            } else {
+                lang.t("devices.counting").to_owned()
+            }
+        ),
         theme::TITLE,
     )];
     let mut filter = |label: &str, value: String| {

@@ -317,3 +317,37 @@ fn a_save_over_someone_elses_change_is_refused_and_ctrl_r_reloads_theirs() {
         "saved on top of theirs"
     );
 }
+
+#[test]
+fn on_a_file_a_long_list_shows_its_first_rows_and_the_rest_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open(&dir.path().join("j.db")).unwrap();
+    let stamp = Stamp::new("demo", today().and_hms_opt(8, 0, 0).unwrap());
+    db.write(|tx| {
+        for n in 1..=120 {
+            let tag = format!("JF-PC-{n:04}");
+            let record = device(&[(Field::AssetTag, &tag), (Field::Name, "办公电脑")]);
+            devices::insert(tx, &record, EventKind::Created, &stamp).unwrap();
+        }
+        Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
+    let mut app = App::new(db, Lang::En, "王磊".into(), today());
+    app.apply(Action::SwitchTab(Tab::Devices));
+    let first = screen(&mut app);
+    assert!(first.contains("JF-PC-0001"), "{first}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.busy() {
+        assert!(std::time::Instant::now() < deadline, "the list never came");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        screen(&mut app);
+    }
+    assert!(screen(&mut app).contains("120 devices"));
+    // The end of the list is there at once, whether or not the worker has answered.
+    typed(&mut app, "/pc-00");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::End);
+    let s = screen(&mut app);
+    assert!(s.contains("99 devices") && s.contains("JF-PC-0099"), "{s}");
+    assert!(!app.busy());
+}

@@ -11,8 +11,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::{Ctx, Screen};
-use crate::db::counter::{Answer, Counter};
 use crate::db::repairs::{self, ListQuery, ListRow, Repair, RepairError, StateFilter};
+use crate::db::worker::{Answer, Worker};
 use crate::domain::period::Period;
 use crate::domain::repair::{State, StepError, StepKind};
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
@@ -77,7 +77,7 @@ pub struct RepairsScreen {
     count: usize,
     counting: bool,
     /// Counts the list off the key path; opened at the first count of a file database.
-    counter: Option<Counter>,
+    counter: Option<Worker<usize>>,
     /// The filter, the connection's change count and the minute `count` was made for.
     counted: Option<(ListQuery, u64, i64)>,
     /// The count's key, offset and height [`Self::page`] was read for.
@@ -117,7 +117,7 @@ impl RepairsScreen {
     /// another's, see [`Screen::data_changed`]) changed; an idle frame reads nothing, so a
     /// filter over a million tickets costs once, not four times a second.
     ///
-    /// A new filter's count is asked of a worker (see [`Counter`]) and the first rows are read
+    /// A new filter's count is asked of a worker (see [`Worker`]) and the first rows are read
     /// meanwhile: the list shows at once and says it is still counting until the count comes.
     fn load(&mut self, ctx: &Ctx, rows: usize) {
         let conn = ctx.db.conn();
@@ -171,6 +171,9 @@ impl RepairsScreen {
             } else {
                 // The list ends in view: that is the count.
                 self.counting = false;
+                if let Some(counter) = self.counter.as_mut() {
+                    counter.cancel();
+                }
             }
             self.load(ctx, rows);
         }
@@ -180,7 +183,7 @@ impl RepairsScreen {
     /// in-memory database), and the caller counts itself.
     fn ask_count(&mut self, ctx: &Ctx) -> bool {
         if self.counter.is_none() {
-            self.counter = ctx.db.path().and_then(Counter::open);
+            self.counter = ctx.db.path().and_then(Worker::open);
         }
         let Some(counter) = self.counter.as_mut() else {
             return false;
@@ -195,7 +198,7 @@ impl RepairsScreen {
     fn take_count(&mut self, ctx: &Ctx, wait: bool) {
         let answer = self.counter.as_mut().and_then(|c| c.answer(wait));
         self.count = match answer {
-            Some(Answer::Count(n)) => n,
+            Some(Answer::Done(n)) => n,
             None if !wait => return,
             // Cut short or failed: count here.
             _ => repairs::count(ctx.db.conn(), &self.query, ctx.now).unwrap_or(0),

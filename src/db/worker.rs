@@ -1,5 +1,6 @@
-//! Counts that take a while on ten years of rows, made by a worker thread on a read-only
-//! connection of its own: a screen draws its first rows at once and the count follows.
+//! Reads that take a while on ten years of rows (a count, a whole id list), made by a worker
+//! thread on a read-only connection of its own: a screen draws its first rows at once and the
+//! rest follows.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,20 +12,20 @@ use rusqlite::{Connection, OpenFlags};
 /// How many SQLite instructions run between two looks at whether a newer question came.
 const LOOK_EVERY: i32 = 10_000;
 
-/// One count to make, on the worker's connection.
-pub type Work = Box<dyn FnOnce(&Connection) -> rusqlite::Result<usize> + Send>;
+/// One read to make, on the worker's connection.
+pub type Work<T> = Box<dyn FnOnce(&Connection) -> rusqlite::Result<T> + Send>;
 
 /// What the worker said about the latest question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    Count(usize),
-    /// The count failed or was cut short: the caller counts for itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer<T> {
+    Done(T),
+    /// The read failed or was cut short: the caller reads for itself.
     Failed,
 }
 
-pub struct Counter {
-    jobs: Sender<(u64, Work)>,
-    answers: Receiver<(u64, rusqlite::Result<usize>)>,
+pub struct Worker<T> {
+    jobs: Sender<(u64, Work<T>)>,
+    answers: Receiver<(u64, rusqlite::Result<T>)>,
     /// The number of the latest question, shared with the worker: a count made for an older
     /// one stops at its next look.
     latest: Arc<AtomicU64>,
@@ -33,10 +34,10 @@ pub struct Counter {
     waiting: bool,
 }
 
-impl Counter {
+impl<T: Send + 'static> Worker<T> {
     /// A worker on the database at `path`; `None` if it cannot be had (the caller then
     /// counts on its own connection, as for an in-memory database).
-    pub fn open(path: &Path) -> Option<Counter> {
+    pub fn open(path: &Path) -> Option<Worker<T>> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).ok()?;
         conn.busy_timeout(super::BUSY_TIMEOUT).ok()?;
@@ -45,10 +46,10 @@ impl Counter {
         let (seen, mine) = (latest.clone(), running.clone());
         let outdated = move || seen.load(Ordering::Relaxed) != mine.load(Ordering::Relaxed);
         conn.progress_handler(LOOK_EVERY, Some(outdated)).ok()?;
-        let (jobs, inbox) = mpsc::channel::<(u64, Work)>();
+        let (jobs, inbox) = mpsc::channel::<(u64, Work<T>)>();
         let (outbox, answers) = mpsc::channel();
         std::thread::Builder::new()
-            .name("jifang-counter".into())
+            .name("jifang-reader".into())
             .spawn(move || {
                 while let Ok(mut job) = inbox.recv() {
                     // Only the newest question is worth an answer.
@@ -63,7 +64,7 @@ impl Counter {
                 }
             })
             .ok()?;
-        Some(Counter {
+        Some(Worker {
             jobs,
             answers,
             latest,
@@ -72,13 +73,21 @@ impl Counter {
         })
     }
 
-    /// Ask for a count. A count still running for an earlier question is cut short.
-    pub fn ask(&mut self, work: Work) {
+    /// Ask for a read. One still running for an earlier question is cut short.
+    pub fn ask(&mut self, work: Work<T>) {
         self.asked += 1;
         self.latest.store(self.asked, Ordering::Relaxed);
         // Should the worker be gone, its end of the answers is closed too: `answer` says Failed.
         let _ = self.jobs.send((self.asked, work));
         self.waiting = true;
+    }
+
+    /// Drop the latest question: the caller has its answer another way. A read still running
+    /// for it stops at its next look.
+    pub fn cancel(&mut self) {
+        self.asked += 1;
+        self.latest.store(self.asked, Ordering::Relaxed);
+        self.waiting = false;
     }
 
     /// True while the latest question is unanswered.
@@ -88,7 +97,7 @@ impl Counter {
 
     /// The answer to the latest question if it has come (or, with `block`, once it comes).
     /// `None`: nothing asked, or not yet.
-    pub fn answer(&mut self, block: bool) -> Option<Answer> {
+    pub fn answer(&mut self, block: bool) -> Option<Answer<T>> {
         if !self.waiting {
             return None;
         }
@@ -101,7 +110,7 @@ impl Counter {
             match got {
                 Ok((id, result)) if id == self.asked => {
                     self.waiting = false;
-                    return Some(result.map_or(Answer::Failed, Answer::Count));
+                    return Some(result.map_or(Answer::Failed, Answer::Done));
                 }
                 Ok(_) => continue,
                 Err(TryRecvError::Empty) => return None,
@@ -114,9 +123,9 @@ impl Counter {
     }
 }
 
-impl Drop for Counter {
+impl<T> Drop for Worker<T> {
     fn drop(&mut self) {
-        // A count still running stops at its next look; the worker then finds no one to
+        // A read still running stops at its next look; the worker then finds no one to
         // answer and ends.
         self.latest.store(u64::MAX, Ordering::Relaxed);
     }
@@ -126,7 +135,7 @@ impl Drop for Counter {
 mod tests {
     use super::*;
 
-    fn counter() -> (tempfile::TempDir, Counter) {
+    fn worker() -> (tempfile::TempDir, Worker<usize>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
         let conn = Connection::open(&path).unwrap();
@@ -137,10 +146,10 @@ mod tests {
              INSERT INTO t SELECT n FROM s;",
         )
         .unwrap();
-        (dir, Counter::open(&path).unwrap())
+        (dir, Worker::open(&path).unwrap())
     }
 
-    fn count(sql: &'static str) -> Work {
+    fn count(sql: &'static str) -> Work<usize> {
         Box::new(move |conn| {
             conn.query_row(sql, [], |r| r.get::<_, i64>(0))
                 .map(|n| n as usize)
@@ -149,19 +158,19 @@ mod tests {
 
     #[test]
     fn the_latest_question_gets_its_answer() {
-        let (_dir, mut counter) = counter();
+        let (_dir, mut counter) = worker();
         assert_eq!(counter.answer(false), None);
         counter.ask(count("SELECT count(*) FROM t WHERE n > 10"));
         counter.ask(count("SELECT count(*) FROM t WHERE n > 900"));
         assert!(counter.waiting());
-        assert_eq!(counter.answer(true), Some(Answer::Count(100)));
+        assert_eq!(counter.answer(true), Some(Answer::Done(100)));
         assert!(!counter.waiting());
         assert_eq!(counter.answer(false), None);
     }
 
     #[test]
     fn a_long_count_asked_again_is_cut_short_for_the_new_one() {
-        let (_dir, mut counter) = counter();
+        let (_dir, mut counter) = worker();
         // A trillion rows: without the cut this test would not end today.
         counter.ask(count(
             "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 1e12)
@@ -169,12 +178,12 @@ mod tests {
         ));
         std::thread::sleep(std::time::Duration::from_millis(20));
         counter.ask(count("SELECT count(*) FROM t WHERE n <= 5"));
-        assert_eq!(counter.answer(true), Some(Answer::Count(5)));
+        assert_eq!(counter.answer(true), Some(Answer::Done(5)));
     }
 
     #[test]
     fn a_failed_count_says_so() {
-        let (_dir, mut counter) = counter();
+        let (_dir, mut counter) = worker();
         counter.ask(count("SELECT count(*) FROM t WHERE no_such_column = 1"));
         assert_eq!(counter.answer(true), Some(Answer::Failed));
     }
