@@ -708,38 +708,7 @@ CREATE INDEX repairs_searched_live ON repairs (is_open DESC, reported_at DESC, i
 DROP INDEX repairs_listed_live;
 
 -- == version 11 ==
--- Filters on the two big registers: a trigram index of `search_text` names the few rows that
--- can hold a rare word, so `/` reads those rows instead of all of them (see src/db/search.rs).
--- The text is kept once, in its table (external content); the triggers keep the index in step.
-CREATE VIRTUAL TABLE repairs_search USING fts5 (search_text, content = 'repairs',
-    content_rowid = 'id', tokenize = 'trigram', detail = 'none');
-INSERT INTO repairs_search (repairs_search) VALUES ('rebuild');
-CREATE TRIGGER repairs_search_insert AFTER INSERT ON repairs BEGIN
-    INSERT INTO repairs_search (rowid, search_text) VALUES (new.id, new.search_text);
-END;
-CREATE TRIGGER repairs_search_delete AFTER DELETE ON repairs BEGIN
-    INSERT INTO repairs_search (repairs_search, rowid, search_text)
-        VALUES ('delete', old.id, old.search_text);
-END;
-CREATE TRIGGER repairs_search_update AFTER UPDATE ON repairs
-    WHEN old.search_text IS NOT new.search_text BEGIN
-    INSERT INTO repairs_search (repairs_search, rowid, search_text)
-        VALUES ('delete', old.id, old.search_text);
-    INSERT INTO repairs_search (rowid, search_text) VALUES (new.id, new.search_text);
-END;
-CREATE VIRTUAL TABLE devices_search USING fts5 (search_text, content = 'devices',
-    content_rowid = 'id', tokenize = 'trigram', detail = 'none');
-INSERT INTO devices_search (devices_search) VALUES ('rebuild');
-CREATE TRIGGER devices_search_insert AFTER INSERT ON devices BEGIN
-    INSERT INTO devices_search (rowid, search_text) VALUES (new.id, new.search_text);
-END;
-CREATE TRIGGER devices_search_delete AFTER DELETE ON devices BEGIN
-    INSERT INTO devices_search (devices_search, rowid, search_text)
-        VALUES ('delete', old.id, old.search_text);
-END;
-CREATE TRIGGER devices_search_update AFTER UPDATE ON devices
-    WHEN old.search_text IS NOT new.search_text BEGIN
-    INSERT INTO devices_search (devices_search, rowid, search_text)
-        VALUES ('delete', old.id, old.search_text);
-    INSERT INTO devices_search (rowid, search_text) VALUES (new.id, new.search_text);
-END;
+-- Filters on the two big registers: an FTS5 trigram index of `search_text` for `devices` and for
+-- `repairs` names the few rows that can hold a rare word, so `/` reads those rows instead of all
+-- of them. The indexes and the triggers that keep them in step are made by src/db/search.rs
+-- (`install`), one shape for both tables.

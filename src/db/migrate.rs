@@ -53,6 +53,9 @@ fn after_section(conn: &Connection, version: usize) -> rusqlite::Result<()> {
         let stamp = super::Stamp::new(INSTALLER, chrono::Local::now().naive_local());
         super::readings::install_built_in(conn, &stamp)?;
     }
+    if version == 11 {
+        super::search::install(conn)?;
+    }
     Ok(())
 }
 

@@ -8,6 +8,56 @@ use rusqlite::Connection;
 /// The trigram indexes, each named after its table.
 pub const INDEXES: [&str; 2] = ["devices_search", "repairs_search"];
 
+/// Make each trigram index, fill it from its table, and keep it in step with triggers. The text
+/// is kept once, in the table (external content). Run by the upgrade to schema 11.
+pub fn install(conn: &Connection) -> rusqlite::Result<()> {
+    for index in INDEXES {
+        let table = table_of(index);
+        conn.execute_batch(&format!(
+            "CREATE VIRTUAL TABLE {index} USING fts5 (search_text, content = '{table}',
+                 content_rowid = 'id', tokenize = 'trigram', detail = 'none');"
+        ))?;
+    }
+    resume(conn)
+}
+
+/// Stop keeping the indexes in step, for a bulk load: filled row by row, they would cost more
+/// than the load itself. [`resume`] must follow in the same transaction.
+pub fn pause(conn: &Connection) -> rusqlite::Result<()> {
+    for index in INDEXES {
+        for what in ["insert", "delete", "update"] {
+            conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {index}_{what}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Fill the indexes from their tables anew and keep them in step from now on.
+pub fn resume(conn: &Connection) -> rusqlite::Result<()> {
+    for index in INDEXES {
+        let table = table_of(index);
+        let add =
+            format!("INSERT INTO {index} (rowid, search_text) VALUES (new.id, new.search_text);");
+        let remove = format!(
+            "INSERT INTO {index} ({index}, rowid, search_text)
+                 VALUES ('delete', old.id, old.search_text);"
+        );
+        conn.execute_batch(&format!(
+            "INSERT INTO {index} ({index}) VALUES ('rebuild');
+             CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END;
+             CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END;
+             CREATE TRIGGER {index}_update AFTER UPDATE ON {table}
+                 WHEN old.search_text IS NOT new.search_text BEGIN {remove} {add} END;"
+        ))?;
+    }
+    Ok(())
+}
+
+/// `devices_search` indexes `devices`.
+fn table_of(index: &str) -> &str {
+    index.trim_end_matches("_search")
+}
+
 /// The indexes whose words no longer match their table's rows, with SQLite's reason; empty
 /// when all are in step. Reads every row: for `jifang check`, not for a screen.
 pub fn out_of_step(conn: &Connection) -> rusqlite::Result<Vec<String>> {

@@ -130,6 +130,7 @@ fn seed_all(
             ))?;
         }
     }
+    crate::db::search::pause(&tx)?;
     let mut rng = Lcg(20161122);
     let staff = names(&mut rng, 40);
     let users = names(&mut rng, 3000);
@@ -146,6 +147,8 @@ fn seed_all(
     seeded.results = checks(&tx, &mut rng, start, today, stamp, &staff)?;
     progress("readings");
     seeded.readings = readings(&tx, &mut rng, start, today, &staff)?;
+    progress("search");
+    crate::db::search::resume(&tx)?;
     progress("audit");
     audit::install_triggers(&tx)?;
     for (table, before) in first_ids {

@@ -580,3 +580,21 @@ fn a_ticket_is_found_by_what_it_says_now_and_a_stale_search_index_is_reported() 
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(format!("{problems:?}").contains("repairs_search"));
 }
+
+#[test]
+fn rows_loaded_while_the_search_index_pauses_are_found_once_it_resumes() {
+    let db = Db::open_in_memory().unwrap();
+    crate::db::search::pause(db.conn()).unwrap();
+    add_device(&db, "JF-SV-7788", "in_use", "2030-01-01");
+    crate::db::search::resume(db.conn()).unwrap();
+    assert_eq!(db.health_problems().unwrap(), vec![]);
+    let query = devices::ListQuery {
+        search: "sv-778".into(),
+        ..devices::ListQuery::default()
+    };
+    assert_eq!(devices::list_ids(db.conn(), &query).unwrap().len(), 1);
+    // Kept in step again: a device added now is found too.
+    add_device(&db, "JF-SV-7789", "in_use", "2030-01-01");
+    assert_eq!(devices::list_ids(db.conn(), &query).unwrap().len(), 2);
+    assert_eq!(db.health_problems().unwrap(), vec![]);
+}
