@@ -359,18 +359,7 @@ fn exports(dir: &Path, db: &Path) {
     row("  against sqlite3 -csv of the same rows", ratio, "<= 1.2x");
     let file = dir.join("devices.csv");
     let started = Instant::now();
-    jifang(
-        dir,
-        &[
-            "--db",
-            path(db),
-            "export",
-            "devices",
-            "--all",
-            "--out",
-            path(&file),
-        ],
-    );
+    export_devices(dir, db, &file);
     let ours = started.elapsed();
     let started = Instant::now();
     let shell = Command::new("sqlite3")
@@ -386,22 +375,27 @@ fn exports(dir: &Path, db: &Path) {
     }
 }
 
+/// `jifang export devices --all` of the large database into `file`.
+fn export_devices(dir: &Path, db: &Path, file: &Path) {
+    jifang(
+        dir,
+        &[
+            "--db",
+            path(db),
+            "export",
+            "devices",
+            "--all",
+            "--out",
+            path(file),
+        ],
+    );
+}
+
 /// The large database's own device list, imported into an empty one.
 fn import(dir: &Path, db: &Path) {
     let file = dir.join("devices.csv");
     if !file.exists() {
-        jifang(
-            dir,
-            &[
-                "--db",
-                path(db),
-                "export",
-                "devices",
-                "--all",
-                "--out",
-                path(&file),
-            ],
-        );
+        export_devices(dir, db, &file);
     }
     let rows = std::fs::read_to_string(&file).unwrap().lines().count() - 1;
     let fresh = dir.join("import.sqlite");
