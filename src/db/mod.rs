@@ -31,10 +31,16 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// and a wait is always better than "database is locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a read made between a key and its frame may take (a frame is due within 33 ms).
+const QUICK_READ: Duration = Duration::from_millis(25);
+
 /// An open, migrated jifang database.
 pub struct Db {
     conn: Connection,
     path: Option<PathBuf>,
+    budget: Option<worker::Budget>,
+    /// How long a read on the key path may take before it is handed to a worker.
+    quick: Duration,
 }
 
 impl Db {
@@ -84,6 +90,8 @@ impl Db {
         let mut db = Db {
             conn,
             path: Some(path.to_path_buf()),
+            budget: None,
+            quick: QUICK_READ,
         };
         db.configure().map_err(|e| match e.sqlite_error_code() {
             // A folder without write access: the -wal and -shm files cannot be made.
@@ -96,7 +104,12 @@ impl Db {
     /// A private in-memory database with the same settings and schema, for tests.
     pub fn open_in_memory() -> rusqlite::Result<Db> {
         let conn = Connection::open_in_memory()?;
-        let mut db = Db { conn, path: None };
+        let mut db = Db {
+            conn,
+            path: None,
+            budget: None,
+            quick: QUICK_READ,
+        };
         db.configure()?;
         Ok(db)
     }
@@ -113,7 +126,26 @@ impl Db {
         // writers upgrade at once; IMMEDIATE takes the write lock up front and waits for it.
         self.conn
             .set_transaction_behavior(TransactionBehavior::Immediate);
+        self.budget = Some(worker::Budget::install(&mut self.conn)?);
         Ok(())
+    }
+
+    /// Make `read` unless it takes longer than a key may wait for its frame: `None` when it
+    /// was cut short, and the caller hands it to a [`worker::Worker`] (see [`worker::Budget`]).
+    pub fn quick<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Option<rusqlite::Result<T>> {
+        match &self.budget {
+            Some(budget) => budget.within(&self.conn, self.quick, read),
+            None => Some(read(&self.conn)),
+        }
+    }
+
+    /// Tests: cut every [`Db::quick`] read that reaches SQLite's first look at the clock.
+    #[cfg(test)]
+    pub fn never_quick(&mut self) {
+        self.quick = Duration::ZERO;
     }
 
     /// Settings for one big write (an import): more page cache, so the transaction's pages

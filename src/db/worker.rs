@@ -1,11 +1,12 @@
 //! Reads that take a while on ten years of rows (a count, a whole id list), made by a worker
 //! thread on a read-only connection of its own: a screen draws its first rows at once and the
-//! rest follows.
+//! rest follows. A [`Budget`] tells which reads need it: those it cuts short.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -123,6 +124,58 @@ impl<T: Send + 'static> Worker<T> {
     }
 }
 
+/// How many SQLite instructions run between two looks at the clock of a [`Budget`].
+const CLOCK_EVERY: i32 = 1_000;
+
+/// Time limits for reads on one connection (the screens' own): a read that runs past its
+/// limit is cut short, and the caller hands it to a [`Worker`] instead of keeping the keys
+/// waiting.
+pub struct Budget {
+    started: Instant,
+    /// When the read now running must end, in nanoseconds after `started`; 0: no limit.
+    deadline: Arc<AtomicU64>,
+}
+
+impl Budget {
+    /// Watch reads on `conn`. Without a limit set, the watch costs one atomic load every
+    /// thousand instructions.
+    pub fn install(conn: &mut Connection) -> rusqlite::Result<Budget> {
+        let started = Instant::now();
+        let deadline = Arc::new(AtomicU64::new(0));
+        let seen = deadline.clone();
+        conn.progress_handler(
+            CLOCK_EVERY,
+            Some(move || {
+                let limit = seen.load(Ordering::Relaxed);
+                limit != 0 && started.elapsed().as_nanos() as u64 >= limit
+            }),
+        )?;
+        Ok(Budget { started, deadline })
+    }
+
+    /// Make `read` on the watched connection, cut short once it has taken `limit`: `None`
+    /// when it was. A read that fails on its own returns its error.
+    pub fn within<T>(
+        &self,
+        conn: &Connection,
+        limit: Duration,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Option<rusqlite::Result<T>> {
+        let end = (self.started.elapsed() + limit).as_nanos().max(1) as u64;
+        self.deadline.store(end, Ordering::Relaxed);
+        let result = read(conn);
+        self.deadline.store(0, Ordering::Relaxed);
+        match result {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+            {
+                None
+            }
+            other => Some(other),
+        }
+    }
+}
+
 impl<T> Drop for Worker<T> {
     fn drop(&mut self) {
         // A read still running stops at its next look; the worker then finds no one to
@@ -179,6 +232,36 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         counter.ask(count("SELECT count(*) FROM t WHERE n <= 5"));
         assert_eq!(counter.answer(true), Some(Answer::Done(5)));
+    }
+
+    #[test]
+    fn a_read_within_its_budget_answers_and_a_longer_one_is_cut_short() {
+        let (dir, _counter) = worker();
+        let mut conn = Connection::open(dir.path().join("c.db")).unwrap();
+        let budget = Budget::install(&mut conn).unwrap();
+        let quick = budget.within(&conn, Duration::from_secs(60), |c| {
+            c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))
+        });
+        assert_eq!(quick.map(Result::unwrap), Some(1000));
+        let endless = budget.within(&conn, Duration::from_millis(20), |c| {
+            c.query_row(
+                "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 1e12)
+                 SELECT count(*) FROM s",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        });
+        assert!(endless.is_none());
+        // The budget is gone with the read: the connection reads on as before.
+        let failed = budget.within(&conn, Duration::ZERO, |c| {
+            c.query_row("SELECT no_such_column FROM t", [], |r| r.get::<_, i64>(0))
+        });
+        assert!(matches!(failed, Some(Err(_))));
+        assert_eq!(
+            conn.query_row("SELECT max(n) FROM t", [], |r| r.get::<_, i64>(0))
+                .unwrap(),
+            1000
+        );
     }
 
     #[test]

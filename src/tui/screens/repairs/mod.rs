@@ -78,6 +78,11 @@ pub struct RepairsScreen {
     counting: bool,
     /// Counts the list off the key path; opened at the first count of a file database.
     counter: Option<Worker<usize>>,
+    /// Reads the rows in view when that takes longer than a key may wait (a filter whose
+    /// first match lies deep in ten years of tickets).
+    pager: Option<Worker<Vec<ListRow>>>,
+    /// The rows in view are being read by `pager`.
+    paging: bool,
     /// The filter, the connection's change count and the minute `count` was made for.
     counted: Option<(ListQuery, u64, i64)>,
     /// The count's key, offset and height [`Self::page`] was read for.
@@ -105,6 +110,8 @@ impl RepairsScreen {
             count: 0,
             counting: false,
             counter: None,
+            pager: None,
+            paging: false,
             counted: None,
             paged: None,
             search: Input::default(),
@@ -151,15 +158,65 @@ impl RepairsScreen {
         }
         let window = (key, self.offset, rows);
         if self.paged.as_ref() == Some(&window) {
+            if self.paging {
+                self.take_page(ctx, rows);
+            }
             return;
         }
-        self.page = if self.counting {
-            repairs::page(conn, &self.query, ctx.now, self.offset, rows)
-        } else {
-            repairs::window(conn, &self.query, ctx.now, self.offset, rows, self.count)
-        }
-        .unwrap_or_default();
         self.paged = Some(window);
+        let read = self.page_read(ctx, rows);
+        match ctx.db.quick(read.clone()) {
+            Some(page) => self.show_page(ctx, rows, page.unwrap_or_default()),
+            None => match self.pager_for(ctx) {
+                Some(pager) => {
+                    pager.ask(Box::new(read));
+                    self.paging = true;
+                    self.page.clear();
+                }
+                None => self.show_page(ctx, rows, read(ctx.db.conn()).unwrap_or_default()),
+            },
+        }
+    }
+
+    /// The read of the rows in view: while counting, from the top; then from the nearer end.
+    fn page_read(
+        &self,
+        ctx: &Ctx,
+        rows: usize,
+    ) -> impl Fn(&rusqlite::Connection) -> rusqlite::Result<Vec<ListRow>> + Clone + Send + 'static
+    {
+        let (query, now, offset, count) = (self.query.clone(), ctx.now, self.offset, self.count);
+        let counting = self.counting;
+        move |conn| {
+            if counting {
+                repairs::page(conn, &query, now, offset, rows)
+            } else {
+                repairs::window(conn, &query, now, offset, rows, count)
+            }
+        }
+    }
+
+    fn pager_for(&mut self, ctx: &Ctx) -> Option<&mut Worker<Vec<ListRow>>> {
+        if self.pager.is_none() {
+            self.pager = ctx.db.path().and_then(Worker::open);
+        }
+        self.pager.as_mut()
+    }
+
+    /// Show the pager's rows if they have come.
+    fn take_page(&mut self, ctx: &Ctx, rows: usize) {
+        let page = match self.pager.as_mut().and_then(|p| p.answer(false)) {
+            None => return,
+            Some(Answer::Done(page)) => page,
+            Some(Answer::Failed) => self.page_read(ctx, rows)(ctx.db.conn()).unwrap_or_default(),
+        };
+        self.paging = false;
+        self.show_page(ctx, rows, page);
+    }
+
+    /// The rows in view have been read: while counting, a short page is the list's end.
+    fn show_page(&mut self, ctx: &Ctx, rows: usize, page: Vec<ListRow>) {
+        self.page = page;
         if !self.counting {
             return;
         }
@@ -507,7 +564,7 @@ impl Screen for RepairsScreen {
     }
 
     fn busy(&self) -> bool {
-        self.counting
+        self.counting || self.paging
     }
 
     fn keys(&self) -> &'static [KeyHint] {

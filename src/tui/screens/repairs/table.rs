@@ -155,8 +155,10 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
         rows(area, top, 1),
     );
     let list = rows(area, top + 1, body);
-    if screen.count == 0 {
-        let key = if screen.has_filters() {
+    if screen.paging || screen.count == 0 {
+        let key = if screen.paging {
+            "repairs.searching"
+        } else if screen.has_filters() {
             "repairs.none_match"
         } else {
             "repairs.empty"

@@ -273,19 +273,24 @@ fn closed_tickets_take_amendments_only() {
     );
 }
 
+/// The workers read on their own connections; the shell draws until they have answered.
+fn settle(app: &mut App) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    draw(app);
+    while app.busy() {
+        assert!(Instant::now() < deadline, "the workers never answered");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        draw(app);
+    }
+}
+
 #[test]
 fn on_a_file_the_rows_show_at_once_and_the_count_follows() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_on(Db::open(&dir.path().join("j.db")).unwrap(), Lang::En);
     let first = screen(&mut app);
     assert!(first.contains("WX-2026-0003"), "{first}");
-    // The worker counts on its own connection; the shell draws until it has answered.
-    let deadline = Instant::now() + std::time::Duration::from_secs(10);
-    while app.busy() {
-        assert!(Instant::now() < deadline, "the count never came");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        draw(&mut app);
-    }
+    settle(&mut app);
     assert!(screen(&mut app).contains("Tickets: 3"));
     typed(&mut app, "/硬盘");
     let s = screen(&mut app);
@@ -295,4 +300,48 @@ fn on_a_file_the_rows_show_at_once_and_the_count_follows() {
         "{s}"
     );
     assert!(!app.busy());
+}
+
+#[test]
+fn a_filter_too_slow_for_the_key_shows_searching_and_its_rows_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open(&dir.path().join("j.db")).unwrap();
+    // A thousand newer tickets lie before the one the filter finds.
+    db.write(|tx| {
+        for i in 0..1000 {
+            let new = NewRepair {
+                device: DeviceRef::Unregistered("打印机".into()),
+                reporter: "朱俊杰".into(),
+                department: "图书馆".into(),
+                reported_at: at("2026-11-20 08:00") + chrono::Duration::seconds(i),
+                kind: FaultKind::Hardware,
+                description: format!("卡纸 {i}"),
+                priority: Priority::Normal,
+                check_result_id: None,
+            };
+            repairs::report(tx, &new, &stamp("2026-11-20 09:00"))?;
+        }
+        Ok::<_, repairs::RepairError>(())
+    })
+    .unwrap();
+    db.never_quick();
+    let mut app = app_on(db, Lang::En);
+    settle(&mut app);
+    let s = screen(&mut app);
+    assert!(s.contains("Tickets: 1003"), "{s}");
+    // Two characters are searched by reading the list: more than a key may wait for.
+    typed(&mut app, "/硬盘");
+    let s = screen(&mut app);
+    assert!(s.contains("Searching…") && app.busy(), "{s}");
+    settle(&mut app);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("Tickets: 1") && s.contains("硬盘告警灯常亮"),
+        "{s}"
+    );
+    // The keys act on the rows the worker read.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("WX-2026-1003  [Assessed]"), "{s}");
 }
