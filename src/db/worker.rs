@@ -36,22 +36,25 @@ pub struct Worker<T> {
 }
 
 impl<T: Send + 'static> Worker<T> {
-    /// A worker on the database at `path`; `None` if it cannot be had (the caller then
-    /// counts on its own connection, as for an in-memory database).
+    /// A worker on the database at `path`; `None` if no thread can be had (the caller then
+    /// reads on its own connection, as for an in-memory database). The worker opens its
+    /// connection itself, off the key path: reading a big schema takes a frame's time. If it
+    /// cannot, every question is answered [`Answer::Failed`].
     pub fn open(path: &Path) -> Option<Worker<T>> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags).ok()?;
-        conn.busy_timeout(super::BUSY_TIMEOUT).ok()?;
         let latest = Arc::new(AtomicU64::new(0));
         let running = Arc::new(AtomicU64::new(0));
         let (seen, mine) = (latest.clone(), running.clone());
         let outdated = move || seen.load(Ordering::Relaxed) != mine.load(Ordering::Relaxed);
-        conn.progress_handler(LOOK_EVERY, Some(outdated)).ok()?;
         let (jobs, inbox) = mpsc::channel::<(u64, Work<T>)>();
         let (outbox, answers) = mpsc::channel();
+        let path = path.to_path_buf();
         std::thread::Builder::new()
             .name("jifang-reader".into())
             .spawn(move || {
+                let Some(conn) = connect(&path, outdated) else {
+                    // Dropping the outbox: every question is answered Failed.
+                    return;
+                };
                 while let Ok(mut job) = inbox.recv() {
                     // Only the newest question is worth an answer.
                     while let Ok(newer) = inbox.try_recv() {
@@ -176,6 +179,18 @@ impl Budget {
     }
 }
 
+/// The worker's read-only connection, which stops a read once `outdated` says so.
+fn connect(path: &Path, outdated: impl FnMut() -> bool + Send + 'static) -> Option<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).ok()?;
+    conn.busy_timeout(super::BUSY_TIMEOUT).ok()?;
+    conn.progress_handler(LOOK_EVERY, Some(outdated)).ok()?;
+    // The schema is read now, not at the first question.
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+        .ok()?;
+    Some(conn)
+}
+
 impl<T> Drop for Worker<T> {
     fn drop(&mut self) {
         // A read still running stops at its next look; the worker then finds no one to
@@ -262,6 +277,14 @@ mod tests {
                 .unwrap(),
             1000
         );
+    }
+
+    #[test]
+    fn a_worker_without_a_database_answers_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut counter: Worker<usize> = Worker::open(&dir.path().join("none.db")).unwrap();
+        counter.ask(count("SELECT 1"));
+        assert_eq!(counter.answer(true), Some(Answer::Failed));
     }
 
     #[test]
