@@ -8,9 +8,9 @@ use rusqlite::Connection;
 
 use super::csv_text::{self, DecodeError, escape_cell, unescape_cell};
 use super::sheet::{self, cell_problem};
-use crate::db::Stamp;
 use crate::db::device_log::EventKind;
 use crate::db::devices::{self, Device, ListQuery, SaveError};
+use crate::db::{Stamp, search};
 use crate::domain::device::{ChangeDetails, TransitionError, check_transition};
 use crate::domain::record::{Field, FieldError, Problem, Record};
 use crate::i18n::Lang;
@@ -442,9 +442,12 @@ pub fn apply(conn: &mut Connection, plan: &Plan, stamp: &Stamp) -> Result<Applie
     for u in &plan.updates {
         devices::update_from(&tx, &u.before, &u.after, EventKind::Imported, stamp)?;
     }
-    for (_, record) in &plan.adds {
-        devices::insert(&tx, record, EventKind::Imported, stamp)?;
-    }
+    search::adding(&tx, "devices_search", || {
+        for (_, record) in &plan.adds {
+            devices::insert(&tx, record, EventKind::Imported, stamp)?;
+        }
+        Ok::<_, SaveError>(())
+    })?;
     tx.commit()?;
     Ok(Applied {
         added: plan.adds.len(),

@@ -257,3 +257,44 @@ fn export_then_import_gives_back_exactly_the_same_register() {
         assert_eq!(all_records(&target), all_records(&source), "seed {seed}");
     }
 }
+
+#[test]
+fn imported_devices_are_found_by_a_rare_word_and_later_saves_keep_the_index_in_step() {
+    let mut db = Db::open_in_memory().unwrap();
+    let mut csv = String::from("asset_tag,name\n");
+    for n in 0..50 {
+        csv.push_str(&format!("JF-PC-{n:04},办公电脑\n"));
+    }
+    csv.push_str("JF-SV-0001,Quokka 服务器\n");
+    import(&mut db, &csv, false).unwrap();
+    let found = |db: &Db, word: &str| -> Vec<String> {
+        let query = ListQuery {
+            search: word.into(),
+            ..ListQuery::default()
+        };
+        let ids = devices::list_ids(db.conn(), &query).unwrap();
+        devices::by_ids(db.conn(), &ids)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.record.asset_tag)
+            .collect()
+    };
+    assert_eq!(found(&db, "quokka"), ["JF-SV-0001"]);
+    // The index is whole, and a device added after the import is indexed as it is saved.
+    assert_eq!(
+        search::out_of_step(db.conn()).unwrap(),
+        Vec::<String>::new()
+    );
+    import(&mut db, "asset_tag,name\nJF-SV-0002,Wombat 服务器\n", false).unwrap();
+    let mut values: [String; 17] = Default::default();
+    values[Field::AssetTag.index()] = "JF-SV-0003".into();
+    values[Field::Name.index()] = "Numbat 存储".into();
+    let record = Record::parse(&values).unwrap();
+    devices::insert(db.conn(), &record, EventKind::Created, &stamp()).unwrap();
+    assert_eq!(found(&db, "wombat"), ["JF-SV-0002"]);
+    assert_eq!(found(&db, "numbat"), ["JF-SV-0003"]);
+    assert_eq!(
+        search::out_of_step(db.conn()).unwrap(),
+        Vec::<String>::new()
+    );
+}
