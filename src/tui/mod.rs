@@ -35,6 +35,7 @@ pub fn run(app: &mut App) -> anyhow::Result<()> {
     ] {
         signal_hook::flag::register(signal, stop.clone())?;
     }
+    watch_for_a_stuck_stop(stop.clone());
     let mut terminal = ratatui::try_init().map_err(|e| {
         let _ = ratatui::try_restore();
         UserError::NoTerminal {
@@ -51,6 +52,30 @@ pub fn run(app: &mut App) -> anyhow::Result<()> {
     }
 }
 
+/// How long the event loop has to notice a stop signal before the program ends without it.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// End the program when a stop signal goes unanswered: on a terminal that is gone (a dropped
+/// SSH link), crossterm's input loop spins on the dead descriptor and never returns to ours
+/// (crossterm issue #793), so the program would stay, burning a core and holding the database
+/// open. Every save is one SQLite transaction, so ending here loses nothing that was saved
+/// and leaves nothing half-written.
+fn watch_for_a_stuck_stop(stop: Arc<AtomicBool>) {
+    let watch = move || {
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(STOP_GRACE);
+        // Still here: the loop is stuck. Give back a terminal that is still there.
+        let _ = ratatui::try_restore();
+        std::process::exit(0);
+    };
+    // Without the watch a stuck stop stays stuck, as before; the program still runs.
+    let _ = std::thread::Builder::new()
+        .name("jifang-stop".into())
+        .spawn(watch);
+}
+
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
@@ -64,7 +89,7 @@ fn event_loop(
         // then costs one reload of the list, not one per key.
         // A count on its way shows as soon as it comes.
         let mut wait = Duration::from_millis(if app.busy() { 15 } else { 250 });
-        while !app.quit && event::poll(wait)? {
+        while !app.quit && !stop.load(Ordering::Relaxed) && event::poll(wait)? {
             // Resize needs nothing here: the next draw picks up the new size.
             if let Some(key) = event::read()?.as_key_press_event() {
                 let action = app.handle_key(key);
