@@ -166,7 +166,15 @@ impl RepairsScreen {
         self.paged = Some(window);
         let read = self.page_read(ctx, rows);
         match ctx.db.quick(read.clone()) {
-            Some(page) => self.show_page(ctx, rows, page.unwrap_or_default()),
+            Some(page) => {
+                // A page still on its way was for another window.
+                if std::mem::take(&mut self.paging)
+                    && let Some(pager) = self.pager.as_mut()
+                {
+                    pager.cancel();
+                }
+                self.show_page(ctx, rows, page.unwrap_or_default());
+            }
             None => match self.pager_for(ctx) {
                 Some(pager) => {
                     pager.ask(Box::new(read));
