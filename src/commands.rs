@@ -131,10 +131,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let stamp = Stamp::new(demo::AUTHOR, chrono::Local::now().naive_local());
             if scale == Scale::Large {
                 let started = std::time::Instant::now();
-                let seeded = demo::large::seed(db.conn_mut(), &stamp, &mut |part| {
-                    let part = lang.t(&format!("demo.part_{part}")).to_owned();
-                    eprintln!("{}", lang.tf("demo.large_part", &[("part", &part)]));
-                })?;
+                let seeded = demo::large::seed(
+                    db.conn_mut(),
+                    &stamp,
+                    demo::large::Size::LARGE,
+                    &mut |part| {
+                        let part = lang.t(&format!("demo.part_{part}")).to_owned();
+                        eprintln!("{}", lang.tf("demo.large_part", &[("part", &part)]));
+                    },
+                )?;
                 let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
                 let args: [(&str, &dyn Display); 6] = [
                     ("seconds", &seconds),

@@ -12,17 +12,35 @@ use crate::domain::record::Field;
 
 /// How far back the history goes.
 const YEARS: i64 = 10;
-/// Devices added to the small demo's few hundred: together 100k.
-pub const DEVICES: usize = 99_700;
-pub const REPAIRS: usize = 1_000_000;
-pub const LOANS: usize = 1_000_000;
-/// Tools lent in turn: enough that no tool is ever out twice at once.
-const TOOLS: usize = 2_000;
-/// Rooms beyond the centre's own, each with its own daily, weekly and monthly checklists:
-/// with the built-in three, about a million answers in ten years.
-const ROOMS: usize = 24;
-/// Rack power meters read every day: with ten years of days, about a million readings.
-const RACKS: usize = 274;
+/// How much history the bulk writes: `Size::LARGE` for `--scale large`, smaller in tests.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    /// Devices added to the small demo's few hundred.
+    pub devices: usize,
+    pub repairs: usize,
+    pub loans: usize,
+    /// Tools lent in turn: enough that no tool is ever out twice at once.
+    pub tools: usize,
+    /// Rooms beyond the centre's own, each with its own daily, weekly and monthly checklists.
+    pub rooms: usize,
+    /// Rack power meters read every day.
+    pub racks: usize,
+}
+
+impl Size {
+    /// 100k devices with the small demo's; a million repairs and loans; with the built-in
+    /// checklists, 24 rooms give about a million answers and 274 racks about a million readings
+    /// in ten years.
+    pub const LARGE: Size = Size {
+        devices: 99_700,
+        repairs: 1_000_000,
+        loans: 1_000_000,
+        tools: 2_000,
+        rooms: 24,
+        racks: 274,
+    };
+}
+
 /// The small demo keeps its own stories for its last year (repairs, loans), 91 days (the
 /// built-in checklists): the bulk history stops where they begin.
 const SMALL_REPAIR_DAYS: i64 = 365;
@@ -91,6 +109,7 @@ fn names(rng: &mut Lcg, n: usize) -> Vec<String> {
 pub fn seed(
     conn: &mut Connection,
     stamp: &Stamp,
+    size: Size,
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Seeded> {
     let today = stamp.at.date();
@@ -99,7 +118,7 @@ pub fn seed(
     // million rows as it goes cost a fifth of the run. The foreign key switch only takes
     // effect outside a transaction; both are put back before returning.
     conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON")?;
-    let seeded = seed_all(conn, stamp, today, progress);
+    let seeded = seed_all(conn, stamp, size, today, progress);
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF")?;
     seeded
 }
@@ -107,12 +126,13 @@ pub fn seed(
 fn seed_all(
     conn: &mut Connection,
     stamp: &Stamp,
+    size: Size,
     today: NaiveDate,
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Seeded> {
     let tx = conn.transaction()?;
     let present: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM devices WHERE asset_tag = 'JF-PC-100001')",
+        "SELECT EXISTS (SELECT 1 FROM devices WHERE asset_tag LIKE 'JF-%-100001')",
         [],
         |r| r.get(0),
     )?;
@@ -140,16 +160,25 @@ fn seed_all(
     let start = today - Duration::days(365 * YEARS + YEARS / 4);
     let mut seeded = Seeded::default();
     progress("devices");
-    let devices = devices(&tx, &mut rng, start, today, &staff, &users)?;
+    let devices = devices(&tx, &mut rng, size, start, today, &staff, &users)?;
     seeded.devices = devices.len();
     progress("repairs");
-    seeded.repairs = repairs(&tx, &mut rng, start, today, &devices, &staff, &users)?;
+    seeded.repairs = repairs(
+        &tx,
+        &mut rng,
+        size.repairs,
+        start,
+        today,
+        &devices,
+        &staff,
+        &users,
+    )?;
     progress("loans");
-    seeded.loans = loans(&tx, &mut rng, start, today, stamp, &staff, &users)?;
+    seeded.loans = loans(&tx, &mut rng, size, start, today, stamp, &staff, &users)?;
     progress("checks");
-    seeded.results = checks(&tx, &mut rng, start, today, stamp, &staff)?;
+    seeded.results = checks(&tx, &mut rng, size.rooms, start, today, stamp, &staff)?;
     progress("readings");
-    seeded.readings = readings(&tx, &mut rng, start, today, &staff)?;
+    seeded.readings = readings(&tx, &mut rng, size.racks, start, today, &staff)?;
     progress("indexes");
     for sql in indexes {
         tx.execute_batch(&sql)?;
@@ -224,6 +253,7 @@ struct Registered {
 fn devices(
     conn: &Connection,
     rng: &mut Lcg,
+    size: Size,
     start: NaiveDate,
     today: NaiveDate,
     staff: &[String],
@@ -244,8 +274,8 @@ fn devices(
     )?;
     let span = (today - start).num_days() - 30;
     let first_event = last_id(conn, "device_events")?;
-    let mut out = Vec::with_capacity(DEVICES);
-    for n in 0..DEVICES {
+    let mut out = Vec::with_capacity(size.devices);
+    for n in 0..size.devices {
         let mut pick = rng.below(weights);
         let kind = KINDS
             .iter()
@@ -269,7 +299,7 @@ fn devices(
         let location = if kind.in_machine_room {
             format!(
                 "B{:02} 机房 {}{:02}",
-                1 + n % (ROOMS + 1),
+                1 + n % (size.rooms + 1),
                 (b'A' + rng.below(8) as u8) as char,
                 1 + rng.below(20)
             )
@@ -371,6 +401,7 @@ fn creation_values(conn: &Connection, after_event: i64) -> rusqlite::Result<()> 
 fn repairs(
     conn: &Connection,
     rng: &mut Lcg,
+    count: usize,
     start: NaiveDate,
     today: NaiveDate,
     devices: &[Registered],
@@ -393,9 +424,9 @@ fn repairs(
     )?;
     let first = last_id(conn, "repairs")?;
     let (mut year, mut seq) = (0, 0);
-    for n in 0..REPAIRS {
+    for n in 0..count {
         // Evenly through the years, in order, so ticket numbers follow the calendar.
-        let day = at(start, minutes * n as i64 / REPAIRS as i64).date();
+        let day = at(start, minutes * n as i64 / count as i64).date();
         let reported = at(day, 8 * 60 + (n % 600) as i64);
         if reported.year() != year {
             (year, seq) = (reported.year(), 0);
@@ -463,7 +494,7 @@ fn repairs(
         ])?;
     }
     steps_and_book(conn, first)?;
-    Ok(REPAIRS)
+    Ok(count)
 }
 
 /// Each ticket's five steps and its line in the device's history book, made from the tickets
@@ -506,6 +537,7 @@ fn steps_and_book(conn: &Connection, after: i64) -> rusqlite::Result<()> {
 fn loans(
     conn: &Connection,
     rng: &mut Lcg,
+    size: Size,
     start: NaiveDate,
     today: NaiveDate,
     stamp: &Stamp,
@@ -523,8 +555,8 @@ fn loans(
              updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, '完好', ?6, ?7, ?6, ?7)",
     )?;
-    let mut shelf: Vec<(i64, u32)> = Vec::with_capacity(TOOLS);
-    for n in 0..TOOLS {
+    let mut shelf: Vec<(i64, u32)> = Vec::with_capacity(size.tools);
+    for n in 0..size.tools {
         let k = n % TOOL_KINDS.len();
         let (_, days, name, spec, _) = TOOL_KINDS[k];
         tool.execute(params![
@@ -552,8 +584,8 @@ fn loans(
     let minutes = (end - start).num_minutes();
     let approver = &staff[0];
     let (mut year, mut seq) = (0, 0);
-    for n in 0..LOANS {
-        let day = at(start, minutes * n as i64 / LOANS as i64).date();
+    for n in 0..size.loans {
+        let day = at(start, minutes * n as i64 / size.loans as i64).date();
         let out = at(day, 8 * 60 + (n % 600) as i64);
         if out.year() != year {
             (year, seq) = (out.year(), 0);
@@ -582,7 +614,7 @@ fn loans(
             clerk,
         ])?;
         let loan_id = conn.last_insert_rowid();
-        let (tool_id, days) = shelf[n % TOOLS];
+        let (tool_id, days) = shelf[n % size.tools];
         let due = day + Duration::days(days as i64);
         let back = at(day, 60 * 24 * rng.below(days as usize + 1) as i64 + 16 * 60);
         let back = back.max(out + Duration::hours(1));
@@ -595,7 +627,7 @@ fn loans(
             clerk
         ])?;
     }
-    Ok(LOANS)
+    Ok(size.loans)
 }
 
 /// Each room's daily patrol, weekly network inspection and monthly UPS test over ten years,
@@ -603,6 +635,7 @@ fn loans(
 fn checks(
     conn: &Connection,
     rng: &mut Lcg,
+    rooms: usize,
     start: NaiveDate,
     today: NaiveDate,
     stamp: &Stamp,
@@ -615,7 +648,7 @@ fn checks(
         checklists::set_active_from(conn, list.id, start, stamp)?;
     }
     // The rooms' copies of the built-in lists.
-    for room in 1..=ROOMS {
+    for room in 1..=rooms {
         for list in &built_in {
             conn.execute(
                 "INSERT INTO checklists (code, name_zh, name_en, period, run_log, position,
@@ -704,6 +737,7 @@ fn checks(
 fn readings(
     conn: &Connection,
     rng: &mut Lcg,
+    racks: usize,
     start: NaiveDate,
     today: NaiveDate,
     staff: &[String],
@@ -715,8 +749,8 @@ fn readings(
          VALUES ('机柜功率', 'Rack power', '机柜', ?1, 'kW', 1, 'neutral', 8.0, 30.0, ?2, ?3, ?4,
              ?3, ?4)",
     )?;
-    let mut racks = Vec::with_capacity(RACKS);
-    for n in 0..RACKS {
+    let mut meters = Vec::with_capacity(racks);
+    for n in 0..racks {
         let scope = format!(
             "B{:02}-{}{:02}",
             1 + n / 20,
@@ -724,7 +758,7 @@ fn readings(
             1 + n % 10
         );
         metric.execute(params![scope, 100 + n as i64, opened, staff[0]])?;
-        racks.push((conn.last_insert_rowid(), 1.5 + rng.below(40) as f64 / 10.0));
+        meters.push((conn.last_insert_rowid(), 1.5 + rng.below(40) as f64 / 10.0));
     }
     let mut reading = conn.prepare_cached(
         "INSERT INTO readings (metric_id, day, value, created_at, created_by, updated_at,
@@ -737,7 +771,7 @@ fn readings(
         let day_text = day.to_string();
         let typed = text(at(day + Duration::days(1), 8 * 60 + 40));
         let who = &staff[12 + rng.below(staff.len() - 12)];
-        for (id, base) in &racks {
+        for (id, base) in &meters {
             let value = (base + (rng.below(21) as f64 - 10.0) / 20.0).max(0.1);
             reading.execute(params![
                 id,
@@ -751,4 +785,153 @@ fn readings(
         day += Duration::days(1);
     }
     Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    const SMALL: Size = Size {
+        devices: 400,
+        repairs: 3_000,
+        loans: 2_000,
+        tools: 60,
+        rooms: 1,
+        racks: 3,
+    };
+
+    fn stamp() -> Stamp {
+        Stamp::new(
+            "demo",
+            NaiveDate::from_ymd_opt(2026, 11, 21)
+                .unwrap()
+                .and_hms_opt(8, 0, 0)
+                .unwrap(),
+        )
+    }
+
+    fn number(db: &Db, sql: &str) -> i64 {
+        db.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    fn indexes(db: &Db) -> Vec<(String, String)> {
+        let mut stmt = db
+            .conn()
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn ten_years_of_history_are_whole_valid_indexed_and_audited_again() {
+        let mut db = Db::open_in_memory().unwrap();
+        let before = indexes(&db);
+        let mut parts = Vec::new();
+        let seeded = seed(db.conn_mut(), &stamp(), SMALL, &mut |p| {
+            parts.push(p.to_owned())
+        })
+        .unwrap();
+        assert_eq!(
+            (seeded.devices, seeded.repairs, seeded.loans),
+            (400, 3_000, 2_000)
+        );
+        let days = number(&db, "SELECT count(DISTINCT day) FROM readings");
+        assert_eq!(seeded.readings as i64, 3 * days);
+        assert!(days > 3_600, "ten years of days: {days}");
+        assert!(seeded.results > 10_000, "{}", seeded.results);
+        assert_eq!(parts.last().map(String::as_str), Some("audit"));
+        // Integrity (CHECK constraints included), references and search indexes are all sound.
+        assert_eq!(db.health_problems().unwrap(), vec![]);
+        // The indexes set aside for the load are all back, as they were.
+        assert_eq!(indexes(&db), before);
+        // Every ticket has its five steps in order, and its device's book names it.
+        assert_eq!(
+            number(
+                &db,
+                "SELECT count(*) FROM repairs r WHERE (SELECT group_concat(to_state, '>')
+                     FROM (SELECT to_state FROM repair_events WHERE repair_id = r.id ORDER BY id))
+                     IS NOT 'reported>assessed>in_repair>awaiting_confirmation>closed'
+                 OR (SELECT note FROM repair_events WHERE repair_id = r.id ORDER BY id LIMIT 1)
+                     IS NOT r.description"
+            ),
+            0
+        );
+        assert_eq!(
+            number(
+                &db,
+                "SELECT count(*) FROM repairs r WHERE device_id IS NOT NULL AND NOT EXISTS (
+                     SELECT 1 FROM device_events e WHERE e.device_id = r.device_id
+                     AND e.reason = 'repair:' || r.ticket || ':closed'
+                     AND e.effective_on = substr(r.closed_at, 1, 10))"
+            ),
+            0
+        );
+        // No tool is ever out twice at once.
+        assert_eq!(
+            number(
+                &db,
+                "SELECT count(*) FROM tool_loan_items a JOIN tool_loans la ON la.id = a.loan_id
+                 JOIN tool_loan_items b ON b.tool_id = a.tool_id AND b.id > a.id
+                 JOIN tool_loans lb ON lb.id = b.loan_id
+                 WHERE lb.out_at < a.returned_at AND la.out_at < b.returned_at"
+            ),
+            0
+        );
+        // A search finds a bulk ticket by a word of it.
+        let ticket: String = db
+            .conn()
+            .query_row(
+                "SELECT ticket FROM repairs ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let found = crate::db::repairs::ListQuery {
+            search: ticket.to_lowercase(),
+            ..Default::default()
+        };
+        let now = stamp().at;
+        assert_eq!(
+            crate::db::repairs::count(db.conn(), &found, now).unwrap(),
+            1
+        );
+        // One audit row per table records the seeding, and changes are audited again.
+        assert_eq!(
+            number(
+                &db,
+                "SELECT count(*) FROM audit_log WHERE new_values LIKE '%jifang demo --scale large%'"
+            ),
+            BULK_TABLES.len() as i64
+        );
+        let audited = number(&db, "SELECT count(*) FROM audit_log");
+        db.conn()
+            .execute("UPDATE devices SET owner = '王伟' WHERE id = 1", [])
+            .unwrap();
+        assert_eq!(number(&db, "SELECT count(*) FROM audit_log"), audited + 1);
+        // CHECK constraints and foreign keys hold again for everyone after.
+        let bad = db.conn().execute(
+            "UPDATE devices SET status = 'lost in space' WHERE id = 1",
+            [],
+        );
+        assert!(bad.is_err());
+        let dangling = db.conn().execute(
+            "INSERT INTO device_events (device_id, kind, effective_on, reason, created_at,
+                 created_by, updated_at, updated_by)
+             VALUES (999999999, 'repair', '2026-01-01', 'x', 'x', 'x', 'x', 'x')",
+            [],
+        );
+        assert!(
+            dangling.is_err_and(|e| e.to_string().contains("FOREIGN KEY")),
+            "foreign keys are on again"
+        );
+        // The small demo's year goes on top, and a second seeding adds nothing.
+        crate::demo::fill(db.conn_mut(), &stamp()).unwrap();
+        let again = seed(db.conn_mut(), &stamp(), SMALL, &mut |_| {}).unwrap();
+        assert_eq!(again, Seeded::default());
+        assert_eq!(db.health_problems().unwrap(), vec![]);
+    }
 }
