@@ -158,27 +158,24 @@ fn seed_all(
     let staff = names(&mut rng, 40);
     let users = names(&mut rng, 3000);
     let start = today - Duration::days(365 * YEARS + YEARS / 4);
-    let mut seeded = Seeded::default();
-    progress("devices");
-    let devices = devices(&tx, &mut rng, size, start, today, &staff, &users)?;
-    seeded.devices = devices.len();
-    progress("repairs");
-    seeded.repairs = repairs(
-        &tx,
-        &mut rng,
-        size.repairs,
+    let campus = Campus {
         start,
         today,
-        &devices,
-        &staff,
-        &users,
-    )?;
+        staff,
+        users,
+    };
+    let mut seeded = Seeded::default();
+    progress("devices");
+    let devices = devices(&tx, &mut rng, size, &campus)?;
+    seeded.devices = devices.len();
+    progress("repairs");
+    seeded.repairs = repairs(&tx, &mut rng, size.repairs, &campus, &devices)?;
     progress("loans");
-    seeded.loans = loans(&tx, &mut rng, size, start, today, stamp, &staff, &users)?;
+    seeded.loans = loans(&tx, &mut rng, size, &campus, stamp)?;
     progress("checks");
-    seeded.results = checks(&tx, &mut rng, size.rooms, start, today, stamp, &staff)?;
+    seeded.results = checks(&tx, &mut rng, size.rooms, &campus, stamp)?;
     progress("readings");
-    seeded.readings = readings(&tx, &mut rng, size.racks, start, today, &staff)?;
+    seeded.readings = readings(&tx, &mut rng, size.racks, &campus)?;
     progress("indexes");
     for sql in indexes {
         tx.execute_batch(&sql)?;
@@ -242,6 +239,16 @@ fn last_id(conn: &Connection, table: &str) -> rusqlite::Result<i64> {
     )
 }
 
+/// The span of the history and the people in it.
+struct Campus {
+    start: NaiveDate,
+    today: NaiveDate,
+    /// The centre's own staff: the first twelve are its maintainers.
+    staff: Vec<String>,
+    /// Users in the departments, who report faults and borrow tools.
+    users: Vec<String>,
+}
+
 /// A registered device the repairs can name.
 struct Registered {
     id: i64,
@@ -254,11 +261,14 @@ fn devices(
     conn: &Connection,
     rng: &mut Lcg,
     size: Size,
-    start: NaiveDate,
-    today: NaiveDate,
-    staff: &[String],
-    users: &[String],
+    campus: &Campus,
 ) -> rusqlite::Result<Vec<Registered>> {
+    let (start, today, staff, users) = (
+        campus.start,
+        campus.today,
+        &campus.staff[..],
+        &campus.users[..],
+    );
     let weights: usize = KINDS.iter().map(|k| k.count).sum();
     let mut insert = conn.prepare_cached(
         "INSERT INTO devices (asset_tag, name, category, model, manufacturer, serial_no, location,
@@ -402,12 +412,15 @@ fn repairs(
     conn: &Connection,
     rng: &mut Lcg,
     count: usize,
-    start: NaiveDate,
-    today: NaiveDate,
+    campus: &Campus,
     devices: &[Registered],
-    staff: &[String],
-    users: &[String],
 ) -> rusqlite::Result<usize> {
+    let (start, today, staff, users) = (
+        campus.start,
+        campus.today,
+        &campus.staff[..],
+        &campus.users[..],
+    );
     use super::repairs::FAULTS;
     let end = today - Duration::days(SMALL_REPAIR_DAYS);
     let minutes = (end - start).num_minutes();
@@ -538,12 +551,15 @@ fn loans(
     conn: &Connection,
     rng: &mut Lcg,
     size: Size,
-    start: NaiveDate,
-    today: NaiveDate,
+    campus: &Campus,
     stamp: &Stamp,
-    staff: &[String],
-    users: &[String],
 ) -> anyhow::Result<usize> {
+    let (start, today, staff, users) = (
+        campus.start,
+        campus.today,
+        &campus.staff[..],
+        &campus.users[..],
+    );
     use super::tools::{KINDS as TOOL_KINDS, PLACES, PURPOSES};
     let opened = Stamp::new(stamp.by.clone(), at(start, 8 * 60));
     let mut kinds = Vec::new();
@@ -636,11 +652,10 @@ fn checks(
     conn: &Connection,
     rng: &mut Lcg,
     rooms: usize,
-    start: NaiveDate,
-    today: NaiveDate,
+    campus: &Campus,
     stamp: &Stamp,
-    staff: &[String],
 ) -> anyhow::Result<usize> {
+    let (start, today, staff) = (campus.start, campus.today, &campus.staff[..]);
     use crate::domain::checklist::{ItemKind, Outcome};
     use crate::domain::period::Period;
     let built_in = checklists::list(conn)?;
@@ -738,10 +753,9 @@ fn readings(
     conn: &Connection,
     rng: &mut Lcg,
     racks: usize,
-    start: NaiveDate,
-    today: NaiveDate,
-    staff: &[String],
+    campus: &Campus,
 ) -> rusqlite::Result<usize> {
+    let (start, today, staff) = (campus.start, campus.today, &campus.staff[..]);
     let opened = text(at(start, 8 * 60));
     let mut metric = conn.prepare_cached(
         "INSERT INTO metrics (name_zh, name_en, group_name, scope, unit, decimals, direction,
