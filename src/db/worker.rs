@@ -61,6 +61,8 @@ impl<T: Send + 'static> Worker<T> {
                         job = newer;
                     }
                     let (id, work) = job;
+                    #[cfg(test)]
+                    held::wait(&path);
                     running.store(id, Ordering::Relaxed);
                     if outbox.send((id, work(&conn))).is_err() {
                         break;
@@ -189,6 +191,49 @@ fn connect(path: &Path, outdated: impl FnMut() -> bool + Send + 'static) -> Opti
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
         .ok()?;
     Some(conn)
+}
+
+/// Tests: hold the workers on one database back, to see a screen before their answers come.
+#[cfg(test)]
+pub mod held {
+    use std::collections::HashSet;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+
+    static HELD: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+
+    /// Workers on `path` answer nothing while the guard lives, or for at most five seconds: a
+    /// screen that waits for them is slow, not stuck, and its test fails instead of hanging.
+    pub struct Hold(PathBuf);
+
+    pub fn hold(path: &Path) -> Hold {
+        let mut held = HELD.lock().unwrap();
+        held.get_or_insert_with(HashSet::new)
+            .insert(path.to_path_buf());
+        Hold(path.to_path_buf())
+    }
+
+    impl Drop for Hold {
+        fn drop(&mut self) {
+            if let Some(held) = HELD.lock().unwrap().as_mut() {
+                held.remove(&self.0);
+            }
+        }
+    }
+
+    pub(super) fn wait(path: &Path) {
+        let until = Instant::now() + Duration::from_secs(5);
+        let is_held = || {
+            HELD.lock()
+                .unwrap()
+                .as_ref()
+                .is_some_and(|h| h.contains(path))
+        };
+        while is_held() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
 }
 
 impl<T> Drop for Worker<T> {

@@ -166,6 +166,19 @@ pub fn page(
     page_from(conn, query, now, offset, limit, false)
 }
 
+/// The list's last `limit` tickets, in list order, read from the far end of its index: what
+/// `G` shows before the list is counted.
+pub fn last_page(
+    conn: &Connection,
+    query: &ListQuery,
+    now: NaiveDateTime,
+    limit: usize,
+) -> rusqlite::Result<Vec<ListRow>> {
+    let mut rows = page_from(conn, query, now, 0, limit, true)?;
+    rows.reverse();
+    Ok(rows)
+}
+
 /// [`page`] of a list of `total` tickets, read from whichever end is nearer: the index is
 /// walked up to the window, so the last page of a million tickets costs what the first does.
 pub fn window(

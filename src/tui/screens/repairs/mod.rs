@@ -65,6 +65,10 @@ enum Mode {
     Form(Box<RepairForm>, Option<i64>),
 }
 
+/// What a count was made for: the filter, the connection's change count and, for the late
+/// filter, the minute.
+type CountKey = (ListQuery, u64, i64);
+
 pub struct RepairsScreen {
     query: ListQuery,
     /// The device filter's tag, for the summary line.
@@ -76,6 +80,9 @@ pub struct RepairsScreen {
     /// The rows the list holds; while `counting`, the rows known so far.
     count: usize,
     counting: bool,
+    /// `G` came before the count: the list shows its last rows, read from the far end, with
+    /// the cursor on the last, until the count says which rows those are.
+    to_end: bool,
     /// Counts the list off the key path; opened at the first count of a file database.
     counter: Option<Worker<usize>>,
     /// Reads the rows in view when that takes longer than a key may wait (a filter whose
@@ -84,9 +91,9 @@ pub struct RepairsScreen {
     /// The rows in view are being read by `pager`.
     paging: bool,
     /// The filter, the connection's change count and the minute `count` was made for.
-    counted: Option<(ListQuery, u64, i64)>,
-    /// The count's key, offset and height [`Self::page`] was read for.
-    paged: Option<((ListQuery, u64, i64), usize, usize)>,
+    counted: Option<CountKey>,
+    /// The count's key, offset, height and end [`Self::page`] was read for.
+    paged: Option<(CountKey, usize, usize, bool)>,
     search: Input,
     mode: Mode,
     /// Rows the table had room for last frame, for paging keys.
@@ -109,6 +116,7 @@ impl RepairsScreen {
             page: Vec::new(),
             count: 0,
             counting: false,
+            to_end: false,
             counter: None,
             pager: None,
             paging: false,
@@ -145,18 +153,28 @@ impl RepairsScreen {
         if self.counting {
             self.take_count(ctx, false);
         }
-        if !self.counting {
-            self.cursor = self.cursor.min(self.count.saturating_sub(1));
+        if self.to_end && !self.counting {
+            // The count has come: the last rows are where it says.
+            self.to_end = false;
+            self.cursor = usize::MAX;
         }
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if rows > 0 && self.cursor >= self.offset + rows {
-            self.offset = self.cursor + 1 - rows;
+        if self.to_end {
+            // The rows are read from the far end: the window is the top of that reading.
+            self.offset = 0;
+        } else {
+            if !self.counting {
+                self.cursor = self.cursor.min(self.count.saturating_sub(1));
+            }
+            if self.cursor < self.offset {
+                self.offset = self.cursor;
+            } else if rows > 0 && self.cursor >= self.offset + rows {
+                self.offset = self.cursor + 1 - rows;
+            }
+            if !self.counting {
+                self.offset = self.offset.min(self.count.saturating_sub(rows.max(1)));
+            }
         }
-        if !self.counting {
-            self.offset = self.offset.min(self.count.saturating_sub(rows.max(1)));
-        }
-        let window = (key, self.offset, rows);
+        let window = (key, self.offset, rows, self.to_end);
         if self.paged.as_ref() == Some(&window) {
             if self.paging {
                 self.take_page(ctx, rows);
@@ -186,7 +204,8 @@ impl RepairsScreen {
         }
     }
 
-    /// The read of the rows in view: while counting, from the top; then from the nearer end.
+    /// The read of the rows in view: while counting, from the top (or the end after `G`); then
+    /// from the nearer end.
     fn page_read(
         &self,
         ctx: &Ctx,
@@ -194,9 +213,11 @@ impl RepairsScreen {
     ) -> impl Fn(&rusqlite::Connection) -> rusqlite::Result<Vec<ListRow>> + Clone + Send + 'static
     {
         let (query, now, offset, count) = (self.query.clone(), ctx.now, self.offset, self.count);
-        let counting = self.counting;
+        let (counting, to_end) = (self.counting, self.to_end);
         move |conn| {
-            if counting {
+            if to_end {
+                repairs::last_page(conn, &query, now, rows)
+            } else if counting {
                 repairs::page(conn, &query, now, offset, rows)
             } else {
                 repairs::window(conn, &query, now, offset, rows, count)
@@ -225,6 +246,9 @@ impl RepairsScreen {
     /// The rows in view have been read: while counting, a short page is the list's end.
     fn show_page(&mut self, ctx: &Ctx, rows: usize, page: Vec<ListRow>) {
         self.page = page;
+        if self.to_end {
+            self.cursor = self.page.len().saturating_sub(1);
+        }
         if !self.counting {
             return;
         }
@@ -275,6 +299,11 @@ impl RepairsScreen {
     fn selected(&self, ctx: &Ctx) -> Option<Repair> {
         let row = self.page.get(self.cursor.checked_sub(self.offset)?)?;
         repairs::get(ctx.db.conn(), row.id).ok().flatten()
+    }
+
+    fn go_top(&mut self) {
+        self.cursor = 0;
+        self.to_end = false;
     }
 
     fn move_cursor(&mut self, by: isize) {
@@ -348,7 +377,7 @@ impl RepairsScreen {
                 self.query.maintainer = Some(value.to_owned()).filter(|v| !v.is_empty());
             }
         }
-        self.cursor = 0;
+        self.go_top();
     }
 
     /// `[` and `]`: the month filter steps back and forward; past this month it is cleared.
@@ -360,7 +389,7 @@ impl RepairsScreen {
             (Some(m), false) => Some(Period::Month.previous(m)),
             (Some(m), true) => Some(Period::Month.next(m)).filter(|n| *n <= this),
         };
-        self.cursor = 0;
+        self.go_top();
     }
 
     /// Start the step a key asks for on a ticket: a form, or at once when it needs nothing.
@@ -418,19 +447,20 @@ impl RepairsScreen {
     fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
         // What the keys act on is what the list holds now, not what the last frame showed.
         self.load(ctx, self.visible_rows);
+        if self.to_end && !matches!(key.code, KeyCode::Char('G') | KeyCode::End) {
+            // The last rows are in view but not yet where they are: the count says.
+            self.take_count(ctx, true);
+            self.load(ctx, self.visible_rows);
+        }
         let page = self.visible_rows.max(1) as isize;
         match key.code {
             KeyCode::Char('j') | KeyCode::Down => self.move_cursor(1),
             KeyCode::Char('k') | KeyCode::Up => self.move_cursor(-1),
             KeyCode::PageDown => self.move_cursor(page),
             KeyCode::PageUp => self.move_cursor(-page),
-            KeyCode::Char('g') | KeyCode::Home => self.cursor = 0,
-            KeyCode::Char('G') | KeyCode::End => {
-                if self.counting {
-                    self.take_count(ctx, true);
-                }
-                self.cursor = self.count.saturating_sub(1);
-            }
+            KeyCode::Char('g') | KeyCode::Home => self.go_top(),
+            KeyCode::Char('G') | KeyCode::End if self.counting => self.to_end = true,
+            KeyCode::Char('G') | KeyCode::End => self.cursor = self.count.saturating_sub(1),
             KeyCode::Char('/') => self.mode = Mode::Search,
             KeyCode::Enter => {
                 let id = self.selected(ctx)?.id;
@@ -456,7 +486,7 @@ impl RepairsScreen {
                 self.query = ListQuery::default();
                 self.device_tag = None;
                 self.search = Input::default();
-                self.cursor = 0;
+                self.go_top();
             }
             _ => return None,
         }
@@ -475,7 +505,7 @@ impl RepairsScreen {
                 self.mode = Mode::Search;
                 if self.search.handle_key(key) {
                     self.query.search = self.search.text().to_owned();
-                    self.cursor = 0;
+                    self.go_top();
                 }
             }
         }
@@ -546,7 +576,7 @@ impl RepairsScreen {
                 }
                 if back.is_none() {
                     // A new ticket is the newest open one: the top of the default list.
-                    self.cursor = 0;
+                    self.go_top();
                 }
                 self.open_detail(id, ctx);
                 Some(flash)
@@ -620,7 +650,7 @@ impl Screen for RepairsScreen {
                 };
                 self.device_tag = Some(tag);
                 self.search = Input::default();
-                self.cursor = 0;
+                self.go_top();
                 self.mode = Mode::List;
             }
         }

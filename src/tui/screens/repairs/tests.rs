@@ -302,11 +302,8 @@ fn on_a_file_the_rows_show_at_once_and_the_count_follows() {
     assert!(!app.busy());
 }
 
-#[test]
-fn a_filter_too_slow_for_the_key_shows_searching_and_its_rows_follow() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut db = Db::open(&dir.path().join("j.db")).unwrap();
-    // A thousand newer tickets lie before the one the filter finds.
+/// A thousand open tickets newer than the three of [`app_on`].
+fn a_thousand_newer(db: &mut Db) {
     db.write(|tx| {
         for i in 0..1000 {
             let new = NewRepair {
@@ -324,6 +321,40 @@ fn a_filter_too_slow_for_the_key_shows_searching_and_its_rows_follow() {
         Ok::<_, repairs::RepairError>(())
     })
     .unwrap();
+}
+
+#[test]
+fn the_end_key_before_the_count_shows_the_last_rows_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let mut db = Db::open(&path).unwrap();
+    a_thousand_newer(&mut db);
+    let hold = crate::db::worker::held::hold(&path);
+    let mut app = app_on(db, Lang::En);
+    let s = screen(&mut app);
+    assert!(s.contains("卡纸 999") && !s.contains("画面偏色"), "{s}");
+    assert!(app.busy(), "the count is held back");
+    // The closed ticket is the list's last: G shows it without waiting for the count.
+    press(&mut app, KeyCode::End);
+    let s = screen(&mut app);
+    assert!(app.busy(), "G waited for the count");
+    assert!(s.contains("画面偏色") && !s.contains("卡纸 999"), "{s}");
+    drop(hold);
+    settle(&mut app);
+    let s = screen(&mut app);
+    assert!(s.contains("Tickets: 1003") && s.contains("画面偏色"), "{s}");
+    // The cursor is on the last row, and moves from there.
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("WX-2026-1002  [Awaiting"), "{s}");
+}
+
+#[test]
+fn a_filter_too_slow_for_the_key_shows_searching_and_its_rows_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open(&dir.path().join("j.db")).unwrap();
+    a_thousand_newer(&mut db);
     db.never_quick();
     let mut app = app_on(db, Lang::En);
     settle(&mut app);
