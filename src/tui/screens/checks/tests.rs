@@ -29,7 +29,10 @@ fn stamp() -> Stamp {
 /// The built-in templates counted from 2026-11-02: last week's run signed with one failure,
 /// the week before missed, the monthly run signed.
 fn app(lang: Lang) -> App {
-    let mut db = Db::open_in_memory().unwrap();
+    app_on(Db::open_in_memory().unwrap(), lang)
+}
+
+fn app_on(mut db: Db, lang: Lang) -> App {
     let from = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
     let lists = checklists::list(db.conn()).unwrap();
     let (daily, weekly, monthly) = (lists[0].id, lists[1].id, lists[2].id);
@@ -100,6 +103,23 @@ fn overview_and_run_snapshots() {
         press(&mut app, KeyCode::Enter);
         insta::assert_snapshot!(format!("run_{lang:?}"), draw(&mut app));
     }
+}
+
+#[test]
+fn the_overview_is_read_once_and_again_when_another_program_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let mut app = app_on(Db::open(&path).unwrap(), Lang::En);
+    let s = screen(&mut app);
+    assert!(s.contains("2026-W47 (11-16..11-22)"), "{s}");
+    let elsewhere = Db::open(&path).unwrap();
+    let weekly = checklists::list(elsewhere.conn()).unwrap()[0].id;
+    checklists::retire(elsewhere.conn(), weekly, "moved to the new room", &stamp()).unwrap();
+    // The shell notices the other program's commit at its next tick.
+    let now = today().and_hms_opt(9, 0, 0).unwrap();
+    app.tick(now, std::time::Instant::now());
+    let s = screen(&mut app);
+    assert!(!s.contains("2026-W47 (11-16..11-22)"), "{s}");
 }
 
 #[test]

@@ -254,7 +254,7 @@ pub fn render(screen: &mut ReportsScreen, frame: &mut Frame, area: Rect, ctx: &C
         }
     };
     frame.render_widget(Paragraph::new(export), rows(area, 1, 1));
-    let summary = match screen.loaded.as_ref().map(|l| &l.summary) {
+    let summary = match screen.shown(month) {
         Some(Ok(summary)) => summary,
         Some(Err(message)) => {
             frame.render_widget(
@@ -263,7 +263,13 @@ pub fn render(screen: &mut ReportsScreen, frame: &mut Frame, area: Rect, ctx: &C
             );
             return;
         }
-        None => return,
+        None => {
+            frame.render_widget(
+                Paragraph::new(Line::styled(lang.t("reports.reading"), theme::NOTICE)),
+                rows(area, 3, 1),
+            );
+            return;
+        }
     };
     frame.render_widget(Paragraph::new(headline(summary, lang)), rows(area, 2, 4));
     let charts_top = 7;

@@ -8,9 +8,8 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::time::{Duration, Instant};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -19,6 +18,7 @@ use rusqlite::Connection;
 use super::{Ctx, Screen};
 use crate::db::Db;
 use crate::db::month;
+use crate::db::worker::{Answer, Worker};
 use crate::domain::month::Month;
 use crate::exchange::month::summary::Summary;
 use crate::exchange::month::{STEPS, Step, export as export_pack};
@@ -31,9 +31,6 @@ const KEYS: &[KeyHint] = &[
     KeyHint::new("e", "key.export_month", true),
     KeyHint::new("j/k PgUp/PgDn g/G", "key.scroll", true),
 ];
-
-/// How long the figures on screen are reused before they are read again.
-const FRESH_FOR: Duration = Duration::from_secs(10);
 
 /// What an export running in the background reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +50,6 @@ pub struct ExportLine {
 
 struct Loaded {
     month: Month,
-    at: Instant,
     summary: Result<Summary, String>,
 }
 
@@ -61,6 +57,13 @@ pub struct ReportsScreen {
     /// `None` follows the clock: the month before this one, the one a report is due for.
     month: Option<Month>,
     loaded: Option<Loaded>,
+    /// Reads the month's figures off the key path: ten years of history take seconds.
+    reader: Option<Worker<Summary>>,
+    /// The month the reader was asked for, while its answer is to come.
+    asked: Option<Month>,
+    /// The month, the day and the connection's change count the figures were asked for;
+    /// `None` after another program's write.
+    read_for: Option<(Month, NaiveDate, u64)>,
     /// The first line of the figure table shown.
     offset: usize,
     table_rows: usize,
@@ -75,6 +78,12 @@ impl Default for ReportsScreen {
 }
 
 /// Where a database's month reports go (`jifang paths` shows it).
+fn read_summary(ctx: &Ctx, month: Month) -> Result<Summary, String> {
+    month::read(ctx.db.conn(), month, ctx.now, |_| {})
+        .map(|pack| Summary::of(&pack))
+        .map_err(|e| ctx.lang.tf("save.db", &[("reason", &e)]))
+}
+
 pub fn out_dir(db: &Db) -> PathBuf {
     match db.path() {
         Some(path) => crate::config::reports_dir(path),
@@ -124,6 +133,9 @@ impl ReportsScreen {
             table_rows: 5,
             export: None,
             running: None,
+            reader: None,
+            asked: None,
+            read_for: None,
         }
     }
 
@@ -131,23 +143,51 @@ impl ReportsScreen {
         self.month.unwrap_or(Month::of(today).previous())
     }
 
+    /// The figures of the month shown, read again when the month, the day or the data
+    /// changed. On a file a worker reads them and the screen says so meanwhile (the last
+    /// figures of the same month stay up); an in-memory database is read at once.
     fn load(&mut self, ctx: &Ctx) {
         let month = self.month(ctx.today);
-        let fresh = self
-            .loaded
-            .as_ref()
-            .is_some_and(|l| l.month == month && l.at.elapsed() < FRESH_FOR);
-        if fresh {
+        let want = (month, ctx.today, ctx.db.conn().total_changes());
+        if let Some(reader) = self.reader.as_mut()
+            && let Some(answer) = reader.answer(false)
+            && let Some(month) = self.asked.take()
+        {
+            let summary = match answer {
+                Answer::Done(summary) => Ok(summary),
+                // Failed or cut short: read here, which also words the error.
+                Answer::Failed => read_summary(ctx, month),
+            };
+            self.loaded = Some(Loaded { month, summary });
+        }
+        if self.read_for == Some(want) {
             return;
         }
-        let summary = month::read(ctx.db.conn(), month, ctx.now, |_| {})
-            .map(|pack| Summary::of(&pack))
-            .map_err(|e| ctx.lang.tf("save.db", &[("reason", &e)]));
-        self.loaded = Some(Loaded {
-            month,
-            at: Instant::now(),
-            summary,
-        });
+        self.read_for = Some(want);
+        if self.reader.is_none() {
+            self.reader = ctx.db.path().and_then(Worker::open);
+        }
+        match self.reader.as_mut() {
+            Some(reader) => {
+                let now = ctx.now;
+                reader.ask(Box::new(move |conn| {
+                    month::read(conn, month, now, |_| {}).map(|pack| Summary::of(&pack))
+                }));
+                self.asked = Some(month);
+            }
+            None => {
+                let summary = read_summary(ctx, month);
+                self.loaded = Some(Loaded { month, summary });
+            }
+        }
+    }
+
+    /// The figures to show for `month`: none while another month's are all there is.
+    fn shown(&self, month: Month) -> Option<&Result<Summary, String>> {
+        self.loaded
+            .as_ref()
+            .filter(|l| l.month == month)
+            .map(|l| &l.summary)
     }
 
     fn step_month(&mut self, forward: bool, ctx: &Ctx) {
@@ -246,7 +286,11 @@ impl Screen for ReportsScreen {
     }
 
     fn data_changed(&mut self) {
-        self.loaded = None;
+        self.read_for = None;
+    }
+
+    fn busy(&self) -> bool {
+        self.asked.is_some()
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {

@@ -76,3 +76,43 @@ fn the_figure_table_scrolls_to_every_figure() {
     press(&mut app, KeyCode::Char('g'));
     assert!(screen(&mut app).contains("completion"));
 }
+
+#[test]
+fn on_a_file_the_figures_are_read_off_the_key_path_month_by_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let mut db = Db::open(&path).unwrap();
+    let now = at("2026-11-21 09:00");
+    crate::demo::fill(db.conn_mut(), &Stamp::new(crate::demo::AUTHOR, now)).unwrap();
+    let hold = crate::db::worker::held::hold(&path);
+    let mut app = App::new(db, Lang::En, "王磊".into(), now.date());
+    app.tick(now, Instant::now());
+    app.apply(crate::tui::action::Action::SwitchTab(Tab::Reports));
+    // Ten years of history take seconds to read: the tab shows at once and says so.
+    let text = screen(&mut app);
+    assert!(
+        text.contains("Month report 2026-10") && text.contains("Reading the month's figures…"),
+        "{text}"
+    );
+    assert!(app.busy());
+    drop(hold);
+    let settled = |app: &mut App| {
+        let deadline = Instant::now() + std::time::Duration::from_secs(10);
+        screen(app);
+        while app.busy() {
+            assert!(Instant::now() < deadline, "the figures never came");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            screen(app);
+        }
+        screen(app)
+    };
+    let text = settled(&mut app);
+    assert!(!text.contains("Reading") && text.contains("MTTR"), "{text}");
+    // Another month is read the same way; the figures follow.
+    press(&mut app, KeyCode::Char('['));
+    let text = settled(&mut app);
+    assert!(
+        text.contains("Month report 2026-09") && text.contains("MTTR"),
+        "{text}"
+    );
+}
