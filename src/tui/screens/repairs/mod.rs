@@ -306,7 +306,13 @@ impl RepairsScreen {
         self.to_end = false;
     }
 
-    fn move_cursor(&mut self, by: isize) {
+    fn move_cursor(&mut self, by: isize, ctx: &Ctx) {
+        if self.to_end {
+            // The last rows are in view but not yet where they are: a step from there needs
+            // the count. `g`, `G`, Enter and the steps do not.
+            self.take_count(ctx, true);
+            self.load(ctx, self.visible_rows);
+        }
         // Until the count comes, the next read of the list finds where it ends.
         let last = if self.counting {
             isize::MAX / 2
@@ -447,17 +453,12 @@ impl RepairsScreen {
     fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
         // What the keys act on is what the list holds now, not what the last frame showed.
         self.load(ctx, self.visible_rows);
-        if self.to_end && !matches!(key.code, KeyCode::Char('G') | KeyCode::End) {
-            // The last rows are in view but not yet where they are: the count says.
-            self.take_count(ctx, true);
-            self.load(ctx, self.visible_rows);
-        }
         let page = self.visible_rows.max(1) as isize;
         match key.code {
-            KeyCode::Char('j') | KeyCode::Down => self.move_cursor(1),
-            KeyCode::Char('k') | KeyCode::Up => self.move_cursor(-1),
-            KeyCode::PageDown => self.move_cursor(page),
-            KeyCode::PageUp => self.move_cursor(-page),
+            KeyCode::Char('j') | KeyCode::Down => self.move_cursor(1, ctx),
+            KeyCode::Char('k') | KeyCode::Up => self.move_cursor(-1, ctx),
+            KeyCode::PageDown => self.move_cursor(page, ctx),
+            KeyCode::PageUp => self.move_cursor(-page, ctx),
             KeyCode::Char('g') | KeyCode::Home => self.go_top(),
             KeyCode::Char('G') | KeyCode::End if self.counting => self.to_end = true,
             KeyCode::Char('G') | KeyCode::End => self.cursor = self.count.saturating_sub(1),

@@ -339,6 +339,15 @@ fn the_end_key_before_the_count_shows_the_last_rows_at_once() {
     let s = screen(&mut app);
     assert!(app.busy(), "G waited for the count");
     assert!(s.contains("画面偏色") && !s.contains("卡纸 999"), "{s}");
+    // Back to the top and to the end again, and the last ticket opens: none of it waits.
+    press(&mut app, KeyCode::Home);
+    assert!(screen(&mut app).contains("卡纸 999"));
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(app.busy(), "a key waited for the count");
+    assert!(s.contains("WX-2026-1001  [Closed]"), "{s}");
+    press(&mut app, KeyCode::Esc);
     drop(hold);
     settle(&mut app);
     let s = screen(&mut app);
