@@ -55,4 +55,20 @@ pub mod keys {
     pub fn screen(app: &mut App) -> String {
         super::text(draw(app).buffer())
     }
+
+    /// Draw until the open tab's workers have answered (ten seconds at most), and return the
+    /// screen then.
+    pub fn settle(app: &mut App) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        draw(app);
+        while app.busy() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the workers never answered"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            draw(app);
+        }
+        screen(app)
+    }
 }

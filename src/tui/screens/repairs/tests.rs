@@ -15,7 +15,7 @@ use crate::domain::repair::{FaultKind, Priority, State, Step};
 use crate::i18n::Lang;
 use crate::tui::app::App;
 use crate::tui::tabs::Tab;
-use crate::tui::testing::keys::{ctrl, draw, press, screen, typed};
+use crate::tui::testing::keys::{ctrl, draw, press, screen, settle, typed};
 
 fn at(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
@@ -274,16 +274,6 @@ fn closed_tickets_take_amendments_only() {
 }
 
 /// The workers read on their own connections; the shell draws until they have answered.
-fn settle(app: &mut App) {
-    let deadline = Instant::now() + std::time::Duration::from_secs(10);
-    draw(app);
-    while app.busy() {
-        assert!(Instant::now() < deadline, "the workers never answered");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        draw(app);
-    }
-}
-
 #[test]
 fn on_a_file_the_rows_show_at_once_and_the_count_follows() {
     let dir = tempfile::tempdir().unwrap();

@@ -10,7 +10,7 @@ use crate::db::{Db, Stamp};
 use crate::i18n::Lang;
 use crate::tui::app::App;
 use crate::tui::tabs::Tab;
-use crate::tui::testing::keys::{draw, press, screen};
+use crate::tui::testing::keys::{draw, press, screen, settle};
 
 fn at(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
@@ -96,21 +96,11 @@ fn on_a_file_the_figures_are_read_off_the_key_path_month_by_month() {
     );
     assert!(app.busy());
     drop(hold);
-    let settled = |app: &mut App| {
-        let deadline = Instant::now() + std::time::Duration::from_secs(10);
-        screen(app);
-        while app.busy() {
-            assert!(Instant::now() < deadline, "the figures never came");
-            std::thread::sleep(std::time::Duration::from_millis(5));
-            screen(app);
-        }
-        screen(app)
-    };
-    let text = settled(&mut app);
+    let text = settle(&mut app);
     assert!(!text.contains("Reading") && text.contains("MTTR"), "{text}");
     // Another month is read the same way; the figures follow.
     press(&mut app, KeyCode::Char('['));
-    let text = settled(&mut app);
+    let text = settle(&mut app);
     assert!(
         text.contains("Month report 2026-09") && text.contains("MTTR"),
         "{text}"
