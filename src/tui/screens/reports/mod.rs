@@ -77,13 +77,14 @@ impl Default for ReportsScreen {
     }
 }
 
-/// Where a database's month reports go (`jifang paths` shows it).
+/// The month's figures read on the screen's own connection; a failure in words.
 fn read_summary(ctx: &Ctx, month: Month) -> Result<Summary, String> {
     month::read(ctx.db.conn(), month, ctx.now, |_| {})
         .map(|pack| Summary::of(&pack))
         .map_err(|e| ctx.lang.tf("save.db", &[("reason", &e)]))
 }
 
+/// Where a database's month reports go (`jifang paths` shows it).
 pub fn out_dir(db: &Db) -> PathBuf {
     match db.path() {
         Some(path) => crate::config::reports_dir(path),
