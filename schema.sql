@@ -712,3 +712,14 @@ DROP INDEX repairs_listed_live;
 -- `repairs` names the few rows that can hold a rare word, so `/` reads those rows instead of all
 -- of them. The indexes and the triggers that keep them in step are made by src/db/search.rs
 -- (`install`), one shape for both tables.
+
+-- == version 12 ==
+-- The monthly register replays each device's history book in the order its events took effect:
+-- with that order in an index, the replay streams the book instead of sorting every change line
+-- ever written (2.4 s of a 5 s export on ten years). The book's own screen reads one device's
+-- events through it just as well.
+CREATE INDEX device_events_by_effect ON device_events (device_id, effective_on, id);
+DROP INDEX device_events_by_device;
+-- The month's register changes, and the devices removed by a day, without reading every event.
+CREATE INDEX device_events_by_day ON device_events (effective_on, id);
+CREATE INDEX device_events_removed ON device_events (effective_on) WHERE kind = 'removed';

@@ -32,12 +32,30 @@ fn main() {
         row("demo --scale large", secs(started.elapsed()), "< 60 s");
     }
     println!("\n{:<44} {:>18}  target", "what", "measured");
-    start_to_first_frame(&dir, &db);
-    keystrokes(&db);
-    save_while_another_writes(&dir, &db);
-    exports(&dir, &db);
-    import(&dir, &db);
-    peak_memory(&dir, &db);
+    // `cargo bench -- exports import` runs only those parts.
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |part: &str| named.is_empty() || named.iter().any(|n| n == part);
+    if wanted("start") {
+        start_to_first_frame(&dir, &db);
+    }
+    if wanted("keys") {
+        keystrokes(&db);
+    }
+    if wanted("save") {
+        save_while_another_writes(&dir, &db);
+    }
+    if wanted("exports") {
+        exports(&dir, &db);
+    }
+    if wanted("import") {
+        import(&dir, &db);
+    }
+    if wanted("memory") {
+        peak_memory(&dir, &db);
+    }
 }
 
 fn path(p: &Path) -> &str {

@@ -43,7 +43,7 @@ const fn count_sections() -> i64 {
 }
 
 /// Data a version brings with it, written in the same transaction as its tables.
-fn after_section(conn: &Connection, version: usize) -> rusqlite::Result<()> {
+pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Result<()> {
     if version == 3 {
         let now = chrono::Local::now().naive_local();
         let stamp = super::Stamp::new(INSTALLER, now);

@@ -16,15 +16,18 @@ use crate::domain::record::{Field, Record, parse_date};
 pub fn at_end_of(conn: &Connection, last: NaiveDate) -> rusqlite::Result<Vec<Record>> {
     // Removed devices leave the register; other events without changes (repairs,
     // inspections: most of ten years of history) say nothing about its values.
+    // The literal kind lets SQLite use the small index of removals (schema v12).
     let removed: std::collections::HashSet<i64> = conn
-        .prepare("SELECT device_id FROM device_events WHERE kind = ?2 AND effective_on <= ?1")?
-        .query_map(params![last.to_string(), EventKind::Removed.key()], |r| {
-            r.get(0)
-        })?
+        .prepare(
+            "SELECT device_id FROM device_events WHERE kind = 'removed' AND effective_on <= ?1",
+        )?
+        .query_map([last.to_string()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    // Events in the book's order of effect come straight from `device_events_by_effect`, each
+    // with its change lines: nothing is sorted.
     let mut stmt = conn.prepare(
         "SELECT e.device_id, c.field, c.new_value
-         FROM device_event_changes c JOIN device_events e ON e.id = c.event_id
+         FROM device_events e JOIN device_event_changes c ON c.event_id = e.id
          WHERE e.effective_on <= ?1
          ORDER BY e.device_id, e.effective_on, e.id, c.id",
     )?;
