@@ -29,9 +29,52 @@ pub fn compare_day(
     base: Base,
 ) -> rusqlite::Result<Vec<CompareRow>> {
     let values = values_between(conn, day - Duration::days(IN_USE_DAYS), day)?;
+    Ok(compare_in(metrics(conn)?, &values, day, base))
+}
+
+/// The Data tab's view: `day` against `base`, and the days lacking values among the `days`
+/// ending with `gaps_last`. When the two spans meet, as they do on the usual yesterday, the
+/// values are read once for both.
+pub fn day_view(
+    conn: &Connection,
+    day: NaiveDate,
+    base: Base,
+    gaps_last: NaiveDate,
+    days: i64,
+) -> rusqlite::Result<(Vec<CompareRow>, Vec<DayGap>)> {
+    let table = (day - Duration::days(IN_USE_DAYS), day);
+    let gaps_first = gaps_last - Duration::days(days - 1);
+    let spans = (gaps_first - Duration::days(IN_USE_DAYS), gaps_last);
+    let metrics = metrics(conn)?;
+    let ids: Vec<i64> = metrics.iter().map(|m| m.id).collect();
+    let meet = table.0 <= spans.1 && spans.0 <= table.1;
+    let (for_table, for_gaps) = if meet {
+        let both = values_between(conn, table.0.min(spans.0), table.1.max(spans.1))?;
+        (both, None)
+    } else {
+        let gaps = values_between(conn, spans.0, spans.1)?;
+        (values_between(conn, table.0, table.1)?, Some(gaps))
+    };
+    let gaps = day_gaps(
+        &ids,
+        for_gaps.as_ref().unwrap_or(&for_table),
+        gaps_first,
+        gaps_last,
+    );
+    Ok((compare_in(metrics, &for_table, day, base), gaps))
+}
+
+/// Each metric on `day` against `base`, from values that include the 30 days before it (more
+/// are harmless: a base looks only at its own days).
+fn compare_in(
+    metrics: Vec<Metric>,
+    values: &HashMap<i64, Vec<(NaiveDate, f64)>>,
+    day: NaiveDate,
+    base: Base,
+) -> Vec<CompareRow> {
     let trend_days = days_ending(day, TREND_DAYS);
     let empty = Vec::new();
-    Ok(metrics(conn)?
+    metrics
         .into_iter()
         .map(|metric| {
             let readings = values.get(&metric.id).unwrap_or(&empty);
@@ -44,7 +87,7 @@ pub fn compare_day(
                 trend,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// A day on which metrics in use have no value.

@@ -208,6 +208,18 @@ fn forgotten_values_are_found_only_for_metrics_in_use() {
     );
     assert_eq!(missing_on(db.conn(), day(20)).unwrap(), 0);
     assert_eq!(missing_on(db.conn(), day(21)).unwrap(), 2);
+    // The Data tab reads both at once, the same whether its day is near the gaps' days or
+    // far from them.
+    for shown in [day(20), day(21), day(20) - Duration::days(200)] {
+        assert_eq!(
+            day_view(db.conn(), shown, Base::PreviousDay, day(21), 7).unwrap(),
+            (
+                compare_day(db.conn(), shown, Base::PreviousDay).unwrap(),
+                gaps.clone()
+            ),
+            "{shown}"
+        );
+    }
     let chart = series(db.conn(), h.id, day(15), day(20)).unwrap();
     assert_eq!(chart.len(), 5);
     assert_eq!(chart[0].0 + Duration::days(1), chart[1].0);

@@ -148,9 +148,9 @@ impl DataScreen {
         if fresh {
             return;
         }
-        let rows = readings::compare_day(conn, day, self.base).unwrap_or_default();
         let yesterday = ctx.today - chrono::Duration::days(1);
-        let gaps = readings::gaps(conn, yesterday, GAP_DAYS).unwrap_or_default();
+        let (rows, gaps) =
+            readings::day_view(conn, day, self.base, yesterday, GAP_DAYS).unwrap_or_default();
         self.cursor = self.cursor.min(rows.len().saturating_sub(1));
         self.loaded = Some(Loaded {
             day,
