@@ -248,6 +248,16 @@ fn keystrokes(db: &Path) {
             measure(&mut app, &mut term, &label, &keys, "16 / 33 ms");
         }
     }
+    for (tab, name) in [('5', "daily data"), ('6', "reports")] {
+        let label = format!("tab switch, first visit: {name}");
+        measure(
+            &mut app,
+            &mut term,
+            &label,
+            &[KeyCode::Char(tab)],
+            "16 / 33 ms",
+        );
+    }
     let tabs: Vec<KeyCode> = (0..60)
         .map(|i| KeyCode::Char(['1', '2', '3', '4', '5', '6'][i % 6]))
         .collect();
@@ -338,24 +348,33 @@ fn save_while_another_writes(dir: &Path, db: &Path) {
     row("  of which failed (locked)", failures.to_string(), "0");
 }
 
+/// The better of two runs of `run`, so that whichever of two compared programs reads the file
+/// first does not pay for the page cache the other then finds warm.
+fn best_of_two(mut run: impl FnMut() -> Option<Duration>) -> Option<Duration> {
+    let first = run()?;
+    Some(run().map_or(first, |second| first.min(second)))
+}
+
 fn exports(dir: &Path, db: &Path) {
     let month = "2021-03";
     let out = dir.join("month");
-    let _ = std::fs::remove_dir_all(&out);
-    let started = Instant::now();
-    jifang(
-        dir,
-        &[
-            "--db",
-            path(db),
-            "export",
-            "month",
-            month,
-            "--out",
-            path(&out),
-        ],
-    );
-    let ours = started.elapsed();
+    let export_month = || {
+        let _ = std::fs::remove_dir_all(&out);
+        let started = Instant::now();
+        jifang(
+            dir,
+            &[
+                "--db",
+                path(db),
+                "export",
+                "month",
+                month,
+                "--out",
+                path(&out),
+            ],
+        );
+        Some(started.elapsed())
+    };
     let (first, next) = ("2021-03-01", "2021-04-01");
     let same_rows = format!(
         "SELECT * FROM repairs WHERE reported_at < '{next}' AND (closed_at IS NULL OR closed_at >= '{first}');
@@ -372,19 +391,22 @@ fn exports(dir: &Path, db: &Path) {
              JOIN device_events e ON e.id = c.event_id WHERE e.effective_on < '{next}';"
     );
     let sqlite3 = |sql: &str| -> Option<Duration> {
-        let started = Instant::now();
-        let out = Command::new("sqlite3")
-            .args(["-csv", path(db), sql])
-            .output();
-        out.is_ok_and(|o| o.status.success())
-            .then(|| started.elapsed())
+        best_of_two(|| {
+            let started = Instant::now();
+            let out = Command::new("sqlite3")
+                .args(["-csv", path(db), sql])
+                .output();
+            out.is_ok_and(|o| o.status.success())
+                .then(|| started.elapsed())
+        })
     };
     let ratio = |ours: Duration, theirs: Option<Duration>| {
         theirs.map_or("no sqlite3".to_owned(), |t| {
             format!("{:.2}x", ours.as_secs_f64() / t.as_secs_f64())
         })
     };
-    row(&format!("export month {month}"), ms(ours), "");
+    let ours = best_of_two(export_month).unwrap_or_default();
+    row(&format!("export month {month} (best of two)"), ms(ours), "");
     row(
         "  against sqlite3 -csv of the same rows",
         ratio(ours, sqlite3(&format!("{same_rows}{register_rows}"))),
@@ -396,10 +418,13 @@ fn exports(dir: &Path, db: &Path) {
         "",
     );
     let file = dir.join("devices.csv");
-    let started = Instant::now();
-    export_devices(dir, db, &file);
-    let ours = started.elapsed();
-    row("export devices (all 100k)", ms(ours), "");
+    let ours = best_of_two(|| {
+        let started = Instant::now();
+        export_devices(dir, db, &file);
+        Some(started.elapsed())
+    })
+    .unwrap_or_default();
+    row("export devices (all 100k, best of two)", ms(ours), "");
     row(
         "  against sqlite3 -csv of the same rows",
         ratio(ours, sqlite3("SELECT * FROM devices")),

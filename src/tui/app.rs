@@ -11,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
 use super::action::{Action, Flash, Intent};
+use super::alerts::AlertCounts;
 use super::keys;
 use super::screens::checks::ChecksScreen;
 use super::screens::data::DataScreen;
@@ -23,7 +24,7 @@ use super::tabs::Tab;
 use super::widgets::audit_trail::AuditTrail;
 use super::widgets::{footer, help, status_bar, tab_bar};
 use crate::db::backup::{self, Daily};
-use crate::db::{Db, Stamp, audit, check_runs, readings, repairs, tools};
+use crate::db::{Db, Stamp, audit};
 use crate::i18n::Lang;
 
 /// Below this the layout cannot show a table, a footer and the status bar.
@@ -32,22 +33,6 @@ pub const MIN_HEIGHT: u16 = 16;
 
 /// How long a status-bar message stays up.
 const FLASH_FOR: Duration = Duration::from_secs(6);
-
-/// How long the status bar's counts (runs due and missed, late repairs) are reused.
-const ALERTS_FOR: Duration = Duration::from_secs(60);
-
-/// What the status bar warns about.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Alerts {
-    /// Inspection runs due and missed.
-    checks: (usize, usize),
-    /// Open repairs past their estimate.
-    late_repairs: usize,
-    /// Tools out past their due date.
-    overdue_tools: usize,
-    /// Daily metrics in use without yesterday's value.
-    missing_readings: usize,
-}
 
 pub struct App {
     pub lang: Lang,
@@ -64,8 +49,8 @@ pub struct App {
     flash: Option<(Flash, Instant)>,
     /// A background notice waiting for the operator's own message to expire: it never hides it.
     queued_flash: Option<Flash>,
-    /// The status bar's alerts, when they were counted, and this connection's change count then.
-    alerts: Option<(Alerts, Instant, u64)>,
+    /// The status bar's alerts, counted off the key path.
+    alerts: AlertCounts,
     /// One record's audit trail, shown over the screen.
     audit: Option<AuditTrail>,
     /// The audit log's newest row when the program started: undo reaches back to here.
@@ -113,7 +98,7 @@ impl App {
             help: None,
             flash: None,
             queued_flash: None,
-            alerts: None,
+            alerts: AlertCounts::default(),
             audit: None,
             undo_since,
             undo_skip: Vec::new(),
@@ -182,7 +167,7 @@ impl App {
     }
 
     fn data_changed(&mut self) {
-        self.alerts = None;
+        self.alerts.outdate();
         for screen in &mut self.screens {
             screen.data_changed();
         }
@@ -228,9 +213,10 @@ impl App {
         self.tab
     }
 
-    /// True while the open screen waits for a worker: the loop then draws again soon.
+    /// True while the open screen or the status bar waits for a worker: the loop then draws
+    /// again soon.
     pub fn busy(&self) -> bool {
-        self.screens[self.tab.index()].busy()
+        self.screens[self.tab.index()].busy() || self.alerts.waiting()
     }
 
     pub fn help_open(&self) -> bool {
@@ -314,29 +300,6 @@ impl App {
         (self.screens[self.tab.index()].as_mut(), ctx)
     }
 
-    /// Runs due and missed, late repairs and overdue tools: counted again after this program's
-    /// own writes, another program's (`data_changed`), and every minute (the clock moves on).
-    /// Not after every key: on ten years of data the count takes a tenth of a second.
-    fn alerts(&mut self) -> Alerts {
-        let changes = self.db.conn().total_changes();
-        let fresh = self
-            .alerts
-            .filter(|(_, at, seen)| at.elapsed() < ALERTS_FOR && *seen == changes);
-        if let Some((alerts, _, _)) = fresh {
-            return alerts;
-        }
-        let conn = self.db.conn();
-        let alerts = Alerts {
-            checks: check_runs::open_counts(conn, self.today).unwrap_or_default(),
-            late_repairs: repairs::late_count(conn, self.now).unwrap_or_default(),
-            overdue_tools: tools::overdue_count(conn, self.today).unwrap_or_default(),
-            missing_readings: readings::missing_on(conn, self.today - chrono::Duration::days(1))
-                .unwrap_or_default(),
-        };
-        self.alerts = Some((alerts, Instant::now(), changes));
-        alerts
-    }
-
     /// Carry out an action. The only place that changes the shell's state.
     pub fn apply(&mut self, action: Action) {
         match action {
@@ -402,7 +365,7 @@ impl App {
         } else {
             footer::render(frame, footer_area, &[screen_keys, keys::GLOBAL], self.lang);
         }
-        let alerts = self.alerts();
+        let alerts = self.alerts.get(&self.db, self.today, self.now);
         let info = status_bar::StatusInfo {
             checks: alerts.checks,
             late_repairs: alerts.late_repairs,

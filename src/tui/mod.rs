@@ -1,6 +1,7 @@
 //! The terminal user interface: terminal setup and teardown, signals, and the event loop.
 
 pub mod action;
+pub mod alerts;
 pub mod app;
 pub mod keys;
 pub mod layout;

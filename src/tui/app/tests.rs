@@ -425,3 +425,40 @@ fn the_backup_notice_waits_behind_the_operators_own_message() {
     assert!(screen.contains("Daily backup made"), "{screen}");
     assert!(!screen.contains("Added JF-PC-9999"), "{screen}");
 }
+
+#[test]
+fn the_status_bar_counts_off_the_key_path_and_keeps_its_counts_until_new_ones_come() {
+    use crate::tui::testing::keys::{screen, settle};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let mut db = Db::open(&path).unwrap();
+    let now = today().and_hms_opt(9, 0, 0).unwrap();
+    crate::demo::fill(db.conn_mut(), &Stamp::new(crate::demo::AUTHOR, now)).unwrap();
+    let hold = crate::db::worker::held::hold(&path);
+    let mut app = App::new(db, Lang::En, "王磊".into(), today());
+    app.tick(now, Instant::now());
+    // The first frame does not wait for the counts; they follow.
+    let first = screen(&mut app);
+    assert!(!first.contains("tools OVERDUE") && app.busy(), "{first}");
+    drop(hold);
+    let counted = settle(&mut app);
+    assert!(counted.contains("tools OVERDUE 3"), "{counted}");
+    // Every overdue tool comes back: while the worker counts again, the old count stays up
+    // (no flicker to nothing); then it goes.
+    let hold = crate::db::worker::held::hold(&path);
+    app.db()
+        .conn()
+        .execute(
+            "UPDATE tool_loan_items SET returned_at = '2026-11-21 08:59:00', condition_back = 'good',
+                 updated_at = '2026-11-21 08:59:00', updated_by = '王磊',
+                 row_version = row_version + 1
+             WHERE returned_at IS NULL AND due_on < '2026-11-21'",
+            [],
+        )
+        .unwrap();
+    app.data_changed();
+    assert!(screen(&mut app).contains("tools OVERDUE 3"));
+    drop(hold);
+    let after = settle(&mut app);
+    assert!(!after.contains("tools OVERDUE"), "{after}");
+}
