@@ -135,10 +135,10 @@ pub fn seed(
     // million rows as it goes cost a fifth of the run. The foreign key switch only takes
     // effect outside a transaction; both are put back before returning.
     conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON")?;
-    // A transaction bigger than the page cache spills into the write-ahead log, and every later
-    // read of a spilled page searches the log's frames, and the commit then copies the whole log
-    // into the file: together a quarter of the run. A rollback journal writes new pages straight into the
-    // file and keeps only the few old ones, equally safe. The mode in force before is restored.
+    // A transaction bigger than the page cache spills into the write-ahead log: every later read
+    // of a spilled page searches the log's frames, and the commit copies the whole log into the
+    // file (together a quarter of the run). A rollback journal writes new pages straight into
+    // the file and keeps only the few old ones, equally safe. The mode before is restored.
     let before = journal_mode(conn, "")?;
     // Refused as busy while another program has the file open: the load then stays in the log.
     journal_mode(conn, " = TRUNCATE").ok();
