@@ -293,6 +293,29 @@ fn keystrokes(db: &Path) {
             ms(started.elapsed()),
             "",
         );
+        // Down the filtered list, each key timed until its rows are on screen (a worker's
+        // included).
+        press(&mut app, &mut term, KeyCode::Enter);
+        let keys = [vec![KeyCode::Char('j'); 30], vec![KeyCode::PageDown; 10]].concat();
+        let samples: Vec<Duration> = keys
+            .iter()
+            .map(|k| {
+                let started = Instant::now();
+                press(&mut app, &mut term, *k);
+                while app.busy() {
+                    std::thread::sleep(Duration::from_millis(1));
+                    term.draw(|f| app.render(f)).unwrap();
+                }
+                started.elapsed()
+            })
+            .collect();
+        let (median, p99) = spread(samples);
+        row(
+            &format!("{name}: filtered, row/page down"),
+            format!("{} / {}", ms(median), ms(p99)),
+            "16 / 33 ms",
+        );
+        press(&mut app, &mut term, KeyCode::Char('/'));
         press(&mut app, &mut term, KeyCode::Esc);
     }
 }

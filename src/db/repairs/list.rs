@@ -163,7 +163,7 @@ pub fn page(
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<Vec<ListRow>> {
-    page_from(conn, query, now, offset, limit, false)
+    read(conn, query, now, Start::Offset(offset), limit, false)
 }
 
 /// The list's last `limit` tickets, in list order, read from the far end of its index: what
@@ -174,9 +174,7 @@ pub fn last_page(
     now: NaiveDateTime,
     limit: usize,
 ) -> rusqlite::Result<Vec<ListRow>> {
-    let mut rows = page_from(conn, query, now, 0, limit, true)?;
-    rows.reverse();
-    Ok(rows)
+    read_back(conn, query, now, Start::Offset(0), limit)
 }
 
 /// [`page`] of a list of `total` tickets, read from whichever end is nearer: the index is
@@ -194,20 +192,80 @@ pub fn window(
     if from_end >= offset {
         return page(conn, query, now, offset, limit);
     }
-    let mut rows = page_from(conn, query, now, from_end, end.saturating_sub(offset), true)?;
+    let limit = end.saturating_sub(offset);
+    read_back(conn, query, now, Start::Offset(from_end), limit)
+}
+
+/// The `limit` tickets that follow ticket `id` in the list. Read from that ticket's place in
+/// the index (a keyset), not counted from the list's start: a step down a filter whose
+/// matches lie deep in ten years of tickets costs what a step at its top does.
+pub fn page_after(
+    conn: &Connection,
+    query: &ListQuery,
+    now: NaiveDateTime,
+    id: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<ListRow>> {
+    read(conn, query, now, Start::Beyond(id), limit, false)
+}
+
+/// The `limit` tickets that come before ticket `id` in the list, in list order.
+pub fn page_before(
+    conn: &Connection,
+    query: &ListQuery,
+    now: NaiveDateTime,
+    id: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<ListRow>> {
+    read_back(conn, query, now, Start::Beyond(id), limit)
+}
+
+/// Where a read starts, in its direction: skipping rows, or past a ticket.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    Offset(usize),
+    Beyond(i64),
+}
+
+/// `limit` rows read towards the list's start, returned in list order.
+fn read_back(
+    conn: &Connection,
+    query: &ListQuery,
+    now: NaiveDateTime,
+    start: Start,
+    limit: usize,
+) -> rusqlite::Result<Vec<ListRow>> {
+    let mut rows = read(conn, query, now, start, limit, true)?;
     rows.reverse();
     Ok(rows)
 }
 
-fn page_from(
+/// `limit` rows in list order, or in reverse list order (`from_end`).
+fn read(
     conn: &Connection,
     query: &ListQuery,
     now: NaiveDateTime,
-    offset: usize,
+    start: Start,
     limit: usize,
     from_end: bool,
 ) -> rusqlite::Result<Vec<ListRow>> {
-    let (filter, mut args) = query.filter(conn, now)?;
+    let (mut filter, mut args) = query.filter(conn, now)?;
+    let offset = match start {
+        Start::Offset(offset) => offset,
+        Start::Beyond(id) => {
+            // The ticket's own sort key, as stored: bound as values, the index range starts
+            // at it (compared with a subquery, SQLite would walk from the first open ticket).
+            let (is_open, reported_at): (i64, String) = conn
+                .prepare_cached("SELECT is_open, reported_at FROM repairs WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let beyond = if from_end { ">" } else { "<" };
+            filter.push_str(&format!(
+                " AND (is_open, reported_at, repairs.id) {beyond} (?, ?, ?)"
+            ));
+            args.extend([is_open.into(), reported_at.into(), id.into()]);
+            0
+        }
+    };
     let order = if from_end {
         "is_open, reported_at, id"
     } else {

@@ -598,3 +598,41 @@ fn rows_loaded_while_the_search_index_pauses_are_found_once_it_resumes() {
     assert_eq!(devices::list_ids(db.conn(), &query).unwrap().len(), 2);
     assert_eq!(db.health_problems().unwrap(), vec![]);
 }
+
+#[test]
+fn the_rows_next_to_a_ticket_are_the_rows_at_the_next_offsets() {
+    let mut db = Db::open_in_memory().unwrap();
+    let free = |t: &str| DeviceRef::Unregistered(t.into());
+    // Tickets reported in the same minute, open and closed: only the id tells them apart.
+    let mut tickets = Vec::new();
+    for n in 0..9 {
+        let when = format!("2026-11-{:02} 09:00", 10 + n % 3);
+        let device = if n % 2 == 0 { "打印机" } else { "交换机" };
+        tickets.push(report_on(&mut db, free(device), &when));
+    }
+    for id in [tickets[1], tickets[4], tickets[5]] {
+        close(&mut db, id, "2026-11-13");
+    }
+    let now = at("2026-11-21 09:00");
+    for query in [
+        ListQuery::default(),
+        // A rare word: the rows come through the trigram index.
+        ListQuery {
+            search: "打印机".into(),
+            ..ListQuery::default()
+        },
+    ] {
+        let ids = |rows: Vec<ListRow>| -> Vec<i64> { rows.iter().map(|r| r.id).collect() };
+        let full = ids(page(db.conn(), &query, now, 0, 50).unwrap());
+        assert!(full.len() >= 5, "{query:?}");
+        for (at, id) in full.iter().enumerate() {
+            for limit in 1..=full.len() + 1 {
+                let after = ids(page_after(db.conn(), &query, now, *id, limit).unwrap());
+                let end = full.len().min(at + 1 + limit);
+                assert_eq!(after, full[at + 1..end], "after #{at}, {limit} rows");
+                let before = ids(page_before(db.conn(), &query, now, *id, limit).unwrap());
+                assert_eq!(before, full[at.saturating_sub(limit)..at], "before #{at}");
+            }
+        }
+    }
+}

@@ -65,6 +65,22 @@ enum Mode {
     Form(Box<RepairForm>, Option<i64>),
 }
 
+/// A window that overlaps or meets the rows shown: the rows it keeps from them, and how many
+/// more to read past their last ticket, or before their first.
+#[derive(Debug, Clone)]
+enum Neighbour {
+    After {
+        kept: Vec<ListRow>,
+        last: i64,
+        more: usize,
+    },
+    Before {
+        first: i64,
+        more: usize,
+        kept: Vec<ListRow>,
+    },
+}
+
 /// What a count was made for: the filter, the connection's change count and, for the late
 /// filter, the minute.
 type CountKey = (ListQuery, u64, i64);
@@ -94,6 +110,9 @@ pub struct RepairsScreen {
     counted: Option<CountKey>,
     /// The count's key, offset, height and end [`Self::page`] was read for.
     paged: Option<(CountKey, usize, usize, bool)>,
+    /// The count's key and the offset of the rows in `page` once they are in: a window next
+    /// to them is read on from their first or last ticket instead of from the list's start.
+    shown: Option<(CountKey, usize)>,
     search: Input,
     mode: Mode,
     /// Rows the table had room for last frame, for paging keys.
@@ -122,6 +141,7 @@ impl RepairsScreen {
             paging: false,
             counted: None,
             paged: None,
+            shown: None,
             search: Input::default(),
             mode: Mode::List,
             visible_rows: 10,
@@ -204,8 +224,8 @@ impl RepairsScreen {
         }
     }
 
-    /// The read of the rows in view: while counting, from the top (or the end after `G`); then
-    /// from the nearer end.
+    /// The read of the rows in view: next to the rows shown, on from their edge; otherwise,
+    /// while counting, from the top (or the end after `G`); then from the nearer end.
     fn page_read(
         &self,
         ctx: &Ctx,
@@ -214,15 +234,59 @@ impl RepairsScreen {
     {
         let (query, now, offset, count) = (self.query.clone(), ctx.now, self.offset, self.count);
         let (counting, to_end) = (self.counting, self.to_end);
-        move |conn| {
-            if to_end {
-                repairs::last_page(conn, &query, now, rows)
-            } else if counting {
-                repairs::page(conn, &query, now, offset, rows)
-            } else {
-                repairs::window(conn, &query, now, offset, rows, count)
+        let neighbour = self.neighbour(rows);
+        move |conn| match &neighbour {
+            Some(Neighbour::After { kept, last, more }) => {
+                let mut page = kept.clone();
+                if *more > 0 {
+                    page.extend(repairs::page_after(conn, &query, now, *last, *more)?);
+                }
+                Ok(page)
             }
+            Some(Neighbour::Before { first, more, kept }) => {
+                let mut page = repairs::page_before(conn, &query, now, *first, *more)?;
+                page.extend(kept.iter().cloned());
+                Ok(page)
+            }
+            None if to_end => repairs::last_page(conn, &query, now, rows),
+            None if counting => repairs::page(conn, &query, now, offset, rows),
+            None => repairs::window(conn, &query, now, offset, rows, count),
         }
+    }
+
+    /// How the window at `offset` joins the rows shown, when the list has not changed since
+    /// they were read and the two overlap or meet.
+    fn neighbour(&self, rows: usize) -> Option<Neighbour> {
+        let (key, shown_at) = self.shown.as_ref()?;
+        let (first, last) = (self.page.first()?, self.page.last()?);
+        let current = self.counted.as_ref()?;
+        if key != current || self.to_end || rows == 0 {
+            return None;
+        }
+        let (at, end) = (self.offset, *shown_at + self.page.len());
+        if at > *shown_at && at <= end {
+            let kept: Vec<ListRow> = self.page[at - shown_at..]
+                .iter()
+                .take(rows)
+                .cloned()
+                .collect();
+            let more = rows - kept.len();
+            return Some(Neighbour::After {
+                last: last.id,
+                more,
+                kept,
+            });
+        }
+        if at < *shown_at && at + rows > *shown_at {
+            let more = shown_at - at;
+            let kept = self.page.iter().take(rows - more).cloned().collect();
+            return Some(Neighbour::Before {
+                first: first.id,
+                more,
+                kept,
+            });
+        }
+        None
     }
 
     fn pager_for(&mut self, ctx: &Ctx) -> Option<&mut Worker<Vec<ListRow>>> {
@@ -246,6 +310,11 @@ impl RepairsScreen {
     /// The rows in view have been read: while counting, a short page is the list's end.
     fn show_page(&mut self, ctx: &Ctx, rows: usize, page: Vec<ListRow>) {
         self.page = page;
+        self.shown = self
+            .paged
+            .as_ref()
+            .filter(|(_, _, _, to_end)| !to_end)
+            .map(|(key, offset, _, _)| (key.clone(), *offset));
         if self.to_end {
             self.cursor = self.page.len().saturating_sub(1);
         }
@@ -600,6 +669,7 @@ impl Screen for RepairsScreen {
     fn data_changed(&mut self) {
         self.counted = None;
         self.paged = None;
+        self.shown = None;
     }
 
     fn busy(&self) -> bool {

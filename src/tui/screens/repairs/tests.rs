@@ -313,14 +313,19 @@ fn a_thousand_newer(db: &mut Db) {
     .unwrap();
 }
 
-#[test]
-fn the_end_key_before_the_count_shows_the_last_rows_at_once() {
+/// [`a_thousand_newer`] on a file, open on the Repairs tab, its workers held back.
+fn a_thousand_newer_counted_later() -> (tempfile::TempDir, crate::db::worker::held::Hold, App) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.db");
     let mut db = Db::open(&path).unwrap();
     a_thousand_newer(&mut db);
     let hold = crate::db::worker::held::hold(&path);
-    let mut app = app_on(db, Lang::En);
+    (dir, hold, app_on(db, Lang::En))
+}
+
+#[test]
+fn the_end_key_before_the_count_shows_the_last_rows_at_once() {
+    let (_dir, hold, mut app) = a_thousand_newer_counted_later();
     let s = screen(&mut app);
     assert!(s.contains("卡纸 999") && !s.contains("画面偏色"), "{s}");
     assert!(app.busy(), "the count is held back");
@@ -374,4 +379,73 @@ fn a_filter_too_slow_for_the_key_shows_searching_and_its_rows_follow() {
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app);
     assert!(s.contains("WX-2026-1003  [Assessed]"), "{s}");
+}
+
+/// The "卡纸 N" tickets of [`a_thousand_newer`] on screen, top to bottom.
+fn jams_shown(screen: &str) -> Vec<u32> {
+    screen
+        .lines()
+        .filter_map(|line| {
+            let rest = &line[line.find("卡纸 ")? + "卡纸 ".len()..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn scrolling_reads_on_from_the_rows_shown_and_keeps_the_list_whole() {
+    // First while the count is held back (the rows are read from the top), then counted.
+    let (_dir, hold, mut app) = a_thousand_newer_counted_later();
+    let page = jams_shown(&screen(&mut app)).len() as i32;
+    let mut cursor = 0u32;
+    let steps: [(KeyCode, i32, usize); 9] = [
+        (KeyCode::Char('j'), 1, 25),
+        (KeyCode::PageDown, 0, 3),
+        (KeyCode::Char('k'), -1, 7),
+        (KeyCode::PageUp, 0, 1),
+        (KeyCode::Char('j'), 1, 3),
+        (KeyCode::PageDown, 0, 30),
+        (KeyCode::PageUp, 0, 2),
+        (KeyCode::Char('k'), -1, 4),
+        (KeyCode::Char('j'), 1, 9),
+    ];
+    for (phase, hold) in [(0, Some(hold)), (1, None)] {
+        drop(hold);
+        if phase == 1 {
+            settle(&mut app);
+        }
+        for (key, by, times) in steps {
+            for _ in 0..times {
+                press(&mut app, key);
+                let s = screen(&mut app);
+                let jams = jams_shown(&s);
+                assert!(!jams.is_empty(), "{s}");
+                assert!(
+                    jams.windows(2).all(|w| w[0] == w[1] + 1),
+                    "rows missing, repeated or out of order after {key:?}: {jams:?}\n{s}"
+                );
+                // The cursor row is in view, and it is the ticket the moves lead to.
+                let step = if by == 0 {
+                    if key == KeyCode::PageDown {
+                        page
+                    } else {
+                        -page
+                    }
+                } else {
+                    by
+                };
+                cursor = (cursor as i32 + step).clamp(0, 1002) as u32;
+                if cursor < 1000 {
+                    assert!(jams.contains(&(999 - cursor)), "{cursor}: {jams:?}\n{s}");
+                }
+            }
+        }
+        press(&mut app, KeyCode::Enter);
+        let s = screen(&mut app);
+        // The thousand came first: the jam shown N is ticket N + 1.
+        let ticket = format!("WX-2026-{:04}", 1000 - cursor);
+        assert!(s.contains(&ticket), "{ticket}\n{s}");
+        press(&mut app, KeyCode::Esc);
+    }
 }
