@@ -123,15 +123,13 @@ const COLUMNS: &str = "i.id, l.id, l.number, t.id, t.code, t.name, t.spec, l.bor
     i.returned_at, i.condition_back, i.return_note, b.id, b.liable_person, b.amount, \
     b.settled_at, r.ticket";
 
-const FROM: &str = " FROM tool_loan_items i JOIN tool_loans l ON l.id = i.loan_id
-    JOIN tools t ON t.id = i.tool_id
+/// The tables a loan row is made of, the tools lent first.
+const FROM: &str = " FROM tool_loan_items i JOIN tool_loans l ON l.id = i.loan_id";
+/// The same, read requisition by requisition (SQLite keeps a CROSS JOIN's order).
+const FROM_LOANS: &str = " FROM tool_loans l CROSS JOIN tool_loan_items i ON i.loan_id = l.id";
+const JOINS: &str = " JOIN tools t ON t.id = i.tool_id
     LEFT JOIN tool_liabilities b ON b.item_id = i.id
     LEFT JOIN repairs r ON r.id = b.repair_id";
-
-/// Overdue open loans first, then open ones by due date, then returned ones newest first.
-const ORDER: &str = " ORDER BY i.returned_at IS NULL AND i.due_on < ?1 DESC,
-    i.returned_at IS NULL DESC, CASE WHEN i.returned_at IS NULL THEN i.due_on END,
-    l.out_at DESC, i.id DESC";
 
 fn parse_time(text: Option<String>) -> Option<NaiveDateTime> {
     text.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok())
@@ -234,7 +232,7 @@ pub fn count_loans(
     today: NaiveDate,
 ) -> rusqlite::Result<usize> {
     let (filter, args) = query.filter();
-    let sql = format!("SELECT count(*){FROM}{filter}");
+    let sql = format!("SELECT count(*){FROM}{JOINS}{filter}");
     conn.prepare_cached(&sql)?
         .query_row(rusqlite::params_from_iter(with_today(today, args)), |r| {
             r.get::<_, i64>(0)
@@ -242,7 +240,10 @@ pub fn count_loans(
         .map(|n| n as usize)
 }
 
-/// `limit` loans from `offset` of the list.
+/// `limit` loans from `offset` of the list. The open ones (a few: a tool is out once at a
+/// time) come first by due date, so the overdue lead; then the returned ones newest first.
+/// Each part is read along an index in its own order, so a page near the top of a million
+/// loans costs a few rows, not a sort of them all.
 pub fn loans_page(
     conn: &Connection,
     query: &LoanQuery,
@@ -251,11 +252,65 @@ pub fn loans_page(
     limit: usize,
 ) -> rusqlite::Result<Vec<LoanRow>> {
     let (filter, args) = query.filter();
-    let mut args = with_today(today, args);
-    args.push((limit as i64).into());
+    let with_open = query.filter != LoanFilter::Returned;
+    let with_returned = !matches!(query.filter, LoanFilter::Open | LoanFilter::Overdue);
+    let open = if with_open {
+        let sql = format!("SELECT count(*){FROM}{JOINS}{filter} AND i.returned_at IS NULL");
+        conn.prepare_cached(&sql)?
+            .query_row(
+                rusqlite::params_from_iter(with_today(today, args.clone())),
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as usize)?
+    } else {
+        0
+    };
+    let mut rows = Vec::new();
+    if offset < open {
+        let part = format!(
+            "SELECT {COLUMNS}{FROM}{JOINS}{filter} AND i.returned_at IS NULL
+             ORDER BY i.due_on, l.out_at DESC, i.id DESC LIMIT ? OFFSET ?"
+        );
+        rows = read_part(conn, &part, today, &args, offset, limit)?;
+    }
+    if rows.len() < limit && with_returned {
+        // Newest first along the requisitions' index, each one's tools from its own: unless
+        // one tool's history or the unsettled few are asked for, which name their rows.
+        let from = if query.tool_id.is_some() || query.filter == LoanFilter::Unsettled {
+            FROM
+        } else {
+            FROM_LOANS
+        };
+        let part = format!(
+            "SELECT {COLUMNS}{from}{JOINS}{filter} AND i.returned_at IS NOT NULL
+             ORDER BY l.out_at DESC, i.id DESC LIMIT ? OFFSET ?"
+        );
+        let skip = offset.saturating_sub(open);
+        rows.extend(read_part(
+            conn,
+            &part,
+            today,
+            &args,
+            skip,
+            limit - rows.len(),
+        )?);
+    }
+    Ok(rows)
+}
+
+/// One part of [`loans_page`]: `limit` rows from `offset`.
+fn read_part(
+    conn: &Connection,
+    sql: &str,
+    today: NaiveDate,
+    args: &[Value],
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<Vec<LoanRow>> {
+    let mut args = with_today(today, args.to_vec());
+    args.push((limit.min(i64::MAX as usize) as i64).into());
     args.push((offset as i64).into());
-    let sql = format!("SELECT {COLUMNS}{FROM}{filter}{ORDER} LIMIT ? OFFSET ?");
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), loan_from_row)?;
     rows.collect()
 }
@@ -271,7 +326,7 @@ pub fn matching_loans(
 
 /// One loan item.
 pub fn item(conn: &Connection, item_id: i64) -> rusqlite::Result<Option<LoanRow>> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS}{FROM} WHERE i.id = ?1"))?
+    conn.prepare_cached(&format!("SELECT {COLUMNS}{FROM}{JOINS} WHERE i.id = ?1"))?
         .query_row([item_id], loan_from_row)
         .optional()
 }

@@ -443,3 +443,77 @@ fn a_tool_out_cannot_be_retired_or_set_to_another_status() {
         "codes are unique whatever the case"
     );
 }
+
+#[test]
+fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first() {
+    let mut db = inventory();
+    let give_back = |db: &mut Db, code: &str, d: u32| {
+        let item = open_item(db, code);
+        db.write(|tx| return_item(tx, item, &good(), &stamp(d)))
+            .unwrap();
+    };
+    // Two requisitions lent at the same minute, one of two tools: only the item tells apart.
+    lend(&mut db, "王伟", &["T-001", "T-002"], at(3, 9));
+    lend(&mut db, "李娜", &["T-003"], at(3, 9));
+    for code in ["T-001", "T-002", "T-003"] {
+        give_back(&mut db, code, 5);
+    }
+    lend(&mut db, "赵敏", &["T-004"], at(8, 9)); // due 15th: overdue on the 21st
+    lend(&mut db, "王伟", &["T-001"], at(10, 9)); // due 13th: overdue
+    lend(&mut db, "李娜", &["T-002", "T-003"], at(19, 9)); // due 22nd and 19th
+    give_back(&mut db, "T-002", 20);
+    let today = day(21);
+    let all = loans_page(db.conn(), &LoanQuery::default(), today, 0, 100).unwrap();
+    // The order, worked out here rather than by SQLite.
+    let mut expected = all.clone();
+    expected.sort_by_key(|r| {
+        let open = r.returned_at.is_none();
+        (
+            !open,
+            open.then_some(r.due_on),
+            std::cmp::Reverse((r.out_at, r.item_id)),
+        )
+    });
+    assert_eq!(all, expected);
+    assert_eq!(all.len(), 7);
+    let codes: Vec<&str> = all.iter().take(3).map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["T-001", "T-004", "T-003"], "open, by due date");
+    for query in [
+        LoanQuery::default(),
+        LoanQuery {
+            filter: LoanFilter::Open,
+            ..LoanQuery::default()
+        },
+        LoanQuery {
+            filter: LoanFilter::Returned,
+            ..LoanQuery::default()
+        },
+        LoanQuery {
+            tool_id: Some(all[0].tool_id),
+            ..LoanQuery::default()
+        },
+        LoanQuery {
+            search: "王伟".into(),
+            ..LoanQuery::default()
+        },
+    ] {
+        let full = loans_page(db.conn(), &query, today, 0, 100).unwrap();
+        let wanted: Vec<&LoanRow> = expected
+            .iter()
+            .filter(|r| full.iter().any(|f| f.item_id == r.item_id))
+            .collect();
+        assert_eq!(full.iter().collect::<Vec<_>>(), wanted, "{query:?}");
+        assert_eq!(count_loans(db.conn(), &query, today).unwrap(), full.len());
+        for offset in 0..=full.len() {
+            for limit in 1..=full.len() + 1 {
+                let got = loans_page(db.conn(), &query, today, offset, limit).unwrap();
+                let end = full.len().min(offset + limit);
+                assert_eq!(
+                    got,
+                    full[offset.min(end)..end],
+                    "{query:?} {offset} {limit}"
+                );
+            }
+        }
+    }
+}

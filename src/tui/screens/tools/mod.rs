@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 
 use super::{Ctx, Screen};
 use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolFilter, ToolQuery};
+use crate::db::worker::{Answer, Worker};
 use crate::domain::period::Period;
 use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
@@ -170,6 +171,15 @@ pub struct ToolsScreen {
     loans_read: Read<LoanQuery>,
     tool_page: Vec<Tool>,
     loan_page: Vec<LoanRow>,
+    /// Counts a million loans off the key path; opened at the first count of a file database.
+    loan_counter: Option<Worker<usize>>,
+    /// The loan count is still to come: the list runs as far as the rows read so far.
+    loans_counting: bool,
+    /// Reads the loans in view when that takes longer than a key may wait (a filter whose
+    /// matches lie deep in ten years of loans).
+    loan_pager: Option<Worker<Vec<LoanRow>>>,
+    /// The loans in view are being read by `loan_pager`.
+    loans_paging: bool,
     search: Input,
     mode: Mode,
     visible_rows: usize,
@@ -194,6 +204,10 @@ impl ToolsScreen {
             loans_read: (None, None),
             tool_page: Vec::new(),
             loan_page: Vec::new(),
+            loan_counter: None,
+            loans_counting: false,
+            loan_pager: None,
+            loans_paging: false,
             search: Input::default(),
             mode: Mode::List,
             visible_rows: 10,
@@ -221,22 +235,130 @@ impl ToolsScreen {
                     },
                 );
             }
-            View::Loans => {
-                let query = &self.loan_query;
-                let key = (query.clone(), conn.total_changes(), today);
-                read_window(
-                    &mut self.loans_read,
-                    &mut self.loans_at,
-                    key,
-                    rows,
-                    &mut self.loan_page,
-                    || tools::count_loans(conn, query, today).unwrap_or(0),
-                    |offset| {
-                        tools::loans_page(conn, query, today, offset, rows).unwrap_or_default()
-                    },
-                );
+            View::Loans => self.load_loans(ctx, rows),
+        }
+    }
+
+    /// The loans view's [`Self::load`]. A new filter's count is asked of a worker and the
+    /// first rows are read meanwhile, within the key's time; rows that take longer are read
+    /// by another worker, and the list says it is searching until they come.
+    fn load_loans(&mut self, ctx: &Ctx, rows: usize) {
+        let (query, today) = (self.loan_query.clone(), ctx.today);
+        let key = (query.clone(), ctx.db.conn().total_changes(), today);
+        if self.loans_read.0.as_ref() != Some(&key) {
+            self.loans_read = (Some(key), None);
+            self.loans_counting = self.ask_loan_count(ctx);
+            if !self.loans_counting {
+                self.loans_at.count = tools::count_loans(ctx.db.conn(), &query, today).unwrap_or(0);
             }
         }
+        if self.loans_counting {
+            match self.loan_counter.as_mut().and_then(|c| c.answer(false)) {
+                None => {}
+                Some(answer) => {
+                    self.loans_counting = false;
+                    self.loans_at.count = match answer {
+                        Answer::Done(n) => n,
+                        Answer::Failed => {
+                            tools::count_loans(ctx.db.conn(), &query, today).unwrap_or(0)
+                        }
+                    };
+                }
+            }
+        }
+        if self.loans_paging
+            && let Some(answer) = self.loan_pager.as_mut().and_then(|p| p.answer(false))
+        {
+            self.loans_paging = false;
+            self.loan_page = match answer {
+                Answer::Done(page) => page,
+                Answer::Failed => {
+                    let offset = self.loans_at.offset;
+                    tools::loans_page(ctx.db.conn(), &query, today, offset, rows)
+                        .unwrap_or_default()
+                }
+            };
+        }
+        self.loans_run_on(rows);
+        self.loans_at.fit(self.loans_at.count, rows);
+        let window = Some((self.loans_at.offset, rows));
+        if self.loans_read.1 == window {
+            return;
+        }
+        self.loans_read.1 = window;
+        let offset = self.loans_at.offset;
+        let read =
+            move |conn: &rusqlite::Connection| tools::loans_page(conn, &query, today, offset, rows);
+        match ctx.db.quick(read.clone()) {
+            Some(page) => {
+                if std::mem::take(&mut self.loans_paging)
+                    && let Some(pager) = self.loan_pager.as_mut()
+                {
+                    pager.cancel();
+                }
+                self.show_loans(ctx, rows, page.unwrap_or_default());
+            }
+            None => {
+                if self.loan_pager.is_none() {
+                    self.loan_pager = ctx.db.path().and_then(Worker::open);
+                }
+                match self.loan_pager.as_mut() {
+                    Some(pager) => {
+                        pager.ask(Box::new(read));
+                        self.loans_paging = true;
+                        self.loan_page.clear();
+                    }
+                    None => self.show_loans(ctx, rows, read(ctx.db.conn()).unwrap_or_default()),
+                }
+            }
+        }
+    }
+
+    /// Until the count comes, the list runs one row past the rows read, so the cursor can go
+    /// on down and the next rows are read.
+    fn loans_run_on(&mut self, rows: usize) {
+        if self.loans_counting {
+            let seen = self.loans_at.offset + self.loan_page.len();
+            let more = usize::from(self.loans_paging || self.loan_page.len() >= rows);
+            self.loans_at.count = self.loans_at.count.max(seen + more);
+        }
+    }
+
+    /// The loans in view have been read: while counting, a short page is the list's end.
+    fn show_loans(&mut self, ctx: &Ctx, rows: usize, page: Vec<LoanRow>) {
+        self.loan_page = page;
+        self.loans_run_on(rows);
+        if self.loans_counting && self.loan_page.len() < rows.max(1) {
+            self.loans_at.count = self.loans_at.offset + self.loan_page.len();
+            if self.loan_page.is_empty() && self.loans_at.offset > 0 {
+                // Moved past the end before the count came: the count says where it is.
+                let answer = self.loan_counter.as_mut().and_then(|c| c.answer(true));
+                if let Some(Answer::Done(n)) = answer {
+                    self.loans_at.count = n;
+                }
+            } else if let Some(counter) = self.loan_counter.as_mut() {
+                counter.cancel();
+            }
+            self.loans_counting = false;
+            self.load_loans(ctx, rows);
+        }
+    }
+
+    /// Ask the worker for the count of the loan filter; false when there is none (an
+    /// in-memory database), and the caller counts itself.
+    fn ask_loan_count(&mut self, ctx: &Ctx) -> bool {
+        if self.loan_counter.is_none() {
+            self.loan_counter = ctx.db.path().and_then(Worker::open);
+        }
+        let Some(counter) = self.loan_counter.as_mut() else {
+            return false;
+        };
+        let (query, today) = (self.loan_query.clone(), ctx.today);
+        counter.ask(Box::new(move |conn| {
+            tools::count_loans(conn, &query, today)
+        }));
+        self.loans_at.count = 0;
+        true
     }
 
     fn window(&mut self) -> &mut Window {
@@ -577,6 +699,10 @@ impl Screen for ToolsScreen {
     fn data_changed(&mut self) {
         self.tools_read = (None, None);
         self.loans_read = (None, None);
+    }
+
+    fn busy(&self) -> bool {
+        self.loans_counting || self.loans_paging
     }
 
     fn keys(&self) -> &'static [KeyHint] {

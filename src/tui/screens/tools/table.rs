@@ -57,6 +57,7 @@ fn summary(screen: &ToolsScreen, lang: Lang) -> Line<'static> {
     };
     let count = match screen.view {
         View::Tools => lang.tf("tools.count", &[("count", &screen.tools_at.count)]),
+        View::Loans if screen.loans_counting => lang.t("loans.counting").to_owned(),
         View::Loans => lang.tf("tools.loans_count", &[("count", &screen.loans_at.count)]),
     };
     let mut spans = vec![
@@ -126,6 +127,13 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
         View::Loans => loan_header(area.width, lang),
     };
     frame.render_widget(Paragraph::new(heading).style(theme::HEADER), header);
+    if screen.view == View::Loans && screen.loans_paging {
+        frame.render_widget(
+            Paragraph::new(format!("  {}", lang.t("loans.searching"))).style(theme::HINT),
+            rows(list, 0, 1),
+        );
+        return;
+    }
     if count == 0 {
         let key = if screen.has_filters() {
             "tools.none_match"

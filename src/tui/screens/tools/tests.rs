@@ -11,7 +11,7 @@ use crate::domain::tool::{Borrowing, ToolStatus};
 use crate::i18n::Lang;
 use crate::tui::app::App;
 use crate::tui::tabs::Tab;
-use crate::tui::testing::keys::{ctrl, draw, press, screen, typed};
+use crate::tui::testing::keys::{ctrl, draw, press, screen, settle, typed};
 
 fn at(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
@@ -19,7 +19,10 @@ fn at(text: &str) -> NaiveDateTime {
 
 /// Six tools; a multimeter lent to 林霞 and overdue, a crimper lent and due tomorrow.
 fn app(lang: Lang) -> App {
-    let mut db = Db::open_in_memory().unwrap();
+    app_on(Db::open_in_memory().unwrap(), lang)
+}
+
+fn app_on(mut db: Db, lang: Lang) -> App {
     db.write(|tx| {
         let s = Stamp::new("赵平", at("2026-11-01 09:00"));
         let centre = directory::ensure_department(tx, "信息中心", true, &s)?;
@@ -266,5 +269,99 @@ fn tools_are_added_edited_and_retired_and_history_is_one_key() {
     assert_eq!(
         listed, 6,
         "GJ-002..GJ-007 stay, the retired GJ-001 leaves the list: {s}"
+    );
+}
+
+/// Three hundred loans of the ladder before the loans of [`app_on`], each returned the same
+/// day; the file is held from its workers.
+fn three_hundred_returned() -> (tempfile::TempDir, crate::db::worker::held::Hold, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let mut db = Db::open(&path).unwrap();
+    db.write(|tx| {
+        let s = Stamp::new("赵平", at("2026-01-01 09:00"));
+        let input = ToolInput {
+            code: "GJ-100".into(),
+            name: "伸缩梯".into(),
+            kind: "梯子".into(),
+            loan_days: Some(0),
+            place: "工具柜B".into(),
+            ..ToolInput::default()
+        };
+        tools::add(tx, &input, &s).unwrap();
+        for n in 0..300 {
+            let when = at("2026-01-02 09:00") + chrono::Duration::hours(n);
+            let b = Borrowing {
+                borrower: format!("借用人{n}"),
+                department: "信息中心".into(),
+                external: false,
+                approver: String::new(),
+                purpose: "巡检".into(),
+                due_on: None,
+                condition_out: "完好".into(),
+            };
+            let s = Stamp::new("赵平", when);
+            tools::check_out(tx, &b, &["GJ-100".to_owned()], when, &s).unwrap();
+            let item = tools::by_code(tx, "GJ-100")
+                .unwrap()
+                .unwrap()
+                .holder
+                .unwrap()
+                .item_id;
+            let back = tools::Return {
+                condition: crate::domain::tool::Condition::Good,
+                note: String::new(),
+                liable_person: String::new(),
+                amount: 0,
+                settled: false,
+                repair: false,
+            };
+            tools::return_item(tx, item, &back, &s).unwrap();
+        }
+        Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
+    let hold = crate::db::worker::held::hold(&path);
+    (dir, hold, db)
+}
+
+#[test]
+fn the_loan_list_shows_its_rows_at_once_and_counts_off_the_key_path() {
+    let (_dir, hold, db) = three_hundred_returned();
+    let mut app = app_on(db, Lang::En);
+    press(&mut app, KeyCode::Char('v'));
+    let s = screen(&mut app);
+    assert!(s.contains("Counting loans…") && app.busy(), "{s}");
+    // Open loans first, then the newest returned one (借用人299, LY-2026-0300).
+    assert!(s.contains("GJ-002") && s.contains("LY-2026-0300"), "{s}");
+    // The cursor goes on down past the rows read, before the count has come.
+    for _ in 0..30 {
+        press(&mut app, KeyCode::Char('j'));
+        screen(&mut app);
+    }
+    let s = screen(&mut app);
+    assert!(s.contains("LY-2026-0272") && app.busy(), "{s}");
+    drop(hold);
+    let s = settle(&mut app);
+    assert!(s.contains("302 loans") && s.contains("LY-2026-0272"), "{s}");
+}
+
+#[test]
+fn a_loan_filter_too_slow_for_the_key_shows_searching_and_its_rows_follow() {
+    let (_dir, hold, mut db) = three_hundred_returned();
+    db.never_quick();
+    drop(hold);
+    let mut app = app_on(db, Lang::En);
+    press(&mut app, KeyCode::Char('v'));
+    settle(&mut app);
+    typed(&mut app, "/借用人12");
+    let s = screen(&mut app);
+    assert!(s.contains("Searching…") && app.busy(), "{s}");
+    let s = settle(&mut app);
+    // 借用人12 (LY-2026-0013) and 借用人120 to 借用人129 (0121 to 0130).
+    assert!(s.contains("11 loans") && s.contains("LY-2026-0130"), "{s}");
+    assert!(
+        s.contains("LY-2026-0013") && !s.contains("LY-2026-0014"),
+        "{s}"
     );
 }
