@@ -275,8 +275,10 @@ pub fn loans_page(
     }
     if rows.len() < limit && with_returned {
         // Newest first along the requisitions' index, each one's tools from its own: unless
-        // one tool's history or the unsettled few are asked for, which name their rows.
-        let from = if query.tool_id.is_some() || query.filter == LoanFilter::Unsettled {
+        // one tool's history or the unsettled few are asked for, which name their rows, or a
+        // month's report, which reads all its loans (SQLite's own plan is faster for that).
+        let named = query.tool_id.is_some() || query.filter == LoanFilter::Unsettled;
+        let from = if named || query.active_in.is_some() {
             FROM
         } else {
             FROM_LOANS

@@ -496,6 +496,10 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
             search: "王伟".into(),
             ..LoanQuery::default()
         },
+        LoanQuery {
+            active_in: Some(day(1)),
+            ..LoanQuery::default()
+        },
     ] {
         let full = loans_page(db.conn(), &query, today, 0, 100).unwrap();
         let wanted: Vec<&LoanRow> = expected
