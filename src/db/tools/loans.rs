@@ -252,67 +252,240 @@ pub fn loans_page(
     limit: usize,
 ) -> rusqlite::Result<Vec<LoanRow>> {
     let (filter, args) = query.filter();
-    let with_open = query.filter != LoanFilter::Returned;
-    let with_returned = !matches!(query.filter, LoanFilter::Open | LoanFilter::Overdue);
-    let open = if with_open {
+    let open = if query.with(Part::Open) {
         let sql = format!("SELECT count(*){FROM}{JOINS}{filter} AND i.returned_at IS NULL");
         conn.prepare_cached(&sql)?
-            .query_row(
-                rusqlite::params_from_iter(with_today(today, args.clone())),
-                |r| r.get::<_, i64>(0),
-            )
+            .query_row(rusqlite::params_from_iter(with_today(today, args)), |r| {
+                r.get::<_, i64>(0)
+            })
             .map(|n| n as usize)?
     } else {
         0
     };
-    let mut rows = Vec::new();
-    if offset < open {
-        let part = format!(
-            "SELECT {COLUMNS}{FROM}{JOINS}{filter} AND i.returned_at IS NULL
-             ORDER BY i.due_on, l.out_at DESC, i.id DESC LIMIT ? OFFSET ?"
-        );
-        rows = read_part(conn, &part, today, &args, offset, limit)?;
+    let parts = [
+        (Part::Open, None, offset),
+        (Part::Returned, None, offset.saturating_sub(open)),
+    ];
+    // Past the open part, the reading starts in the returned one.
+    let from_returned = usize::from(offset >= open);
+    read_parts(conn, query, today, &parts[from_returned..], limit)
+}
+
+/// The `limit` loans that follow loan item `item_id` in the list. Read from that loan's place
+/// in the index (a keyset), not counted from the list's start: a step down a filter whose
+/// matches lie deep in ten years of loans costs what a step at its top does.
+pub fn loans_after(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+    item_id: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<LoanRow>> {
+    read_beyond(conn, query, today, item_id, limit, false)
+}
+
+/// The `limit` loans that come before loan item `item_id` in the list, in list order.
+pub fn loans_before(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+    item_id: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<LoanRow>> {
+    let mut rows = read_beyond(conn, query, today, item_id, limit, true)?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// `limit` loans past `item_id`, towards the list's end or (`backward`, in reverse order) its
+/// start: the rest of the loan's own part, then the other part's rows that way.
+fn read_beyond(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+    item_id: i64,
+    limit: usize,
+    backward: bool,
+) -> rusqlite::Result<Vec<LoanRow>> {
+    let at = place(conn, item_id)?;
+    let from = Some(Beyond {
+        place: &at,
+        backward,
+    });
+    let mut parts = vec![(Part::Open, from, 0), (Part::Returned, from, 0)];
+    if backward {
+        parts.reverse();
     }
-    if rows.len() < limit && with_returned {
-        // Newest first along the requisitions' index, each one's tools from its own: unless
-        // one tool's history or the unsettled few are asked for, which name their rows, or a
-        // month's report, which reads all its loans (SQLite's own plan is faster for that).
-        let named = query.tool_id.is_some() || query.filter == LoanFilter::Unsettled;
-        let from = if named || query.active_in.is_some() {
-            FROM
-        } else {
-            FROM_LOANS
-        };
-        let part = format!(
-            "SELECT {COLUMNS}{from}{JOINS}{filter} AND i.returned_at IS NOT NULL
-             ORDER BY l.out_at DESC, i.id DESC LIMIT ? OFFSET ?"
-        );
-        let skip = offset.saturating_sub(open);
-        rows.extend(read_part(
-            conn,
-            &part,
-            today,
-            &args,
-            skip,
-            limit - rows.len(),
-        )?);
+    let own = parts.iter().position(|p| p.0 == at.part).unwrap_or(0);
+    read_parts(conn, query, today, &parts[own..], limit)
+}
+
+/// `limit` rows from the parts in turn, each read from its start (past a loan, or skipping
+/// rows), until there are enough; a part the query leaves out is passed over.
+fn read_parts(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+    parts: &[(Part, Option<Beyond>, usize)],
+    limit: usize,
+) -> rusqlite::Result<Vec<LoanRow>> {
+    let mut rows = Vec::new();
+    for &(part, beyond, offset) in parts {
+        if rows.len() < limit && query.with(part) {
+            let more = limit - rows.len();
+            rows.extend(read_part(conn, query, today, part, beyond, offset, more)?);
+        }
     }
     Ok(rows)
 }
 
-/// One part of [`loans_page`]: `limit` rows from `offset`.
+/// The list's two parts: the open loans, then the returned ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Open,
+    Returned,
+}
+
+impl LoanQuery {
+    /// Whether the list has a part at all.
+    fn with(&self, part: Part) -> bool {
+        match part {
+            Part::Open => self.filter != LoanFilter::Returned,
+            Part::Returned => !matches!(self.filter, LoanFilter::Open | LoanFilter::Overdue),
+        }
+    }
+}
+
+/// A loan's sort key, as stored: bound as values, an index range starts at it (compared with a
+/// subquery, SQLite would walk from the list's start).
+struct Place {
+    part: Part,
+    due_on: String,
+    out_at: String,
+    item_id: i64,
+}
+
+fn place(conn: &Connection, item_id: i64) -> rusqlite::Result<Place> {
+    conn.prepare_cached(
+        "SELECT i.returned_at IS NULL, i.due_on, l.out_at
+         FROM tool_loan_items i JOIN tool_loans l ON l.id = i.loan_id WHERE i.id = ?1",
+    )?
+    .query_row([item_id], |r| {
+        Ok(Place {
+            part: if r.get(0)? {
+                Part::Open
+            } else {
+                Part::Returned
+            },
+            due_on: r.get(1)?,
+            out_at: r.get(2)?,
+            item_id,
+        })
+    })
+}
+
+/// Where a reading starts: past a loan, towards the list's end or (`backward`) its start.
+#[derive(Clone, Copy)]
+struct Beyond<'a> {
+    place: &'a Place,
+    backward: bool,
+}
+
+impl Beyond<'_> {
+    /// The condition on a part's rows past the loan, and its arguments: all of them when the
+    /// loan is of the other part (the reading goes on from the part's near end).
+    fn condition(&self, part: Part) -> (&'static str, Vec<Value>) {
+        let Place {
+            due_on,
+            out_at,
+            item_id,
+            ..
+        } = self.place;
+        match (part, self.backward) {
+            _ if part != self.place.part => ("", Vec::new()),
+            (Part::Open, backward) => {
+                let sql = if backward {
+                    " AND (i.due_on < ? OR (i.due_on = ? \
+                     AND (l.out_at > ? OR (l.out_at = ? AND i.id > ?))))"
+                } else {
+                    " AND (i.due_on > ? OR (i.due_on = ? \
+                     AND (l.out_at < ? OR (l.out_at = ? AND i.id < ?))))"
+                };
+                let args = vec![
+                    due_on.clone().into(),
+                    due_on.clone().into(),
+                    out_at.clone().into(),
+                    out_at.clone().into(),
+                    (*item_id).into(),
+                ];
+                (sql, args)
+            }
+            (Part::Returned, backward) => {
+                // The bare bound first: the lending-time index is searched from it.
+                let sql = if backward {
+                    " AND l.out_at >= ? AND (l.out_at > ? OR i.id > ?)"
+                } else {
+                    " AND l.out_at <= ? AND (l.out_at < ? OR i.id < ?)"
+                };
+                let args = vec![
+                    out_at.clone().into(),
+                    out_at.clone().into(),
+                    (*item_id).into(),
+                ];
+                (sql, args)
+            }
+        }
+    }
+}
+
+/// One part of the list: `limit` rows from `offset`, or past a loan, in list order or (reading
+/// backward) against it.
 fn read_part(
     conn: &Connection,
-    sql: &str,
+    query: &LoanQuery,
     today: NaiveDate,
-    args: &[Value],
+    part: Part,
+    beyond: Option<Beyond>,
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<Vec<LoanRow>> {
-    let mut args = with_today(today, args.to_vec());
+    let (mut filter, args) = query.filter();
+    let mut args = with_today(today, args);
+    let backward = beyond.is_some_and(|b| b.backward);
+    if let Some(beyond) = beyond {
+        let (sql, more) = beyond.condition(part);
+        filter.push_str(sql);
+        args.extend(more);
+    }
+    let (from, state, order) = match (part, backward) {
+        (Part::Open, false) => (FROM, "NULL", "i.due_on, l.out_at DESC, i.id DESC"),
+        (Part::Open, true) => (FROM, "NULL", "i.due_on DESC, l.out_at, i.id"),
+        (Part::Returned, backward) => {
+            // Newest first along the requisitions' index, each one's tools from its own:
+            // unless one tool's history or the unsettled few are asked for, which name their
+            // rows, or a month's report, which reads all its loans (SQLite's own plan is
+            // faster for that).
+            let named = query.tool_id.is_some() || query.filter == LoanFilter::Unsettled;
+            let from = if named || query.active_in.is_some() {
+                FROM
+            } else {
+                FROM_LOANS
+            };
+            let order = if backward {
+                "l.out_at, i.id"
+            } else {
+                "l.out_at DESC, i.id DESC"
+            };
+            (from, "NOT NULL", order)
+        }
+    };
+    let sql = format!(
+        "SELECT {COLUMNS}{from}{JOINS}{filter} AND i.returned_at IS {state}
+         ORDER BY {order} LIMIT ? OFFSET ?"
+    );
     args.push((limit.min(i64::MAX as usize) as i64).into());
     args.push((offset as i64).into());
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), loan_from_row)?;
     rows.collect()
 }

@@ -460,7 +460,9 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
     }
     lend(&mut db, "赵敏", &["T-004"], at(8, 9)); // due 15th: overdue on the 21st
     lend(&mut db, "王伟", &["T-001"], at(10, 9)); // due 13th: overdue
-    lend(&mut db, "李娜", &["T-002", "T-003"], at(19, 9)); // due 22nd and 19th
+    // Due 22nd, 19th and 19th: two open loans alike but for the item.
+    add(db.conn(), &tool("T-005", "梯子", 0), &stamp(1)).unwrap();
+    lend(&mut db, "李娜", &["T-002", "T-003", "T-005"], at(19, 9));
     give_back(&mut db, "T-002", 20);
     let today = day(21);
     let all = loans_page(db.conn(), &LoanQuery::default(), today, 0, 100).unwrap();
@@ -475,9 +477,13 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
         )
     });
     assert_eq!(all, expected);
-    assert_eq!(all.len(), 7);
-    let codes: Vec<&str> = all.iter().take(3).map(|r| r.code.as_str()).collect();
-    assert_eq!(codes, ["T-001", "T-004", "T-003"], "open, by due date");
+    assert_eq!(all.len(), 8);
+    let codes: Vec<&str> = all.iter().take(4).map(|r| r.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["T-001", "T-004", "T-005", "T-003"],
+        "open, by due date"
+    );
     for query in [
         LoanQuery::default(),
         LoanQuery {
@@ -519,5 +525,34 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
                 );
             }
         }
+        // Read on from any loan of the list, or of the whole list (a row just returned, say),
+        // either way: the same rows as counted from the start.
+        for (at, row) in all.iter().enumerate() {
+            let place = full.iter().position(|f| f.item_id == row.item_id);
+            for limit in 1..=full.len() + 1 {
+                let after = loans_after(db.conn(), &query, today, row.item_id, limit).unwrap();
+                let before = loans_before(db.conn(), &query, today, row.item_id, limit).unwrap();
+                // Where the loan would stand in this list: after the rows that precede it.
+                let next = place.map_or_else(
+                    || full.iter().filter(|f| precedes(f, row, &expected)).count(),
+                    |p| p + 1,
+                );
+                let previous = place.unwrap_or(next);
+                let end = full.len().min(next + limit);
+                assert_eq!(after, full[next..end], "{query:?} after #{at}, {limit}");
+                let start = previous.saturating_sub(limit);
+                assert_eq!(
+                    before,
+                    full[start..previous],
+                    "{query:?} before #{at}, {limit}"
+                );
+            }
+        }
     }
+}
+
+/// Whether `a` comes before `b` in the whole list `order`.
+fn precedes(a: &LoanRow, b: &LoanRow, order: &[LoanRow]) -> bool {
+    let at = |r: &LoanRow| order.iter().position(|o| o.item_id == r.item_id);
+    at(a) < at(b)
 }

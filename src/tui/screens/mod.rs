@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod data;
 pub mod devices;
+mod keyset;
 pub mod repairs;
 pub mod reports;
 pub mod tools;

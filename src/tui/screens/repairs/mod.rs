@@ -10,6 +10,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
+use super::keyset::Neighbour;
 use super::{Ctx, Screen};
 use crate::db::repairs::{self, ListQuery, ListRow, Repair, RepairError, StateFilter};
 use crate::db::worker::{Answer, Worker};
@@ -63,22 +64,6 @@ enum Mode {
     Detail(Box<detail::Detail>),
     /// A form, and the ticket whose detail it was opened from.
     Form(Box<RepairForm>, Option<i64>),
-}
-
-/// A window that overlaps or meets the rows shown: the rows it keeps from them, and how many
-/// more to read past their last ticket, or before their first.
-#[derive(Debug, Clone)]
-enum Neighbour {
-    After {
-        kept: Vec<ListRow>,
-        last: i64,
-        more: usize,
-    },
-    Before {
-        first: i64,
-        more: usize,
-        kept: Vec<ListRow>,
-    },
 }
 
 /// What a count was made for: the filter, the connection's change count and, for the late
@@ -236,18 +221,10 @@ impl RepairsScreen {
         let (counting, to_end) = (self.counting, self.to_end);
         let neighbour = self.neighbour(rows);
         move |conn| match &neighbour {
-            Some(Neighbour::After { kept, last, more }) => {
-                let mut page = kept.clone();
-                if *more > 0 {
-                    page.extend(repairs::page_after(conn, &query, now, *last, *more)?);
-                }
-                Ok(page)
-            }
-            Some(Neighbour::Before { first, more, kept }) => {
-                let mut page = repairs::page_before(conn, &query, now, *first, *more)?;
-                page.extend(kept.iter().cloned());
-                Ok(page)
-            }
+            Some(next) => next.read(
+                |last, more| repairs::page_after(conn, &query, now, last, more),
+                |first, more| repairs::page_before(conn, &query, now, first, more),
+            ),
             None if to_end => repairs::last_page(conn, &query, now, rows),
             None if counting => repairs::page(conn, &query, now, offset, rows),
             None => repairs::window(conn, &query, now, offset, rows, count),
@@ -256,37 +233,12 @@ impl RepairsScreen {
 
     /// How the window at `offset` joins the rows shown, when the list has not changed since
     /// they were read and the two overlap or meet.
-    fn neighbour(&self, rows: usize) -> Option<Neighbour> {
+    fn neighbour(&self, rows: usize) -> Option<Neighbour<ListRow>> {
         let (key, shown_at) = self.shown.as_ref()?;
-        let (first, last) = (self.page.first()?, self.page.last()?);
-        let current = self.counted.as_ref()?;
-        if key != current || self.to_end || rows == 0 {
+        if Some(key) != self.counted.as_ref() || self.to_end {
             return None;
         }
-        let (at, end) = (self.offset, *shown_at + self.page.len());
-        if at > *shown_at && at <= end {
-            let kept: Vec<ListRow> = self.page[at - shown_at..]
-                .iter()
-                .take(rows)
-                .cloned()
-                .collect();
-            let more = rows - kept.len();
-            return Some(Neighbour::After {
-                last: last.id,
-                more,
-                kept,
-            });
-        }
-        if at < *shown_at && at + rows > *shown_at {
-            let more = shown_at - at;
-            let kept = self.page.iter().take(rows - more).cloned().collect();
-            return Some(Neighbour::Before {
-                first: first.id,
-                more,
-                kept,
-            });
-        }
-        None
+        Neighbour::of(&self.page, *shown_at, self.offset, rows, |r| r.id)
     }
 
     fn pager_for(&mut self, ctx: &Ctx) -> Option<&mut Worker<Vec<ListRow>>> {

@@ -12,6 +12,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
+use super::keyset::Neighbour;
 use super::{Ctx, Screen};
 use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolFilter, ToolQuery};
 use crate::db::worker::{Answer, Worker};
@@ -180,6 +181,9 @@ pub struct ToolsScreen {
     loan_pager: Option<Worker<Vec<LoanRow>>>,
     /// The loans in view are being read by `loan_pager`.
     loans_paging: bool,
+    /// What the loans in `loan_page` were read for (query, change count, day) and their
+    /// offset: a window next to them is read on from their first or last loan.
+    loans_shown: Option<((LoanQuery, u64, NaiveDate), usize)>,
     search: Input,
     mode: Mode,
     visible_rows: usize,
@@ -208,6 +212,7 @@ impl ToolsScreen {
             loans_counting: false,
             loan_pager: None,
             loans_paging: false,
+            loans_shown: None,
             search: Input::default(),
             mode: Mode::List,
             visible_rows: 10,
@@ -270,7 +275,7 @@ impl ToolsScreen {
             && let Some(answer) = self.loan_pager.as_mut().and_then(|p| p.answer(false))
         {
             self.loans_paging = false;
-            self.loan_page = match answer {
+            let page = match answer {
                 Answer::Done(page) => page,
                 Answer::Failed => {
                     let offset = self.loans_at.offset;
@@ -278,6 +283,7 @@ impl ToolsScreen {
                         .unwrap_or_default()
                 }
             };
+            self.show_loans(ctx, rows, page);
         }
         self.loans_run_on(rows);
         self.loans_at.fit(self.loans_at.count, rows);
@@ -287,8 +293,14 @@ impl ToolsScreen {
         }
         self.loans_read.1 = window;
         let offset = self.loans_at.offset;
-        let read =
-            move |conn: &rusqlite::Connection| tools::loans_page(conn, &query, today, offset, rows);
+        let neighbour = self.loans_neighbour(rows);
+        let read = move |conn: &rusqlite::Connection| match &neighbour {
+            Some(next) => next.read(
+                |last, more| tools::loans_after(conn, &query, today, last, more),
+                |first, more| tools::loans_before(conn, &query, today, first, more),
+            ),
+            None => tools::loans_page(conn, &query, today, offset, rows),
+        };
         match ctx.db.quick(read.clone()) {
             Some(page) => {
                 if std::mem::take(&mut self.loans_paging)
@@ -314,6 +326,17 @@ impl ToolsScreen {
         }
     }
 
+    /// How the loans window joins the loans shown, when the list has not changed since they
+    /// were read and the two overlap or meet.
+    fn loans_neighbour(&self, rows: usize) -> Option<Neighbour<LoanRow>> {
+        let (key, shown_at) = self.loans_shown.as_ref()?;
+        if Some(key) != self.loans_read.0.as_ref() {
+            return None;
+        }
+        let at = self.loans_at.offset;
+        Neighbour::of(&self.loan_page, *shown_at, at, rows, |r| r.item_id)
+    }
+
     /// Until the count comes, the list runs one row past the rows read, so the cursor can go
     /// on down and the next rows are read.
     fn loans_run_on(&mut self, rows: usize) {
@@ -327,6 +350,11 @@ impl ToolsScreen {
     /// The loans in view have been read: while counting, a short page is the list's end.
     fn show_loans(&mut self, ctx: &Ctx, rows: usize, page: Vec<LoanRow>) {
         self.loan_page = page;
+        self.loans_shown = self
+            .loans_read
+            .0
+            .clone()
+            .zip(self.loans_read.1.map(|w| w.0));
         self.loans_run_on(rows);
         if self.loans_counting && self.loan_page.len() < rows.max(1) {
             self.loans_at.count = self.loans_at.offset + self.loan_page.len();
@@ -699,6 +727,7 @@ impl Screen for ToolsScreen {
     fn data_changed(&mut self) {
         self.tools_read = (None, None);
         self.loans_read = (None, None);
+        self.loans_shown = None;
     }
 
     fn busy(&self) -> bool {

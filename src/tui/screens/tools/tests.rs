@@ -365,3 +365,94 @@ fn a_loan_filter_too_slow_for_the_key_shows_searching_and_its_rows_follow() {
         "{s}"
     );
 }
+
+/// The requisition numbers on screen, top to bottom.
+fn loans_shown(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|line| {
+            let at = line.find("LY-2026-")?;
+            Some(line[at..at + "LY-2026-0000".len()].to_owned())
+        })
+        .collect()
+}
+
+/// Move through the loan list from row `cursor` with `steps` (key, rows it moves, times),
+/// checking after each key that the rows on screen are the list's own, in its order, and the
+/// cursor's among them. With `wait`, the workers are waited for after each key.
+fn walk_the_loans(
+    app: &mut App,
+    list: &[String],
+    cursor: &mut isize,
+    steps: &[(KeyCode, isize, usize)],
+    wait: bool,
+) {
+    for &(key, by, times) in steps {
+        for _ in 0..times {
+            press(app, key);
+            let s = if wait { settle(app) } else { screen(app) };
+            let shown = loans_shown(&s);
+            let Some(first) = list.iter().position(|n| Some(n) == shown.first()) else {
+                panic!("no loan shown after {key:?}\n{s}");
+            };
+            assert_eq!(
+                shown,
+                list[first..first + shown.len()],
+                "rows missing, repeated or out of order after {key:?}\n{s}"
+            );
+            *cursor = (*cursor + by).clamp(0, list.len() as isize - 1);
+            let at = *cursor as usize;
+            assert!(
+                (first..first + shown.len()).contains(&at),
+                "the cursor's loan {} is not in view after {key:?}\n{s}",
+                list[at]
+            );
+        }
+    }
+}
+
+#[test]
+fn scrolling_the_loans_reads_on_from_the_rows_shown_and_keeps_the_list_whole() {
+    let (dir, hold, db) = three_hundred_returned();
+    let mut app = app_on(db, Lang::En);
+    // The list as a fresh read from its start has it, open loans first.
+    let other = Db::open(&dir.path().join("j.db")).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let all = tools::loans_page(other.conn(), &Default::default(), today, 0, 1000).unwrap();
+    let list: Vec<String> = all.iter().map(|r| r.number.clone()).collect();
+    assert_eq!(list.len(), 302);
+    assert!(all[0].is_open() && all[1].is_open() && !all[2].is_open());
+    press(&mut app, KeyCode::Char('v'));
+    let page = loans_shown(&screen(&mut app)).len() as isize;
+    assert!(page > 5, "{page} rows on screen");
+    let down_and_up = |page: isize| {
+        [
+            (KeyCode::Char('j'), 1, 25),
+            (KeyCode::PageDown, page, 3),
+            (KeyCode::Char('k'), -1, 7),
+            (KeyCode::PageUp, -page, 2),
+            (KeyCode::Char('j'), 1, 3),
+            (KeyCode::PageDown, page, 2),
+            (KeyCode::PageUp, -page, 5),
+        ]
+    };
+    // While the count is held back, then once it has come.
+    let mut cursor = 0;
+    walk_the_loans(&mut app, &list, &mut cursor, &down_and_up(page)[..1], false);
+    assert!(app.busy(), "the count is held back");
+    drop(hold);
+    settle(&mut app);
+    walk_the_loans(&mut app, &list, &mut cursor, &down_and_up(page)[1..], true);
+    // A filter read a window at a time: 借用人1, 借用人10 to 19 and 借用人100 to 199.
+    press(&mut app, KeyCode::Char('g'));
+    typed(&mut app, "/借用人1");
+    press(&mut app, KeyCode::Enter);
+    let page = loans_shown(&settle(&mut app)).len() as isize;
+    let wanted: Vec<String> = all
+        .iter()
+        .filter(|r| r.borrower.starts_with("借用人1"))
+        .map(|r| r.number.clone())
+        .collect();
+    assert_eq!(wanted.len(), 111);
+    walk_the_loans(&mut app, &wanted, &mut 0, &down_and_up(page), true);
+}
