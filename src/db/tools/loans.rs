@@ -312,7 +312,7 @@ fn read_beyond(
         place: &at,
         backward,
     });
-    let mut parts = vec![(Part::Open, from, 0), (Part::Returned, from, 0)];
+    let mut parts = [(Part::Open, from, 0), (Part::Returned, from, 0)];
     if backward {
         parts.reverse();
     }
