@@ -79,6 +79,18 @@ impl<T: Send + 'static> Worker<T> {
         })
     }
 
+    /// The worker kept in `slot`, opened on the database at `path` the first time it is
+    /// needed; `None` for an in-memory database (no path) or when no thread can be had.
+    pub fn in_slot<'a>(
+        slot: &'a mut Option<Worker<T>>,
+        path: Option<&Path>,
+    ) -> Option<&'a mut Worker<T>> {
+        if slot.is_none() {
+            *slot = path.and_then(Worker::open);
+        }
+        slot.as_mut()
+    }
+
     /// Ask for a read. One still running for an earlier question is cut short.
     pub fn ask(&mut self, work: Work<T>) {
         self.asked += 1;

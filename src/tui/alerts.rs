@@ -74,10 +74,7 @@ impl AlertCounts {
             return self.shown.map(|(alerts, _, _)| alerts).unwrap_or_default();
         }
         self.outdated = false;
-        if self.counter.is_none() {
-            self.counter = db.path().and_then(Worker::open);
-        }
-        match self.counter.as_mut() {
+        match Worker::in_slot(&mut self.counter, db.path()) {
             Some(counter) => {
                 counter.ask(Box::new(move |conn| Ok(Alerts::count(conn, today, now))));
                 self.asked = Some((Instant::now(), changes));

@@ -193,10 +193,7 @@ impl DevicesScreen {
 
     /// Whether a worker can read for this screen (not for an in-memory database).
     fn reader(&mut self, ctx: &Ctx) -> bool {
-        if self.reader.is_none() {
-            self.reader = ctx.db.path().and_then(Worker::open);
-        }
-        self.reader.is_some()
+        Worker::in_slot(&mut self.reader, ctx.db.path()).is_some()
     }
 
     fn selected_id(&mut self, ctx: &Ctx) -> Option<i64> {

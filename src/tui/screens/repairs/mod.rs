@@ -198,7 +198,7 @@ impl RepairsScreen {
                 }
                 self.show_page(ctx, rows, page.unwrap_or_default());
             }
-            None => match self.pager_for(ctx) {
+            None => match Worker::in_slot(&mut self.pager, ctx.db.path()) {
                 Some(pager) => {
                     pager.ask(Box::new(read));
                     self.paging = true;
@@ -239,13 +239,6 @@ impl RepairsScreen {
             return None;
         }
         Neighbour::of(&self.page, *shown_at, self.offset, rows, |r| r.id)
-    }
-
-    fn pager_for(&mut self, ctx: &Ctx) -> Option<&mut Worker<Vec<ListRow>>> {
-        if self.pager.is_none() {
-            self.pager = ctx.db.path().and_then(Worker::open);
-        }
-        self.pager.as_mut()
     }
 
     /// Show the pager's rows if they have come.
@@ -292,10 +285,7 @@ impl RepairsScreen {
     /// Ask the worker for the count of the current filter; false when there is none (an
     /// in-memory database), and the caller counts itself.
     fn ask_count(&mut self, ctx: &Ctx) -> bool {
-        if self.counter.is_none() {
-            self.counter = ctx.db.path().and_then(Worker::open);
-        }
-        let Some(counter) = self.counter.as_mut() else {
+        let Some(counter) = Worker::in_slot(&mut self.counter, ctx.db.path()) else {
             return false;
         };
         let (query, now) = (self.query.clone(), ctx.now);

@@ -165,10 +165,7 @@ impl ReportsScreen {
             return;
         }
         self.read_for = Some(want);
-        if self.reader.is_none() {
-            self.reader = ctx.db.path().and_then(Worker::open);
-        }
-        match self.reader.as_mut() {
+        match Worker::in_slot(&mut self.reader, ctx.db.path()) {
             Some(reader) => {
                 let now = ctx.now;
                 reader.ask(Box::new(move |conn| {

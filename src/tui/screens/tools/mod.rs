@@ -310,19 +310,14 @@ impl ToolsScreen {
                 }
                 self.show_loans(ctx, rows, page.unwrap_or_default());
             }
-            None => {
-                if self.loan_pager.is_none() {
-                    self.loan_pager = ctx.db.path().and_then(Worker::open);
+            None => match Worker::in_slot(&mut self.loan_pager, ctx.db.path()) {
+                Some(pager) => {
+                    pager.ask(Box::new(read));
+                    self.loans_paging = true;
+                    self.loan_page.clear();
                 }
-                match self.loan_pager.as_mut() {
-                    Some(pager) => {
-                        pager.ask(Box::new(read));
-                        self.loans_paging = true;
-                        self.loan_page.clear();
-                    }
-                    None => self.show_loans(ctx, rows, read(ctx.db.conn()).unwrap_or_default()),
-                }
-            }
+                None => self.show_loans(ctx, rows, read(ctx.db.conn()).unwrap_or_default()),
+            },
         }
     }
 
@@ -375,10 +370,7 @@ impl ToolsScreen {
     /// Ask the worker for the count of the loan filter; false when there is none (an
     /// in-memory database), and the caller counts itself.
     fn ask_loan_count(&mut self, ctx: &Ctx) -> bool {
-        if self.loan_counter.is_none() {
-            self.loan_counter = ctx.db.path().and_then(Worker::open);
-        }
-        let Some(counter) = self.loan_counter.as_mut() else {
+        let Some(counter) = Worker::in_slot(&mut self.loan_counter, ctx.db.path()) else {
             return false;
         };
         let (query, today) = (self.loan_query.clone(), ctx.today);
