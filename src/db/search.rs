@@ -35,38 +35,10 @@ pub fn pause(conn: &Connection) -> rusqlite::Result<()> {
 /// Fill the indexes from their tables anew and keep them in step from now on.
 pub fn resume(conn: &Connection) -> rusqlite::Result<()> {
     for index in INDEXES {
-        with_room(conn, index, || {
-            conn.execute_batch(&format!("INSERT INTO {index} ({index}) VALUES ('rebuild')"))
-        })?;
+        conn.execute_batch(&format!("INSERT INTO {index} ({index}) VALUES ('rebuild')"))?;
         keep_in_step(conn, index)?;
     }
     Ok(())
-}
-
-/// The memory FTS5 may fill with words before writing them out: for a bulk write, and for
-/// everyday ones (SQLite's default).
-const BULK_HASH_BYTES: i64 = 64 << 20;
-const DEFAULT_HASH_BYTES: i64 = 1 << 20;
-
-/// Run `write`, which adds many rows to `index`, with room for 64 MB of words. FTS5 writes its
-/// pending words out each time they pass `hashsize`, and merges what it wrote: with the room,
-/// a million tickets are indexed in half the time (23 s to 11 s). Set back after, so everyday
-/// writes hold little memory.
-fn with_room<T>(
-    conn: &Connection,
-    index: &str,
-    write: impl FnOnce() -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
-    let hash = |bytes: i64| {
-        conn.execute(
-            &format!("INSERT INTO {index} ({index}, rank) VALUES ('hashsize', ?1)"),
-            [bytes],
-        )
-    };
-    hash(BULK_HASH_BYTES)?;
-    let written = write()?;
-    hash(DEFAULT_HASH_BYTES)?;
-    Ok(written)
 }
 
 /// Run `add`, which only adds rows to the table of `index`, and index what it added in one
@@ -86,12 +58,10 @@ pub fn adding<T, E: From<rusqlite::Error>>(
     )?;
     conn.execute_batch(&format!("DROP TRIGGER {index}_insert"))?;
     let added = add()?;
-    with_room(conn, index, || {
-        conn.execute(
-            &format!("INSERT INTO {index} (rowid, search_text) SELECT id, search_text FROM {table} WHERE id > ?1"),
-            [last],
-        )
-    })?;
+    conn.execute(
+        &format!("INSERT INTO {index} (rowid, search_text) SELECT id, search_text FROM {table} WHERE id > ?1"),
+        [last],
+    )?;
     conn.execute_batch(&format!(
         "CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {} END;",
         add_row(index)
