@@ -9,7 +9,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub use loans::{
     Liability, LoanFilter, LoanQuery, LoanRow, borrowers, count_loans, departments,
-    item as loan_item, loans_after, loans_before, loans_page, matching_loans, overdue_count,
+    item as loan_item, loans_after, loans_before, loans_page, loans_window, matching_loans,
+    overdue_count,
 };
 
 use super::Stamp;

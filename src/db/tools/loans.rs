@@ -251,24 +251,59 @@ pub fn loans_page(
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<Vec<LoanRow>> {
-    let (filter, args) = query.filter();
-    let open = if query.with(Part::Open) {
-        let sql = format!("SELECT count(*){FROM}{JOINS}{filter} AND i.returned_at IS NULL");
-        conn.prepare_cached(&sql)?
-            .query_row(rusqlite::params_from_iter(with_today(today, args)), |r| {
-                r.get::<_, i64>(0)
-            })
-            .map(|n| n as usize)?
-    } else {
-        0
-    };
+    let open = open_count(conn, query, today)?;
     let parts = [
-        (Part::Open, None, offset),
-        (Part::Returned, None, offset.saturating_sub(open)),
+        (Part::Open, Reading::FORWARD, offset),
+        (
+            Part::Returned,
+            Reading::FORWARD,
+            offset.saturating_sub(open),
+        ),
     ];
     // Past the open part, the reading starts in the returned one.
     let from_returned = usize::from(offset >= open);
     read_parts(conn, query, today, &parts[from_returned..], limit)
+}
+
+/// [`loans_page`] of a list of `total` loans, read from whichever end is nearer: the index is
+/// walked up to the window, so the last page of a million loans costs what the first does.
+pub fn loans_window(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+    offset: usize,
+    limit: usize,
+    total: usize,
+) -> rusqlite::Result<Vec<LoanRow>> {
+    let end = total.min(offset.saturating_add(limit));
+    let from_end = total - end;
+    // Only the returned part is read from its far end: the open one is a few loans.
+    if from_end >= offset || !query.with(Part::Returned) || offset < open_count(conn, query, today)?
+    {
+        return loans_page(conn, query, today, offset, limit);
+    }
+    let back = Reading {
+        place: None,
+        backward: true,
+    };
+    let count = end.saturating_sub(offset);
+    let mut rows = read_part(conn, query, today, Part::Returned, back, from_end, count)?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// How many open loans the query shows.
+fn open_count(conn: &Connection, query: &LoanQuery, today: NaiveDate) -> rusqlite::Result<usize> {
+    if !query.with(Part::Open) {
+        return Ok(0);
+    }
+    let (filter, args) = query.filter();
+    let sql = format!("SELECT count(*){FROM}{JOINS}{filter} AND i.returned_at IS NULL");
+    conn.prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(with_today(today, args)), |r| {
+            r.get::<_, i64>(0)
+        })
+        .map(|n| n as usize)
 }
 
 /// The `limit` loans that follow loan item `item_id` in the list. Read from that loan's place
@@ -308,10 +343,10 @@ fn read_beyond(
     backward: bool,
 ) -> rusqlite::Result<Vec<LoanRow>> {
     let at = place(conn, item_id)?;
-    let from = Some(Beyond {
-        place: &at,
+    let from = Reading {
+        place: Some(&at),
         backward,
-    });
+    };
     let mut parts = [(Part::Open, from, 0), (Part::Returned, from, 0)];
     if backward {
         parts.reverse();
@@ -326,14 +361,14 @@ fn read_parts(
     conn: &Connection,
     query: &LoanQuery,
     today: NaiveDate,
-    parts: &[(Part, Option<Beyond>, usize)],
+    parts: &[(Part, Reading, usize)],
     limit: usize,
 ) -> rusqlite::Result<Vec<LoanRow>> {
     let mut rows = Vec::new();
-    for &(part, beyond, offset) in parts {
+    for &(part, reading, offset) in parts {
         if rows.len() < limit && query.with(part) {
             let more = limit - rows.len();
-            rows.extend(read_part(conn, query, today, part, beyond, offset, more)?);
+            rows.extend(read_part(conn, query, today, part, reading, offset, more)?);
         }
     }
     Ok(rows)
@@ -384,25 +419,33 @@ fn place(conn: &Connection, item_id: i64) -> rusqlite::Result<Place> {
     })
 }
 
-/// Where a reading starts: past a loan, towards the list's end or (`backward`) its start.
+/// How a part is read: towards the list's end or (`backward`) its start, from the part's near
+/// end or past a loan.
 #[derive(Clone, Copy)]
-struct Beyond<'a> {
-    place: &'a Place,
+struct Reading<'a> {
+    place: Option<&'a Place>,
     backward: bool,
 }
 
-impl Beyond<'_> {
-    /// The condition on a part's rows past the loan, and its arguments: all of them when the
-    /// loan is of the other part (the reading goes on from the part's near end).
+impl Reading<'_> {
+    const FORWARD: Reading<'static> = Reading {
+        place: None,
+        backward: false,
+    };
+
+    /// The condition on a part's rows past the loan, and its arguments: all of them when there
+    /// is no loan, or it is of the other part (the reading starts at the part's near end).
     fn condition(&self, part: Part) -> (&'static str, Vec<Value>) {
-        let Place {
+        let Some(Place {
             due_on,
             out_at,
             item_id,
             ..
-        } = self.place;
+        }) = self.place.filter(|p| p.part == part)
+        else {
+            return ("", Vec::new());
+        };
         match (part, self.backward) {
-            _ if part != self.place.part => ("", Vec::new()),
             (Part::Open, backward) => {
                 let sql = if backward {
                     " AND (i.due_on < ? OR (i.due_on = ? \
@@ -445,18 +488,16 @@ fn read_part(
     query: &LoanQuery,
     today: NaiveDate,
     part: Part,
-    beyond: Option<Beyond>,
+    reading: Reading,
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<Vec<LoanRow>> {
     let (mut filter, args) = query.filter();
     let mut args = with_today(today, args);
-    let backward = beyond.is_some_and(|b| b.backward);
-    if let Some(beyond) = beyond {
-        let (sql, more) = beyond.condition(part);
-        filter.push_str(sql);
-        args.extend(more);
-    }
+    let backward = reading.backward;
+    let (sql, more) = reading.condition(part);
+    filter.push_str(sql);
+    args.extend(more);
     let (from, state, order) = match (part, backward) {
         (Part::Open, false) => (FROM, "NULL", "i.due_on, l.out_at DESC, i.id DESC"),
         (Part::Open, true) => (FROM, "NULL", "i.due_on DESC, l.out_at, i.id"),

@@ -523,6 +523,10 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
                     full[offset.min(end)..end],
                     "{query:?} {offset} {limit}"
                 );
+                // The same window read from the nearer end of a counted list.
+                let total = full.len();
+                let near = loans_window(db.conn(), &query, today, offset, limit, total).unwrap();
+                assert_eq!(near, got, "{query:?} {offset} {limit} of {total}");
             }
         }
         // Read on from any loan of the list, or of the whole list (a row just returned, say),

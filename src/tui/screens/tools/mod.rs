@@ -292,14 +292,18 @@ impl ToolsScreen {
             return;
         }
         self.loans_read.1 = window;
-        let offset = self.loans_at.offset;
+        let (offset, count) = (self.loans_at.offset, self.loans_at.count);
+        let counting = self.loans_counting;
         let neighbour = self.loans_neighbour(rows);
+        // Next to the rows shown, on from their edge; otherwise, while counting, from the top;
+        // then from the nearer end.
         let read = move |conn: &rusqlite::Connection| match &neighbour {
             Some(next) => next.read(
                 |last, more| tools::loans_after(conn, &query, today, last, more),
                 |first, more| tools::loans_before(conn, &query, today, first, more),
             ),
-            None => tools::loans_page(conn, &query, today, offset, rows),
+            None if counting => tools::loans_page(conn, &query, today, offset, rows),
+            None => tools::loans_window(conn, &query, today, offset, rows, count),
         };
         match ctx.db.quick(read.clone()) {
             Some(page) => {

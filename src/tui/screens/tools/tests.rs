@@ -434,6 +434,10 @@ fn scrolling_the_loans_reads_on_from_the_rows_shown_and_keeps_the_list_whole() {
             (KeyCode::Char('j'), 1, 3),
             (KeyCode::PageDown, page, 2),
             (KeyCode::PageUp, -page, 5),
+            (KeyCode::End, 10_000, 1),
+            (KeyCode::PageUp, -page, 2),
+            (KeyCode::Char('k'), -1, 2),
+            (KeyCode::Home, -10_000, 1),
         ]
     };
     // While the count is held back, then once it has come.
