@@ -252,6 +252,18 @@ pub fn loans_page(
     limit: usize,
 ) -> rusqlite::Result<Vec<LoanRow>> {
     let open = open_count(conn, query, today)?;
+    page_with_open(conn, query, today, open, offset, limit)
+}
+
+/// [`loans_page`] once the open loans are counted (`open` of them).
+fn page_with_open(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+    open: usize,
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<Vec<LoanRow>> {
     let parts = [
         (Part::Open, Reading::FORWARD, offset),
         (
@@ -278,9 +290,12 @@ pub fn loans_window(
     let end = total.min(offset.saturating_add(limit));
     let from_end = total - end;
     // Only the returned part is read from its far end: the open one is a few loans.
-    if from_end >= offset || !query.with(Part::Returned) || offset < open_count(conn, query, today)?
-    {
+    if from_end >= offset || !query.with(Part::Returned) {
         return loans_page(conn, query, today, offset, limit);
+    }
+    let open = open_count(conn, query, today)?;
+    if offset < open {
+        return page_with_open(conn, query, today, open, offset, limit);
     }
     let back = Reading {
         place: None,
