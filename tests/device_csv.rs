@@ -102,3 +102,35 @@ fn gbk_file_in_exported_file_out_and_back_in_again() {
         &std::fs::read(&exported).unwrap()[..]
     );
 }
+
+#[test]
+fn an_import_in_a_terminal_shows_how_far_it_got_and_leaves_only_its_result() {
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("pcs.csv");
+    let mut text = String::from("asset_tag,name,category\n");
+    for n in 1..=3_000 {
+        text.push_str(&format!("JF-PC-{n:05},办公电脑,pc\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut tui = support::Tui::start(
+        100,
+        10,
+        &[
+            "--lang",
+            "en",
+            "--operator",
+            "王磊",
+            "import",
+            "devices",
+            file.to_str().unwrap(),
+        ],
+    );
+    let during = tui.wait_for("Importing: ");
+    assert!(during.contains(" of 3000 devices ("), "{during}");
+    let after = tui.wait_for("pcs.csv: 3000 added, 0 changed, 0 unchanged.");
+    assert_eq!(tui.exit_code(), 0);
+    assert!(
+        !after.contains("Importing") && !after.contains("Saving"),
+        "the progress line is cleared: {after}"
+    );
+}

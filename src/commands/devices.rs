@@ -1,9 +1,10 @@
 //! `jifang import devices` and `jifang export devices`.
 
 use std::fmt::Display;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use crate::db::{Db, Stamp};
 use crate::error::UserError;
@@ -48,14 +49,71 @@ pub fn import(
         println!("{}", lang.tf("import.dry_run", &args));
         return Ok(ExitCode::SUCCESS);
     }
-    let applied = devices::apply(db.conn_mut(), &plan, stamp)
-        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    let mut progress = Progress::new(plan.adds.len() + plan.updates.len(), lang);
+    let applied = devices::apply(db.conn_mut(), &plan, stamp, &mut |done| progress.tell(done));
+    progress.end();
+    let applied = applied.map_err(|e| anyhow::anyhow!(e.message(lang)))?;
     let c = counts(&applied.added, &applied.updated);
     let mut args: Vec<(&str, &dyn Display)> =
         c.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
     args.push(("file", &shown));
     println!("{}", lang.tf("import.done", &args));
     Ok(ExitCode::SUCCESS)
+}
+
+/// How often the progress line is rewritten.
+const TELL_EVERY: Duration = Duration::from_millis(250);
+
+/// How far an import has got, on one line of standard error rewritten in place, when that is a
+/// terminal and the import takes more than a moment; nothing otherwise (scripts and logs).
+struct Progress {
+    total: usize,
+    lang: Lang,
+    shown: bool,
+    last: Instant,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(total: usize, lang: Lang) -> Progress {
+        Progress {
+            total,
+            lang,
+            shown: false,
+            last: Instant::now(),
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tell(&mut self, done: usize) -> bool {
+        let last = done == self.total;
+        if !self.terminal || !(last && self.shown || self.last.elapsed() >= TELL_EVERY) {
+            return true;
+        }
+        self.last = Instant::now();
+        self.shown = true;
+        let text = if last {
+            // The search index and the commit come after the last device.
+            self.lang.t("devices.import_finishing").to_owned()
+        } else {
+            let percent = done * 100 / self.total.max(1);
+            let args: [(&str, &dyn Display); 3] = [
+                ("done", &done),
+                ("total", &self.total),
+                ("percent", &percent),
+            ];
+            self.lang.tf("import.progress", &args)
+        };
+        eprint!("\r{text}\x1b[K");
+        true
+    }
+
+    /// Clear the progress line, if one was shown.
+    fn end(&self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+        }
+    }
 }
 
 /// Write the register as CSV to `out`, or to standard output.

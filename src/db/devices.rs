@@ -95,6 +95,8 @@ pub enum SaveError {
     NeedsReason,
     NothingToTransfer,
     NotFound,
+    /// An import was stopped before its end: nothing of it was written.
+    Stopped,
     Db(rusqlite::Error),
 }
 
@@ -119,6 +121,7 @@ impl SaveError {
             SaveError::NeedsReason => lang.t("save.needs_reason").to_owned(),
             SaveError::NothingToTransfer => lang.t("save.nothing_to_transfer").to_owned(),
             SaveError::NotFound => lang.t("save.not_found").to_owned(),
+            SaveError::Stopped => lang.t("import.stopped").to_owned(),
             SaveError::Db(e) => super::failure_message(e, lang),
         }
     }

@@ -7,6 +7,7 @@ pub mod checklists;
 pub mod device_log;
 pub mod devices;
 pub mod directory;
+pub mod job;
 pub mod migrate;
 pub mod month;
 pub mod place;

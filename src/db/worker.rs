@@ -234,7 +234,7 @@ pub mod held {
         }
     }
 
-    pub(super) fn wait(path: &Path) {
+    pub(in crate::db) fn wait(path: &Path) {
         let until = Instant::now() + Duration::from_secs(5);
         let is_held = || {
             HELD.lock()

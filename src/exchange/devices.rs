@@ -424,7 +424,23 @@ pub struct Applied {
 }
 
 /// Write a plan in one transaction: all of it, or (on any error) none of it.
-pub fn apply(conn: &mut Connection, plan: &Plan, stamp: &Stamp) -> Result<Applied, SaveError> {
+/// `progress` hears how many devices are written after each one; `false` stops the import,
+/// and nothing of it is written ([`SaveError::Stopped`]).
+pub fn apply(
+    conn: &mut Connection,
+    plan: &Plan,
+    stamp: &Stamp,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<Applied, SaveError> {
+    let mut written = 0;
+    let mut tell = || {
+        written += 1;
+        if progress(written) {
+            Ok(())
+        } else {
+            Err(SaveError::Stopped)
+        }
+    };
     let tx = conn.transaction()?;
     // Each device must still be as the plan read it (another operator may have saved since).
     for u in &plan.updates {
@@ -441,10 +457,12 @@ pub fn apply(conn: &mut Connection, plan: &Plan, stamp: &Stamp) -> Result<Applie
     }
     for u in &plan.updates {
         devices::update_from(&tx, &u.before, &u.after, EventKind::Imported, stamp)?;
+        tell()?;
     }
     search::adding(&tx, "devices_search", || {
         for (_, record) in &plan.adds {
             devices::insert(&tx, record, EventKind::Imported, stamp)?;
+            tell()?;
         }
         Ok::<_, SaveError>(())
     })?;

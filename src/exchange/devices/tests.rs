@@ -14,7 +14,7 @@ fn stamp() -> Stamp {
 
 fn import(db: &mut Db, csv: &str, update: bool) -> Result<Applied, Vec<String>> {
     let plan = plan(db.conn(), csv.as_bytes(), update).map_err(|e| e.lines(Lang::En))?;
-    Ok(apply(db.conn_mut(), &plan, &stamp()).unwrap())
+    Ok(apply(db.conn_mut(), &plan, &stamp(), &mut |_| true).unwrap())
 }
 
 fn all_records(db: &Db) -> Vec<Record> {
@@ -56,7 +56,7 @@ fn gbk_files_from_excel_import() {
     let csv = "资产编号,名称,责任人\r\nJF-PC-07,办公电脑,张三\r\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(csv);
     let plan = plan(db.conn(), &gbk, false).unwrap();
-    apply(db.conn_mut(), &plan, &stamp()).unwrap();
+    apply(db.conn_mut(), &plan, &stamp(), &mut |_| true).unwrap();
     assert_eq!(all_records(&db)[0].owner, "张三");
 }
 
@@ -135,7 +135,7 @@ fn update_changes_only_the_columns_given_and_can_swap_addresses() {
         plan.updates[0].changes,
         vec![(Field::IpAddress, "10.0.0.1".into(), "10.0.0.2".into())]
     );
-    apply(db.conn_mut(), &plan, &stamp()).unwrap();
+    apply(db.conn_mut(), &plan, &stamp(), &mut |_| true).unwrap();
     let records = all_records(&db);
     assert_eq!(records[0].value(Field::IpAddress), "10.0.0.2");
     assert_eq!(records[0].owner, "张三", "columns not in the file are kept");
@@ -253,7 +253,7 @@ fn export_then_import_gives_back_exactly_the_same_register() {
         let mut target = Db::open_in_memory().unwrap();
         let plan = plan(target.conn(), &bytes, false)
             .unwrap_or_else(|e| panic!("seed {seed}: {:?}", e.lines(Lang::En)));
-        apply(target.conn_mut(), &plan, &stamp()).unwrap();
+        apply(target.conn_mut(), &plan, &stamp(), &mut |_| true).unwrap();
         assert_eq!(all_records(&target), all_records(&source), "seed {seed}");
     }
 }

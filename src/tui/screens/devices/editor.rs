@@ -1,5 +1,5 @@
 //! The Devices tab's forms: add and edit (checked while typing), transfer, status change,
-//! removal, and the file prompts of export and import with the import's review.
+//! removal, and the file prompts of export and import (the import's review is `review.rs`).
 
 use std::path::PathBuf;
 
@@ -7,10 +7,9 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::directory_names;
+use super::review::Review;
 use crate::db::device_log::EventKind;
 use crate::db::devices::{self, Device, SaveError, StatusChange, Transfer};
 use crate::db::directory;
@@ -20,7 +19,6 @@ use crate::exchange::{self, devices as device_csv};
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::screens::Ctx;
-use crate::tui::theme;
 use crate::tui::widgets::form::{Form, FormEvent, FormField, choices, yes_no};
 
 /// What a form is for, with the device it works on.
@@ -589,162 +587,5 @@ impl Editor {
 
     pub fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
         self.form.render(frame, area, lang);
-    }
-}
-
-/// What an import from the screen would do, shown before anything is written.
-pub struct Review {
-    path: PathBuf,
-    bytes: Vec<u8>,
-    update: bool,
-    result: Result<device_csv::Plan, device_csv::ImportError>,
-    scroll: usize,
-}
-
-impl Review {
-    fn new(path: PathBuf, bytes: Vec<u8>, update: bool, ctx: &Ctx) -> Review {
-        let result = device_csv::plan(ctx.db.conn(), &bytes, update);
-        Review {
-            path,
-            bytes,
-            update,
-            result,
-            scroll: 0,
-        }
-    }
-
-    /// `(keep open, action)`
-    pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> (bool, Action) {
-        let lang = ctx.lang;
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => (false, Action::Noop),
-            KeyCode::Char('j') | KeyCode::Down => {
-                self.scroll += 1;
-                (true, Action::Noop)
-            }
-            KeyCode::Char('k') | KeyCode::Up => {
-                self.scroll = self.scroll.saturating_sub(1);
-                (true, Action::Noop)
-            }
-            KeyCode::PageDown | KeyCode::Char(' ') => {
-                self.scroll += 10;
-                (true, Action::Noop)
-            }
-            KeyCode::PageUp => {
-                self.scroll = self.scroll.saturating_sub(10);
-                (true, Action::Noop)
-            }
-            KeyCode::Char('u') => {
-                *self = Review::new(
-                    std::mem::take(&mut self.path),
-                    std::mem::take(&mut self.bytes),
-                    !self.update,
-                    ctx,
-                );
-                (true, Action::Noop)
-            }
-            KeyCode::Char('y') | KeyCode::Enter => match &self.result {
-                Err(_) => (
-                    true,
-                    Action::Flash(Flash::error(lang.t("devices.import_fix"))),
-                ),
-                Ok(plan) => {
-                    let stamp = ctx.stamp();
-                    match device_csv::apply(ctx.db.conn_mut(), plan, &stamp) {
-                        Ok(done) => {
-                            let shown = self.path.display();
-                            let args: [(&str, &dyn std::fmt::Display); 4] = [
-                                ("file", &shown),
-                                ("adds", &done.added),
-                                ("updates", &done.updated),
-                                ("unchanged", &plan.unchanged),
-                            ];
-                            (
-                                false,
-                                Action::Flash(Flash::info(lang.tf("import.done", &args))),
-                            )
-                        }
-                        Err(e) => (true, Action::Flash(Flash::error(e.message(lang)))),
-                    }
-                }
-            },
-            _ => (true, Action::Noop),
-        }
-    }
-
-    fn lines(&self, lang: Lang) -> Vec<Line<'static>> {
-        match &self.result {
-            Err(error) => {
-                let problems = error.lines(lang);
-                let shown = self.path.display();
-                let args: [(&str, &dyn std::fmt::Display); 2] =
-                    [("file", &shown), ("count", &problems.len())];
-                let mut lines = vec![Line::from(Span::styled(
-                    format!(" {}", lang.tf("import.refused", &args)),
-                    theme::FIELD_ERROR,
-                ))];
-                lines.extend(problems.into_iter().map(|p| Line::from(format!("   {p}"))));
-                lines
-            }
-            Ok(plan) => {
-                let counts: [(&str, &dyn std::fmt::Display); 3] = [
-                    ("adds", &plan.adds.len()),
-                    ("updates", &plan.updates.len()),
-                    ("unchanged", &plan.unchanged),
-                ];
-                let mut lines = vec![Line::from(Span::styled(
-                    format!(" {}", lang.tf("devices.import_ready", &counts)),
-                    theme::NOTICE,
-                ))];
-                for (_, r) in &plan.adds {
-                    lines.push(Line::from(format!("   + {} {}", r.asset_tag, r.name)));
-                }
-                for u in &plan.updates {
-                    lines.push(Line::from(format!(
-                        "   ~ {} {}",
-                        u.before.record.asset_tag, u.before.record.name
-                    )));
-                    for (field, old, new) in &u.changes {
-                        lines.push(Line::from(format!(
-                            "       {}: {old} -> {new}",
-                            lang.t(field.label_key())
-                        )));
-                    }
-                }
-                lines
-            }
-        }
-    }
-
-    pub fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
-        let update = lang.t(if self.update {
-            "answer.yes"
-        } else {
-            "answer.no"
-        });
-        let title = Line::from(vec![
-            Span::styled(
-                format!(" {} ", lang.t("devices.import_title")),
-                theme::OVERLAY_TITLE,
-            ),
-            Span::styled(
-                format!(
-                    "  {}  {}: {update}",
-                    self.path.display(),
-                    lang.t("devices.update_existing")
-                ),
-                theme::HINT,
-            ),
-        ]);
-        frame.render_widget(Paragraph::new(title), Rect { height: 1, ..area });
-        let lines = self.lines(lang);
-        let body = Rect {
-            y: area.y + 1,
-            height: area.height.saturating_sub(1),
-            ..area
-        };
-        let max = lines.len().saturating_sub(usize::from(body.height));
-        let shown: Vec<Line> = lines.into_iter().skip(self.scroll.min(max)).collect();
-        frame.render_widget(Paragraph::new(shown), body);
     }
 }

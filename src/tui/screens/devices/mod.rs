@@ -4,6 +4,7 @@
 mod addresses;
 mod detail;
 mod editor;
+mod review;
 mod table;
 
 use ratatui::Frame;
@@ -57,13 +58,6 @@ const ADDRESS_KEYS: &[KeyHint] = &[
     KeyHint::new("Esc", "key.back", true),
 ];
 
-const REVIEW_KEYS: &[KeyHint] = &[
-    KeyHint::new("y", "key.import_now", true),
-    KeyHint::new("u", "key.toggle_update", true),
-    KeyHint::new("j/k", "key.scroll", false),
-    KeyHint::new("Esc", "key.cancel", true),
-];
-
 /// Which quick filter a pick list sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FilterKind {
@@ -79,7 +73,7 @@ enum Mode {
     Detail(Box<detail::Detail>),
     Edit(Box<editor::Editor>),
     Addresses(addresses::Addresses),
-    Review(Box<editor::Review>),
+    Review(Box<review::Review>),
 }
 
 pub struct DevicesScreen {
@@ -420,12 +414,16 @@ impl Screen for DevicesScreen {
             Mode::Detail(_) => DETAIL_KEYS,
             Mode::Edit(_) => keys::FORM,
             Mode::Addresses(_) => ADDRESS_KEYS,
-            Mode::Review(_) => REVIEW_KEYS,
+            Mode::Review(review) => review.keys(),
         }
     }
 
     fn captures_text(&self) -> bool {
-        matches!(self.mode, Mode::Search | Mode::Filter(..) | Mode::Edit(_))
+        // The review takes every key too: its footer must not offer `q` to quit or digits.
+        matches!(
+            self.mode,
+            Mode::Search | Mode::Filter(..) | Mode::Edit(_) | Mode::Review(_)
+        )
     }
 
     fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
@@ -555,7 +553,7 @@ impl Screen for DevicesScreen {
     }
 
     fn busy(&self) -> bool {
-        !self.complete
+        !self.complete || matches!(&self.mode, Mode::Review(review) if review.busy())
     }
 
     fn data_changed(&mut self) {
@@ -563,11 +561,11 @@ impl Screen for DevicesScreen {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
-        match &self.mode {
+        match &mut self.mode {
             Mode::Detail(view) => view.render(frame, area, ctx),
             Mode::Edit(edit) => edit.render(frame, area, ctx.lang),
             Mode::Addresses(view) => view.render(frame, area, ctx.lang),
-            Mode::Review(review) => review.render(frame, area, ctx.lang),
+            Mode::Review(review) => review.render(frame, area, ctx),
             Mode::List | Mode::Search | Mode::Filter(..) => {
                 table::render(self, frame, area, ctx);
                 if let Mode::Filter(_, picker) = &self.mode {
