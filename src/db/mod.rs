@@ -149,11 +149,12 @@ impl Db {
         self.quick = Duration::ZERO;
     }
 
-    /// Settings for one big write (an import): more page cache, so the transaction's pages
-    /// spill to the log less often, and statement journals in memory (on file, every
-    /// statement of the transaction writes each page it touches to a temporary file).
+    /// Settings for one big write (an import): statement journals in memory (on file, every
+    /// statement of the transaction writes each page it touches to a temporary file), and a
+    /// page cache of 8 MB: 64 MB, to spill fewer pages to the log, made an import of 120,000
+    /// devices no faster (79-81 s either way) and held 56 MB more.
     pub fn prepare_bulk_writes(&self) -> rusqlite::Result<()> {
-        self.conn.pragma_update(None, "cache_size", -65536)?;
+        self.conn.pragma_update(None, "cache_size", -8192)?;
         self.conn.pragma_update(None, "temp_store", "MEMORY")
     }
 

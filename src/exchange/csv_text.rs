@@ -1,6 +1,8 @@
 //! CSV as Excel and WPS read and write it: decoding UTF-8 (with or without BOM) and
 //! GBK/GB18030, writing UTF-8 with BOM, and the formula guard on text cells.
 
+use std::borrow::Cow;
+
 use crate::i18n::Lang;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -25,13 +27,14 @@ impl DecodeError {
 
 /// The file's text. UTF-8 is tried first (a BOM is dropped); anything else is read as
 /// GB18030, which covers GBK and GB2312: what Excel on Chinese Windows saves as "CSV".
-pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(DecodeError::Utf16);
     }
     let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    // A UTF-8 file (the usual) is read where it lies, not copied: it may be 20 MB.
     if let Ok(text) = std::str::from_utf8(body) {
-        return Ok(text.to_owned());
+        return Ok(Cow::Borrowed(text));
     }
     if bytes.starts_with(UTF8_BOM) {
         return Err(DecodeError::UnknownEncoding);
@@ -40,7 +43,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     if had_errors {
         return Err(DecodeError::UnknownEncoding);
     }
-    Ok(text.into_owned())
+    Ok(text)
 }
 
 /// Characters that make Excel or WPS read a cell as a formula (or split it).

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Display;
+use std::net::IpAddr;
 
 use rusqlite::Connection;
 
@@ -242,9 +243,9 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
     let mut problems = Vec::new();
     let mut plan = Plan::default();
     let mut tag_lines: HashMap<String, u64> = HashMap::new();
-    let mut ip_lines: HashMap<String, u64> = HashMap::new();
+    let mut ip_lines: HashMap<IpAddr, u64> = HashMap::new();
     // Addresses rows give up (an update moving a device off an address) and take.
-    let mut planned_ips: Vec<(u64, String, Option<i64>)> = Vec::new();
+    let mut planned_ips: Vec<(u64, IpAddr, Option<i64>)> = Vec::new();
     for row in records {
         let row = row.map_err(|e| malformed(&e))?;
         let line = row.position().map_or(0, |p| p.line());
@@ -306,12 +307,11 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
         }
         tag_lines.insert(key, line);
         if let Some(ip) = record.ip_address.filter(|_| !record.status.is_final()) {
-            let ip = ip.to_string();
             if let Some(first_line) = ip_lines.get(&ip) {
                 let first_line = *first_line;
                 fail(Some(Field::IpAddress), RowIssue::IpRepeated { first_line });
             } else {
-                ip_lines.insert(ip.clone(), line);
+                ip_lines.insert(ip, line);
                 planned_ips.push((line, ip, existing.as_ref().map(|d| d.id)));
             }
         }
@@ -347,26 +347,21 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
     }
     // An address is taken when a device outside this file holds it, or a device in the file
     // holds it and the file does not move that device elsewhere.
-    let moving: HashMap<i64, Option<String>> = plan
+    let moving: HashMap<i64, Option<IpAddr>> = plan
         .updates
         .iter()
-        .map(|u| (u.before.id, u.after.ip_address.map(|ip| ip.to_string())))
+        .map(|u| (u.before.id, u.after.ip_address))
         .collect();
     for (line, ip, own_id) in planned_ips {
-        let Ok(addr) = ip.parse::<std::net::IpAddr>() else {
-            continue;
-        };
-        let holder_id = devices::address_holder(conn, addr).map_err(db_problem)?;
+        let holder_id = devices::address_holder(conn, ip).map_err(db_problem)?;
         if let Some((holder, name)) = holder_id
             && Some(holder) != own_id
-            && moving
-                .get(&holder)
-                .is_none_or(|new_ip| new_ip.as_deref() == Some(ip.as_str()))
+            && moving.get(&holder).is_none_or(|new_ip| *new_ip == Some(ip))
         {
             problems.push(RowProblem {
                 line,
                 field: Some(Field::IpAddress),
-                value: ip,
+                value: ip.to_string(),
                 issue: RowIssue::IpTaken { holder: name },
             });
         }
