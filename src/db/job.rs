@@ -146,7 +146,7 @@ mod tests {
         .unwrap();
         assert_eq!(job.state(), State::Running(0));
         drop(hold);
-        assert_eq!(finish(&mut job), State::Finished(-65536));
+        assert_eq!(finish(&mut job), State::Finished(-8192));
         assert_eq!(job.state(), State::Lost, "an answer is given once");
     }
 

@@ -288,6 +288,22 @@ impl App {
         }
     }
 
+    /// What the screens' background work finished since the last frame, for the status bar.
+    fn take_notices(&mut self) {
+        for screen in &mut self.screens {
+            let ctx = Ctx {
+                lang: self.lang,
+                today: self.today,
+                now: self.now,
+                operator: &self.operator,
+                db: &mut self.db,
+            };
+            if let Some(flash) = screen.take_notice(&ctx) {
+                self.flash = Some((flash, Instant::now()));
+            }
+        }
+    }
+
     /// The open tab's screen, and what it works with.
     fn current(&mut self) -> (&mut dyn Screen, Ctx<'_>) {
         let ctx = Ctx {
@@ -356,6 +372,7 @@ impl App {
         tab_bar::render(frame, tabs_area, self.tab, self.lang);
         let (screen, mut ctx) = self.current();
         screen.render(frame, body, &mut ctx);
+        self.take_notices();
         let index = self.tab.index();
         let screen_keys = self.screens[index].keys();
         if self.help.is_some() || self.audit.is_some() {

@@ -60,6 +60,12 @@ pub trait Screen {
         false
     }
 
+    /// A message this screen's background work left for the status bar (an export written),
+    /// taken once. Asked at every frame, whichever tab is open.
+    fn take_notice(&mut self, _ctx: &Ctx) -> Option<crate::tui::action::Flash> {
+        None
+    }
+
     /// Draw into `area`. Screens read what they show here (only the visible rows), so a
     /// change made in another tab or process shows on the next frame they reload.
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx);

@@ -1,12 +1,13 @@
 //! The Devices tab's forms: add and edit (checked while typing), transfer, status change,
 //! removal, and the file prompts of export and import (the import's review is `review.rs`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
+use rusqlite::Connection;
 
 use super::directory_names;
 use super::review::Review;
@@ -44,10 +45,19 @@ pub struct Editor {
 /// Where a key left the form.
 pub enum Outcome {
     Stay(Action),
-    Cancelled { back_to: Option<i64> },
-    Saved { id: i64, flash: Flash },
-    Done(Flash),
+    Cancelled {
+        back_to: Option<i64>,
+    },
+    Saved {
+        id: i64,
+        flash: Flash,
+    },
     Review(Box<Review>),
+    /// Write the register to `path` ([`export`]), off the key path when it can be.
+    Export {
+        path: PathBuf,
+        archived: bool,
+    },
 }
 
 impl Editor {
@@ -539,29 +549,17 @@ impl Editor {
                     self.form.fields[0].error = Some(lang.t("invalid.required").to_owned());
                     return self.invalid(lang);
                 }
-                let written = device_csv::export(ctx.db.conn(), *archived, lang)
-                    .map_err(|e| e.to_string())
-                    .and_then(|(bytes, count)| {
-                        exchange::write_file(&path, &bytes)
-                            .map(|()| count)
-                            .map_err(|e| e.to_string())
-                    });
-                match written {
-                    Ok(count) => {
-                        let shown = std::path::absolute(&path)
-                            .unwrap_or(path)
-                            .display()
-                            .to_string();
-                        Outcome::Done(Flash::info(
-                            lang.tf("import.exported", &[("count", &count), ("file", &shown)]),
-                        ))
-                    }
-                    Err(reason) => {
-                        let message =
-                            crate::error::UserError::Unwritable { path, reason }.message(lang);
-                        self.form.fields[0].error = Some(message.clone());
-                        Outcome::Stay(Action::Flash(Flash::error(message)))
-                    }
+                // Asked here, so a bad folder keeps the prompt open to be corrected.
+                if let Err(e) = exchange::check_writable(&path) {
+                    let reason = e.to_string();
+                    let message =
+                        crate::error::UserError::Unwritable { path, reason }.message(lang);
+                    self.form.fields[0].error = Some(message.clone());
+                    return Outcome::Stay(Action::Flash(Flash::error(message)));
+                }
+                Outcome::Export {
+                    path,
+                    archived: *archived,
                 }
             }
             Purpose::Import => {
@@ -587,5 +585,33 @@ impl Editor {
 
     pub fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
         self.form.render(frame, area, lang);
+    }
+}
+
+/// Write the register (scrapped devices too with `archived`) to `path`: what the status bar
+/// then says.
+pub fn export(conn: &Connection, path: &Path, archived: bool, lang: Lang) -> Flash {
+    let written = device_csv::export(conn, archived, lang)
+        .map_err(|e| e.to_string())
+        .and_then(|(bytes, count)| {
+            exchange::write_file(path, &bytes)
+                .map(|()| count)
+                .map_err(|e| e.to_string())
+        });
+    match written {
+        Ok(count) => {
+            let shown = std::path::absolute(path)
+                .unwrap_or(path.to_path_buf())
+                .display()
+                .to_string();
+            Flash::info(lang.tf("import.exported", &[("count", &count), ("file", &shown)]))
+        }
+        Err(reason) => Flash::error(
+            crate::error::UserError::Unwritable {
+                path: path.to_path_buf(),
+                reason,
+            }
+            .message(lang),
+        ),
     }
 }

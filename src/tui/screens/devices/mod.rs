@@ -7,6 +7,8 @@ mod editor;
 mod review;
 mod table;
 
+use std::path::PathBuf;
+
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -95,6 +97,9 @@ pub struct DevicesScreen {
     mode: Mode,
     /// Rows the table had room for last frame, for paging keys.
     visible_rows: usize,
+    /// An export being written by a worker (what the status bar then says), and its file
+    /// and whether it has scrapped devices too.
+    exporting: Option<(Worker<Flash>, PathBuf, bool)>,
 }
 
 impl Default for DevicesScreen {
@@ -104,6 +109,22 @@ impl Default for DevicesScreen {
 }
 
 impl DevicesScreen {
+    /// Write the register to `path` on a worker (100,000 devices take a second or two), or here
+    /// for an in-memory database; what the status bar says now.
+    fn export(&mut self, path: PathBuf, archived: bool, ctx: &Ctx) -> Flash {
+        let lang = ctx.lang;
+        let Some(mut worker) = ctx.db.path().and_then(Worker::open) else {
+            return editor::export(ctx.db.conn(), &path, archived, lang);
+        };
+        let target = path.clone();
+        worker.ask(Box::new(move |conn| {
+            Ok(editor::export(conn, &target, archived, lang))
+        }));
+        let shown = path.display().to_string();
+        self.exporting = Some((worker, path, archived));
+        Flash::info(lang.tf("devices.exporting", &[("file", &shown)]))
+    }
+
     pub fn new() -> DevicesScreen {
         DevicesScreen {
             query: ListQuery::default(),
@@ -118,6 +139,7 @@ impl DevicesScreen {
             search: Input::default(),
             mode: Mode::List,
             visible_rows: 10,
+            exporting: None,
         }
     }
 
@@ -515,13 +537,12 @@ impl Screen for DevicesScreen {
                         }
                         Some(Action::Flash(flash))
                     }
-                    editor::Outcome::Done(flash) => {
-                        self.reload();
-                        Some(Action::Flash(flash))
-                    }
                     editor::Outcome::Review(review) => {
                         self.mode = Mode::Review(review);
                         Some(Action::Noop)
+                    }
+                    editor::Outcome::Export { path, archived } => {
+                        Some(Action::Flash(self.export(path, archived, ctx)))
                     }
                 }
             }
@@ -553,7 +574,19 @@ impl Screen for DevicesScreen {
     }
 
     fn busy(&self) -> bool {
-        !self.complete || matches!(&self.mode, Mode::Review(review) if review.busy())
+        !self.complete
+            || self.exporting.is_some()
+            || matches!(&self.mode, Mode::Review(review) if review.busy())
+    }
+
+    fn take_notice(&mut self, ctx: &Ctx) -> Option<Flash> {
+        let answer = self.exporting.as_mut()?.0.answer(false)?;
+        let (_, path, archived) = self.exporting.take()?;
+        Some(match answer {
+            Answer::Done(flash) => flash,
+            // The worker could not read: the export is written here after all.
+            Answer::Failed => editor::export(ctx.db.conn(), &path, archived, ctx.lang),
+        })
     }
 
     fn data_changed(&mut self) {

@@ -351,3 +351,53 @@ fn on_a_file_a_long_list_shows_its_first_rows_and_the_rest_follows() {
     assert!(s.contains("99 devices") && s.contains("JF-PC-0099"), "{s}");
     assert!(!app.busy());
 }
+
+#[test]
+fn an_export_is_written_beside_the_screen_and_its_end_told_in_the_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("j.db");
+    let mut db = Db::open(&db_path).unwrap();
+    let stamp = Stamp::new("demo", today().and_hms_opt(8, 0, 0).unwrap());
+    db.write(|tx| {
+        for n in 1..=120 {
+            let tag = format!("JF-PC-{n:04}");
+            let record = device(&[(Field::AssetTag, &tag), (Field::Name, "办公电脑")]);
+            devices::insert(tx, &record, EventKind::Created, &stamp).unwrap();
+        }
+        Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
+    let mut app = App::new(db, Lang::En, "王磊".into(), today());
+    app.apply(Action::SwitchTab(Tab::Devices));
+    crate::tui::testing::keys::settle(&mut app);
+
+    // A folder that is not there keeps the prompt open, with the reason beside the field.
+    press(&mut app, KeyCode::Char('E'));
+    ctrl(&mut app, 'u');
+    typed(
+        &mut app,
+        &dir.path().join("gone/reg.csv").display().to_string(),
+    );
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("Export the register to CSV"), "{s}");
+    assert!(s.contains("cannot write"), "{s}");
+
+    let file = dir.path().join("reg.csv");
+    let hold = crate::db::worker::held::hold(&db_path);
+    ctrl(&mut app, 'u');
+    typed(&mut app, &file.display().to_string());
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("Exporting the register to"), "{s}");
+    assert!(s.contains("JF-PC-0001"), "the list is back at once: {s}");
+    assert!(
+        !file.exists(),
+        "written beside the screen, not before the frame"
+    );
+    drop(hold);
+    let s = crate::tui::testing::keys::settle(&mut app);
+    assert!(s.contains("Exported 120 devices to"), "{s}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 121, "the header and every device");
+}
