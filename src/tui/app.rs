@@ -290,14 +290,8 @@ impl App {
 
     /// What the screens' background work finished since the last frame, for the status bar.
     fn take_notices(&mut self) {
-        for screen in &mut self.screens {
-            let ctx = Ctx {
-                lang: self.lang,
-                today: self.today,
-                now: self.now,
-                operator: &self.operator,
-                db: &mut self.db,
-            };
+        for index in 0..self.screens.len() {
+            let (screen, ctx) = self.screen_at(index);
             if let Some(flash) = screen.take_notice(&ctx) {
                 self.flash = Some((flash, Instant::now()));
             }
@@ -306,6 +300,11 @@ impl App {
 
     /// The open tab's screen, and what it works with.
     fn current(&mut self) -> (&mut dyn Screen, Ctx<'_>) {
+        self.screen_at(self.tab.index())
+    }
+
+    /// The screen of tab `index` (in tab order), and what it works with.
+    fn screen_at(&mut self, index: usize) -> (&mut dyn Screen, Ctx<'_>) {
         let ctx = Ctx {
             lang: self.lang,
             today: self.today,
@@ -313,7 +312,7 @@ impl App {
             operator: &self.operator,
             db: &mut self.db,
         };
-        (self.screens[self.tab.index()].as_mut(), ctx)
+        (self.screens[index].as_mut(), ctx)
     }
 
     /// Carry out an action. The only place that changes the shell's state.

@@ -318,10 +318,9 @@ fn a_save_over_someone_elses_change_is_refused_and_ctrl_r_reloads_theirs() {
     );
 }
 
-#[test]
-fn on_a_file_a_long_list_shows_its_first_rows_and_the_rest_follows() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut db = Db::open(&dir.path().join("j.db")).unwrap();
+/// 120 PCs, JF-PC-0001 onwards, in a database file in `dir`; the Devices tab open on them.
+fn pcs_on_file(dir: &std::path::Path) -> App {
+    let mut db = Db::open(&dir.join("j.db")).unwrap();
     let stamp = Stamp::new("demo", today().and_hms_opt(8, 0, 0).unwrap());
     db.write(|tx| {
         for n in 1..=120 {
@@ -334,6 +333,13 @@ fn on_a_file_a_long_list_shows_its_first_rows_and_the_rest_follows() {
     .unwrap();
     let mut app = App::new(db, Lang::En, "王磊".into(), today());
     app.apply(Action::SwitchTab(Tab::Devices));
+    app
+}
+
+#[test]
+fn on_a_file_a_long_list_shows_its_first_rows_and_the_rest_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = pcs_on_file(dir.path());
     let first = screen(&mut app);
     assert!(first.contains("JF-PC-0001"), "{first}");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -356,19 +362,7 @@ fn on_a_file_a_long_list_shows_its_first_rows_and_the_rest_follows() {
 fn an_export_is_written_beside_the_screen_and_its_end_told_in_the_status_bar() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("j.db");
-    let mut db = Db::open(&db_path).unwrap();
-    let stamp = Stamp::new("demo", today().and_hms_opt(8, 0, 0).unwrap());
-    db.write(|tx| {
-        for n in 1..=120 {
-            let tag = format!("JF-PC-{n:04}");
-            let record = device(&[(Field::AssetTag, &tag), (Field::Name, "办公电脑")]);
-            devices::insert(tx, &record, EventKind::Created, &stamp).unwrap();
-        }
-        Ok::<_, rusqlite::Error>(())
-    })
-    .unwrap();
-    let mut app = App::new(db, Lang::En, "王磊".into(), today());
-    app.apply(Action::SwitchTab(Tab::Devices));
+    let mut app = pcs_on_file(dir.path());
     crate::tui::testing::keys::settle(&mut app);
 
     // A folder that is not there keeps the prompt open, with the reason beside the field.
