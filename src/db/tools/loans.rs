@@ -231,8 +231,18 @@ pub fn count_loans(
     query: &LoanQuery,
     today: NaiveDate,
 ) -> rusqlite::Result<usize> {
+    count_where(conn, query, today, "")
+}
+
+/// How many loans the query shows that also meet `extra` (SQL beginning with ` AND`, or empty).
+fn count_where(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+    extra: &str,
+) -> rusqlite::Result<usize> {
     let (filter, args) = query.filter();
-    let sql = format!("SELECT count(*){FROM}{JOINS}{filter}");
+    let sql = format!("SELECT count(*){FROM}{JOINS}{filter}{extra}");
     conn.prepare_cached(&sql)?
         .query_row(rusqlite::params_from_iter(with_today(today, args)), |r| {
             r.get::<_, i64>(0)
@@ -312,13 +322,7 @@ fn open_count(conn: &Connection, query: &LoanQuery, today: NaiveDate) -> rusqlit
     if !query.with(Part::Open) {
         return Ok(0);
     }
-    let (filter, args) = query.filter();
-    let sql = format!("SELECT count(*){FROM}{JOINS}{filter} AND i.returned_at IS NULL");
-    conn.prepare_cached(&sql)?
-        .query_row(rusqlite::params_from_iter(with_today(today, args)), |r| {
-            r.get::<_, i64>(0)
-        })
-        .map(|n| n as usize)
+    count_where(conn, query, today, " AND i.returned_at IS NULL")
 }
 
 /// The `limit` loans that follow loan item `item_id` in the list. Read from that loan's place
