@@ -111,6 +111,41 @@ pub fn is_disk_full(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::StorageFull || matches!(e.raw_os_error(), Some(28 | 122))
 }
 
+/// How long a temporary copy may lie untouched before it counts as abandoned. A copy being made
+/// is written to continuously; its slowest quiet part, the integrity check of a copy of ten
+/// years of data, takes about a minute.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Remove the temporary copies (and their journals) a program left in `dir` when it was killed
+/// or lost its terminal in the middle of a backup: each is as big as the database, and nothing
+/// else would ever remove them. A copy another program is making right now is recent, so it
+/// stays. Returns what was removed.
+fn sweep_abandoned(dir: &Path, now: std::time::SystemTime) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let own = format!("-{}-", std::process::id());
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            is_temporary(&name) && !name.contains(&own)
+        })
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| now.duration_since(at).unwrap_or_default() > ABANDONED_AFTER)
+        })
+        .map(|e| e.path())
+        .filter(|path| std::fs::remove_file(path).is_ok())
+        .collect()
+}
+
+/// A name [`temp_beside`] makes, or a journal beside one.
+fn is_temporary(name: &str) -> bool {
+    name.starts_with(&format!(".{PREFIX}")) && name.contains(".partial-")
+}
+
 /// What a finished backup wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Copied {
@@ -355,6 +390,7 @@ pub fn daily(conn: &Connection, dir: &Path, today: NaiveDate) -> Result<Daily, B
         return Ok(done);
     }
     std::fs::create_dir_all(dir).map_err(BackupError::io(dir))?;
+    done.removed = sweep_abandoned(dir, std::time::SystemTime::now());
     match copy_to(conn, &day_file) {
         Ok(copied) => done.made.push(copied.path),
         // Another operator's program made it a moment ago.

@@ -141,6 +141,40 @@ fn the_first_start_of_a_day_backs_up_once_and_rotates() {
 }
 
 #[test]
+fn copies_left_half_made_by_a_killed_program_are_swept_but_not_one_being_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let backups = dir.path().join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    let write = |name: &str, old: bool| {
+        let path = backups.join(name);
+        let file = std::fs::File::create(&path).unwrap();
+        std::fs::write(&path, vec![0u8; 4096]).unwrap();
+        if old {
+            file.set_modified(two_hours_ago).unwrap();
+        }
+        path
+    };
+    let killed = write(".jifang-daily-2026-11-21.sqlite.partial-99999-0", true);
+    let journal = write(
+        ".jifang-daily-2026-11-21.sqlite.partial-99999-0-journal",
+        true,
+    );
+    let running = write(".jifang-daily-2026-11-22.sqlite.partial-99998-0", false);
+    let kept_by_operator = write("notes.txt", true);
+    let done = daily(db.conn(), &backups, day("2026-11-22")).unwrap();
+    assert!(!killed.exists() && !journal.exists());
+    assert!(
+        running.exists(),
+        "another program's copy in the making stays"
+    );
+    assert!(kept_by_operator.exists(), "other files are never touched");
+    assert!(done.removed.contains(&killed), "{:?}", done.removed);
+    assert_eq!(done.made.len(), 3);
+}
+
+#[test]
 fn verify_refuses_foreign_newer_and_damaged_files() {
     let dir = tempfile::tempdir().unwrap();
     let foreign = dir.path().join("foreign.sqlite");
