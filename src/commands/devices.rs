@@ -11,7 +11,7 @@ use crate::error::UserError;
 use crate::exchange::{self, devices};
 use crate::i18n::Lang;
 
-/// Check a file in full, then (unless `dry_run`) write all of it or nothing.
+/// Check a file in full, then (unless `dry_run`) write it in short steps.
 pub fn import(
     db: &mut Db,
     file: &Path,

@@ -95,7 +95,7 @@ pub enum SaveError {
     NeedsReason,
     NothingToTransfer,
     NotFound,
-    /// An import was stopped before its end: nothing of it was written.
+    /// An import was stopped before its end: what its committed steps wrote stays.
     Stopped,
     Db(rusqlite::Error),
 }

@@ -14,6 +14,7 @@ pub mod place;
 pub mod readings;
 pub mod repairs;
 pub mod search;
+pub mod steps;
 pub mod tools;
 pub mod worker;
 
@@ -34,6 +35,21 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a read made between a key and its frame may take (a frame is due within 33 ms).
 const QUICK_READ: Duration = Duration::from_millis(25);
+
+/// Make `conn` wait for another program's write instead of failing at once: it tries again
+/// every millisecond, for up to [`BUSY_TIMEOUT`]. SQLite's own wait sleeps up to 100 ms between
+/// tries and would keep missing the short pauses a long import leaves between its steps
+/// ([`steps`]).
+pub(crate) fn wait_for_writers(conn: &mut Connection) -> rusqlite::Result<()> {
+    let mut since = std::time::Instant::now();
+    conn.busy_handler(Some(move |tries: i32| {
+        if tries == 0 {
+            since = std::time::Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(1));
+        since.elapsed() < BUSY_TIMEOUT
+    }))
+}
 
 /// An open, migrated jifang database.
 pub struct Db {
@@ -78,11 +94,12 @@ impl Db {
         };
         // Never SQLITE_OPEN_CREATE here: an existing path is opened as it is or not at all.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| UserError::Unreadable {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(corrupt)?;
+        let mut conn =
+            Connection::open_with_flags(path, flags).map_err(|e| UserError::Unreadable {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        wait_for_writers(&mut conn).map_err(corrupt)?;
         // SQLite quietly opens a write-protected file read-only; jifang never half-works.
         if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             return Err(read_only());

@@ -65,13 +65,34 @@ fn new_file_gets_schema_wal_and_full_sync() {
         "FULL is 2"
     );
     assert_eq!(pragma("foreign_keys"), rusqlite::types::Value::Integer(1));
-    assert!(pragma("busy_timeout") != rusqlite::types::Value::Integer(0));
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".new-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn a_save_waits_for_another_programs_write_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let mut db = Db::open(&path).unwrap();
+    let other = Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        other.execute_batch("COMMIT").unwrap();
+    });
+    let saved = db.write(|tx| {
+        tx.execute(
+            "INSERT INTO departments (name, created_at, created_by, updated_at, updated_by)
+             VALUES ('网络中心', '2026-11-22 08:00:00', 't', '2026-11-22 08:00:00', 't')",
+            [],
+        )
+    });
+    holder.join().unwrap();
+    assert_eq!(saved.unwrap(), 1, "saved once the other write was done");
 }
 
 #[test]

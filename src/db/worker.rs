@@ -197,7 +197,7 @@ impl Budget {
 fn connect(path: &Path, outdated: impl FnMut() -> bool + Send + 'static) -> Option<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).ok()?;
-    conn.busy_timeout(super::BUSY_TIMEOUT).ok()?;
+    super::wait_for_writers(&mut conn).ok()?;
     conn.progress_handler(LOOK_EVERY, Some(outdated)).ok()?;
     // The schema is read now, not at the first question.
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))

@@ -1,5 +1,5 @@
 //! Device register CSV: export, and import as a plan that is checked in full (every problem
-//! listed with its line and column) before anything is written in one transaction.
+//! listed with its line and column) before anything is written.
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -9,9 +9,7 @@ use rusqlite::Connection;
 
 use super::csv_text::{self, DecodeError, escape_cell, unescape_cell};
 use super::sheet::{self, cell_problem};
-use crate::db::device_log::EventKind;
-use crate::db::devices::{self, Device, ListQuery, SaveError};
-use crate::db::{Stamp, search};
+use crate::db::devices::{self, Device, ListQuery};
 use crate::domain::device::{ChangeDetails, TransitionError, check_transition};
 use crate::domain::record::{Field, FieldError, Problem, Record};
 use crate::i18n::Lang;
@@ -411,62 +409,9 @@ fn read_header(row: &csv::StringRecord) -> Result<Vec<Field>, FileProblem> {
     Ok(columns)
 }
 
-/// How many devices an import added and changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Applied {
-    pub added: usize,
-    pub updated: usize,
-}
+mod write;
 
-/// Write a plan in one transaction: all of it, or (on any error) none of it.
-/// `progress` hears how many devices are written after each one; `false` stops the import,
-/// and nothing of it is written ([`SaveError::Stopped`]).
-pub fn apply(
-    conn: &mut Connection,
-    plan: &Plan,
-    stamp: &Stamp,
-    progress: &mut dyn FnMut(usize) -> bool,
-) -> Result<Applied, SaveError> {
-    let mut written = 0;
-    let mut tell = || {
-        written += 1;
-        if progress(written) {
-            Ok(())
-        } else {
-            Err(SaveError::Stopped)
-        }
-    };
-    let tx = conn.transaction()?;
-    // Each device must still be as the plan read it (another operator may have saved since).
-    for u in &plan.updates {
-        devices::load_for_change(&tx, u.before.id, u.before.row_version)?;
-    }
-    // Free the addresses of devices that move, so two devices can swap addresses; the
-    // updates below write the new ones (and the history compares with the plan's `before`).
-    for u in plan
-        .updates
-        .iter()
-        .filter(|u| u.before.record.ip_address != u.after.ip_address)
-    {
-        devices::release_address(&tx, u.before.id, stamp)?;
-    }
-    for u in &plan.updates {
-        devices::update_from(&tx, &u.before, &u.after, EventKind::Imported, stamp)?;
-        tell()?;
-    }
-    search::adding(&tx, "devices_search", || {
-        for (_, record) in &plan.adds {
-            devices::insert(&tx, record, EventKind::Imported, stamp)?;
-            tell()?;
-        }
-        Ok::<_, SaveError>(())
-    })?;
-    tx.commit()?;
-    Ok(Applied {
-        added: plan.adds.len(),
-        updated: plan.updates.len(),
-    })
-}
+pub use write::{Applied, Unfinished, apply};
 
 #[cfg(test)]
 mod tests;

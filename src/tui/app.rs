@@ -34,6 +34,11 @@ pub const MIN_HEIGHT: u16 = 16;
 /// How long a status-bar message stays up.
 const FLASH_FOR: Duration = Duration::from_secs(6);
 
+/// How often another program's writes are taken in at most. A big import commits a short step
+/// every few dozen milliseconds; reloading every screen after each one would keep the console
+/// (and the import, on a 2-core machine) busy for nothing.
+const NOTICE_ELSEWHERE_EVERY: Duration = Duration::from_millis(500);
+
 pub struct App {
     pub lang: Lang,
     pub operator: String,
@@ -59,6 +64,8 @@ pub struct App {
     undo_skip: Vec<String>,
     /// `PRAGMA data_version` at the last tick: it moves when another program commits.
     data_version: i64,
+    /// When another program's writes were last taken in.
+    noticed_at: Option<Instant>,
     /// The day's backup running in the background.
     backup: Option<std::sync::mpsc::Receiver<Result<Daily, String>>>,
     /// Why the day's backup failed: stays in the status bar until a backup succeeds.
@@ -103,6 +110,7 @@ impl App {
             undo_since,
             undo_skip: Vec::new(),
             data_version,
+            noticed_at: None,
             backup: None,
             backup_failure: None,
             quit: false,
@@ -157,11 +165,19 @@ impl App {
         }
     }
 
-    /// Let every screen know another program changed the data, if one did since last asked.
-    fn notice_changes_elsewhere(&mut self) {
+    /// Let every screen know another program changed the data, if one did since last asked
+    /// (and not more often than [`NOTICE_ELSEWHERE_EVERY`]).
+    fn notice_changes_elsewhere(&mut self, now: Instant) {
+        if self
+            .noticed_at
+            .is_some_and(|at| now.duration_since(at) < NOTICE_ELSEWHERE_EVERY)
+        {
+            return;
+        }
         let version = data_version(&self.db);
         if version != self.data_version {
             self.data_version = version;
+            self.noticed_at = Some(now);
             self.data_changed();
         }
     }
@@ -229,7 +245,7 @@ impl App {
         self.today = now_local.date();
         self.now = now_local;
         self.backup_finished();
-        self.notice_changes_elsewhere();
+        self.notice_changes_elsewhere(now);
         if self
             .flash
             .as_ref()

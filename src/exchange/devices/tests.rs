@@ -1,7 +1,8 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::db::Db;
+use crate::db::device_log::EventKind;
+use crate::db::{Db, Stamp, search};
 use crate::domain::device::{Category, Status};
 
 fn stamp() -> Stamp {
@@ -297,4 +298,103 @@ fn imported_devices_are_found_by_a_rare_word_and_later_saves_keep_the_index_in_s
         search::out_of_step(db.conn()).unwrap(),
         Vec::<String>::new()
     );
+}
+
+/// `n` PCs as an import file, tagged JF-PC-00000 onwards.
+fn pcs_csv(n: usize) -> String {
+    let mut csv = String::from("asset_tag,name,category\n");
+    for i in 0..n {
+        csv.push_str(&format!("JF-PC-{i:05},办公电脑,pc\n"));
+    }
+    csv
+}
+
+#[test]
+fn another_programs_saves_go_in_while_a_big_import_is_written() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let mut db = Db::open(&path).unwrap();
+    let csv = pcs_csv(1_500);
+    let plan = plan(db.conn(), csv.as_bytes(), false).unwrap();
+    let told = Arc::new(AtomicUsize::new(0));
+    let finished = Arc::new(AtomicBool::new(false));
+    let colleague = {
+        let (told, finished, path) = (told.clone(), finished.clone(), path.clone());
+        std::thread::spawn(move || {
+            let mut db = Db::open(&path).unwrap();
+            let mut seen = Vec::new();
+            while !finished.load(Ordering::SeqCst) {
+                db.write(|tx| {
+                    tx.execute(
+                        "INSERT INTO departments (name, created_at, created_by, updated_at, updated_by)
+                         VALUES (?1, '2026-11-21 10:00:00', '同事', '2026-11-21 10:00:00', '同事')",
+                        [format!("部门{}", seen.len())],
+                    )
+                })
+                .unwrap();
+                // How far the import had got when this save was committed.
+                seen.push(told.load(Ordering::SeqCst));
+            }
+            seen
+        })
+    };
+    let applied = apply(db.conn_mut(), &plan, &stamp(), &mut |n| {
+        told.store(n, Ordering::SeqCst);
+        true
+    })
+    .unwrap();
+    finished.store(true, Ordering::SeqCst);
+    let seen = colleague.join().unwrap();
+    assert_eq!(applied.added, 1_500);
+    assert!(
+        seen.iter().any(|&n| n > 0 && n < 1_500),
+        "a save went in while the import was being written: {seen:?}"
+    );
+    assert_eq!(all_records(&db).len(), 1_500);
+    assert_eq!(
+        search::out_of_step(db.conn()).unwrap(),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_stopped_import_keeps_its_written_steps_says_so_and_is_finished_by_importing_again() {
+    let mut db = Db::open_in_memory().unwrap();
+    let csv = pcs_csv(300);
+    let first = plan(db.conn(), csv.as_bytes(), false).unwrap();
+    // Slow enough that a step holds a few dozen devices; stopped at the 200th.
+    let unfinished = apply(db.conn_mut(), &first, &stamp(), &mut |n| {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        n < 200
+    })
+    .unwrap_err();
+    let kept = unfinished.written.added;
+    assert!(kept > 0 && kept < 200, "{unfinished:?}");
+    assert_eq!(unfinished.left, 300 - kept);
+    assert_eq!(
+        all_records(&db).len(),
+        kept,
+        "the step being written is undone"
+    );
+    let message = unfinished.message(Lang::En);
+    assert!(
+        message.starts_with(&format!(
+            "The import was stopped: {kept} devices added and 0 changed are written; the other {} are not.",
+            300 - kept
+        )),
+        "{message}"
+    );
+    assert!(message.contains("--update"), "{message}");
+    // The same file again, with update on: what was written shows as unchanged.
+    let again = plan(db.conn(), csv.as_bytes(), true).unwrap();
+    assert_eq!((again.adds.len(), again.unchanged), (300 - kept, kept));
+    apply(db.conn_mut(), &again, &stamp(), &mut |_| true).unwrap();
+    assert_eq!(all_records(&db).len(), 300);
+    let events: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM device_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 300, "one import entry in each history book");
 }

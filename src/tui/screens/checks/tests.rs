@@ -10,7 +10,7 @@ use crate::domain::checklist::{Answer, Outcome};
 use crate::i18n::Lang;
 use crate::tui::app::App;
 use crate::tui::tabs::Tab;
-use crate::tui::testing::keys::{ctrl, draw, press, screen, typed};
+use crate::tui::testing::keys::{ctrl, draw, press, screen, settle, typed};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
@@ -117,9 +117,18 @@ fn the_overview_is_read_once_and_again_when_another_program_writes() {
     checklists::retire(elsewhere.conn(), weekly, "moved to the new room", &stamp()).unwrap();
     // The shell notices the other program's commit at its next tick.
     let now = today().and_hms_opt(9, 0, 0).unwrap();
-    app.tick(now, std::time::Instant::now());
-    let s = screen(&mut app);
+    let noticed = std::time::Instant::now();
+    app.tick(now, noticed);
+    let s = settle(&mut app);
     assert!(!s.contains("2026-W47 (11-16..11-22)"), "{s}");
+    // A long import commits every few dozen milliseconds: its steps are taken in twice a
+    // second, not after each one.
+    let next = checklists::list(elsewhere.conn()).unwrap()[0].id;
+    checklists::retire(elsewhere.conn(), next, "moved too", &stamp()).unwrap();
+    app.tick(now, noticed + std::time::Duration::from_millis(100));
+    assert_eq!(settle(&mut app), s, "not yet");
+    app.tick(now, noticed + std::time::Duration::from_millis(600));
+    assert_ne!(settle(&mut app), s, "half a second later");
 }
 
 #[test]

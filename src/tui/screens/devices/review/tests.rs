@@ -1,5 +1,5 @@
 //! The import review driven by keys on a database file, as an operator has it: checked and
-//! written off the key path, stopped with nothing written, and drawn a screenful at a time.
+//! written off the key path, stopped before it wrote anything, and drawn a screenful at a time.
 
 use std::path::{Path, PathBuf};
 
@@ -93,11 +93,11 @@ fn a_big_file_is_checked_and_written_off_the_key_path_showing_how_far_it_got() {
     let s = screen(&mut app);
     assert!(s.contains("Importing: 0 of 3000 devices (0%)"), "{s}");
     assert!(
-        s.contains("Esc stops it; nothing is written until the end."),
+        s.contains("Esc stops it; the devices written so far stay."),
         "{s}"
     );
     assert!(s.contains("stop the import"), "the footer says how: {s}");
-    assert_eq!(device_count(&app), 1, "nothing shows before the end");
+    assert_eq!(device_count(&app), 1, "held before its first step");
     drop(hold);
     let s = settle(&mut app);
     assert!(s.contains("3000 added, 0 changed, 0 unchanged"), "{s}");
@@ -123,7 +123,7 @@ fn a_big_file_is_checked_and_written_off_the_key_path_showing_how_far_it_got() {
 }
 
 #[test]
-fn an_import_stopped_before_its_end_writes_nothing() {
+fn an_import_stopped_before_its_first_step_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (mut app, db_path) = app_on_file(dir.path());
     let audit_rows = |app: &App| -> i64 {
@@ -138,7 +138,10 @@ fn an_import_stopped_before_its_end_writes_nothing() {
     press(&mut app, KeyCode::Char('y'));
     press(&mut app, KeyCode::Esc);
     let s = screen(&mut app);
-    assert!(s.contains("Stopping… nothing will be written."), "{s}");
+    assert!(
+        s.contains("Stopping after the devices being written now…"),
+        "{s}"
+    );
     drop(hold);
     let s = settle(&mut app);
     assert!(
