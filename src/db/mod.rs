@@ -37,7 +37,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const QUICK_READ: Duration = Duration::from_millis(25);
 
 /// Make `conn` wait for another program's write instead of failing at once: it tries again
-/// every millisecond, for up to [`BUSY_TIMEOUT`]. SQLite's own wait sleeps up to 100 ms between
+/// every half millisecond, for up to [`BUSY_TIMEOUT`]. SQLite's own wait sleeps up to 100 ms between
 /// tries and would keep missing the short pauses a long import leaves between its steps
 /// ([`steps`]).
 pub(crate) fn wait_for_writers(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -46,7 +46,7 @@ pub(crate) fn wait_for_writers(conn: &mut Connection) -> rusqlite::Result<()> {
         if tries == 0 {
             since = std::time::Instant::now();
         }
-        std::thread::sleep(Duration::from_millis(1));
+        std::thread::sleep(Duration::from_micros(500));
         since.elapsed() < BUSY_TIMEOUT
     }))
 }

@@ -10,8 +10,10 @@ use rusqlite::{Connection, Transaction};
 pub const STEP: Duration = Duration::from_millis(25);
 
 /// The pause between two steps, in which a waiting writer takes the lock: it tries again every
-/// millisecond (see `wait_for_writers`).
-const PAUSE: Duration = Duration::from_millis(2);
+/// half millisecond (see `wait_for_writers`). Measured beside an import of 20k changes, with
+/// the waiter trying every 1 / 0.5 / 0.2 ms: pauses of 2 / 1 / 0.5 ms gave saves a p99 of
+/// 16.6 / 15.9 / 20.0 ms, the longest 47 / 40 / 76 ms. The pauses cost the import about 4%.
+const PAUSE: Duration = Duration::from_millis(1);
 
 /// What a stepped write committed before `error` stopped it.
 #[derive(Debug)]
