@@ -8,7 +8,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthChar;
 
 use super::action::{Action, Flash, Intent};
 use super::alerts::AlertCounts;
@@ -22,6 +21,7 @@ use super::screens::tools::ToolsScreen;
 use super::screens::{Ctx, Screen};
 use super::tabs::Tab;
 use super::widgets::audit_trail::AuditTrail;
+use super::widgets::wrap::wrap;
 use super::widgets::{footer, help, status_bar, tab_bar};
 use crate::db::backup::{self, Daily};
 use crate::db::{Db, Stamp, audit};
@@ -430,37 +430,11 @@ fn render_too_small(frame: &mut Frame, area: Rect, lang: Lang) {
     let need = format!("{MIN_WIDTH}x{MIN_HEIGHT}");
     let have = format!("{}x{}", area.width, area.height);
     let text = lang.tf("screen.too_small", &[("need", &need), ("have", &have)]);
-    let lines: Vec<Line> = wrap_by_width(&text, area.width)
+    let lines: Vec<Line> = wrap(&text, area.width)
         .into_iter()
         .map(Line::from)
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// Break `text` into lines of at most `width` display columns, by character: at 1x1 up, a
-/// double-width character never straddles the edge (ratatui's word wrap can place one there).
-fn wrap_by_width(text: &str, width: u16) -> Vec<String> {
-    let width = usize::from(width);
-    let mut lines = vec![String::new()];
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if w > width {
-            continue;
-        }
-        if used + w > width {
-            lines.push(String::new());
-            used = 0;
-        }
-        if used == 0 && c == ' ' {
-            continue;
-        }
-        if let Some(line) = lines.last_mut() {
-            line.push(c);
-        }
-        used += w;
-    }
-    lines
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Widgets the screens share: tab bar, footer hints, status bar, help overlay, text input,
-//! pick lists and forms.
+//! pick lists, forms and text wrapped to a width.
 
 pub mod audit_trail;
 pub mod footer;
@@ -10,3 +10,4 @@ pub mod picker;
 pub mod prompt;
 pub mod status_bar;
 pub mod tab_bar;
+pub mod wrap;

@@ -22,6 +22,7 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::KeyHint;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
+use crate::tui::widgets::wrap::wrap;
 
 const CHECKING_KEYS: &[KeyHint] = &[KeyHint::new("Esc", "key.cancel", true)];
 
@@ -220,14 +221,17 @@ impl Review {
         (true, Action::Noop)
     }
 
-    /// The lines above the list: where the import stands.
-    fn status(&self, lang: Lang) -> Vec<Line<'static>> {
-        let line = |text: String, style: Style| Line::from(Span::styled(format!(" {text}"), style));
+    /// The lines above the list: where the import stands, each message whole within `width`.
+    fn status(&self, lang: Lang, width: u16) -> Vec<Line<'static>> {
+        let line = |text: String, style: Style| {
+            let lines = wrap(&text, width.saturating_sub(1));
+            lines
+                .into_iter()
+                .map(|l| Line::from(Span::styled(format!(" {l}"), style)))
+                .collect::<Vec<_>>()
+        };
         match &self.stage {
-            Stage::Checking(_) => vec![line(
-                lang.t("devices.import_checking").to_owned(),
-                theme::NOTICE,
-            )],
+            Stage::Checking(_) => line(lang.t("devices.import_checking").to_owned(), theme::NOTICE),
             Stage::Checked(Err(error)) => {
                 let count = match error {
                     ImportError::File(_) => 1,
@@ -235,7 +239,7 @@ impl Review {
                 };
                 let shown = self.path.display();
                 let args: [(&str, &dyn Display); 2] = [("file", &shown), ("count", &count)];
-                vec![line(lang.tf("import.refused", &args), theme::FIELD_ERROR)]
+                line(lang.tf("import.refused", &args), theme::FIELD_ERROR)
             }
             Stage::Checked(Ok(plan)) => {
                 let counts: [(&str, &dyn Display); 3] = [
@@ -243,10 +247,7 @@ impl Review {
                     ("updates", &plan.updates.len()),
                     ("unchanged", &plan.unchanged),
                 ];
-                vec![line(
-                    lang.tf("devices.import_ready", &counts),
-                    theme::NOTICE,
-                )]
+                line(lang.tf("devices.import_ready", &counts), theme::NOTICE)
             }
             Stage::Writing { plan, job, started } => {
                 let total = plan.adds.len() + plan.updates.len();
@@ -256,15 +257,11 @@ impl Review {
                 };
                 // Stopping, or past the last device (no stopping then): one line says it all.
                 match done {
-                    None => vec![line(
-                        lang.t("devices.import_stopping").to_owned(),
-                        theme::NOTICE,
-                    )],
-                    Some(done) if done >= total => vec![line(
-                        lang.t("devices.import_finishing").to_owned(),
-                        theme::NOTICE,
-                    )],
-                    Some(done) => vec![
+                    None => line(lang.t("devices.import_stopping").to_owned(), theme::NOTICE),
+                    Some(done) if done >= total => {
+                        line(lang.t("devices.import_finishing").to_owned(), theme::NOTICE)
+                    }
+                    Some(done) => [
                         line(
                             writing_text(done, total, started.elapsed().as_secs(), lang),
                             theme::NOTICE,
@@ -273,7 +270,8 @@ impl Review {
                             lang.t("devices.import_writing_note").to_owned(),
                             theme::HINT,
                         ),
-                    ],
+                    ]
+                    .concat(),
                 }
             }
             Stage::Done { outcome, .. } => {
@@ -281,10 +279,11 @@ impl Review {
                     true => theme::FIELD_ERROR,
                     false => theme::NOTICE,
                 };
-                vec![
+                [
                     line(outcome.text.clone(), style),
                     line(lang.t("devices.import_back").to_owned(), theme::HINT),
                 ]
+                .concat()
             }
         }
     }
@@ -323,7 +322,7 @@ impl Review {
             ),
         ]);
         frame.render_widget(Paragraph::new(title), Rect { height: 1, ..area });
-        let status = self.status(lang);
+        let status = self.status(lang, area.width);
         let [_, status_area, body] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(status.len() as u16),
