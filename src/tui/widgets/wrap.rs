@@ -40,9 +40,9 @@ pub fn wrap(text: &str, width: u16) -> Vec<String> {
 /// Where `line` may break last: after its last space or wide character.
 fn last_break(line: &str) -> Option<usize> {
     line.char_indices()
-        .filter(|&(_, c)| c == ' ' || c.width().unwrap_or(0) > 1)
+        .rev()
+        .find(|&(_, c)| c == ' ' || c.width().unwrap_or(0) > 1)
         .map(|(at, c)| at + c.len_utf8())
-        .last()
 }
 
 #[cfg(test)]
