@@ -245,9 +245,11 @@ impl Editor {
         Editor::new(Purpose::Export { archived }, form, false)
     }
 
-    pub fn import(ctx: &Ctx) -> Editor {
+    /// The import prompt, offering `last` (the file imported last) again.
+    pub fn import(ctx: &Ctx, last: Option<&Path>) -> Editor {
         let lang = ctx.lang;
-        let mut file = FormField::text(lang.t("devices.file").to_owned(), "");
+        let last = last.map(|p| p.display().to_string()).unwrap_or_default();
+        let mut file = FormField::text(lang.t("devices.file").to_owned(), &last);
         file.hint = Some(lang.t("devices.import_hint").to_owned());
         let mut update = FormField::choice(
             lang.t("devices.update_existing").to_owned(),

@@ -100,6 +100,9 @@ pub struct DevicesScreen {
     /// An export being written by a worker (what the status bar then says), and its file
     /// and whether it has scrapped devices too.
     exporting: Option<(Worker<Flash>, PathBuf, bool)>,
+    /// The file last imported (or tried): the import prompt offers it again, to finish a
+    /// stopped import or retry a refused one.
+    last_import: Option<PathBuf>,
 }
 
 impl Default for DevicesScreen {
@@ -140,6 +143,7 @@ impl DevicesScreen {
             mode: Mode::List,
             visible_rows: 10,
             exporting: None,
+            last_import: None,
         }
     }
 
@@ -359,7 +363,10 @@ impl DevicesScreen {
             KeyCode::Char('E') => {
                 self.mode = Mode::Edit(Box::new(editor::Editor::export(ctx, self.query.archived)));
             }
-            KeyCode::Char('I') => self.mode = Mode::Edit(Box::new(editor::Editor::import(ctx))),
+            KeyCode::Char('I') => {
+                let last = self.last_import.as_deref();
+                self.mode = Mode::Edit(Box::new(editor::Editor::import(ctx, last)));
+            }
             KeyCode::Esc if self.has_filters() => {
                 self.query = ListQuery {
                     sort: self.query.sort,
@@ -538,6 +545,7 @@ impl Screen for DevicesScreen {
                         Some(Action::Flash(flash))
                     }
                     editor::Outcome::Review(review) => {
+                        self.last_import = Some(review.path().to_path_buf());
                         self.mode = Mode::Review(review);
                         Some(Action::Noop)
                     }

@@ -3,7 +3,7 @@
 //! view are made, so a file of 100,000 devices scrolls as fast as one of ten.
 
 use std::fmt::Display;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -71,6 +71,11 @@ pub struct Review {
 }
 
 impl Review {
+    /// The file under review.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub fn new(path: PathBuf, bytes: Vec<u8>, update: bool, ctx: &Ctx) -> Review {
         let mut review = Review {
             path,

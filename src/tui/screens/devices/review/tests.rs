@@ -155,6 +155,11 @@ fn an_import_stopped_before_its_first_step_writes_nothing() {
     let s = settle(&mut app);
     assert!(s.contains("1 devices") || s.contains("JF-SW-0001"), "{s}");
     assert!(s.contains("The import was stopped"), "{s}");
+    // To try again, the prompt offers the same file: Ctrl-S checks it at once.
+    press(&mut app, KeyCode::Char('I'));
+    ctrl(&mut app, 's');
+    let s = settle(&mut app);
+    assert!(s.contains("Ready: 500 to add, 0 to change"), "{s}");
 }
 
 #[test]
