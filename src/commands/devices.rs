@@ -50,7 +50,19 @@ pub fn import(
         return Ok(ExitCode::SUCCESS);
     }
     let mut progress = Progress::new(plan.adds.len() + plan.updates.len(), lang);
-    let applied = devices::apply(db.conn_mut(), &plan, stamp, &mut |done| progress.tell(done));
+    // Ctrl-C (or a hang-up, or `kill`) stops the import after the step being written, which
+    // then says what it wrote instead of vanishing mid-way.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
+        signal_hook::flag::register(signal, stop.clone())?;
+    }
+    let applied = devices::apply(db.conn_mut(), &plan, stamp, &mut |done| {
+        progress.tell(done) && !stop.load(std::sync::atomic::Ordering::Relaxed)
+    });
     progress.end();
     let applied = applied.map_err(|e| anyhow::anyhow!(e.message(lang)))?;
     let c = counts(&applied.added, &applied.updated);
