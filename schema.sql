@@ -723,3 +723,15 @@ DROP INDEX device_events_by_device;
 -- The month's register changes, and the devices removed by a day, without reading every event.
 CREATE INDEX device_events_by_day ON device_events (effective_on, id);
 CREATE INDEX device_events_removed ON device_events (effective_on) WHERE kind = 'removed';
+
+-- == version 13 ==
+-- A device import writes in short steps and indexes each step's new rows in one statement.
+-- While it writes a step, a row here naming a trigram index tells that index's insert trigger
+-- to leave the new rows to it; the step deletes the row before it commits, so no other program
+-- ever sees one. (Dropping the trigger for each step instead changed the schema under every
+-- other program forty times a second, and each read the whole schema again, about 10 ms, at its
+-- next statement.) Never audited: it never holds a committed row. The triggers that read it are
+-- made by src/db/search.rs.
+CREATE TABLE search_deferred (
+    search_index TEXT PRIMARY KEY
+) WITHOUT ROWID;

@@ -127,9 +127,9 @@ pub struct Query {
 pub fn audited_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     conn.prepare(
         "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
-         AND name NOT LIKE 'sqlite_%' AND name <> ?1 ORDER BY name",
+         AND name NOT LIKE 'sqlite_%' AND name NOT IN (?1, ?2) ORDER BY name",
     )?
-    .query_map([TABLE], |r| r.get(0))?
+    .query_map([TABLE, super::search::DEFERRED], |r| r.get(0))?
     .collect()
 }
 

@@ -56,6 +56,9 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
     if version == 11 {
         super::search::install(conn)?;
     }
+    if version == 13 {
+        super::search::defer_in_steps(conn)?;
+    }
     Ok(())
 }
 

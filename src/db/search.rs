@@ -41,36 +41,51 @@ pub fn resume(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The table that holds back an index's insert trigger while [`adding`] runs (schema 13).
+pub const DEFERRED: &str = "search_deferred";
+
 /// Run `add`, which only adds rows to the table of `index`, and index what it added in one
 /// statement. Row by row, FTS5 writes its pending words out at every statement's savepoint:
-/// an import spent a sixth of its time there. Must run inside a transaction, which `add`'s
-/// failure rolls back.
+/// an import spent a sixth of its time there. The trigger is held back by a row in
+/// [`DEFERRED`], removed again before the caller commits: nothing changes in the schema, so
+/// other programs keep their prepared statements. Must run inside a transaction, which
+/// `add`'s failure rolls back.
 pub fn adding<T, E: From<rusqlite::Error>>(
     conn: &Connection,
     index: &'static str,
     add: impl FnOnce() -> Result<T, E>,
 ) -> Result<T, E> {
     let table = table_of(index);
-    let last: i64 = conn.query_row(
-        &format!("SELECT ifnull(max(id), 0) FROM {table}"),
-        [],
-        |r| r.get(0),
-    )?;
-    conn.execute_batch(&format!("DROP TRIGGER {index}_insert"))?;
+    let last: i64 = conn
+        .prepare_cached(&format!("SELECT ifnull(max(id), 0) FROM {table}"))?
+        .query_row([], |r| r.get(0))?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO {DEFERRED} (search_index) VALUES (?1)"
+    ))?
+    .execute([index])?;
     let added = add()?;
-    conn.execute(
-        &format!("INSERT INTO {index} (rowid, search_text) SELECT id, search_text FROM {table} WHERE id > ?1"),
-        [last],
-    )?;
-    conn.execute_batch(&format!(
-        "CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {} END;",
-        add_row(index)
-    ))?;
+    conn.prepare_cached(&format!("DELETE FROM {DEFERRED} WHERE search_index = ?1"))?
+        .execute([index])?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO {index} (rowid, search_text) SELECT id, search_text FROM {table} WHERE id > ?1"
+    ))?
+    .execute([last])?;
     Ok(added)
 }
 
 fn add_row(index: &str) -> String {
     format!("INSERT INTO {index} (rowid, search_text) VALUES (new.id, new.search_text);")
+}
+
+/// The trigger that indexes each new row of `index`'s table, unless [`adding`] indexes them.
+fn add_trigger(index: &str) -> String {
+    format!(
+        "CREATE TRIGGER {index}_insert AFTER INSERT ON {table}
+             WHEN NOT EXISTS (SELECT 1 FROM {DEFERRED} WHERE search_index = '{index}')
+             BEGIN {add} END;",
+        table = table_of(index),
+        add = add_row(index),
+    )
 }
 
 /// The triggers that keep `index` in step with its table.
@@ -81,11 +96,24 @@ fn keep_in_step(conn: &Connection, index: &str) -> rusqlite::Result<()> {
         "INSERT INTO {index} ({index}, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
     );
     conn.execute_batch(&format!(
-        "CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END;
+        "{insert}
          CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END;
          CREATE TRIGGER {index}_update AFTER UPDATE ON {table}
-             WHEN old.search_text IS NOT new.search_text BEGIN {remove} {add} END;"
+             WHEN old.search_text IS NOT new.search_text BEGIN {remove} {add} END;",
+        insert = add_trigger(index),
     ))
+}
+
+/// Give each index the insert trigger that [`adding`] can hold back. Run by the upgrade to
+/// schema 13.
+pub fn defer_in_steps(conn: &Connection) -> rusqlite::Result<()> {
+    for index in INDEXES {
+        conn.execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS {index}_insert; {}",
+            add_trigger(index)
+        ))?;
+    }
+    Ok(())
 }
 
 /// `devices_search` indexes `devices`.
