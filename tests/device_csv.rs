@@ -103,15 +103,21 @@ fn gbk_file_in_exported_file_out_and_back_in_again() {
     );
 }
 
-#[test]
-fn an_import_in_a_terminal_shows_how_far_it_got_and_leaves_only_its_result() {
-    let files = tempfile::tempdir().unwrap();
-    let file = files.path().join("pcs.csv");
+/// `pcs.csv` in `dir`: `rows` PCs tagged JF-PC-00001 onwards.
+fn pcs_file(dir: &std::path::Path, rows: usize) -> std::path::PathBuf {
+    let file = dir.join("pcs.csv");
     let mut text = String::from("asset_tag,name,category\n");
-    for n in 1..=3_000 {
+    for n in 1..=rows {
         text.push_str(&format!("JF-PC-{n:05},办公电脑,pc\n"));
     }
     std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn an_import_in_a_terminal_shows_how_far_it_got_and_leaves_only_its_result() {
+    let files = tempfile::tempdir().unwrap();
+    let file = pcs_file(files.path(), 3_000);
     let mut tui = support::Tui::start(
         100,
         10,
@@ -138,12 +144,7 @@ fn an_import_in_a_terminal_shows_how_far_it_got_and_leaves_only_its_result() {
 #[test]
 fn ctrl_c_stops_an_import_after_its_step_and_says_what_stays() {
     let files = tempfile::tempdir().unwrap();
-    let file = files.path().join("pcs.csv");
-    let mut text = String::from("asset_tag,name,category\n");
-    for n in 1..=10_000 {
-        text.push_str(&format!("JF-PC-{n:05},办公电脑,pc\n"));
-    }
-    std::fs::write(&file, text).unwrap();
+    let file = pcs_file(files.path(), 10_000);
     let args = ["--lang", "en", "--operator", "王磊", "import", "devices"];
     let mut tui = support::Tui::start(100, 10, &[&args[..], &[file.to_str().unwrap()]].concat());
     tui.wait_for("Importing: ");
