@@ -1,5 +1,15 @@
 //! The subcommands behind the CLI, each printing in the operator's language.
 
+/// `println!` for what a command says on standard output, which may be closed (`| head`,
+/// `| true`): nobody reads the line then, and the work goes on to its end instead of panicking
+/// half-way. Listings write with `?` instead and stop at a closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod audit;
 mod backup;
 mod checks;
@@ -71,18 +81,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     };
     match cli.command {
         Some(Command::Paths) => {
-            println!("{}: {}", lang.t("paths.database"), paths.db_file.display());
-            println!(
+            say!("{}: {}", lang.t("paths.database"), paths.db_file.display());
+            say!(
                 "{}: {}",
                 lang.t("paths.config"),
                 paths.config_file.display()
             );
-            println!(
+            say!(
                 "{}: {}",
                 lang.t("paths.backups"),
                 paths.backup_dir.display()
             );
-            println!(
+            say!(
                 "{}: {}",
                 lang.t("paths.reports"),
                 paths.reports_dir.display()
@@ -93,11 +103,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let db = Db::open(&paths.db_file).map_err(with_lang)?;
             let problems = db.health_problems()?;
             if problems.is_empty() {
-                println!("{}", lang.t("check.ok"));
+                say!("{}", lang.t("check.ok"));
                 return Ok(ExitCode::SUCCESS);
             }
             let path = paths.db_file.display();
-            println!(
+            say!(
                 "{}",
                 lang.tf(
                     "check.problems",
@@ -106,12 +116,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             );
             for problem in problems {
                 match problem {
-                    Problem::Integrity(line) => println!("  {line}"),
+                    Problem::Integrity(line) => say!("  {line}"),
                     Problem::DanglingReference { table, row, parent } => {
                         let row = row.map_or("?".to_owned(), |r| r.to_string());
                         let args: [(&str, &dyn Display); 3] =
                             [("table", &table), ("row", &row), ("parent", &parent)];
-                        println!("  {}", lang.tf("check.dangling", &args));
+                        say!("  {}", lang.tf("check.dangling", &args));
                     }
                 }
             }
@@ -149,7 +159,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     ("results", &seeded.results),
                     ("readings", &seeded.readings),
                 ];
-                println!("{}", lang.tf("demo.large_done", &args));
+                say!("{}", lang.tf("demo.large_done", &args));
             }
             let added = demo::fill(db.conn_mut(), &stamp)?;
             let path = paths.db_file.display();
@@ -164,7 +174,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 ("loans", &added.loans),
                 ("readings", &added.readings),
             ];
-            println!("{}", lang.tf("demo.done", &args));
+            say!("{}", lang.tf("demo.done", &args));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Import {
@@ -201,7 +211,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }) => {
             let db = Db::open(&paths.db_file).map_err(with_lang)?;
             let today = date.unwrap_or_else(|| chrono::Local::now().date_naive());
-            println!("{}", checks::status_report(&db, today, lang)?);
+            say!("{}", checks::status_report(&db, today, lang)?);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Repairs {
@@ -312,9 +322,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
 
 /// The bytes of a file to import, or why it cannot be read.
 fn read_input(path: &std::path::Path) -> Result<Vec<u8>, UserError> {
-    std::fs::read(path).map_err(|e| UserError::Unreadable {
+    crate::exchange::input::read(path).map_err(|problem| UserError::Input {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        problem,
     })
 }
 

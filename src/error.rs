@@ -74,6 +74,11 @@ pub enum UserError {
         path: PathBuf,
         reason: String,
     },
+    /// A file named for import that cannot be one.
+    Input {
+        path: PathBuf,
+        problem: crate::exchange::input::InputProblem,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +151,7 @@ impl UserError {
                 "error.disk_io",
                 &[("path", &shown(path)), ("reason", reason)],
             ),
+            Input { path, problem } => problem.message(path, lang),
         }
     }
 }

@@ -283,3 +283,45 @@ fn the_tui_without_an_operator_explains_how_to_name_one() {
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("--operator NAME"), "{}", out.stderr);
 }
+
+/// `jifang check | true`: a command whose standard output is already closed exits quietly, with
+/// no panic and no backtrace, and still does its work.
+#[test]
+fn every_command_exits_quietly_when_stdout_is_closed() {
+    let home = Home::new();
+    let db = home.path("t.db");
+    let db = db.to_str().unwrap();
+    let demo = run(home.command(), &["--db", db, "demo"]);
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    let csv = home.path("d.csv");
+    std::fs::write(&csv, "asset_tag,name\r\nZZ-1,交换机\r\n").unwrap();
+    let month = chrono::Local::now().date_naive() - chrono::Days::new(40);
+    let month = month.format("%Y-%m").to_string();
+    let out = home.path("reports");
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["check"],
+        vec!["paths"],
+        vec!["checks", "status"],
+        vec!["backup"],
+        vec!["backup"],
+        vec!["export", "month", &month, "--out", out.to_str().unwrap()],
+        vec!["import", "devices", "--dry-run", csv.to_str().unwrap()],
+        vec!["export", "devices"],
+        vec!["tools", "list"],
+        vec!["repairs", "list"],
+        vec!["audit"],
+    ];
+    for args in commands {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut cmd = home.command();
+        cmd.args(["--db", db, "--operator", "张三"]).args(&args);
+        cmd.stdout(writer);
+        let output = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+    let backups = std::fs::read_dir(home.path("backups")).unwrap().count();
+    assert_eq!(backups, 2, "both backups were made");
+}

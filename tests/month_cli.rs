@@ -350,3 +350,24 @@ fn a_folder_that_cannot_be_written_is_refused_and_nothing_looks_complete() {
     assert_ne!(bad.code, 0);
     assert!(bad.stderr.contains("YYYY-MM"), "{}", bad.stderr);
 }
+
+/// A killed export left its temporary files beside the pack: the next export removes those of
+/// programs no longer running and leaves another running program's alone.
+#[test]
+fn an_export_removes_what_a_killed_export_left() {
+    let home = Home::new();
+    let out = home.path("pack");
+    std::fs::create_dir(&out).unwrap();
+    // No process has a number above the kernel's limit (2^22).
+    let dead = out.join(".2026-10-devices.csv.4194999.tmp");
+    let living = out.join(format!(".2026-10-devices.csv.{}.tmp", std::process::id()));
+    std::fs::write(&dead, "half").unwrap();
+    std::fs::write(&living, "being written").unwrap();
+    let run = jifang(
+        &home,
+        &["export", "month", "2026-10", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!dead.exists(), "the killed export's file is still there");
+    assert!(living.exists(), "a running program's file was removed");
+}

@@ -513,3 +513,46 @@ fn a_full_disk_during_backup_export_and_save_is_named_and_leaves_nothing_half_wr
         "nothing half-saved: {text}"
     );
 }
+
+/// A pipe, a device, a folder, a huge file and the database itself are refused at once with
+/// what to do; none is read, and the database is left as it was.
+#[test]
+fn only_a_regular_import_file_is_read() {
+    let home = Home::new();
+    let file = write(&home, "d.csv", &devices_csv("JF", 1));
+    assert_eq!(jifang(&home, &["import", "devices", &file]).code, 0);
+    let fifo = home.path("pipe.csv");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let big = home.path("big.csv");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(300 << 20)
+        .unwrap();
+    let db = home.path("t.db");
+    let cases = [
+        (fifo.to_str().unwrap(), "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+        (home.dir.path().to_str().unwrap(), "is a folder"),
+        (big.to_str().unwrap(), "more than the 256.0 MB"),
+        (db.to_str().unwrap(), "is the jifang database itself"),
+    ];
+    for (path, says) in cases {
+        for kind in ["devices", "tools", "readings"] {
+            let started = std::time::Instant::now();
+            let run = jifang(&home, &["import", kind, path]);
+            assert_eq!(run.code, 1, "{kind} {path}: {}", run.stderr);
+            assert!(run.stderr.contains(says), "{kind} {path}: {}", run.stderr);
+            assert!(started.elapsed() < Duration::from_secs(5), "{kind} {path}");
+        }
+    }
+    let export = jifang(&home, &["export", "devices", "--out", db.to_str().unwrap()]);
+    assert_eq!(export.code, 1, "{}", export.stderr);
+    assert!(export.stderr.contains("is the jifang database itself"));
+    assert_eq!(sql(&home, "SELECT count(*) FROM devices"), "1");
+}

@@ -363,3 +363,71 @@ fn another_programs_changes_show_in_the_open_list_and_the_day_is_backed_up() {
     tui.send("q");
     assert_eq!(tui.exit_code(), 0);
 }
+
+/// The POSIX locks process `pid` holds on the file at `path`, as `/proc/locks` lists them.
+fn locks_held(pid: u32, path: &std::path::Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    let inode = std::fs::metadata(path).unwrap().ino();
+    std::fs::read_to_string("/proc/locks")
+        .unwrap()
+        .lines()
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // "1: POSIX  ADVISORY  READ 1234 08:01:5678 128 128"
+            fields.len() > 5
+                && fields[4] == pid.to_string()
+                && fields[5].rsplit(':').next() == Some(&inode.to_string())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Another program (a backup script, a sysadmin's `sqlite3`) reads the file while the TUI runs
+/// and its background work (the day's backup) has opened the database again: the TUI still
+/// holds its lock, so the other program never takes itself for the last one and deletes the
+/// log the TUI writes to, and a save made after that is in the file when the TUI quits.
+#[test]
+fn a_save_after_another_program_read_the_file_is_kept() {
+    let mut tui = Tui::start_with_demo(80, 24, &["--operator", "王磊", "--lang", "en"]);
+    tui.wait_for("1 Checks");
+    let today = chrono::Local::now().date_naive();
+    let daily = tui
+        .home
+        .path("backups")
+        .join(format!("jifang-daily-{today}.sqlite"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !daily.exists() {
+        assert!(std::time::Instant::now() < deadline, "no daily backup");
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    // The backup thread has opened, copied from and closed its own connection by now.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let db = tui.db_path();
+    let held = locks_held(tui.pid(), &db);
+    assert!(!held.is_empty(), "the TUI holds no lock on its database");
+    {
+        let other = rusqlite::Connection::open(&db).unwrap();
+        let count: i64 = other
+            .query_row("SELECT count(*) FROM devices", [], |r| r.get(0))
+            .unwrap();
+        assert!(count > 0);
+    }
+    tui.send("2");
+    tui.wait_for("JF-PC-0001");
+    tui.send("\r");
+    tui.send("e");
+    tui.wait_for("Ctrl-S");
+    tui.send("\x15Lost1\x13");
+    tui.wait_for("Saved JF-PC-0001");
+    tui.send("\x1b\x1bq");
+    assert_eq!(tui.exit_code(), 0);
+    let after = rusqlite::Connection::open(&db).unwrap();
+    let name: String = after
+        .query_row(
+            "SELECT name FROM devices WHERE asset_tag = 'JF-PC-0001'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "Lost1");
+}

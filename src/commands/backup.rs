@@ -10,15 +10,7 @@ use crate::config::Paths;
 use crate::db::Db;
 use crate::db::backup::{self, BackupError};
 use crate::i18n::Lang;
-
-/// "1.4 MB": a size as people read it.
-pub fn size_text(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.0} KB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
-}
+use crate::tui::text::size_text;
 
 fn failed(e: &BackupError, lang: Lang) -> ExitCode {
     eprintln!("jifang: {}", e.message(lang));
@@ -33,8 +25,8 @@ pub fn backup(
     now: NaiveDateTime,
     lang: Lang,
 ) -> ExitCode {
-    let target = match out {
-        Some(path) => path,
+    let copied = match out {
+        Some(path) => backup::copy_to(db.conn(), &path),
         None => {
             if let Err(e) = std::fs::create_dir_all(&paths.backup_dir) {
                 let e = BackupError::Io {
@@ -43,14 +35,16 @@ pub fn backup(
                 };
                 return failed(&e, lang);
             }
-            paths.backup_dir.join(backup::manual_name(now))
+            backup::copy_to_new(db.conn(), &paths.backup_dir, |n| {
+                backup::manual_name(now, n)
+            })
         }
     };
-    match backup::copy_to(db.conn(), &target) {
+    match copied {
         Ok(copied) => {
             let path = copied.path.display().to_string();
             let size = size_text(copied.bytes);
-            println!(
+            say!(
                 "{}",
                 lang.tf("backup.done", &[("path", &path), ("size", &size)])
             );
@@ -72,7 +66,7 @@ pub fn restore(
         Ok(v) => v,
         Err(e) => return Ok(failed(&e, lang)),
     };
-    println!(
+    say!(
         "{}",
         lang.tf(
             "backup.restore_checked",
@@ -80,15 +74,18 @@ pub fn restore(
         )
     );
     let mut db = Db::open(&paths.db_file).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    let safety = paths.backup_dir.join(backup::safety_name(now));
     let made = std::fs::create_dir_all(&paths.backup_dir)
         .map_err(|source| BackupError::Io {
             path: paths.backup_dir.clone(),
             source,
         })
-        .and_then(|()| backup::copy_to(db.conn(), &safety));
+        .and_then(|()| {
+            backup::copy_to_new(db.conn(), &paths.backup_dir, |n| {
+                backup::safety_name(now, n)
+            })
+        });
     match made {
-        Ok(copied) => println!(
+        Ok(copied) => say!(
             "{}",
             lang.tf(
                 "backup.restore_safety",
@@ -108,7 +105,7 @@ pub fn restore(
         anyhow::bail!("{problems:?}");
     }
     let db_shown = paths.db_file.display().to_string();
-    println!(
+    say!(
         "{}",
         lang.tf(
             "backup.restore_done",

@@ -50,14 +50,14 @@ pub fn import(
         } else {
             "checklist_import.would_add"
         };
-        println!("{}", lang.tf(key, &head));
-        println!("{}", lang.t("checklist_import.dry_run"));
+        say!("{}", lang.tf(key, &head));
+        say!("{}", lang.t("checklist_import.dry_run"));
         return Ok(ExitCode::SUCCESS);
     }
     let today = stamp.at.date();
     let done = db.write(|tx| checklists::import(tx, &template, today, stamp))?;
     if done.new_template {
-        println!("{}", lang.tf("checklist_import.added", &head));
+        say!("{}", lang.tf("checklist_import.added", &head));
     } else {
         let args: [(&str, &dyn Display); 7] = [
             head[0],
@@ -68,7 +68,7 @@ pub fn import(
             ("retired", &done.items_retired),
             ("unchanged", &done.items_unchanged),
         ];
-        println!("{}", lang.tf("checklist_import.updated", &args));
+        say!("{}", lang.tf("checklist_import.updated", &args));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -35,18 +35,18 @@ pub fn import(
     };
     if dry_run {
         for (_, record) in &plan.adds {
-            println!("+ {} {}", record.asset_tag, record.name);
+            say!("+ {} {}", record.asset_tag, record.name);
         }
         for u in &plan.updates {
-            println!("~ {} {}", u.before.record.asset_tag, u.before.record.name);
+            say!("~ {} {}", u.before.record.asset_tag, u.before.record.name);
             for (field, old, new) in &u.changes {
-                println!("    {}: {old:?} -> {new:?}", lang.t(field.label_key()));
+                say!("    {}: {old:?} -> {new:?}", lang.t(field.label_key()));
             }
         }
         let c = counts(&plan.adds.len(), &plan.updates.len());
         let args: Vec<(&str, &dyn Display)> =
             c.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
-        println!("{}", lang.tf("import.dry_run", &args));
+        say!("{}", lang.tf("import.dry_run", &args));
         return Ok(ExitCode::SUCCESS);
     }
     let mut progress = Progress::new(plan.adds.len() + plan.updates.len(), lang);
@@ -69,7 +69,7 @@ pub fn import(
     let mut args: Vec<(&str, &dyn Display)> =
         c.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
     args.push(("file", &shown));
-    println!("{}", lang.tf("import.done", &args));
+    say!("{}", lang.tf("import.done", &args));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -133,6 +133,10 @@ pub fn export(db: &Db, out: Option<PathBuf>, all: bool, lang: Lang) -> anyhow::R
     let (bytes, count) = devices::export(db.conn(), all, lang)?;
     match out {
         Some(path) => {
+            exchange::refuse_database(&path).map_err(|problem| UserError::Input {
+                path: path.clone(),
+                problem,
+            })?;
             exchange::write_file(&path, &bytes).map_err(|e| UserError::Unwritable {
                 path: path.clone(),
                 reason: e.to_string(),

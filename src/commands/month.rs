@@ -52,7 +52,7 @@ pub fn export(
                 [("month", &label), ("files", &files.len()), ("dir", &shown)];
             eprintln!("{}", lang.tf("month.done", &args));
             for file in files {
-                println!("{}", file.path.display());
+                say!("{}", file.path.display());
             }
             Ok(ExitCode::SUCCESS)
         }

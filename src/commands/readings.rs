@@ -112,7 +112,7 @@ pub fn import(
     };
     if dry_run {
         let count = plan.values.len();
-        println!(
+        say!(
             "{}",
             lang.tf("reading_import.dry_run", &[("count", &count)])
         );
@@ -127,6 +127,6 @@ pub fn import(
         ("corrected", &done.corrected),
         ("unchanged", &done.unchanged),
     ];
-    println!("{}", lang.tf("reading_import.done", &args));
+    say!("{}", lang.tf("reading_import.done", &args));
     Ok(ExitCode::SUCCESS)
 }

@@ -144,9 +144,9 @@ pub fn import(
     };
     if dry_run {
         for (_, t) in &plan.adds {
-            println!("+ {} {} [{}]", t.code, t.name, t.kind);
+            say!("+ {} {} [{}]", t.code, t.name, t.kind);
         }
-        println!(
+        say!(
             "{}",
             lang.tf("tool_import.dry_run", &[("adds", &plan.adds.len())])
         );
@@ -155,6 +155,6 @@ pub fn import(
     let added =
         file::apply(db.conn_mut(), &plan, stamp).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
     let args: [(&str, &dyn Display); 2] = [("file", &shown), ("adds", &added)];
-    println!("{}", lang.tf("tool_import.done", &args));
+    say!("{}", lang.tf("tool_import.done", &args));
     Ok(ExitCode::SUCCESS)
 }

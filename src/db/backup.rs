@@ -188,6 +188,23 @@ pub fn copy_to(conn: &Connection, target: &Path) -> Result<Copied, BackupError> 
     })
 }
 
+/// Copy the database behind `conn` into `dir` under the first of `name(1)`, `name(2)`, ... that
+/// no file has yet: two backups in one second (two operators, a script and a person) both
+/// succeed, each under its own name.
+pub fn copy_to_new(
+    conn: &Connection,
+    dir: &Path,
+    name: impl Fn(u32) -> String,
+) -> Result<Copied, BackupError> {
+    let mut n = 1;
+    loop {
+        match copy_to(conn, &dir.join(name(n))) {
+            Err(BackupError::Exists { .. }) if n < 1000 => n += 1,
+            done => return done,
+        }
+    }
+}
+
 fn temp_beside(target: &Path) -> PathBuf {
     static SEQUENCE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -343,17 +360,25 @@ impl Kind {
     }
 }
 
-/// A manual backup's name: `jifang-2026-11-22-093015.sqlite`.
-pub fn manual_name(now: NaiveDateTime) -> String {
-    format!("{PREFIX}{}{SUFFIX}", now.format("%Y-%m-%d-%H%M%S"))
+/// A manual backup's name: `jifang-2026-11-22-093015.sqlite`, and for the `n`th made in the
+/// same second `jifang-2026-11-22-093015-n.sqlite`.
+pub fn manual_name(now: NaiveDateTime, n: u32) -> String {
+    stamped("", now, n)
 }
 
-/// The safety copy a restore makes first: `jifang-before-restore-2026-11-22-093015.sqlite`.
-pub fn safety_name(now: NaiveDateTime) -> String {
-    format!(
-        "{PREFIX}before-restore-{}{SUFFIX}",
-        now.format("%Y-%m-%d-%H%M%S")
-    )
+fn stamped(kind: &str, now: NaiveDateTime, n: u32) -> String {
+    let stamp = now.format("%Y-%m-%d-%H%M%S");
+    let nth = match n {
+        1 => String::new(),
+        n => format!("-{n}"),
+    };
+    format!("{PREFIX}{kind}{stamp}{nth}{SUFFIX}")
+}
+
+/// The safety copy a restore makes first: `jifang-before-restore-2026-11-22-093015.sqlite`
+/// (`-n` added for the `n`th in one second, as [`manual_name`]).
+pub fn safety_name(now: NaiveDateTime, n: u32) -> String {
+    stamped("before-restore-", now, n)
 }
 
 /// Of the files in a backup folder, those of `kind` the rotation removes: all but the newest

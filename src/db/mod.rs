@@ -10,6 +10,7 @@ pub mod directory;
 pub mod job;
 pub mod migrate;
 pub mod month;
+pub mod open_files;
 pub mod place;
 pub mod readings;
 pub mod repairs;
@@ -54,6 +55,8 @@ pub(crate) fn wait_for_writers(conn: &mut Connection) -> rusqlite::Result<()> {
 /// An open, migrated jifang database.
 pub struct Db {
     conn: Connection,
+    /// Declared after `conn`, so the file counts as open until the connection is closed.
+    _open: Option<open_files::Registered>,
     path: Option<PathBuf>,
     budget: Option<worker::Budget>,
     /// How long a read on the key path may take before it is handed to a worker.
@@ -76,7 +79,9 @@ impl Db {
         if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
             return Err(read_only());
         }
-        if !inspect_path(path)? {
+        // A file this process already has open is a database SQLite is reading: looking at its
+        // first bytes with std::fs would drop the locks the open connection holds on it.
+        if !open_files::is_open(path) && !inspect_path(path)? {
             create_new(path)?;
         }
         let corrupt = |e: rusqlite::Error| match e.sqlite_error_code() {
@@ -107,6 +112,7 @@ impl Db {
         check_identity(&conn, path)?;
         let mut db = Db {
             conn,
+            _open: open_files::Registered::new(path),
             path: Some(path.to_path_buf()),
             budget: None,
             quick: QUICK_READ,
@@ -124,6 +130,7 @@ impl Db {
         let conn = Connection::open_in_memory()?;
         let mut db = Db {
             conn,
+            _open: None,
             path: None,
             budget: None,
             quick: QUICK_READ,

@@ -1,6 +1,7 @@
 //! Where a database file may live: a local disk. WAL keeps its shared index in memory mapped
 //! by every program that has the file open, which network filesystems do not share between
-//! machines; two consoles on one NFS file would corrupt it.
+//! machines; two consoles on one NFS file would corrupt it. Also who else is there: whether
+//! the program that left a temporary file beside it is still running.
 
 use std::path::{Path, PathBuf};
 
@@ -78,6 +79,12 @@ fn unescape(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether process `pid` is running on this machine: a temporary file named after a process
+/// that is not was left by a killed program, and nothing else will ever remove it.
+pub fn process_running(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
 }
 
 #[cfg(test)]

@@ -51,6 +51,8 @@ impl<T: Send + 'static> Worker<T> {
         std::thread::Builder::new()
             .name("jifang-reader".into())
             .spawn(move || {
+                // Before the connection, so it is dropped after it.
+                let _open = super::open_files::Registered::new(&path);
                 let Some(conn) = connect(&path, outdated) else {
                     // Dropping the outbox: every question is answered Failed.
                     return;

@@ -94,6 +94,11 @@ impl Rows {
 /// Something wrong with the file as a whole; nothing row by row can be checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileProblem {
+    /// The file could not be read at all.
+    Input {
+        path: std::path::PathBuf,
+        problem: super::input::InputProblem,
+    },
     Decode(DecodeError),
     Empty,
     UnknownColumn {
@@ -146,6 +151,7 @@ pub enum ImportError {
 impl FileProblem {
     pub fn message(&self, lang: Lang) -> String {
         match self {
+            FileProblem::Input { path, problem } => problem.message(path, lang),
             FileProblem::Decode(e) => e.message(lang),
             FileProblem::Empty => lang.t("import.empty").to_owned(),
             FileProblem::UnknownColumn { column } => {

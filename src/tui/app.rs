@@ -68,6 +68,10 @@ pub struct App {
     noticed_at: Option<Instant>,
     /// The day's backup running in the background.
     backup: Option<std::sync::mpsc::Receiver<Result<Daily, String>>>,
+    /// Where the day's backups go (none in tests that do not ask), and the day of the last one
+    /// started: the first tick of a new day starts the next.
+    backup_dir: Option<std::path::PathBuf>,
+    backup_day: Option<NaiveDate>,
     /// Why the day's backup failed: stays in the status bar until a backup succeeds.
     backup_failure: Option<String>,
     pub quit: bool,
@@ -112,18 +116,33 @@ impl App {
             data_version,
             noticed_at: None,
             backup: None,
+            backup_dir: None,
+            backup_day: None,
             backup_failure: None,
             quit: false,
         }
     }
 
     /// Make the day's backup into `dir` on a thread of its own (with its own connection), unless
-    /// one was made today; the result shows in the status bar.
+    /// one was made today, and again on the first tick of every new day: a console left open
+    /// over midnight backs up the new day too. The result shows in the status bar.
     pub fn start_daily_backup(&mut self, dir: std::path::PathBuf) {
+        self.backup_dir = Some(dir);
+        self.backup_if_new_day();
+    }
+
+    fn backup_if_new_day(&mut self) {
+        let Some(dir) = self.backup_dir.clone() else {
+            return;
+        };
         let Some(path) = self.db.path().map(|p| p.to_path_buf()) else {
             return;
         };
+        if self.backup.is_some() || self.backup_day == Some(self.today) {
+            return;
+        }
         let today = self.today;
+        self.backup_day = Some(today);
         let lang = self.lang;
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -245,6 +264,7 @@ impl App {
         self.today = now_local.date();
         self.now = now_local;
         self.backup_finished();
+        self.backup_if_new_day();
         self.notice_changes_elsewhere(now);
         if self
             .flash

@@ -251,3 +251,20 @@ fn a_full_disk_is_named_as_such() {
     );
     assert!(full.message(Lang::Zh).contains("磁盘已满"));
 }
+
+#[test]
+fn two_backups_in_one_second_both_succeed_under_their_own_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("jifang.sqlite")).unwrap();
+    let at = day("2026-11-21").and_hms_opt(9, 30, 15).unwrap();
+    let backups = dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    let first = copy_to_new(db.conn(), &backups, |n| manual_name(at, n)).unwrap();
+    let second = copy_to_new(db.conn(), &backups, |n| manual_name(at, n)).unwrap();
+    assert_eq!(first.path, backups.join("jifang-2026-11-21-093015.sqlite"));
+    assert_eq!(
+        second.path,
+        backups.join("jifang-2026-11-21-093015-2.sqlite")
+    );
+    assert_eq!(verify(&second.path).unwrap(), migrate::VERSION);
+}

@@ -396,6 +396,30 @@ fn the_daily_backup_is_made_once_and_announced() {
     assert!(app.backup_failure().is_none());
 }
 
+/// A console left open over midnight backs up the new day without being started again.
+#[test]
+fn the_first_tick_of_a_new_day_makes_that_days_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("jifang.sqlite")).unwrap();
+    let mut app = App::new(db, Lang::En, "王磊".into(), today());
+    let backups = dir.path().join("backups");
+    app.start_daily_backup(backups.clone());
+    let tomorrow = today().succ_opt().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let made = |day: chrono::NaiveDate| backups.join(format!("jifang-daily-{day}.sqlite")).exists();
+    while !made(today()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        app.tick(today().and_hms_opt(23, 59, 0).unwrap(), Instant::now());
+    }
+    assert!(made(today()));
+    assert!(!made(tomorrow));
+    while !made(tomorrow) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        app.tick(tomorrow.and_hms_opt(0, 0, 1).unwrap(), Instant::now());
+    }
+    assert!(made(tomorrow), "no backup for the new day");
+}
+
 /// A backup finishing in the background must not hide what the operator's own save just said.
 #[test]
 fn the_backup_notice_waits_behind_the_operators_own_message() {

@@ -552,6 +552,11 @@ impl Editor {
                     return self.invalid(lang);
                 }
                 // Asked here, so a bad folder keeps the prompt open to be corrected.
+                if let Err(problem) = exchange::refuse_database(&path) {
+                    let message = problem.message(&path, lang);
+                    self.form.fields[0].error = Some(message.clone());
+                    return Outcome::Stay(Action::Flash(Flash::error(message)));
+                }
                 if let Err(e) = exchange::check_writable(&path) {
                     let reason = e.to_string();
                     let message =
@@ -566,17 +571,15 @@ impl Editor {
             }
             Purpose::Import => {
                 let path = PathBuf::from(self.form.value(0).trim());
-                match std::fs::read(&path) {
-                    Ok(bytes) => {
+                // Asked here without reading, so a wrong path keeps the prompt open to be
+                // corrected; the file is read and checked beside the screen.
+                match exchange::input::check(&path) {
+                    Ok(()) => {
                         let update = self.form.value(1) == "yes";
-                        Outcome::Review(Box::new(Review::new(path, bytes, update, ctx)))
+                        Outcome::Review(Box::new(Review::new(path, update, ctx)))
                     }
-                    Err(e) => {
-                        let message = crate::error::UserError::Unreadable {
-                            path,
-                            reason: e.to_string(),
-                        }
-                        .message(lang);
+                    Err(problem) => {
+                        let message = problem.message(&path, lang);
                         self.form.fields[0].error = Some(message.clone());
                         Outcome::Stay(Action::Flash(Flash::error(message)))
                     }

@@ -16,7 +16,8 @@ use ratatui::widgets::Paragraph;
 
 use crate::db::job::{Job, State};
 use crate::db::worker::{Answer, Worker};
-use crate::exchange::devices::{self as device_csv, Applied, ImportError, Plan};
+use crate::exchange::devices::{self as device_csv, Applied, FileProblem, ImportError, Plan};
+use crate::exchange::input;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::keys::KeyHint;
@@ -64,7 +65,6 @@ enum Stage {
 
 pub struct Review {
     path: PathBuf,
-    bytes: Arc<Vec<u8>>,
     update: bool,
     stage: Stage,
     scroll: usize,
@@ -76,10 +76,9 @@ impl Review {
         &self.path
     }
 
-    pub fn new(path: PathBuf, bytes: Vec<u8>, update: bool, ctx: &Ctx) -> Review {
+    pub fn new(path: PathBuf, update: bool, ctx: &Ctx) -> Review {
         let mut review = Review {
             path,
-            bytes: Arc::new(bytes),
             update,
             stage: Stage::Checked(Ok(Arc::default())),
             scroll: 0,
@@ -88,18 +87,17 @@ impl Review {
         review
     }
 
-    /// Check the file on a worker (a big file takes seconds), or here for an in-memory database.
+    /// Read and check the file on a worker (a big file takes seconds), or here for an in-memory
+    /// database.
     fn check(&mut self, ctx: &Ctx) {
         self.scroll = 0;
-        let (bytes, update) = (self.bytes.clone(), self.update);
+        let (path, update) = (self.path.clone(), self.update);
         self.stage = match ctx.db.path().and_then(Worker::open) {
             Some(mut worker) => {
-                worker.ask(Box::new(move |conn| {
-                    Ok(device_csv::plan(conn, &bytes, update))
-                }));
+                worker.ask(Box::new(move |conn| Ok(read_and_plan(conn, &path, update))));
                 Stage::Checking(worker)
             }
-            None => Stage::Checked(device_csv::plan(ctx.db.conn(), &bytes, update).map(Arc::new)),
+            None => Stage::Checked(read_and_plan(ctx.db.conn(), &path, update).map(Arc::new)),
         };
     }
 
@@ -125,7 +123,7 @@ impl Review {
                 Some(Answer::Done(checked)) => self.stage = Stage::Checked(checked.map(Arc::new)),
                 // The worker could not read: check here instead.
                 Some(Answer::Failed) => {
-                    let checked = device_csv::plan(ctx.db.conn(), &self.bytes, self.update);
+                    let checked = read_and_plan(ctx.db.conn(), &self.path, self.update);
                     self.stage = Stage::Checked(checked.map(Arc::new));
                 }
             },
@@ -344,6 +342,21 @@ impl Review {
 }
 
 /// "Importing: 34000 of 120016 devices (28%) · about 45 s left"
+/// The import file read (only a regular file of a sane size) and checked against the register.
+fn read_and_plan(
+    conn: &rusqlite::Connection,
+    path: &Path,
+    update: bool,
+) -> Result<Plan, ImportError> {
+    let bytes = input::read(path).map_err(|problem| {
+        ImportError::File(FileProblem::Input {
+            path: path.to_path_buf(),
+            problem,
+        })
+    })?;
+    device_csv::plan(conn, &bytes, update)
+}
+
 fn writing_text(done: usize, total: usize, seconds: u64, lang: Lang) -> String {
     let percent = done * 100 / total.max(1);
     let args: [(&str, &dyn Display); 3] =

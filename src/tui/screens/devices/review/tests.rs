@@ -225,3 +225,49 @@ fn every_window_of_a_plan_is_the_same_lines_as_the_whole_list() {
         }
     }
 }
+
+/// A pipe, a device and the database itself are refused on the prompt at once, which stays
+/// open with the path to correct; a file that vanished after the prompt is named in the review.
+#[test]
+fn a_file_that_cannot_be_imported_is_refused_on_the_prompt_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, db_path) = app_on_file(dir.path());
+    let fifo = dir.path().join("pipe.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (path, says) in [
+        (fifo.as_path(), "is not a regular file"),
+        (Path::new("/dev/zero"), "is not a regular file"),
+        (db_path.as_path(), "is the jifang database itself"),
+    ] {
+        // The prompt offers the last file again: cleared first.
+        press(&mut app, KeyCode::Char('I'));
+        ctrl(&mut app, 'u');
+        typed(&mut app, &path.display().to_string());
+        ctrl(&mut app, 's');
+        let s = screen(&mut app);
+        assert!(s.contains(says), "{}: {s}", path.display());
+        assert!(
+            s.contains("Import devices from CSV"),
+            "the prompt stays: {s}"
+        );
+        press(&mut app, KeyCode::Esc);
+    }
+    let file = pcs(dir.path(), 3);
+    let hold = held::hold(&db_path);
+    press(&mut app, KeyCode::Char('I'));
+    ctrl(&mut app, 'u');
+    typed(&mut app, &file.display().to_string());
+    ctrl(&mut app, 's');
+    std::fs::remove_file(&file).unwrap();
+    drop(hold);
+    settle(&mut app);
+    let s = screen(&mut app);
+    assert!(s.contains("cannot read"), "{s}");
+    assert_eq!(device_count(&app), 1);
+}
