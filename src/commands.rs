@@ -101,7 +101,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Some(Command::Check) => {
             let db = Db::open(&paths.db_file).map_err(with_lang)?;
-            let problems = db.health_problems()?;
+            let health = db.health()?;
+            if !health.search_checked {
+                eprintln!("jifang: {}", lang.t("check.search_skipped"));
+            }
+            let problems = health.problems;
             if problems.is_empty() {
                 say!("{}", lang.t("check.ok"));
                 return Ok(ExitCode::SUCCESS);

@@ -74,6 +74,10 @@ pub enum UserError {
         path: PathBuf,
         reason: String,
     },
+    /// Another program held the write lock for as long as jifang waits.
+    Busy {
+        seconds: u64,
+    },
     /// A file named for import that cannot be one.
     Input {
         path: PathBuf,
@@ -152,6 +156,7 @@ impl UserError {
                 &[("path", &shown(path)), ("reason", reason)],
             ),
             Input { path, problem } => problem.message(path, lang),
+            Busy { seconds } => lang.tf("db_error.busy", &[("seconds", seconds)]),
         }
     }
 }

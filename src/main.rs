@@ -25,9 +25,22 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let lang = failure.lang.unwrap_or(fallback);
-            let text = match failure.error.downcast_ref::<UserError>() {
-                Some(user) => user.message(lang),
-                None => format!("{:#}", failure.error),
+            let database = failure
+                .error
+                .chain()
+                .find_map(|e| e.downcast_ref::<rusqlite::Error>())
+                .filter(|e| {
+                    use rusqlite::ErrorCode::*;
+                    matches!(
+                        e.sqlite_error_code(),
+                        Some(DatabaseBusy | DatabaseLocked | DiskFull | ReadOnly | SystemIoFailure)
+                    )
+                });
+            let text = match (failure.error.downcast_ref::<UserError>(), database) {
+                (Some(user), _) => user.message(lang),
+                // A wait for another program, a full disk: what happened and what to do.
+                (None, Some(db)) => jifang::db::failure_message(db, lang),
+                (None, None) => format!("{:#}", failure.error),
             };
             // Messages may quote what a file or the command line held: never a live escape.
             let text = jifang::tui::text::printable(&text);

@@ -556,3 +556,43 @@ fn only_a_regular_import_file_is_read() {
     assert!(export.stderr.contains("is the jifang database itself"));
     assert_eq!(sql(&home, "SELECT count(*) FROM devices"), "1");
 }
+
+/// While another program holds the write lock (`BEGIN IMMEDIATE` in sqlite3, a long import),
+/// reading commands work at once beside it, and a write waits, then says that another program
+/// is writing and that nothing was saved, never that the file is damaged.
+#[test]
+fn reading_works_beside_another_programs_write_and_a_waiting_write_says_so() {
+    let home = Home::new();
+    let file = write(&home, "d.csv", &devices_csv("JF", 2));
+    assert_eq!(jifang(&home, &["import", "devices", &file]).code, 0);
+    let writer = rusqlite::Connection::open(home.path("t.db")).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let backup = home.path("copy.sqlite");
+    for args in [
+        vec!["check"],
+        vec!["export", "devices"],
+        vec!["backup", "--out", backup.to_str().unwrap()],
+        vec!["checks", "status"],
+        vec!["tools", "list"],
+    ] {
+        let started = std::time::Instant::now();
+        let run = jifang(&home, &args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{args:?} waited for the writer"
+        );
+    }
+    let more = write(&home, "more.csv", &devices_csv("ZZ", 1));
+    let run = jifang(&home, &["import", "devices", &more]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("another program is writing to the database; waited 10 s; nothing was saved"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("restore"), "{}", run.stderr);
+    writer.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(sql(&home, "SELECT count(*) FROM devices"), "2");
+}

@@ -65,10 +65,15 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
 /// Who rows written by jifang itself (the built-in templates and metrics) are created by.
 pub const INSTALLER: &str = "jifang";
 
-/// Bring the database to `VERSION`. The check and the work share one EXCLUSIVE transaction, so
-/// two processes opening the same new file cannot both create the schema: the second waits for
-/// the first (busy timeout) and then finds the work done.
+/// Bring the database to `VERSION`. A current database is only read (WAL lets that go on
+/// beside another program's write, so opening never waits for one). Otherwise the check and the
+/// work share one EXCLUSIVE transaction, so two processes opening the same new file cannot both
+/// create the schema: the second waits for the first (busy timeout) and then finds the work done.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found == VERSION {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current == 0 {

@@ -84,19 +84,7 @@ impl Db {
         if !open_files::is_open(path) && !inspect_path(path)? {
             create_new(path)?;
         }
-        let corrupt = |e: rusqlite::Error| match e.sqlite_error_code() {
-            // The file may be fine: the disk under it is full or failing.
-            Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) => {
-                UserError::DiskIo {
-                    path: path.to_path_buf(),
-                    reason: e.to_string(),
-                }
-            }
-            _ => UserError::Corrupt {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            },
-        };
+        let corrupt = |e: rusqlite::Error| open_failure(path, e);
         // Never SQLITE_OPEN_CREATE here: an existing path is opened as it is or not at all.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn =
@@ -228,10 +216,37 @@ impl Db {
     /// `integrity_check`, `foreign_key_check` and the search indexes against their tables; an
     /// empty list means healthy.
     pub fn health_problems(&self) -> rusqlite::Result<Vec<Problem>> {
-        let mut problems: Vec<Problem> = search::out_of_step(&self.conn)?
-            .into_iter()
-            .map(Problem::Integrity)
-            .collect();
+        let search = search::out_of_step(&self.conn)?;
+        self.problems_with(search)
+    }
+
+    /// [`Db::health_problems`] beside another program's write: the search indexes' check is an
+    /// FTS5 write and is skipped rather than waited for (said in [`Health::search_checked`]);
+    /// the rest only reads.
+    pub fn health(&self) -> rusqlite::Result<Health> {
+        let search = match self.path() {
+            Some(path) => {
+                let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                let at_once = Connection::open_with_flags(path, flags)?;
+                at_once.busy_timeout(Duration::ZERO)?;
+                match search::out_of_step(&at_once) {
+                    Ok(found) => Some(found),
+                    Err(e) if is_busy(&e) => None,
+                    Err(e) => return Err(e),
+                }
+            }
+            None => Some(search::out_of_step(&self.conn)?),
+        };
+        let search_checked = search.is_some();
+        let problems = self.problems_with(search.unwrap_or_default())?;
+        Ok(Health {
+            problems,
+            search_checked,
+        })
+    }
+
+    fn problems_with(&self, search: Vec<String>) -> rusqlite::Result<Vec<Problem>> {
+        let mut problems: Vec<Problem> = search.into_iter().map(Problem::Integrity).collect();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
             let line = line?;
@@ -264,7 +279,7 @@ pub fn failure_message(e: &rusqlite::Error, lang: crate::i18n::Lang) -> String {
         Some(ErrorCode::DiskFull) => lang.t("db_error.disk_full").to_owned(),
         Some(ErrorCode::ReadOnly) => lang.t("db_error.read_only").to_owned(),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            lang.t("db_error.busy").to_owned()
+            lang.tf("db_error.busy", &[("seconds", &BUSY_TIMEOUT.as_secs())])
         }
         Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => {
             lang.tf("db_error.io", &[("reason", &reason)])
@@ -290,6 +305,23 @@ impl Stamp {
     pub fn at_text(&self) -> String {
         self.at.format("%Y-%m-%d %H:%M:%S").to_string()
     }
+}
+
+/// Another program holds the write lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// What [`Db::health`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    /// Empty when healthy.
+    pub problems: Vec<Problem>,
+    /// False when another program was writing, so the search indexes were not checked.
+    pub search_checked: bool,
 }
 
 /// One finding of [`Db::health_problems`].
@@ -398,12 +430,34 @@ fn describe_start(head: &[u8]) -> String {
     format!("\"{}\"", text.trim_end())
 }
 
+/// Why an existing database could not be opened: another program's long write, a full or
+/// failing disk, or a file SQLite cannot read.
+fn open_failure(path: &Path, e: rusqlite::Error) -> UserError {
+    match e.sqlite_error_code() {
+        // The file is fine: another program holds the write lock (an older schema, or a
+        // new file, is brought up to date under it).
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            UserError::Busy {
+                seconds: BUSY_TIMEOUT.as_secs(),
+            }
+        }
+        // The file may be fine: the disk under it is full or failing.
+        Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) => {
+            UserError::DiskIo {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
+        }
+        _ => UserError::Corrupt {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+    }
+}
+
 /// Read-only look at an existing file: is it ours, and not from a newer jifang?
 fn check_identity(conn: &Connection, path: &Path) -> Result<(), UserError> {
-    let corrupt = |e: rusqlite::Error| UserError::Corrupt {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
+    let corrupt = |e: rusqlite::Error| open_failure(path, e);
     let app_id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(corrupt)?;
