@@ -55,6 +55,9 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let paths = Paths::resolve(cli.global.db.as_deref())?;
     let config = Config::load(&paths.config_file)?;
+    if config.share_with_group == Some(true) {
+        config::restrict_new_files(true);
+    }
     let lang = config::resolve_lang(cli.global.lang, &config, env);
     let with_lang = |e: UserError| Failure {
         error: e.into(),

@@ -74,6 +74,32 @@ pub fn config_file() -> PathBuf {
 pub struct Config {
     pub operator: Option<String>,
     pub lang: Option<Lang>,
+    /// New files readable and writable by the owner's group too (0660, folders 0770), for a
+    /// team that shares one database under one group; otherwise the owner's only.
+    pub share_with_group: Option<bool>,
+}
+
+static SHARED_WITH_GROUP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The mode a new database gets: SQLite creates files 0644 less the mask, which would leave
+/// a shared group unable to write.
+pub fn new_database_mode() -> u32 {
+    match SHARED_WITH_GROUP.load(std::sync::atomic::Ordering::Relaxed) {
+        true => 0o660,
+        false => 0o600,
+    }
+}
+
+/// Make every file and folder this process creates from now on (the database and its logs,
+/// backups, exports, reports) the owner's only, or the owner's group's too: the register holds
+/// people's phone numbers, and the regulations keep asset and information records from view.
+pub fn restrict_new_files(share_with_group: bool) {
+    let mask = if share_with_group { 0o007 } else { 0o077 };
+    SHARED_WITH_GROUP.store(share_with_group, std::sync::atomic::Ordering::Relaxed);
+    // SAFETY: umask only sets the process's file mode mask; it cannot fail.
+    unsafe {
+        libc::umask(mask);
+    }
 }
 
 impl Config {

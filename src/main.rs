@@ -8,6 +8,8 @@ use jifang::error::UserError;
 use jifang::{commands, config, i18n};
 
 fn main() -> ExitCode {
+    // Before anything is created; the config may then widen it to the group.
+    config::restrict_new_files(false);
     let args: Vec<String> = std::env::args().collect();
     let early = config::early_lang(&args, |name| std::env::var(name).ok());
     i18n::set_cli_lang(early);

@@ -596,3 +596,50 @@ fn reading_works_beside_another_programs_write_and_a_waiting_write_says_so() {
     writer.execute_batch("ROLLBACK").unwrap();
     assert_eq!(sql(&home, "SELECT count(*) FROM devices"), "2");
 }
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// The register holds people's phone numbers: the database, its logs, backups, exports and
+/// reports are created for the owner only, or the owner's group when the config says so.
+#[test]
+fn new_files_are_the_owners_only_unless_shared_with_the_group() {
+    for (shared, file_mode, dir_mode) in [(false, 0o600, 0o700), (true, 0o660, 0o770)] {
+        let home = Home::new();
+        std::fs::create_dir_all(home.config_file().parent().unwrap()).unwrap();
+        std::fs::write(home.config_file(), format!("share_with_group = {shared}\n")).unwrap();
+        let data = home.path("data");
+        std::fs::create_dir(&data).unwrap();
+        let db = data.join("t.db");
+        let db_arg = db.to_str().unwrap();
+        let month = chrono::Local::now().date_naive() - chrono::Days::new(40);
+        let month = month.format("%Y-%m").to_string();
+        let export = home.path("register.csv");
+        for args in [
+            vec!["demo"],
+            vec!["backup"],
+            vec!["export", "devices", "--out", export.to_str().unwrap()],
+            vec!["export", "month", &month],
+        ] {
+            let run = support::run(home.command(), &[&["--db", db_arg][..], &args].concat());
+            assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        }
+        assert_eq!(mode(&db), file_mode, "database (shared {shared})");
+        assert_eq!(mode(&export), file_mode, "export");
+        let backups = data.join("backups");
+        assert_eq!(mode(&backups), dir_mode, "backup folder");
+        for backup in std::fs::read_dir(&backups).unwrap() {
+            // Backups are read-only as well.
+            assert_eq!(mode(&backup.unwrap().path()), file_mode & 0o440, "backup");
+        }
+        let reports = data.join("reports");
+        assert_eq!(mode(&reports), dir_mode, "reports folder");
+        for entry in std::fs::read_dir(&reports).unwrap() {
+            let path = entry.unwrap().path();
+            let expected = if path.is_dir() { dir_mode } else { file_mode };
+            assert_eq!(mode(&path), expected, "{}", path.display());
+        }
+    }
+}

@@ -404,13 +404,19 @@ fn create_new(path: &Path) -> Result<(), UserError> {
         migrate::migrate(&mut conn)?;
         conn.close().map_err(|(_, e)| e)
     })();
-    let linked = built.map_err(|e| failed(e.to_string())).and_then(|()| {
-        match std::fs::hard_link(&temp, path) {
+    // The mode before the name: the file is never seen under `path` readable by others.
+    let built = built.map_err(|e| e.to_string()).and_then(|()| {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::Permissions::from_mode(crate::config::new_database_mode());
+        std::fs::set_permissions(&temp, mode).map_err(|e| e.to_string())
+    });
+    let linked = built
+        .map_err(failed)
+        .and_then(|()| match std::fs::hard_link(&temp, path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
             Err(e) => Err(failed(e.to_string())),
-        }
-    });
+        });
     let _ = std::fs::remove_file(&temp);
     linked
 }

@@ -84,7 +84,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, InputProblem> {
     // what the open file is, not what the name was.
     let mut file = File::options()
         .read(true)
-        .custom_flags(libc_nonblock())
+        .custom_flags(libc::O_NONBLOCK)
         .open(path)
         .map_err(io)?;
     let meta = file.metadata().map_err(io)?;
@@ -100,11 +100,6 @@ pub fn read(path: &Path) -> Result<Vec<u8>, InputProblem> {
         });
     }
     Ok(bytes)
-}
-
-/// `O_NONBLOCK` on Linux (every architecture jifang is built for).
-const fn libc_nonblock() -> i32 {
-    0o4000
 }
 
 #[cfg(test)]
