@@ -735,3 +735,22 @@ CREATE INDEX device_events_removed ON device_events (effective_on) WHERE kind = 
 CREATE TABLE search_deferred (
     search_index TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+
+-- == version 14 ==
+-- Each restore of a backup: the file restored, where the safety copy of the replaced state
+-- went, and how many audit rows of the replaced state were carried into the restored one, so
+-- the audit log never gets shorter. Its audit trigger records who restored and when.
+CREATE TABLE restores (
+    id             INTEGER PRIMARY KEY,
+    restored_from  TEXT    NOT NULL,
+    safety_copy    TEXT    NOT NULL,
+    audit_carried  INTEGER NOT NULL CHECK (audit_carried >= 0),
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);

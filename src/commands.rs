@@ -310,8 +310,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(backup::backup(&db, &paths, out, now, lang))
         }
         Some(Command::Restore { file }) => {
-            let now = chrono::Local::now().naive_local();
-            backup::restore(&paths, &file, now, lang).map_err(localized)
+            let stamp = Stamp::new(operator()?, chrono::Local::now().naive_local());
+            backup::restore(&paths, &file, &stamp, lang).map_err(localized)
         }
         None => {
             let operator = operator()?;

@@ -124,11 +124,41 @@ fn a_backup_restores_exactly_and_the_replaced_data_is_kept_in_a_safety_copy() {
     let later = write(&home, "b.csv", &devices_csv("NEW", 2));
     assert_eq!(jifang(&home, &["import", "devices", &later]).code, 0);
     assert_eq!(sql(&home, "SELECT count(*) FROM devices"), "5");
+    let audit_before = sql(
+        &home,
+        "SELECT group_concat(id || at || new_values, '|') FROM audit_log",
+    );
+    let rows_before: i64 = audit_rows(&home).parse().unwrap();
 
     let restore = jifang(&home, &["restore", out.to_str().unwrap()]);
     assert_eq!(restore.code, 0, "{}", restore.stderr);
     assert!(restore.stdout.contains("checked: a whole jifang database"));
     assert_eq!(sql(&home, "SELECT count(*) FROM devices"), "3");
+    // The audit log keeps every row it held, in order, and one more for the restore.
+    let rows_after: i64 = audit_rows(&home).parse().unwrap();
+    assert_eq!(rows_after, rows_before + 1);
+    let kept_rows = sql(
+        &home,
+        &format!(
+            "SELECT group_concat(id || at || new_values, '|') FROM
+             (SELECT * FROM audit_log ORDER BY id LIMIT {rows_before})"
+        ),
+    );
+    assert_eq!(kept_rows, audit_before);
+    let logged = jifang(&home, &["audit", "--table", "restores"]);
+    assert!(logged.stdout.contains("张三"), "{}", logged.stdout);
+    assert!(logged.stdout.contains("b.sqlite"), "{}", logged.stdout);
+    assert!(
+        logged.stdout.contains("before-restore"),
+        "{}",
+        logged.stdout
+    );
+    let in_backup: i64 = rusqlite::Connection::open(&out)
+        .unwrap()
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    let said = format!("keeps its {} later row(s)", rows_before - in_backup);
+    assert!(restore.stdout.contains(&said), "{}", restore.stdout);
     assert_eq!(jifang(&home, &["check"]).stdout.trim(), "ok");
     // The safety copy holds what the restore replaced.
     let safety: Vec<_> = std::fs::read_dir(home.path("backups"))

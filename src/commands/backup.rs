@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
 
+use crate::db::Stamp;
+
 use crate::config::Paths;
 use crate::db::Db;
 use crate::db::backup::{self, BackupError};
@@ -54,13 +56,9 @@ pub fn backup(
     }
 }
 
-/// Check `file`, keep a safety copy of the database, then restore `file` into it.
-pub fn restore(
-    paths: &Paths,
-    file: &Path,
-    now: NaiveDateTime,
-    lang: Lang,
-) -> anyhow::Result<ExitCode> {
+/// Check `file`, keep a safety copy of the database, then restore `file` into it with the
+/// audit log whole (the rows written since the backup are carried, and the restore is logged).
+pub fn restore(paths: &Paths, file: &Path, stamp: &Stamp, lang: Lang) -> anyhow::Result<ExitCode> {
     let shown = file.display().to_string();
     let version = match backup::verify(file) {
         Ok(v) => v,
@@ -81,35 +79,34 @@ pub fn restore(
         })
         .and_then(|()| {
             backup::copy_to_new(db.conn(), &paths.backup_dir, |n| {
-                backup::safety_name(now, n)
+                backup::safety_name(stamp.at, n)
             })
         });
-    match made {
-        Ok(copied) => say!(
-            "{}",
-            lang.tf(
-                "backup.restore_safety",
-                &[("path", &copied.path.display().to_string())]
-            )
-        ),
+    let safety = match made {
+        Ok(copied) => copied.path,
         Err(e) => return Ok(failed(&e, lang)),
-    }
-    if let Err(e) = backup::restore_from(db.conn_mut(), file) {
-        return Ok(failed(&e, lang));
-    }
-    drop(db);
-    // An older backup is brought up to this version's schema as any older file is.
-    let db = Db::open(&paths.db_file).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    let problems = db.health_problems()?;
-    if !problems.is_empty() {
-        anyhow::bail!("{problems:?}");
+    };
+    say!(
+        "{}",
+        lang.tf(
+            "backup.restore_safety",
+            &[("path", &safety.display().to_string())]
+        )
+    );
+    let carried = match backup::restore_keeping_audit(&mut db, file, &safety, stamp) {
+        Ok(carried) => carried,
+        Err(e) => return Ok(failed(&e, lang)),
+    };
+    let health = db.health()?;
+    if !health.problems.is_empty() {
+        anyhow::bail!("{:?}", health.problems);
     }
     let db_shown = paths.db_file.display().to_string();
     say!(
         "{}",
         lang.tf(
             "backup.restore_done",
-            &[("db", &db_shown), ("path", &shown)]
+            &[("db", &db_shown), ("path", &shown), ("carried", &carried)]
         )
     );
     Ok(ExitCode::SUCCESS)

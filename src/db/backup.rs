@@ -315,6 +315,143 @@ pub fn restore_from(conn: &mut Connection, source: &Path) -> Result<(), BackupEr
     run(&backup).map_err(BackupError::db(source))
 }
 
+/// Restore `source` into `db` and keep its audit log: the audit log never gets shorter. The
+/// restored state is first prepared in a temporary copy beside `safety` (the copy of the
+/// replaced state, made before): brought to this version's schema, given every audit row the
+/// replaced state holds and it lacks, and a row in `restores` (whose audit row says who restored
+/// what, and when). It then replaces the database in one step under the write lock, so other
+/// programs see the old state or the whole new one. Returns how many audit rows were carried.
+pub fn restore_keeping_audit(
+    db: &mut super::Db,
+    source: &Path,
+    safety: &Path,
+    stamp: &super::Stamp,
+) -> Result<i64, BackupError> {
+    let live = db
+        .path()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| BackupError::Io {
+            path: source.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::Unsupported, "in-memory database"),
+        })?;
+    let temp = temp_beside(safety);
+    let prepared = prepare(&live, source, &temp, safety, stamp);
+    let result = prepared.and_then(|carried| {
+        restore_from(db.conn_mut(), &temp)?;
+        Ok(carried)
+    });
+    remove_with_journal(&temp);
+    result
+}
+
+/// The restored state with the audit rows carried and the restore recorded, in `temp`.
+fn prepare(
+    live: &Path,
+    source: &Path,
+    temp: &Path,
+    safety: &Path,
+    stamp: &super::Stamp,
+) -> Result<i64, BackupError> {
+    remove_with_journal(temp);
+    {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let src = Connection::open_with_flags(source, flags).map_err(BackupError::db(source))?;
+        let mut dst = Connection::open(temp).map_err(BackupError::db(temp))?;
+        let backup = Backup::new(&src, &mut dst).map_err(BackupError::db(temp))?;
+        run(&backup).map_err(BackupError::db(temp))?;
+    }
+    // An older backup is brought up to this version's schema (and triggers) here.
+    let mut db = super::Db::open(temp).map_err(|e| BackupError::Io {
+        path: temp.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let failed = BackupError::db(temp);
+    let carried = carry_audit(&mut db, live, source, safety, stamp).map_err(failed)?;
+    // One file, no -wal beside it: what is copied in is all there is.
+    db.conn()
+        .pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))
+        .map_err(BackupError::db(temp))?;
+    Ok(carried)
+}
+
+fn carry_audit(
+    db: &mut super::Db,
+    live: &Path,
+    source: &Path,
+    safety: &Path,
+    stamp: &super::Stamp,
+) -> rusqlite::Result<i64> {
+    db.conn()
+        .execute("ATTACH DATABASE ?1 AS live", [live.to_string_lossy()])?;
+    let carried = db.write(|tx| {
+        let record = |tx: &rusqlite::Transaction, carried| {
+            record_restore(tx, source, safety, stamp, carried)
+        };
+        // The replaced state's rows from its first one the restored state lacks, in order: for
+        // a backup of this same database, every row written since the backup was made, which
+        // keep their numbers; for a backup of another database (numbered alike), they follow
+        // the restored rows under new numbers.
+        let first: Option<i64> = tx.query_row(
+            &format!(
+                "SELECT min(l.id) FROM live.audit_log AS l WHERE NOT EXISTS (
+                     SELECT 1 FROM main.audit_log AS m WHERE m.id = l.id
+                     AND ({DATA_M}) IS ({DATA_L}))"
+            ),
+            [],
+            |r| r.get(0),
+        )?;
+        let Some(first) = first else {
+            return record(tx, 0);
+        };
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM main.audit_log WHERE id >= ?1)",
+            [first],
+            |r| r.get(0),
+        )?;
+        let id = if taken { "" } else { "id, " };
+        let carried = tx.execute(
+            &format!(
+                "INSERT INTO main.audit_log ({id}{DATA}) SELECT {id}{DATA} FROM live.audit_log
+                 WHERE id >= ?1 ORDER BY id"
+            ),
+            [first],
+        )?;
+        record(tx, carried as i64)
+    });
+    db.conn().execute("DETACH DATABASE live", [])?;
+    carried
+}
+
+const DATA: &str = "at, operator, table_name, record_id, action, old_values, new_values";
+const DATA_M: &str =
+    "m.at, m.operator, m.table_name, m.record_id, m.action, m.old_values, m.new_values";
+const DATA_L: &str =
+    "l.at, l.operator, l.table_name, l.record_id, l.action, l.old_values, l.new_values";
+
+/// The restore's own row (its audit row says who and when); `carried` audit rows came along.
+fn record_restore(
+    tx: &rusqlite::Transaction,
+    source: &Path,
+    safety: &Path,
+    stamp: &super::Stamp,
+    carried: i64,
+) -> rusqlite::Result<i64> {
+    let at = stamp.at_text();
+    tx.execute(
+        "INSERT INTO restores (restored_from, safety_copy, audit_carried,
+             created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?5)",
+        rusqlite::params![
+            source.display().to_string(),
+            safety.display().to_string(),
+            carried,
+            at,
+            stamp.by
+        ],
+    )?;
+    Ok(carried)
+}
+
 fn sync_dir(path: &Path) {
     if let Some(dir) = path.parent()
         && let Ok(d) = std::fs::File::open(dir)

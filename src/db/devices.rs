@@ -138,6 +138,17 @@ pub fn transition_message(e: &TransitionError, lang: Lang) -> String {
             ];
             lang.tf("save.not_allowed", &args)
         }
+        TransitionError::NotInitial { status } => {
+            let allowed: Vec<&str> = Status::INITIAL
+                .iter()
+                .map(|s| lang.t(s.label_key()))
+                .collect();
+            let args: [(&str, &dyn std::fmt::Display); 2] = [
+                ("status", &lang.t(status.label_key())),
+                ("allowed", &allowed.join(", ")),
+            ];
+            lang.tf("save.not_initial", &args)
+        }
         TransitionError::NeedsApprover => lang.t("save.needs_approver").to_owned(),
         TransitionError::NeedsDate => lang.t("save.needs_date").to_owned(),
         TransitionError::NeedsScrapReason => lang.t("save.needs_scrap_reason").to_owned(),

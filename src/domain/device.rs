@@ -103,6 +103,10 @@ pub enum Status {
 }
 
 impl Status {
+    /// What a new device may be entered as: lent, under repair, scrapped and the rest are
+    /// reached by their own steps, which ask for the approver, reason and date they need.
+    pub const INITIAL: [Status; 3] = [Status::InStock, Status::InUse, Status::Spare];
+
     pub const ALL: [Status; 9] = [
         Status::InStock,
         Status::InUse,
@@ -212,10 +216,26 @@ pub struct ChangeDetails {
 /// Why a status change was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransitionError {
-    NotAllowed { from: Status, to: Status },
+    NotAllowed {
+        from: Status,
+        to: Status,
+    },
+    /// A new device is entered in stock, in use or spare; every other status is a step of its
+    /// own, with what that step requires.
+    NotInitial {
+        status: Status,
+    },
     NeedsApprover,
     NeedsDate,
     NeedsScrapReason,
+}
+
+/// Check the status a new device is entered with: one of [`Status::INITIAL`].
+pub fn check_initial(status: Status) -> Result<(), TransitionError> {
+    match Status::INITIAL.contains(&status) {
+        true => Ok(()),
+        false => Err(TransitionError::NotInitial { status }),
+    }
 }
 
 /// Check a status change against the table and the regulations: lending out needs the

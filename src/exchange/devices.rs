@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use super::csv_text::{self, DecodeError, escape_cell, unescape_cell};
 use super::sheet::{self, cell_problem};
 use crate::db::devices::{self, Device, ListQuery};
-use crate::domain::device::{ChangeDetails, TransitionError, check_transition};
+use crate::domain::device::{ChangeDetails, TransitionError, check_initial, check_transition};
 use crate::domain::record::{Field, FieldError, Problem, Record};
 use crate::i18n::Lang;
 
@@ -346,7 +346,10 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
                     });
                 }
             }
-            None => plan.adds.push((line, record)),
+            None => match check_initial(record.status) {
+                Ok(()) => plan.adds.push((line, record)),
+                Err(e) => fail(Some(Field::Status), RowIssue::Transition(e)),
+            },
         }
     }
     // An address is taken when a device outside this file holds it, or a device in the file

@@ -268,3 +268,60 @@ fn two_backups_in_one_second_both_succeed_under_their_own_names() {
     );
     assert_eq!(verify(&second.path).unwrap(), migrate::VERSION);
 }
+
+fn audit_texts(conn: &Connection) -> Vec<String> {
+    conn.prepare("SELECT at || operator || table_name || coalesce(new_values, '') FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// A backup of another database numbers its audit rows alike: the replaced rows that differ
+/// are carried too, after the restored ones, and the restore is recorded with who and what.
+#[test]
+fn a_restore_from_another_database_keeps_every_audit_row_of_the_replaced_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = demo_db(dir.path());
+    let before = audit_texts(db.conn());
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = Db::open(&elsewhere.path().join("other.sqlite")).unwrap();
+    let stamp = crate::db::Stamp::new("李娜", day("2026-11-22").and_hms_opt(9, 0, 0).unwrap());
+    let mut values: [String; 17] = Default::default();
+    values[0] = "ZZ-1".into();
+    values[1] = "别处的交换机".into();
+    let record = crate::domain::record::Record::parse(&values).unwrap();
+    crate::db::devices::insert(
+        other.conn(),
+        &record,
+        crate::db::device_log::EventKind::Created,
+        &stamp,
+    )
+    .unwrap();
+    let source = elsewhere.path().join("other-backup.sqlite");
+    copy_to(other.conn(), &source).unwrap();
+    let restored = audit_texts(other.conn());
+    let safety = dir.path().join("safety.sqlite");
+    copy_to(db.conn(), &safety).unwrap();
+    let restorer = crate::db::Stamp::new("王磊", day("2026-11-23").and_hms_opt(10, 0, 0).unwrap());
+    let carried = restore_keeping_audit(&mut db, &source, &safety, &restorer).unwrap();
+    assert_eq!(carried as usize, before.len());
+    let after = audit_texts(db.conn());
+    assert_eq!(after.len(), restored.len() + before.len() + 1);
+    assert!(
+        after[..restored.len()] == restored[..],
+        "the restored rows first"
+    );
+    assert!(
+        after[restored.len()..after.len() - 1] == before[..],
+        "then every row of the replaced state, in order"
+    );
+    let last = after.last().unwrap();
+    assert!(
+        last.starts_with("2026-11-23 10:00:00王磊restores"),
+        "{last}"
+    );
+    assert!(last.contains("other-backup.sqlite"), "{last}");
+    assert!(db.health_problems().unwrap().is_empty());
+}

@@ -409,3 +409,36 @@ fn a_stopped_import_keeps_its_written_steps_says_so_and_is_finished_by_importing
         .unwrap();
     assert_eq!(events, 300, "one import entry in each history book");
 }
+
+/// A new device is entered as the form enters it: in stock, in use or spare. Lent, scrapped,
+/// pending scrap and the rest are steps that ask for an approver, a reason and a date, so an
+/// import cannot skip them, for new devices or with --update.
+#[test]
+fn an_import_keeps_the_lifecycle_rules_of_the_forms() {
+    let mut db = Db::open_in_memory().unwrap();
+    import(&mut db, "asset_tag,name\nOLD-1,旧设备\n", false).unwrap();
+    let csv = "asset_tag,name,status\n\
+               A-1,借出的,lent\n\
+               A-2,已报废,scrapped\n\
+               A-3,待报废,待报废\n\
+               A-4,维修中,under_repair\n\
+               A-5,库存,in_stock\n";
+    let problems = import(&mut db, csv, false).unwrap_err();
+    let refused = "a new device is entered as In stock, In use, Spare, not";
+    assert_eq!(problems.len(), 4, "{problems:?}");
+    for (i, problem) in problems.iter().enumerate() {
+        let line = format!("line {}, status ", i + 2);
+        assert!(problem.starts_with(&line), "{problem}");
+        assert!(problem.contains(refused), "{problem}");
+    }
+    let update = "asset_tag,name,status\nOLD-1,旧设备,scrapped\n";
+    let problems = import(&mut db, update, true).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("line 2, status \"scrapped\""),
+        "{problems:?}"
+    );
+    assert_eq!(all_records(&db).len(), 1, "nothing was written");
+    import(&mut db, "asset_tag,name,status\nA-5,库存,in_stock\n", false).unwrap();
+    assert_eq!(all_records(&db).len(), 2);
+}

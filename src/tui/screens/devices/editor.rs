@@ -102,12 +102,7 @@ impl Editor {
                     Field::Status => FormField::choice(
                         label,
                         &value,
-                        choices(
-                            &[Status::InStock, Status::InUse, Status::Spare],
-                            Status::key,
-                            Status::label_key,
-                            lang,
-                        ),
+                        choices(&Status::INITIAL, Status::key, Status::label_key, lang),
                     ),
                     Field::UpsProtected => FormField::choice(label, &value, yes_no(lang)),
                     Field::Department => FormField::text(label, &value)
