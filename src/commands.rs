@@ -6,7 +6,7 @@
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+        let _ = writeln!($crate::commands::stdout(), $($arg)*);
     }};
 }
 
@@ -30,6 +30,44 @@ use crate::db::{Db, Problem, Stamp};
 use crate::error::UserError;
 use crate::i18n::Lang;
 use crate::{demo, tui};
+
+/// Standard output as every command writes it. On a terminal, what a stored value holds never
+/// steers it: control characters other than line breaks and tabs, and invisible formatting,
+/// are written as their escapes (`\u{1b}`). A pipe or a file gets the bytes as they are, so a
+/// CSV written there reads back the same.
+pub struct Out {
+    inner: std::io::StdoutLock<'static>,
+    terminal: bool,
+}
+
+pub fn stdout() -> Out {
+    use std::io::IsTerminal;
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    Out {
+        inner: stdout.lock(),
+        terminal,
+    }
+}
+
+impl std::io::Write for Out {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.terminal {
+            // Each write is a whole piece of text (a formatted part, a whole CSV).
+            true => {
+                let text = String::from_utf8_lossy(buf);
+                let shown = tui::text::printable_lines(&text);
+                self.inner.write_all(shown.as_bytes())?;
+            }
+            false => self.inner.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()

@@ -160,7 +160,10 @@ pub fn resolve_operator(
         Some(OperatorProblem::Empty)
     } else if trimmed.chars().count() > OPERATOR_MAX_CHARS {
         Some(OperatorProblem::TooLong)
-    } else if trimmed.chars().any(char::is_control) {
+    } else if trimmed
+        .chars()
+        .any(|c| crate::domain::text::is_refused(c, false))
+    {
         Some(OperatorProblem::Control)
     } else {
         None

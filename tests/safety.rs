@@ -673,3 +673,122 @@ fn new_files_are_the_owners_only_unless_shared_with_the_group() {
         }
     }
 }
+
+/// A database in a folder its user may not write (the -wal and -shm cannot be made) is refused
+/// as read-only, with what to do, never as a damaged file to restore.
+#[test]
+fn a_database_in_a_read_only_folder_is_refused_as_read_only() {
+    let home = Home::new();
+    let folder = home.path("shared");
+    std::fs::create_dir(&folder).unwrap();
+    let db = folder.join("t.db");
+    let made = support::run(home.command(), &["--db", db.to_str().unwrap(), "demo"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    // As root, permissions do not bind: the check runs as nobody, who owns the file.
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
+        let owned = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(home.dir.path())
+            .status()
+            .unwrap();
+        assert!(owned.success());
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    for args in [
+        vec!["check"],
+        vec!["checks", "status"],
+        vec!["export", "devices"],
+    ] {
+        let mut cmd = if root {
+            let mut c = Command::new("setpriv");
+            c.args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                support::BIN,
+            ]);
+            c
+        } else {
+            Command::new(support::BIN)
+        };
+        cmd.env_clear()
+            .env("LANG", "C")
+            .env("HOME", home.dir.path())
+            .args(["--db", db.to_str().unwrap()])
+            .args(&args);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("is read-only"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("restore a backup"), "{args:?}: {stderr}");
+    }
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Another program put escapes in a stored value (`sqlite3`, a script): printed to a terminal,
+/// jifang shows them as escapes and never lets them act (OSC 52 writes the clipboard, ESC
+/// recolours or clears); written to a pipe or a file, the CSV keeps the bytes as stored.
+#[test]
+fn stored_escapes_never_reach_a_terminal() {
+    use std::io::Read;
+    let home = Home::new();
+    let file = write(&home, "d.csv", &devices_csv("JF", 1));
+    assert_eq!(jifang(&home, &["import", "devices", &file]).code, 0);
+    let hostile = "交换机\u{1b}]52;c;ZWNobyBoaQ==\u{7}\u{1b}[2J\u{202e}";
+    rusqlite::Connection::open(home.path("t.db"))
+        .unwrap()
+        .execute("UPDATE devices SET name = ?1", [hostile])
+        .unwrap();
+    let piped = jifang(&home, &["export", "devices"]);
+    assert!(
+        piped.stdout.contains(hostile),
+        "a pipe gets the stored bytes"
+    );
+
+    let pty = portable_pty::native_pty_system()
+        .openpty(portable_pty::PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = portable_pty::CommandBuilder::new(support::BIN);
+    cmd.env_clear();
+    cmd.env("LANG", "C");
+    for (k, v) in home.env() {
+        cmd.env(k, v);
+    }
+    let db = home.path("t.db");
+    for arg in [
+        "--db",
+        db.to_str().unwrap(),
+        "--operator",
+        "张三",
+        "export",
+        "devices",
+    ] {
+        cmd.arg(arg);
+    }
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = reader.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+    }
+    assert!(child.wait().unwrap().success());
+    let text = String::from_utf8_lossy(&seen);
+    assert!(
+        text.contains("交换机\\u{1b}]52;c;ZWNobyBoaQ==\\u{7}"),
+        "{text}"
+    );
+    assert!(text.contains("\\u{202e}"), "{text}");
+    assert!(!seen.contains(&0x1b) && !seen.contains(&0x07), "{text:?}");
+}

@@ -67,7 +67,7 @@ fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<(
             ));
         }
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     let mut count = 0usize;
     match format {
         Format::Csv => {

@@ -145,7 +145,7 @@ pub fn export(db: &Db, out: Option<PathBuf>, all: bool, lang: Lang) -> anyhow::R
             let args: [(&str, &dyn Display); 2] = [("count", &count), ("file", &shown)];
             eprintln!("{}", lang.tf("import.exported", &args));
         }
-        None => std::io::stdout().lock().write_all(&bytes)?,
+        None => super::stdout().write_all(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,7 +26,7 @@ pub fn compare(
     lang: Lang,
 ) -> anyhow::Result<()> {
     let rows = readings::compare_day(db.conn(), day, base)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match format {
         Format::Csv => out.write_all(&file::compare_csv(&rows, day, base, lang))?,
         Format::Json => writeln!(out, "{}", file::compare_json(&rows, day, base, lang))?,

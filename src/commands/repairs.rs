@@ -33,7 +33,7 @@ pub fn list(
         ..ListQuery::default()
     };
     let tickets = repairs::matching(db.conn(), &query, now)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match format {
         Format::Csv => out.write_all(&file::csv(&tickets, now, lang))?,
         Format::Json => writeln!(out, "{}", file::json(&tickets, now, lang))?,

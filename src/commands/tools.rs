@@ -62,7 +62,7 @@ pub fn list(
         ..ToolQuery::default()
     };
     let list = tools::matching_tools(db.conn(), &query, today)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match format {
         Format::Csv => out.write_all(&file::tools_csv(&list, today, lang))?,
         Format::Json => writeln!(out, "{}", file::tools_json(&list, today, lang))?,
@@ -101,7 +101,7 @@ pub fn loans(
         ..LoanQuery::default()
     };
     let rows = tools::matching_loans(db.conn(), &query, today)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match format {
         Format::Csv => out.write_all(&file::loans_csv(&rows, today, lang))?,
         Format::Json => writeln!(out, "{}", file::loans_json(&rows, today, lang))?,

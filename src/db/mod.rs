@@ -288,6 +288,26 @@ pub fn failure_message(e: &rusqlite::Error, lang: crate::i18n::Lang) -> String {
     }
 }
 
+/// Why a write failed, without what it means for the whole task: for a task written in steps
+/// ([`steps`]), whose earlier steps stay, where [`failure_message`]'s "nothing was saved" is
+/// true only of the step that failed.
+pub fn failure_cause(e: &rusqlite::Error, lang: crate::i18n::Lang) -> String {
+    use rusqlite::ErrorCode;
+    let reason = e.to_string();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => lang.t("db_error.cause_disk_full").to_owned(),
+        Some(ErrorCode::ReadOnly) => lang.t("db_error.cause_read_only").to_owned(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => lang.tf(
+            "db_error.cause_busy",
+            &[("seconds", &BUSY_TIMEOUT.as_secs())],
+        ),
+        Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => {
+            lang.tf("db_error.cause_io", &[("reason", &reason)])
+        }
+        _ => lang.tf("db_error.cause_other", &[("reason", &reason)]),
+    }
+}
+
 /// Who makes a change and when: every write takes one, and it lands in the row's
 /// `created_*`/`updated_*` columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -445,6 +465,13 @@ fn open_failure(path: &Path, e: rusqlite::Error) -> UserError {
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
             UserError::Busy {
                 seconds: BUSY_TIMEOUT.as_secs(),
+            }
+        }
+        // A folder (or file) jifang may not write: the -wal and -shm cannot be made, and
+        // SQLite says so at the first read.
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
+            UserError::ReadOnly {
+                path: path.to_path_buf(),
             }
         }
         // The file may be fine: the disk under it is full or failing.

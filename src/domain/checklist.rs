@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::device::Category;
 use super::period::Period;
+use super::text::is_refused;
 use crate::i18n::Lang;
 
 /// A text in both interface languages.
@@ -150,6 +151,8 @@ pub enum ItemProblem {
     TextMissing,
     TextTooLong,
     NumberNeedsRange,
+    /// `nan` or `inf` (TOML allows both): no reading is ever inside or outside such a bound.
+    RangeNotFinite,
     RangeBackwards,
     ChoiceNeedsTwo,
     NoChoiceFails,
@@ -165,6 +168,7 @@ impl ItemProblem {
             ItemProblem::TextMissing => "checklist_problem.text_missing",
             ItemProblem::TextTooLong => "checklist_problem.text_too_long",
             ItemProblem::NumberNeedsRange => "checklist_problem.number_needs_range",
+            ItemProblem::RangeNotFinite => "checklist_problem.range_not_finite",
             ItemProblem::RangeBackwards => "checklist_problem.range_backwards",
             ItemProblem::ChoiceNeedsTwo => "checklist_problem.choice_needs_two",
             ItemProblem::NoChoiceFails => "checklist_problem.no_choice_fails",
@@ -177,7 +181,7 @@ fn code_problem(code: &str) -> Option<ItemProblem> {
     let code = code.trim();
     if code.is_empty() {
         Some(ItemProblem::CodeMissing)
-    } else if code.chars().count() > CODE_MAX || code.chars().any(char::is_control) {
+    } else if code.chars().count() > CODE_MAX || code.chars().any(|c| is_refused(c, false)) {
         Some(ItemProblem::CodeTooLong)
     } else {
         None
@@ -189,7 +193,7 @@ fn text_problem(text: &BiText) -> Option<ItemProblem> {
         Some(ItemProblem::TextMissing)
     } else if [&text.zh, &text.en]
         .iter()
-        .any(|t| t.chars().count() > TEXT_MAX || t.chars().any(char::is_control))
+        .any(|t| t.chars().count() > TEXT_MAX || t.chars().any(|c| is_refused(c, false)))
     {
         Some(ItemProblem::TextTooLong)
     } else {
@@ -222,6 +226,13 @@ impl Item {
             ItemKind::Number => {
                 if self.min.is_none() && self.max.is_none() {
                     out.push(ItemProblem::NumberNeedsRange);
+                }
+                if [self.min, self.max]
+                    .iter()
+                    .flatten()
+                    .any(|v| !v.is_finite())
+                {
+                    out.push(ItemProblem::RangeNotFinite);
                 }
                 if let (Some(min), Some(max)) = (self.min, self.max)
                     && min > max

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use chrono::Datelike as _;
 use chrono::NaiveDate;
 
 use super::device::{Category, Status};
@@ -208,31 +209,59 @@ pub struct FieldError {
 
 impl Problem {
     pub fn message(&self, lang: Lang) -> String {
+        let value = |v: &str| super::text::shortened(v).into_owned();
         match self {
             Problem::Required => lang.t("invalid.required").to_owned(),
             Problem::TooLong { max } => lang.tf("invalid.too_long", &[("max", max)]),
             Problem::ControlCharacter => lang.t("invalid.control").to_owned(),
             Problem::BadCategory(v) => {
                 let choices = Category::ALL.map(|c| c.key()).join(", ");
-                lang.tf("invalid.category", &[("value", v), ("choices", &choices)])
+                lang.tf(
+                    "invalid.category",
+                    &[("value", &value(v)), ("choices", &choices)],
+                )
             }
             Problem::BadStatus(v) => {
                 let choices = Status::ALL.map(|s| s.key()).join(", ");
-                lang.tf("invalid.status", &[("value", v), ("choices", &choices)])
+                lang.tf(
+                    "invalid.status",
+                    &[("value", &value(v)), ("choices", &choices)],
+                )
             }
-            Problem::BadIp(v) => lang.tf("address.bad_ip", &[("value", v)]),
-            Problem::BadMac(v) => lang.tf("address.bad_mac", &[("value", v)]),
-            Problem::BadDate(v) => lang.tf("invalid.date", &[("value", v)]),
-            Problem::BadYesNo(v) => lang.tf("invalid.yes_no", &[("value", v)]),
+            Problem::BadIp(v) => lang.tf("address.bad_ip", &[("value", &value(v))]),
+            Problem::BadMac(v) => lang.tf("address.bad_mac", &[("value", &value(v))]),
+            Problem::BadDate(v) if is_implausible_date(v) => {
+                let args: [(&str, &dyn std::fmt::Display); 3] = [
+                    ("value", &value(v)),
+                    ("from", YEARS.start()),
+                    ("to", YEARS.end()),
+                ];
+                lang.tf("invalid.date_range", &args)
+            }
+            Problem::BadDate(v) => lang.tf("invalid.date", &[("value", &value(v))]),
+            Problem::BadYesNo(v) => lang.tf("invalid.yes_no", &[("value", &value(v))]),
             Problem::WarrantyBeforePurchase => lang.t("invalid.warranty_order").to_owned(),
             Problem::FullWidth => lang.t("invalid.full_width").to_owned(),
         }
     }
 }
 
+/// The years a date in the register may fall in: a purchase in 0000 or a warranty to 9999 is a
+/// typing or spreadsheet error, not a date anyone means.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1950..=2100;
+
 /// Read a date as operators and spreadsheets write it: `2026-03-05`, `2026/3/5` (what Excel
-/// saves after touching a date), `2026.3.5`, or `2026年3月5日`.
+/// saves after touching a date), `2026.3.5`, or `2026年3月5日`, in [`YEARS`].
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    parse_any_date(text).filter(|d| YEARS.contains(&d.year()))
+}
+
+/// Whether `text` is a real date outside [`YEARS`]: said so, not "not a date".
+pub fn is_implausible_date(text: &str) -> bool {
+    parse_any_date(text).is_some_and(|d| !YEARS.contains(&d.year()))
+}
+
+fn parse_any_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
     let t = t.strip_suffix('日').unwrap_or(t);
     let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月']).collect();
@@ -275,8 +304,10 @@ impl Record {
                     },
                 );
             }
-            let allowed = |c: char| field == Field::Notes && matches!(c, '\n' | '\t');
-            if value.chars().any(|c| c.is_control() && !allowed(c)) {
+            if value
+                .chars()
+                .any(|c| super::text::is_refused(c, field == Field::Notes))
+            {
                 fail(field, Problem::ControlCharacter);
             }
             let code = field == Field::AssetTag;

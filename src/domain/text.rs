@@ -40,6 +40,40 @@ pub enum Kind {
     Code,
 }
 
+/// Characters that change how the text around them is shown without being seen themselves:
+/// direction overrides and isolates (an asset tag can read backwards), zero-width characters
+/// (two names that look alike are not), and the Unicode line and paragraph separators (one
+/// line shows as two).
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Whether `c` is refused in stored text: control characters (terminal escapes, NUL, bell) and
+/// [`is_invisible_format`]; `lines` fields (notes) keep their line breaks and tabs.
+pub fn is_refused(c: char, lines: bool) -> bool {
+    (c.is_control() && !(lines && matches!(c, '\n' | '\t'))) || is_invisible_format(c)
+}
+
+/// At most this many characters of a value are quoted in a message.
+pub const QUOTED_MAX: usize = 60;
+
+/// `text` as a message quotes it: whole when short, else its first [`QUOTED_MAX`] characters
+/// and `…` (a 100 MB cell must not make a 100 MB message).
+pub fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(QUOTED_MAX) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..end])),
+    }
+}
+
 /// Full-width forms of ASCII (`Ａ`, `１`, `－`) and the ideographic space.
 pub fn is_full_width_form(c: char) -> bool {
     matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}')
@@ -47,8 +81,7 @@ pub fn is_full_width_form(c: char) -> bool {
 
 /// The first problem of `text`, if any.
 pub fn problem(text: &str, kind: Kind, max: usize) -> Option<Problem> {
-    let allowed = |c: char| kind == Kind::Lines && matches!(c, '\n' | '\t');
-    if text.chars().any(|c| c.is_control() && !allowed(c)) {
+    if text.chars().any(|c| is_refused(c, kind == Kind::Lines)) {
         return Some(Problem::Control);
     }
     if text.chars().count() > max {
@@ -123,5 +156,23 @@ mod tests {
             "{}",
             e.message(Lang::En)
         );
+    }
+
+    #[test]
+    fn invisible_formatting_is_refused_in_every_kind_and_long_values_are_quoted_short() {
+        for c in [
+            '\u{202E}', '\u{2066}', '\u{200B}', '\u{200D}', '\u{FEFF}', '\u{2028}', '\u{2029}',
+        ] {
+            let text = format!("JF-PC{c}-0001");
+            for kind in [Kind::Line, Kind::Lines, Kind::Code] {
+                assert_eq!(problem(&text, kind, 100), Some(Problem::Control), "{c:?}");
+            }
+        }
+        assert_eq!(problem("备注\n第二行", Kind::Lines, 100), None);
+        assert_eq!(shortened("短"), "短");
+        let long = "名".repeat(1_000_000);
+        let quoted = shortened(&long);
+        assert_eq!(quoted.chars().count(), QUOTED_MAX + 1);
+        assert!(quoted.ends_with('…'));
     }
 }

@@ -296,4 +296,19 @@ category = "ups"
             "{err:?}"
         );
     }
+
+    #[test]
+    fn a_range_of_nan_or_inf_is_refused() {
+        for bound in ["min = nan", "max = inf", "min = -inf\nmax = 5"] {
+            let text = format!(
+                "code = \"x\"\nname = \"x\"\nperiod = \"week\"\n[[item]]\ncode = \"A\"\ntext = \"t\"\nkind = \"number\"\n{bound}\n"
+            );
+            let err = parse(&text).unwrap_err();
+            assert_eq!(
+                err.message(Lang::En),
+                "item 1 A: min and max are numbers (e.g. min = 18, max = 27), not nan or inf",
+                "{bound}"
+            );
+        }
+    }
 }

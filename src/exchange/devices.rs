@@ -282,7 +282,10 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
             }
         }
         let mut fail = |field: Option<Field>, issue: RowIssue| {
-            let value = field.map_or(String::new(), |f| values[f.index()].clone());
+            // Kept as a message quotes it: a 100 MB cell is not held again for its message.
+            let value = field.map_or(String::new(), |f| {
+                crate::domain::text::shortened(&values[f.index()]).into_owned()
+            });
             problems.push(RowProblem {
                 line,
                 field,
@@ -320,7 +323,10 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
             }
         }
         match existing {
-            Some(before) if before.is_read_only() => {
+            // A scrapped device's row read back as it was (an export with --all) is unchanged.
+            Some(before)
+                if before.is_read_only() && !before.record.changes_to(&record).is_empty() =>
+            {
                 fail(Some(Field::AssetTag), RowIssue::ReadOnly)
             }
             Some(before) => {

@@ -81,6 +81,7 @@ pub fn column_count_message(line: u64, found: usize, expected: usize, lang: Lang
 
 /// "line 4, metric "Visits": reason": a problem with one cell of an import file.
 pub fn cell_problem(line: u64, column: &str, value: &str, reason: &str, lang: Lang) -> String {
+    let value = crate::domain::text::shortened(value);
     let args: [(&str, &dyn Display); 4] = [
         ("line", &line),
         ("column", &column),

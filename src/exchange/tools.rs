@@ -307,10 +307,12 @@ pub fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan, Vec<Problem>> {
         let input_problems = tools::input_problems(&input);
         if !input_problems.is_empty() {
             for e in input_problems {
-                let column = match e {
+                let column = match &e {
                     ToolError::NeedsCode => "code",
                     ToolError::NeedsName => "name",
                     ToolError::NeedsKind => "kind",
+                    // The field's catalog key names its column: `text_field.name` is `name`.
+                    ToolError::Text(t) => t.field.strip_prefix("text_field.").unwrap_or(t.field),
                     _ => "status",
                 };
                 fail(column, Issue::Tool(e));
@@ -462,6 +464,16 @@ mod tests {
             .unwrap()
             .len();
         assert_eq!(count, 1, "nothing of the refused file was written");
+        // A bad character is named in its own column, with its own value.
+        let control = import(
+            &mut db,
+            "code,name,kind\nT-020,Pli\u{1b}[31mers,Hand tool\n".as_bytes(),
+        )
+        .unwrap_err();
+        assert!(
+            control[0].starts_with("line 2, name \"Pli\u{1b}[31mers\": Name: contains a control"),
+            "{control:?}"
+        );
         let missing = import(&mut db, b"name,kind\nx,y\n").unwrap_err();
         assert!(missing[0].contains("code"), "{missing:?}");
         let unknown = import(&mut db, b"code,name,kind,colour\n").unwrap_err();

@@ -8,7 +8,7 @@ pub fn fit(text: &str, width: u16) -> String {
     let mut out = String::new();
     let mut used = 0;
     for c in text.chars() {
-        let c = if c.is_control() { ' ' } else { c };
+        let c = if is_unsafe(c) { ' ' } else { c };
         let w = c.width().unwrap_or(0);
         if used + w > width {
             break;
@@ -20,19 +20,32 @@ pub fn fit(text: &str, width: u16) -> String {
     out
 }
 
-/// `text` with every control character (escape, bell, NUL, C1 ...) shown as its escape
-/// (`\u{1b}`): what a line printed to a terminal carries from the data can never steer it.
+/// What a line from the data must never carry to a terminal: control characters (escape, bell,
+/// NUL, C1 ...) and invisible formatting (direction overrides, zero-width characters).
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || crate::domain::text::is_invisible_format(c)
+}
+
+/// `text` with every [`is_unsafe`] character shown as its escape (`\u{1b}`): what a line
+/// printed to a terminal carries from the data can never steer it.
 pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    escaped(text, |_| false)
+}
+
+/// [`printable`] for whole listings: line breaks and tabs stay.
+pub fn printable_lines(text: &str) -> String {
+    escaped(text, |c| matches!(c, '\n' | '\r' | '\t'))
+}
+
+fn escaped(text: &str, keep: impl Fn(char) -> bool) -> String {
+    let hidden = |c: char| is_unsafe(c) && !keep(c);
+    if !text.chars().any(hidden) {
         return text.to_owned();
     }
     text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
+        .map(|c| match hidden(c) {
+            true => c.escape_unicode().to_string(),
+            false => c.to_string(),
         })
         .collect()
 }

@@ -236,26 +236,54 @@ impl Gen {
     }
 }
 
+/// A register written out and read back in is the same register: into an empty database (its
+/// devices in the statuses a new device is entered with), and into the same database with
+/// update on (every status: nothing changes).
 #[test]
 fn export_then_import_gives_back_exactly_the_same_register() {
     for (seed, lang) in [(1, Lang::En), (2, Lang::Zh), (3, Lang::Zh), (4, Lang::En)] {
         let mut maker = Gen(seed);
-        let mut source = Db::open_in_memory().unwrap();
-        let records: Vec<Record> = (0..150).map(|i| maker.record(i)).collect();
-        let tx = source.conn_mut().transaction().unwrap();
-        for r in &records {
-            // Generated values must themselves be valid: they pass through the same parser.
-            assert_eq!(Record::parse(&r.values()).as_ref(), Ok(r), "seed {seed}");
-            devices::insert(&tx, r, EventKind::Created, &stamp()).unwrap();
+        let all: Vec<Record> = (0..150).map(|i| maker.record(i)).collect();
+        let entered: Vec<Record> = all
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut r = r.clone();
+                if !Status::INITIAL.contains(&r.status) {
+                    r.status = Status::INITIAL[i % 3];
+                }
+                r
+            })
+            .collect();
+        for (records, update) in [(&entered, false), (&all, true)] {
+            let mut source = Db::open_in_memory().unwrap();
+            let tx = source.conn_mut().transaction().unwrap();
+            for r in records {
+                // Generated values must themselves be valid: they pass through the same parser.
+                assert_eq!(Record::parse(&r.values()).as_ref(), Ok(r), "seed {seed}");
+                devices::insert(&tx, r, EventKind::Created, &stamp()).unwrap();
+            }
+            tx.commit().unwrap();
+            let (bytes, count) = export(source.conn(), true, lang).unwrap();
+            assert_eq!(count, records.len());
+            let mut target = match update {
+                true => source,
+                false => Db::open_in_memory().unwrap(),
+            };
+            let before = all_records(&target);
+            let plan = plan(target.conn(), &bytes, update)
+                .unwrap_or_else(|e| panic!("seed {seed}: {:?}", e.lines(Lang::En)));
+            if update {
+                assert_eq!(plan.unchanged, count, "seed {seed}");
+            }
+            apply(target.conn_mut(), &plan, &stamp(), &mut |_| true).unwrap();
+            let expected = if update { before } else { records.clone() };
+            let mut got = all_records(&target);
+            let mut expected = expected;
+            got.sort_by(|a, b| a.asset_tag.cmp(&b.asset_tag));
+            expected.sort_by(|a, b| a.asset_tag.cmp(&b.asset_tag));
+            assert_eq!(got, expected, "seed {seed}");
         }
-        tx.commit().unwrap();
-        let (bytes, count) = export(source.conn(), true, lang).unwrap();
-        assert_eq!(count, records.len());
-        let mut target = Db::open_in_memory().unwrap();
-        let plan = plan(target.conn(), &bytes, false)
-            .unwrap_or_else(|e| panic!("seed {seed}: {:?}", e.lines(Lang::En)));
-        apply(target.conn_mut(), &plan, &stamp(), &mut |_| true).unwrap();
-        assert_eq!(all_records(&target), all_records(&source), "seed {seed}");
     }
 }
 
@@ -441,4 +469,60 @@ fn an_import_keeps_the_lifecycle_rules_of_the_forms() {
     assert_eq!(all_records(&db).len(), 1, "nothing was written");
     import(&mut db, "asset_tag,name,status\nA-5,库存,in_stock\n", false).unwrap();
     assert_eq!(all_records(&db).len(), 2);
+}
+
+/// Dates no one means are refused with the plausible years; a huge cell is quoted short.
+#[test]
+fn implausible_dates_are_refused_and_huge_values_quoted_short() {
+    let mut db = Db::open_in_memory().unwrap();
+    let huge = "名".repeat(1_000_000);
+    let csv = format!(
+        "asset_tag,name,purchased_on,warranty_until\n\
+         A-1,交换机,0000-01-01,9999-12-31\n\
+         A-2,{huge},2024-01-01,2027-01-01\n"
+    );
+    let problems = import(&mut db, &csv, false).unwrap_err();
+    assert_eq!(
+        problems[..2],
+        [
+            "line 2, purchased_on \"0000-01-01\": \"0000-01-01\" is outside the years 1950 to 2100; check the year",
+            "line 2, warranty_until \"9999-12-31\": \"9999-12-31\" is outside the years 1950 to 2100; check the year",
+        ]
+    );
+    assert_eq!(problems.len(), 3, "{:?}", &problems[..2]);
+    assert!(
+        problems[2].starts_with("line 3, name \"名名"),
+        "{}",
+        &problems[2][..40]
+    );
+    assert!(problems[2].chars().count() < 200, "{}", problems[2].len());
+}
+
+/// A full disk part-way through a stepped import says what stays and what did not go in, and
+/// never that nothing was saved.
+#[test]
+fn a_failure_after_written_steps_does_not_say_nothing_was_saved() {
+    let full =
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None);
+    let unfinished = Unfinished {
+        written: Applied {
+            added: 122,
+            updated: 0,
+        },
+        left: 878,
+        error: devices::SaveError::Db(full),
+    };
+    for lang in [Lang::En, Lang::Zh] {
+        let text = unfinished.message(lang);
+        assert!(!text.contains("nothing was saved"), "{text}");
+        assert!(!text.contains("未保存任何内容"), "{text}");
+        assert!(text.contains("122") && text.contains("878"), "{text}");
+    }
+    let text = unfinished.message(Lang::En);
+    assert!(
+        text.starts_with(
+            "The disk is full; free some space. The step being written was not saved."
+        ),
+        "{text}"
+    );
 }

@@ -33,7 +33,11 @@ impl Unfinished {
             // "Stopped: nothing was written", or the reason for a refusal.
             return self.error.message(lang);
         }
-        let reason = self.error.message(lang);
+        // Only the failed step was not saved: the cause, not "nothing was saved".
+        let reason = match &self.error {
+            SaveError::Db(e) => crate::db::failure_cause(e, lang),
+            other => other.message(lang),
+        };
         let args: [(&str, &dyn Display); 4] = [
             ("added", &added),
             ("updated", &updated),

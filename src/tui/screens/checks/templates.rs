@@ -168,7 +168,9 @@ fn read_item_form(form: &mut Form, lang: Lang) -> Option<Item> {
         let field = match problem {
             ItemProblem::CodeMissing | ItemProblem::CodeTooLong | ItemProblem::CodeRepeated => CODE,
             ItemProblem::TextMissing | ItemProblem::TextTooLong => TEXT_ZH,
-            ItemProblem::NumberNeedsRange | ItemProblem::RangeBackwards => MIN,
+            ItemProblem::NumberNeedsRange
+            | ItemProblem::RangeNotFinite
+            | ItemProblem::RangeBackwards => MIN,
             ItemProblem::ChoiceNeedsTwo | ItemProblem::NoChoiceFails => CHOICES,
             ItemProblem::ExtraForKind => KIND,
         };
