@@ -1,8 +1,10 @@
 //! The audit log: the triggers that write it, reading it back, and undoing one's own change.
 
+mod name;
 mod undo;
 
-pub use undo::{UndoError, Undone, undo_last};
+pub use name::record_name;
+pub use undo::{UndoError, Undone, record_words, undo_last};
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};

@@ -211,21 +211,19 @@ impl App {
     fn undo(&mut self) {
         let stamp = Stamp::new(self.operator.clone(), self.now);
         let (operator, since, skip) = (self.operator.clone(), self.undo_since, &self.undo_skip);
+        let zh = self.lang == Lang::Zh;
         let result = self
             .db
-            .write(|tx| audit::undo_last(tx, &operator, since, skip, &stamp));
+            .write(|tx| audit::undo_last(tx, &operator, since, skip, &stamp, zh));
         let flash = match result {
             Ok(undone) => {
-                let table = self
-                    .lang
-                    .t(&format!("audit_table.{}", undone.table))
-                    .to_owned();
+                let record =
+                    audit::record_words(self.lang, &undone.table, undone.record_id, &undone.name);
                 let text = self.lang.tf(
                     "undo.done",
                     &[
                         ("at", &undone.at),
-                        ("table", &table),
-                        ("id", &undone.record_id),
+                        ("record", &record),
                         ("rows", &undone.rows),
                     ],
                 );

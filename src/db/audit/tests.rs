@@ -184,18 +184,23 @@ fn undo_puts_an_edit_back_and_is_itself_logged() {
     let since = last_id(db.conn()).unwrap();
     edit(&mut db, id, "B202", "张三", 2);
     let undone = db
-        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 3)))
+        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 3), true))
         .unwrap();
     assert_eq!(undone.at, "2026-11-22 09:02:00");
     assert_eq!(undone.table, "devices");
     assert_eq!(undone.record_id, id);
+    assert_eq!(
+        undone.name.as_deref(),
+        Some("JF-001"),
+        "named as the operator knows it"
+    );
     assert_eq!(location(&db, id).as_deref(), Some("A101"));
     let newest = &trail(db.conn(), "devices", id).unwrap()[0];
     assert_eq!(newest.at, "2026-11-22 09:03:00");
     assert_eq!(newest.new["location"], json!("A101"));
     // Once undone (and the undo itself skipped), there is nothing older in this session.
     let skip = [undone.at.clone(), "2026-11-22 09:03:00".to_owned()];
-    let again = db.write(|tx| undo_last(tx, "张三", since, &skip, &stamp("张三", 4)));
+    let again = db.write(|tx| undo_last(tx, "张三", since, &skip, &stamp("张三", 4), true));
     assert!(matches!(again, Err(UndoError::Nothing)), "{again:?}");
 }
 
@@ -205,7 +210,7 @@ fn undo_of_an_addition_takes_the_device_and_its_history_away() {
     let since = last_id(db.conn()).unwrap();
     let id = add(&mut db, "JF-009", "张三", 1);
     let undone = db
-        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 2)))
+        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 2), true))
         .unwrap();
     assert_eq!(undone.record_id, id);
     assert_eq!(location(&db, id), None);
@@ -233,7 +238,7 @@ fn undo_is_refused_when_someone_else_changed_the_record_since() {
     edit(&mut db, id, "B202", "张三", 2);
     edit(&mut db, id, "C303", "李四", 3);
     let err = db
-        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 4)))
+        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 4), true))
         .unwrap_err();
     assert!(matches!(err, UndoError::ChangedSince { .. }), "{err:?}");
     let text = err.message(Lang::En);
@@ -260,7 +265,7 @@ fn undo_never_deletes_a_permanent_log_and_leaves_everything_as_it_was() {
         .unwrap();
     let logged = last_id(db.conn()).unwrap();
     let err = db
-        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 3)))
+        .write(|tx| undo_last(tx, "张三", since, &[], &stamp("张三", 3), true))
         .unwrap_err();
     assert!(matches!(err, UndoError::Refused { .. }), "{err:?}");
     assert!(err.message(Lang::Zh).contains("无法撤销"));

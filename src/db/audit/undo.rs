@@ -4,6 +4,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, ErrorCode, params, params_from_iter};
 use serde_json::{Map, Value};
 
+use super::name::record_name;
 use super::{Action, ENTRY_COLUMNS, Entry, columns_of, entry_from, quoted};
 use crate::db::Stamp;
 use crate::i18n::Lang;
@@ -16,6 +17,8 @@ pub struct Undone {
     /// The first record the change wrote (the one the operator worked on).
     pub table: String,
     pub record_id: i64,
+    /// What the operator knows the record by (its asset tag, ticket or code), where it has one.
+    pub name: Option<String>,
     pub rows: usize,
 }
 
@@ -27,11 +30,16 @@ pub enum UndoError {
     ChangedSince {
         table: String,
         record_id: i64,
+        name: Option<String>,
         by: String,
         at: String,
     },
     #[error("other records now refer to {table} #{record_id}")]
-    Referenced { table: String, record_id: i64 },
+    Referenced {
+        table: String,
+        record_id: i64,
+        name: Option<String>,
+    },
     #[error("{reason}")]
     Refused { reason: String },
     #[error("{0}")]
@@ -40,33 +48,44 @@ pub enum UndoError {
 
 impl UndoError {
     pub fn message(&self, lang: Lang) -> String {
-        let table_name = |t: &str| lang.t(&format!("audit_table.{t}")).to_owned();
+        let record = |t: &str, id: i64, name: &Option<String>| record_words(lang, t, id, name);
         match self {
             UndoError::Nothing => lang.t("undo.nothing").to_owned(),
             UndoError::ChangedSince {
                 table,
                 record_id,
+                name,
                 by,
                 at,
             } => lang.tf(
                 "undo.changed_since",
                 &[
-                    ("table", &table_name(table)),
-                    ("id", &record_id.to_string()),
+                    ("record", &record(table, *record_id, name)),
                     ("by", by),
                     ("at", at),
                 ],
             ),
-            UndoError::Referenced { table, record_id } => lang.tf(
+            UndoError::Referenced {
+                table,
+                record_id,
+                name,
+            } => lang.tf(
                 "undo.referenced",
-                &[
-                    ("table", &table_name(table)),
-                    ("id", &record_id.to_string()),
-                ],
+                &[("record", &record(table, *record_id, name))],
             ),
             UndoError::Refused { reason } => lang.tf("undo.refused", &[("reason", reason)]),
             UndoError::Db(e) => crate::db::failure_message(e, lang),
         }
+    }
+}
+
+/// A record in words: its kind and the name the operator knows it by ("device JF-PC-0001"),
+/// or its number where it has no name.
+pub fn record_words(lang: Lang, table: &str, id: i64, name: &Option<String>) -> String {
+    let kind = lang.t(&format!("audit_table.{table}")).to_owned();
+    match name {
+        Some(name) => lang.tf("undo.record_named", &[("kind", &kind), ("name", name)]),
+        None => lang.tf("undo.record_numbered", &[("kind", &kind), ("id", &id)]),
     }
 }
 
@@ -80,6 +99,7 @@ pub fn undo_last(
     since_id: i64,
     skip: &[String],
     stamp: &Stamp,
+    zh: bool,
 ) -> Result<Undone, UndoError> {
     let skip_json = serde_json::to_string(skip).unwrap_or_else(|_| "[]".to_owned());
     let at: String = conn
@@ -102,16 +122,19 @@ pub fn undo_last(
         .query_map(params![since_id, operator, at], entry_from)?
         .collect::<Result<_, _>>()?;
     for entry in &group {
-        refuse_if_changed_since(conn, entry, operator)?;
-    }
-    for entry in &group {
-        put_back(conn, entry, stamp).map_err(|e| refusal(e, entry))?;
+        refuse_if_changed_since(conn, entry, operator, zh)?;
     }
     let first = group.last().ok_or(UndoError::Nothing)?;
+    // Named before the rows go back: undoing an insert removes the record.
+    let name = record_name(conn, first, zh);
+    for entry in &group {
+        put_back(conn, entry, stamp).map_err(|e| refusal(conn, e, entry, zh))?;
+    }
     Ok(Undone {
         at,
         table: first.table.clone(),
         record_id: first.record_id,
+        name,
         rows: group.len(),
     })
 }
@@ -120,6 +143,7 @@ fn refuse_if_changed_since(
     conn: &Connection,
     entry: &Entry,
     operator: &str,
+    zh: bool,
 ) -> Result<(), UndoError> {
     let later = conn.query_row(
         "SELECT operator, at FROM audit_log
@@ -132,6 +156,7 @@ fn refuse_if_changed_since(
         Ok((by, at)) => Err(UndoError::ChangedSince {
             table: entry.table.clone(),
             record_id: entry.record_id,
+            name: record_name(conn, entry, zh),
             by,
             at,
         }),
@@ -141,12 +166,13 @@ fn refuse_if_changed_since(
 }
 
 /// A trigger's refusal (logs that are never deleted) or a reference from elsewhere, in words.
-fn refusal(e: rusqlite::Error, entry: &Entry) -> UndoError {
+fn refusal(conn: &Connection, e: rusqlite::Error, entry: &Entry, zh: bool) -> UndoError {
     match e.sqlite_error_code() {
         Some(ErrorCode::ConstraintViolation) if e.to_string().contains("FOREIGN KEY") => {
             UndoError::Referenced {
                 table: entry.table.clone(),
                 record_id: entry.record_id,
+                name: record_name(conn, entry, zh),
             }
         }
         Some(ErrorCode::ConstraintViolation) => UndoError::Refused {

@@ -486,3 +486,40 @@ fn the_status_bar_counts_off_the_key_path_and_keeps_its_counts_until_new_ones_co
     let after = settle(&mut app);
     assert!(!after.contains("tools OVERDUE"), "{after}");
 }
+
+fn ctrl(app: &mut App, c: char) {
+    let action = app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    app.apply(action);
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn undo_in_a_device_detail_shows_the_device_as_it_was_and_names_it_by_its_tag() {
+    let mut app = app(Lang::En);
+    add_device(&mut app, "JF-PC-0001", "财务电脑", "王磊");
+    press(&mut app, KeyCode::Char('2'));
+    draw(&mut app, 100, 30);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('e'));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "Renamed PC");
+    ctrl(&mut app, 's');
+    let screen = text(draw(&mut app, 100, 30).backend().buffer());
+    assert!(screen.contains("Renamed PC"), "saved and shown: {screen}");
+    press(&mut app, KeyCode::Char('u'));
+    let screen = text(draw(&mut app, 100, 30).backend().buffer());
+    assert!(
+        screen.contains("财务电脑") && !screen.contains("Renamed PC"),
+        "the detail shows the name as it was: {screen}"
+    );
+    assert!(
+        screen.contains("device JF-PC-0001"),
+        "named by its tag: {screen}"
+    );
+    assert!(!screen.contains('#'), "no internal id: {screen}");
+}

@@ -53,6 +53,8 @@ pub struct ChecksScreen {
     /// only when data or the day changed (another program's writes: [`Screen::data_changed`]),
     /// not at every frame and key, which on ten years of runs took 50 ms each.
     read_for: Option<(u64, NaiveDate)>,
+    /// The data changed under an open run (an undo, another program): read it again.
+    run_stale: bool,
 }
 
 impl Default for ChecksScreen {
@@ -71,6 +73,7 @@ impl ChecksScreen {
             offset: 0,
             placed_on: None,
             read_for: None,
+            run_stale: false,
         }
     }
 
@@ -306,6 +309,7 @@ impl Screen for ChecksScreen {
 
     fn data_changed(&mut self) {
         self.read_for = None;
+        self.run_stale = true;
     }
 
     fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
@@ -348,6 +352,11 @@ impl Screen for ChecksScreen {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
+        if std::mem::take(&mut self.run_stale)
+            && let Mode::Run(view) = &mut self.mode
+        {
+            view.reload(ctx);
+        }
         match &mut self.mode {
             Mode::Overview => {
                 self.reload(ctx);

@@ -136,7 +136,7 @@ impl RunView {
         self.run.lines.get(self.cursor)
     }
 
-    fn reload(&mut self, ctx: &Ctx) {
+    pub(super) fn reload(&mut self, ctx: &Ctx) {
         if let Ok(Some(run)) = check_runs::load(ctx.db.conn(), self.run.id) {
             self.run = run;
         }

@@ -29,6 +29,12 @@ impl Detail {
         }
     }
 
+    /// The device and its history as they read now, where the operator had scrolled to.
+    pub fn refresh(&mut self, device: Device, history: Vec<Event>) {
+        self.device = device;
+        self.history = history;
+    }
+
     pub fn scroll(&mut self, by: i32) {
         self.scroll = (i32::from(self.scroll) + by).clamp(0, 10_000) as u16;
     }

@@ -103,6 +103,8 @@ pub struct DevicesScreen {
     /// The file last imported (or tried): the import prompt offers it again, to finish a
     /// stopped import or retry a refused one.
     last_import: Option<PathBuf>,
+    /// The data changed under the open detail (an undo, another program): read it again.
+    detail_stale: bool,
 }
 
 impl Default for DevicesScreen {
@@ -144,6 +146,7 @@ impl DevicesScreen {
             visible_rows: 10,
             exporting: None,
             last_import: None,
+            detail_stale: false,
         }
     }
 
@@ -599,9 +602,24 @@ impl Screen for DevicesScreen {
 
     fn data_changed(&mut self) {
         self.reload();
+        self.detail_stale = true;
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
+        if std::mem::take(&mut self.detail_stale)
+            && let Mode::Detail(view) = &self.mode
+        {
+            // An undo or another program changed it: show the device as it is now.
+            match devices::get(ctx.db.conn(), view.device.id).ok().flatten() {
+                Some(device) => {
+                    let history = device_log::history(ctx.db.conn(), device.id).unwrap_or_default();
+                    if let Mode::Detail(view) = &mut self.mode {
+                        view.refresh(device, history);
+                    }
+                }
+                None => self.mode = Mode::List,
+            }
+        }
         match &mut self.mode {
             Mode::Detail(view) => view.render(frame, area, ctx),
             Mode::Edit(edit) => edit.render(frame, area, ctx.lang),
