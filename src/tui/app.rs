@@ -409,11 +409,23 @@ impl App {
         let index = self.tab.index();
         let screen_keys = self.screens[index].keys();
         if self.help.is_some() || self.audit.is_some() {
-            footer::render(frame, footer_area, &[keys::HELP], self.lang);
+            footer::render(frame, footer_area, &[keys::HELP], "?", self.lang);
         } else if self.screens[index].captures_text() {
-            footer::render(frame, footer_area, &[screen_keys, keys::TYPING], self.lang);
+            footer::render(
+                frame,
+                footer_area,
+                &[screen_keys, keys::TYPING],
+                "F1",
+                self.lang,
+            );
         } else {
-            footer::render(frame, footer_area, &[screen_keys, keys::GLOBAL], self.lang);
+            footer::render(
+                frame,
+                footer_area,
+                &[screen_keys, keys::GLOBAL],
+                "?",
+                self.lang,
+            );
         }
         let alerts = self.alerts.get(&self.db, self.today, self.now);
         let info = status_bar::StatusInfo {

@@ -58,8 +58,8 @@ pub const PICK: &[KeyHint] = &[
 
 /// In a form.
 pub const FORM: &[KeyHint] = &[
-    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
-    KeyHint::new("Ctrl-P", "key.pick", true),
     KeyHint::new("Ctrl-S", "key.save", true),
     KeyHint::new("Esc", "key.cancel", true),
+    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
+    KeyHint::new("Ctrl-P", "key.pick", true),
 ];

@@ -153,6 +153,11 @@ impl Form {
         }
     }
 
+    /// True while a pick list is open over the form (Enter then chooses).
+    pub fn picking(&self) -> bool {
+        self.picker.is_some()
+    }
+
     pub fn value(&self, index: usize) -> &str {
         self.fields.get(index).map_or("", |f| f.value())
     }

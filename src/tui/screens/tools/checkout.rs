@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::db::directory;
-use crate::db::tools::{self, Tool, ToolError, unavailable_text};
+use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolError, unavailable_text};
 use crate::domain::record::parse_date;
 use crate::domain::tool::{Borrowing, BorrowingProblem, due_on, lendable};
 use crate::tui::action::{Action, Flash};
@@ -39,6 +39,12 @@ pub struct Checkout {
     tools: Vec<Tool>,
     scan_error: Option<String>,
     people: Vec<(String, String)>,
+    /// The tools the borrower holds now, read when the borrower is chosen.
+    held: Vec<LoanRow>,
+    /// Set once the operator has answered `y` to lending to someone with an overdue tool.
+    overdue_agreed: bool,
+    /// Asking whether to lend despite the borrower's overdue tools.
+    asking: bool,
 }
 
 /// Where a key left the check-out.
@@ -82,7 +88,39 @@ impl Checkout {
             tools: first.into_iter().collect(),
             scan_error: None,
             people: directory::people_with_departments(conn).unwrap_or_default(),
+            held: Vec::new(),
+            overdue_agreed: false,
+            asking: false,
         }
+    }
+
+    /// Whether the borrower typed is in the directory.
+    fn borrower_known(&self) -> bool {
+        let name = self.value(BORROWER);
+        self.people.iter().any(|(_, n)| *n == name)
+    }
+
+    /// Read what the borrower holds now (and forget an earlier `y` for someone else).
+    fn read_held(&mut self, ctx: &Ctx) {
+        let borrower = self.value(BORROWER);
+        self.overdue_agreed = false;
+        self.held = if borrower.is_empty() {
+            Vec::new()
+        } else {
+            let query = LoanQuery {
+                borrower: Some(borrower),
+                filter: LoanFilter::Open,
+                ..LoanQuery::default()
+            };
+            tools::loans_page(ctx.db.conn(), &query, ctx.today, 0, 50).unwrap_or_default()
+        };
+    }
+
+    fn overdue(&self, today: NaiveDate) -> Vec<&LoanRow> {
+        self.held
+            .iter()
+            .filter(|l| l.days_overdue(today) > 0)
+            .collect()
     }
 
     fn value(&self, at: usize) -> String {
@@ -146,10 +184,9 @@ impl Checkout {
             }
         };
         self.scan_error = refusal;
-        // A refused code stays on the line to be corrected; an accepted one clears it.
-        if self.scan_error.is_none() {
-            self.scan = Input::default();
-        }
+        // A scanner types the next code straight after: the line is empty whatever the answer,
+        // and a refusal names the code it refused.
+        self.scan = Input::default();
     }
 
     fn go_to_scan(&mut self) {
@@ -163,6 +200,14 @@ impl Checkout {
 
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> CheckoutOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if std::mem::take(&mut self.asking) {
+            if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+                self.overdue_agreed = true;
+                return self.save(ctx);
+            }
+            self.scan_error = None;
+            return CheckoutOutcome::Stay(Action::Noop);
+        }
         if ctrl && matches!(key.code, KeyCode::Char('s' | 'S')) {
             return self.save(ctx);
         }
@@ -194,6 +239,29 @@ impl Checkout {
             self.go_to_scan();
             return CheckoutOutcome::Stay(Action::Noop);
         }
+        if key.code == KeyCode::Enter && !self.form.picking() {
+            if self.form.focus == BORROWER {
+                self.follow_borrower(ctx, BORROWER);
+                self.read_held(ctx);
+            }
+            // Enter goes to what is still needed, then to the code line: a borrower of the
+            // centre is one Enter from scanning, another department's two (the approver).
+            let needed = if self.value(BORROWER).is_empty() {
+                Some(BORROWER)
+            } else if self.value(DEPARTMENT).is_empty() {
+                Some(DEPARTMENT)
+            } else if self.value(KIND) == "external" && self.value(APPROVER).is_empty() {
+                Some(APPROVER)
+            } else {
+                None
+            };
+            match needed {
+                Some(at) if at != self.form.focus => self.go_to_form(at),
+                Some(_) => return self.form_key(key, ctx),
+                None => self.go_to_scan(),
+            }
+            return CheckoutOutcome::Stay(Action::Noop);
+        }
         self.form_key(key, ctx)
     }
 
@@ -205,6 +273,9 @@ impl Checkout {
             FormEvent::Changed => {
                 self.form.clear_errors();
                 self.follow_borrower(ctx, focus_was);
+                if focus_was == BORROWER {
+                    self.read_held(ctx);
+                }
                 CheckoutOutcome::Stay(Action::Noop)
             }
             FormEvent::Nothing => CheckoutOutcome::Stay(Action::Noop),
@@ -234,6 +305,22 @@ impl Checkout {
             condition_out: self.value(CONDITION),
         };
         let codes: Vec<String> = self.tools.iter().map(|t| t.code.clone()).collect();
+        let overdue = self.overdue(ctx.today);
+        if !overdue.is_empty() && !self.overdue_agreed && !codes.is_empty() {
+            let first = overdue[0];
+            self.scan_error = Some(lang.tf(
+                "tool_form.ask_overdue",
+                &[
+                    ("borrower", &borrowing.borrower),
+                    ("count", &overdue.len()),
+                    ("code", &first.code),
+                    ("due", &first.due_on),
+                ],
+            ));
+            self.asking = true;
+            self.go_to_scan();
+            return CheckoutOutcome::Stay(Action::Noop);
+        }
         let stamp = ctx.stamp();
         let now = ctx.now;
         match ctx
@@ -279,6 +366,52 @@ impl Checkout {
         }
     }
 
+    /// What the borrower holds now, overdue tools first and marked; or that the name is not
+    /// in the directory.
+    fn held_line(&self, ctx: &Ctx) -> Option<Span<'static>> {
+        let lang = ctx.lang;
+        let borrower = self.value(BORROWER);
+        if borrower.is_empty() {
+            return None;
+        }
+        let mut text = String::new();
+        if !self.borrower_known() {
+            text.push_str(&lang.tf("tool_form.unknown_borrower", &[("borrower", &borrower)]));
+            text.push_str("  ");
+        }
+        let overdue = self.overdue(ctx.today);
+        let list: Vec<String> = overdue
+            .iter()
+            .copied()
+            .chain(self.held.iter().filter(|l| l.days_overdue(ctx.today) <= 0))
+            .map(|l| {
+                lang.tf(
+                    "tool_form.held_tool",
+                    &[("code", &l.code), ("due", &l.due_on)],
+                )
+            })
+            .collect();
+        text.push_str(&if self.held.is_empty() {
+            lang.tf("tool_form.holds_none", &[("borrower", &borrower)])
+        } else {
+            lang.tf(
+                "tool_form.holds",
+                &[
+                    ("borrower", &borrower),
+                    ("count", &self.held.len()),
+                    ("overdue", &overdue.len()),
+                    ("list", &list.join(lang.t("tool_form.list_sep"))),
+                ],
+            )
+        });
+        let style = if overdue.is_empty() && self.borrower_known() {
+            theme::HINT
+        } else {
+            theme::WARN
+        };
+        Some(Span::styled(format!(" {text}"), style))
+    }
+
     pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let lang = ctx.lang;
         let form_area = Rect {
@@ -322,6 +455,9 @@ impl Checkout {
             None => Span::styled(format!(" {}", lang.t("tool_form.scan_hint")), theme::HINT),
         };
         frame.render_widget(Paragraph::new(Line::from(message)), rows(below, 1, 1));
+        if let Some(held) = self.held_line(ctx) {
+            frame.render_widget(Paragraph::new(Line::from(held)), rows(below, 2, 1));
+        }
         frame.render_widget(
             Span::styled(
                 format!(
@@ -330,9 +466,9 @@ impl Checkout {
                 ),
                 theme::SECTION,
             ),
-            rows(below, 2, 1),
+            rows(below, 3, 1),
         );
-        let room = usize::from(below.height.saturating_sub(3));
+        let room = usize::from(below.height.saturating_sub(4));
         // The newest at the bottom, and always in view.
         let skip = self.tools.len().saturating_sub(room);
         for (i, t) in self.tools.iter().skip(skip).enumerate() {
@@ -347,7 +483,7 @@ impl Checkout {
             );
             frame.render_widget(
                 Paragraph::new(format!("  {}. {line}", skip + i + 1)),
-                rows(below, 3 + i as u16, 1),
+                rows(below, 4 + i as u16, 1),
             );
         }
     }

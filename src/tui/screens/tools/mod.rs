@@ -66,12 +66,12 @@ const DETAIL_KEYS: &[KeyHint] = &[
 ];
 
 const CHECKOUT_KEYS: &[KeyHint] = &[
-    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
     KeyHint::new("Enter", "key.scan_add", true),
-    KeyHint::new("Ctrl-D", "key.scan_remove", false),
-    KeyHint::new("Ctrl-P", "key.pick", false),
     KeyHint::new("Ctrl-S", "key.check_out_all", true),
     KeyHint::new("Esc", "key.cancel", true),
+    KeyHint::new("Tab / Shift-Tab", "key.next_field", true),
+    KeyHint::new("Ctrl-D", "key.scan_remove", false),
+    KeyHint::new("Ctrl-P", "key.pick", false),
 ];
 
 /// Which list the tab shows.

@@ -148,10 +148,13 @@ fn the_scan_loop_refuses_a_tool_out_naming_who_holds_it() {
     press(&mut app, KeyCode::Char('G'));
     press(&mut app, KeyCode::Char('o'));
     typed(&mut app, "林霞");
-    // Borrower, department, type, approver, purpose, due, condition: then the code line.
-    for _ in 0..7 {
-        press(&mut app, KeyCode::Tab);
-    }
+    // A borrower of the centre: Enter goes straight to the code line.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("林霞 目前借用 2 件，逾期 1 件：GJ-002 应还 2026-11-18，GJ-003 应还 2026-11-21"),
+        "what the borrower holds, overdue first: {s}"
+    );
     for code in ["gj-004", "GJ-002", "GJ-404"] {
         typed(&mut app, code);
         press(&mut app, KeyCode::Enter);
@@ -161,7 +164,6 @@ fn the_scan_loop_refuses_a_tool_out_naming_who_holds_it() {
                 s.contains("GJ-002 已借出：林霞 借用中，应还 2026-11-18"),
                 "{s}"
             );
-            ctrl(&mut app, 'u');
         }
     }
     let s = screen(&mut app);
@@ -169,8 +171,77 @@ fn the_scan_loop_refuses_a_tool_out_naming_who_holds_it() {
     assert!(s.contains("待借出：2 件"), "GJ-006 and GJ-004: {s}");
     assert!(s.contains("GJ-006 光纤熔接机：应还 2026-11-28"), "{s}");
     ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(
+        s.contains("林霞 有 1 件工具逾期未还（GJ-002，应还 2026-11-18）。仍要借出吗？"),
+        "asked before lending to someone with an overdue tool: {s}"
+    );
+    assert_eq!(status(&app, "GJ-004"), ToolStatus::Available, "not yet");
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(status(&app, "GJ-004"), ToolStatus::CheckedOut);
     assert_eq!(status(&app, "GJ-006"), ToolStatus::CheckedOut);
+}
+
+#[test]
+fn after_a_refused_scan_the_code_line_is_empty_for_the_next_scan() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('o'));
+    typed(&mut app, "杨明");
+    press(&mut app, KeyCode::Enter);
+    // Another department: Enter went to the approver, and from there to the code line.
+    typed(&mut app, "刘主任");
+    press(&mut app, KeyCode::Enter);
+    // GJ-001 came with the cursor; scanning it again and a tool out are both refused.
+    for code in ["GJ-001", "GJ-002", "gj-005", "gj-005"] {
+        typed(&mut app, code);
+        press(&mut app, KeyCode::Enter);
+    }
+    let s = screen(&mut app);
+    assert!(
+        !s.contains("GJ-001GJ") && !s.contains("GJ-002gj"),
+        "nothing glued: {s}"
+    );
+    assert!(s.contains("To check out: 2"), "GJ-001 and GJ-005: {s}");
+    assert!(s.contains("GJ-005"), "the repeated code is named: {s}");
+    ctrl(&mut app, 's');
+    assert_eq!(status(&app, "GJ-005"), ToolStatus::CheckedOut);
+}
+
+#[test]
+fn five_tools_to_one_borrower_take_the_borrower_five_scans_and_two_keys() {
+    let mut db = Db::open_in_memory().unwrap();
+    db.write(|tx| {
+        let s = Stamp::new("赵平", at("2026-11-01 09:00"));
+        let centre = directory::ensure_department(tx, "信息中心", true, &s)?;
+        directory::ensure_person(tx, "周强", centre, directory::Role::Staff, None, &s)?;
+        Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
+    let mut app = app_on(db, Lang::En);
+    press(&mut app, KeyCode::Char('o'));
+    typed(&mut app, "周强");
+    let mut keys = 1; // Enter
+    press(&mut app, KeyCode::Enter);
+    for code in ["GJ-002", "GJ-003", "GJ-004", "GJ-005", "GJ-006"] {
+        typed(&mut app, code);
+        press(&mut app, KeyCode::Enter);
+    }
+    keys += 1; // Ctrl-S
+    ctrl(&mut app, 's');
+    assert!(keys <= 2);
+    for code in ["GJ-004", "GJ-005", "GJ-006"] {
+        assert_eq!(status(&app, code), ToolStatus::CheckedOut, "{code}");
+    }
+}
+
+#[test]
+fn a_borrower_not_in_the_directory_is_marked() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('o'));
+    typed(&mut app, "陌生人");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("陌生人 is not in the directory."), "{s}");
 }
 
 #[test]
