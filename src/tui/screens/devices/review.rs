@@ -29,7 +29,7 @@ const CHECKING_KEYS: &[KeyHint] = &[KeyHint::new("Esc", "key.cancel", true)];
 
 const CHECKED_KEYS: &[KeyHint] = &[
     KeyHint::new("y", "key.import_now", true),
-    KeyHint::new("u", "key.toggle_update", true),
+    KeyHint::new("U", "key.toggle_update", true),
     KeyHint::new("j/k", "key.scroll", false),
     KeyHint::new("Esc", "key.cancel", true),
 ];
@@ -201,7 +201,7 @@ impl Review {
                 Stage::Done { outcome, .. } => return (false, Action::Flash(outcome.clone())),
                 Stage::Checking(_) | Stage::Checked(_) => return (false, Action::Noop),
             },
-            KeyCode::Char('u') if matches!(self.stage, Stage::Checked(_)) => {
+            KeyCode::Char('U') if matches!(self.stage, Stage::Checked(_)) => {
                 self.update = !self.update;
                 self.check(ctx);
             }

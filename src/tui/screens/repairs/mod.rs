@@ -30,7 +30,7 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("n", "key.next_step", true),
     KeyHint::new("v", "key.vendor", false),
     KeyHint::new("x", "key.reject", false),
-    KeyHint::new("u", "key.unrepairable", false),
+    KeyHint::new("U", "key.unrepairable", false),
     KeyHint::new("A", "key.amend_ticket", false),
     KeyHint::new("/", "key.search", true),
     KeyHint::new("f", "key.filter_state", true),
@@ -43,7 +43,7 @@ const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("n", "key.next_step", true),
     KeyHint::new("v", "key.vendor", true),
     KeyHint::new("x", "key.reject", true),
-    KeyHint::new("u", "key.unrepairable", false),
+    KeyHint::new("U", "key.unrepairable", false),
     KeyHint::new("A", "key.amend_ticket", false),
     KeyHint::new("L", "key.audit_trail", false),
     KeyHint::new("j/k", "key.scroll", false),
@@ -482,7 +482,7 @@ impl RepairsScreen {
                 let form = RepairForm::report(ctx, RepairDraft::default());
                 self.mode = Mode::Form(Box::new(form), None);
             }
-            KeyCode::Char(c @ ('n' | 'v' | 'x' | 'u' | 'A')) => {
+            KeyCode::Char(c @ ('n' | 'v' | 'x' | 'U' | 'A')) => {
                 let Some(repair) = self.selected(ctx) else {
                     return Some(Action::Flash(Flash::error(
                         ctx.lang.t("repairs.none_selected"),
@@ -533,7 +533,7 @@ impl RepairsScreen {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') if !ctrl => return Some(Action::Noop),
-            KeyCode::Char(c @ ('n' | 'v' | 'x' | 'u' | 'A')) => {
+            KeyCode::Char(c @ ('n' | 'v' | 'x' | 'U' | 'A')) => {
                 let id = view.repair.id;
                 self.mode = Mode::Detail(view);
                 let Some(repair) = repairs::get(ctx.db.conn(), id).ok().flatten() else {

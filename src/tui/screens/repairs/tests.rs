@@ -449,3 +449,25 @@ fn scrolling_reads_on_from_the_rows_shown_and_keeps_the_list_whole() {
         press(&mut app, KeyCode::Esc);
     }
 }
+
+#[test]
+fn u_is_undo_on_the_repairs_tab_too_and_shift_u_declares_unrepairable() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(state_of(&app, "WX-2026-0003"), State::InRepair);
+    // u is undo here as everywhere (a repair step is never edited: undo says so).
+    press(&mut app, KeyCode::Char('u'));
+    let s = screen(&mut app);
+    assert!(
+        s.contains("Cannot undo") && !s.contains("unrepairable"),
+        "{s}"
+    );
+    // Shift-U asks for the reason, on the ticket the cursor is on.
+    press(&mut app, KeyCode::Char('U'));
+    typed(&mut app, "主板烧毁");
+    ctrl(&mut app, 's');
+    assert_eq!(state_of(&app, "WX-2026-0003"), State::Unrepairable);
+    press(&mut app, KeyCode::Char('?'));
+    let s = screen(&mut app);
+    assert_eq!(s.matches("  u ").count(), 1, "u is listed once: {s}");
+}
