@@ -105,6 +105,8 @@ pub struct DataScreen {
     mode: Mode,
     loaded: Option<Loaded>,
     visible_rows: usize,
+    /// A value saved by leaving its cell with a key of the shell's: said at the next frame.
+    notice: Option<Flash>,
 }
 
 impl Default for DataScreen {
@@ -126,6 +128,7 @@ impl DataScreen {
             mode: Mode::Table,
             loaded: None,
             visible_rows: 10,
+            notice: None,
         }
     }
 
@@ -259,10 +262,11 @@ impl DataScreen {
     fn grid_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if self.edit.is_some() {
-            return Some(self.typing_key(key, ctx));
+            return self.typing_key(key, ctx);
         }
         match key.code {
-            KeyCode::Char(c) if !ctrl && (c.is_ascii_digit() || c == '.' || c == '-') => {
+            KeyCode::Esc => self.view = View::Compare,
+            KeyCode::Char(c) if !ctrl && is_number_char(c) => {
                 if self.selected().is_none() {
                     return Self::none_selected(ctx);
                 }
@@ -285,27 +289,57 @@ impl DataScreen {
         Some(Action::Noop)
     }
 
-    /// Typing a value: Enter (or Down) saves it and drops to the next metric, Up saves and goes
-    /// back one, Esc forgets it.
-    fn typing_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Action {
-        let Some(input) = self.edit.as_mut() else {
-            return Action::Noop;
-        };
+    /// Typing a value: the cell takes only what a number holds, and refuses letters. Enter (or
+    /// Down) saves it and drops to the next metric, Up saves and goes back one, Esc forgets it;
+    /// any other key saves what was typed and then does what it does in the grid (`]` the next
+    /// day, Tab the next tab), so nothing typed is lost and no key is swallowed.
+    fn typing_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let input = self.edit.as_mut()?;
         match key.code {
             KeyCode::Esc => self.edit = None,
-            KeyCode::Enter | KeyCode::Down | KeyCode::Tab => {
+            KeyCode::Enter | KeyCode::Down => {
                 let text = input.text().to_owned();
-                return self.save_typed(&text, 1, ctx);
+                return Some(self.save_typed(&text, 1, ctx));
             }
-            KeyCode::Up | KeyCode::BackTab => {
+            KeyCode::Up => {
                 let text = input.text().to_owned();
-                return self.save_typed(&text, -1, ctx);
+                return Some(self.save_typed(&text, -1, ctx));
             }
-            _ => {
+            KeyCode::Char(c) if !ctrl && is_number_char(c) => {
                 input.handle_key(key);
             }
+            KeyCode::Char('u' | 'U') if ctrl => {
+                input.handle_key(key);
+            }
+            // A letter is a slip of the hand in a figure: refused, and the figure stays.
+            KeyCode::Char(c) if !ctrl && c.is_alphabetic() => {
+                return Some(Action::Flash(Flash::error(ctx.lang.t("data.numbers_only"))));
+            }
+            KeyCode::Backspace
+            | KeyCode::Delete
+            | KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Home
+            | KeyCode::End => {
+                input.handle_key(key);
+            }
+            _ => {
+                let text = input.text().to_owned();
+                let saved = self.save_typed(&text, 0, ctx);
+                if self.edit.is_some() {
+                    // Not a number: the cell keeps it, and says why.
+                    return Some(saved);
+                }
+                // The key may be the shell's (Tab): the saved value's message waits for the
+                // status bar.
+                if let Action::Flash(flash) = saved {
+                    self.notice = Some(flash);
+                }
+                return self.grid_key(key, ctx);
+            }
         }
-        Action::Noop
+        Some(Action::Noop)
     }
 
     fn save_typed(&mut self, text: &str, then: isize, ctx: &mut Ctx) -> Action {
@@ -439,6 +473,10 @@ impl Screen for DataScreen {
         self.loaded = None;
     }
 
+    fn take_notice(&mut self, _ctx: &Ctx) -> Option<Flash> {
+        self.notice.take()
+    }
+
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
         self.load(ctx);
         if let Mode::Form(form) = &self.mode {
@@ -450,4 +488,9 @@ impl Screen for DataScreen {
             _ => table::render(self, frame, area, ctx),
         }
     }
+}
+
+/// What a number typed into the grid is made of.
+fn is_number_char(c: char) -> bool {
+    c.is_ascii_digit() || c == '.' || c == '-'
 }

@@ -147,10 +147,13 @@ fn typing_a_days_figures_saves_each_and_drops_to_the_next_metric() {
     assert_eq!(value(&app, "PR", "官网", 20), Some(5.0));
     // The cursor is on the rank now: a bad figure is refused and stays to be put right.
     typed(&mut app, "9x");
+    assert!(screen(&mut app).contains("数值只能输入 0-9 . -"), "a letter is refused");
+    typed(&mut app, "..");
     press(&mut app, KeyCode::Enter);
     let text = screen(&mut app);
-    assert!(text.contains("“9x”不是数字"), "{text}");
+    assert!(text.contains("“9..”不是数字"), "{text}");
     assert_eq!(value(&app, "自然排名", "官网", 20), Some(10.0), "unchanged");
+    press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Enter);
     assert_eq!(value(&app, "自然排名", "官网", 20), Some(9.0));
@@ -170,6 +173,29 @@ fn typing_a_days_figures_saves_each_and_drops_to_the_next_metric() {
     assert!(screen(&mut app).contains("已清除"));
     // Digits are the grid's: the tab did not change.
     assert_eq!(app.tab(), Tab::Data);
+}
+
+#[test]
+fn the_grid_takes_only_numbers_and_other_keys_keep_their_meaning() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('v'));
+    // 1, a slip (t), then ] twice: the 1 is saved on the 20th and the day moves on.
+    typed(&mut app, "1t]]");
+    assert_eq!(value(&app, "索引量", "官网", 20), Some(1.0));
+    let text = screen(&mut app);
+    assert!(!text.contains("1t"), "no letter in the cell: {text}");
+    assert!(text.contains("2026-11-21"), "] moved the day: {text}");
+    // Esc with nothing typed leaves the grid.
+    press(&mut app, KeyCode::Esc);
+    assert!(!screen(&mut app).contains("0-9 . -"), "back in the comparison");
+    // Tab while typing saves the figure and then switches the tab.
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('['));
+    typed(&mut app, "42");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab(), Tab::Reports);
+    assert_eq!(value(&app, "索引量", "官网", 20), Some(42.0));
+    assert!(screen(&mut app).contains("42"), "the save is said");
 }
 
 #[test]
