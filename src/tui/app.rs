@@ -75,6 +75,11 @@ pub struct App {
     /// Why the day's backup failed: stays in the status bar until a backup succeeds.
     backup_failure: Option<String>,
     pub quit: bool,
+    /// The last frame was too small to draw the screens: only quit keys act then, so nothing
+    /// is typed into a form the operator cannot see.
+    too_small: bool,
+    /// Quitting was asked for with a form holding unsaved work: the next key answers.
+    quit_asked: bool,
 }
 
 impl App {
@@ -120,6 +125,8 @@ impl App {
             backup_day: None,
             backup_failure: None,
             quit: false,
+            too_small: false,
+            quit_asked: false,
         }
     }
 
@@ -276,8 +283,21 @@ impl App {
     /// Keys go to the help overlay if open, then the screen, then the global keys.
     pub fn handle_key(&mut self, key: KeyEvent) -> Action {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if std::mem::take(&mut self.quit_asked) {
+            self.flash = None;
+            if !ctrl && matches!(key.code, KeyCode::Char('y' | 'Y')) {
+                self.quit = true;
+            }
+            return Action::Noop;
+        }
         if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
             return Action::Quit;
+        }
+        if self.too_small {
+            return match key.code {
+                KeyCode::Char('q') if !ctrl => Action::Quit,
+                _ => Action::Noop,
+            };
         }
         if let Some(trail) = self.audit.as_mut() {
             match key.code {
@@ -353,6 +373,11 @@ impl App {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::Noop => {}
+            Action::Quit if self.screens.iter().any(|s| s.unsaved()) => {
+                self.quit_asked = true;
+                let text = self.lang.t("app.quit_unsaved");
+                self.flash = Some((Flash::error(text), Instant::now()));
+            }
             Action::Quit => self.quit = true,
             Action::SwitchTab(tab) => self.tab = tab,
             Action::NextTab => self.tab = self.tab.next(),
@@ -391,7 +416,8 @@ impl App {
 
     pub fn render(&mut self, frame: &mut Frame) {
         let area = frame.area();
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        self.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+        if self.too_small {
             render_too_small(frame, area, self.lang);
             return;
         }

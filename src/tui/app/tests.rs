@@ -523,3 +523,40 @@ fn undo_in_a_device_detail_shows_the_device_as_it_was_and_names_it_by_its_tag() 
     );
     assert!(!screen.contains('#'), "no internal id: {screen}");
 }
+
+#[test]
+fn ctrl_c_in_a_changed_form_asks_once_and_quits_at_once_without_one() {
+    let mut app = app(Lang::En);
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "nothing typed: quits at once");
+    let mut app = self::app(Lang::En);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "JF-HALF");
+    ctrl(&mut app, 'c');
+    assert!(!app.quit, "asks first");
+    let screen = text(draw(&mut app, 100, 30).backend().buffer());
+    assert!(screen.contains("unsaved work: y quits"), "{screen}");
+    press(&mut app, KeyCode::Char('n'));
+    assert!(!app.quit);
+    let screen = text(draw(&mut app, 100, 30).backend().buffer());
+    assert!(screen.contains("JF-HALF"), "back in the form: {screen}");
+    ctrl(&mut app, 'c');
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.quit);
+}
+
+#[test]
+fn keys_do_nothing_but_quit_while_the_terminal_is_too_small() {
+    let mut app = app(Lang::En);
+    draw(&mut app, 40, 10);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "XYZ");
+    let screen = text(draw(&mut app, 100, 30).backend().buffer());
+    assert_eq!(app.tab(), Tab::Checks, "{screen}");
+    assert!(!screen.contains("XYZ"), "{screen}");
+    draw(&mut app, 40, 10);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}

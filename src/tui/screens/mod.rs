@@ -50,6 +50,11 @@ pub trait Screen {
     /// Start what another screen asked for (the shell has switched to this tab).
     fn open(&mut self, _intent: Intent, _ctx: &mut Ctx) {}
 
+    /// True while a form holds typed work that is not saved: quitting then asks first.
+    fn unsaved(&self) -> bool {
+        false
+    }
+
     /// Another program (or an undo) changed the database: drop anything kept from it, so the
     /// next frame shows what is there now.
     fn data_changed(&mut self) {}

@@ -307,6 +307,14 @@ impl Screen for ChecksScreen {
         }
     }
 
+    fn unsaved(&self) -> bool {
+        match &self.mode {
+            Mode::Overview => false,
+            Mode::Run(view) => view.unsaved(),
+            Mode::Templates(view) => view.unsaved(),
+        }
+    }
+
     fn data_changed(&mut self) {
         self.read_for = None;
         self.run_stale = true;

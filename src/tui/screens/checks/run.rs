@@ -82,6 +82,17 @@ fn log_row(run: &Run) -> Option<usize> {
 }
 
 impl RunView {
+    /// A value, finding, reason or log is being typed.
+    pub fn unsaved(&self) -> bool {
+        match &self.step {
+            Step::Value(_, input)
+            | Step::Note(_, input)
+            | Step::Reason(_, input)
+            | Step::Log(input) => !input.text().is_empty(),
+            _ => false,
+        }
+    }
+
     pub fn new(run: Run) -> RunView {
         let mut view = RunView {
             tickets: HashMap::new(),

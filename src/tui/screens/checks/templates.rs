@@ -201,6 +201,15 @@ fn template_form(lang: Lang) -> Form {
 }
 
 impl Templates {
+    /// A form or a reason holds typed work.
+    pub fn unsaved(&self) -> bool {
+        match &self.step {
+            Step::Browse => false,
+            Step::Item { form, .. } | Step::Template(form) => form.dirty,
+            Step::RetireItem(_, input) | Step::RetireTemplate(input) => !input.text().is_empty(),
+        }
+    }
+
     pub fn load(ctx: &Ctx) -> Templates {
         let mut view = Templates {
             lists: Vec::new(),

@@ -75,6 +75,11 @@ pub enum FormOutcome {
 }
 
 impl MetricForm {
+    /// Something was typed or chosen since the form opened.
+    pub fn unsaved(&self) -> bool {
+        self.form.dirty
+    }
+
     fn fields(ctx: &Ctx, m: Option<&MetricInput>) -> Vec<(F, FormField)> {
         let lang = ctx.lang;
         let (groups, scopes) = readings::groups_and_scopes(ctx.db.conn()).unwrap_or_default();

@@ -473,6 +473,11 @@ impl Screen for DataScreen {
         self.loaded = None;
     }
 
+    fn unsaved(&self) -> bool {
+        matches!(&self.mode, Mode::Form(form) if form.unsaved())
+            || self.edit.as_ref().is_some_and(|e| !e.text().is_empty())
+    }
+
     fn take_notice(&mut self, _ctx: &Ctx) -> Option<Flash> {
         self.notice.take()
     }

@@ -147,7 +147,10 @@ fn typing_a_days_figures_saves_each_and_drops_to_the_next_metric() {
     assert_eq!(value(&app, "PR", "官网", 20), Some(5.0));
     // The cursor is on the rank now: a bad figure is refused and stays to be put right.
     typed(&mut app, "9x");
-    assert!(screen(&mut app).contains("数值只能输入 0-9 . -"), "a letter is refused");
+    assert!(
+        screen(&mut app).contains("数值只能输入 0-9 . -"),
+        "a letter is refused"
+    );
     typed(&mut app, "..");
     press(&mut app, KeyCode::Enter);
     let text = screen(&mut app);
@@ -187,7 +190,10 @@ fn the_grid_takes_only_numbers_and_other_keys_keep_their_meaning() {
     assert!(text.contains("2026-11-21"), "] moved the day: {text}");
     // Esc with nothing typed leaves the grid.
     press(&mut app, KeyCode::Esc);
-    assert!(!screen(&mut app).contains("0-9 . -"), "back in the comparison");
+    assert!(
+        !screen(&mut app).contains("0-9 . -"),
+        "back in the comparison"
+    );
     // Tab while typing saves the figure and then switches the tab.
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('['));

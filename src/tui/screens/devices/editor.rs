@@ -61,6 +61,11 @@ pub enum Outcome {
 }
 
 impl Editor {
+    /// Something was typed since the form opened.
+    pub fn unsaved(&self) -> bool {
+        self.form.dirty
+    }
+
     fn new(purpose: Purpose, form: Form, from_detail: bool) -> Editor {
         Editor {
             purpose,

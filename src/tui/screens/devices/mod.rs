@@ -450,6 +450,10 @@ impl Screen for DevicesScreen {
         }
     }
 
+    fn unsaved(&self) -> bool {
+        matches!(&self.mode, Mode::Edit(edit) if edit.unsaved())
+    }
+
     fn captures_text(&self) -> bool {
         // The review takes every key too: its footer must not offer `q` to quit or digits.
         matches!(

@@ -214,6 +214,11 @@ impl<'a, 'b> Builder<'a, 'b> {
 }
 
 impl RepairForm {
+    /// Something was typed or chosen since the form opened.
+    pub fn unsaved(&self) -> bool {
+        self.form.dirty
+    }
+
     /// The report form (报修), filled in from a draft.
     pub fn report(ctx: &Ctx, draft: RepairDraft) -> RepairForm {
         let lang = ctx.lang;

@@ -608,6 +608,10 @@ fn filter_label(filter: StateFilter) -> &'static str {
 }
 
 impl Screen for RepairsScreen {
+    fn unsaved(&self) -> bool {
+        matches!(&self.mode, Mode::Form(form, _) if form.unsaved())
+    }
+
     fn data_changed(&mut self) {
         self.counted = None;
         self.paged = None;

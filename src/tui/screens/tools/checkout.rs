@@ -55,6 +55,11 @@ pub enum CheckoutOutcome {
 }
 
 impl Checkout {
+    /// Something was typed, or a tool scanned, since the check-out opened.
+    pub fn unsaved(&self) -> bool {
+        self.form.dirty || !self.tools.is_empty() || !self.scan.text().is_empty()
+    }
+
     /// A new check-out; `first` is already on the list (the tool the cursor was on).
     pub fn new(ctx: &Ctx, first: Option<Tool>) -> Checkout {
         let lang = ctx.lang;

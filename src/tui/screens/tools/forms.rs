@@ -80,6 +80,11 @@ pub enum FormOutcome {
 }
 
 impl ToolForm {
+    /// Something was typed or chosen since the form opened.
+    pub fn unsaved(&self) -> bool {
+        self.form.dirty
+    }
+
     fn new(title: String, purpose: Purpose, fields: Vec<(F, FormField)>) -> ToolForm {
         ToolForm {
             purpose,

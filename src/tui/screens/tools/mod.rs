@@ -720,6 +720,14 @@ impl ToolsScreen {
 }
 
 impl Screen for ToolsScreen {
+    fn unsaved(&self) -> bool {
+        match &self.mode {
+            Mode::Form(form) => form.unsaved(),
+            Mode::Checkout(checkout) => checkout.unsaved(),
+            _ => false,
+        }
+    }
+
     fn data_changed(&mut self) {
         self.tools_read = (None, None);
         self.loans_read = (None, None);
