@@ -117,6 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             &config,
             &paths.config_file,
             env,
+            config::account_name,
         )
         .map_err(with_lang)
     };

@@ -124,6 +124,24 @@ impl Config {
     }
 }
 
+/// The login name of the user running the program, from the account database (`getpwuid_r`).
+pub fn account_name() -> Option<String> {
+    // SAFETY: getpwuid_r writes the entry into `entry` and its strings into `buf`, both ours
+    // and alive for the call; `found` is null or points at `entry`.
+    unsafe {
+        let uid = libc::getuid();
+        let mut entry: libc::passwd = std::mem::zeroed();
+        let mut buf = vec![0 as libc::c_char; 16 * 1024];
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut entry, buf.as_mut_ptr(), buf.len(), &mut found);
+        if rc != 0 || found.is_null() || entry.pw_name.is_null() {
+            return None;
+        }
+        let name = std::ffi::CStr::from_ptr(entry.pw_name);
+        name.to_str().ok().map(str::to_owned)
+    }
+}
+
 /// `--lang`, else the config file, else the locale, else English.
 pub fn resolve_lang(
     flag: Option<Lang>,
@@ -135,13 +153,16 @@ pub fn resolve_lang(
         .unwrap_or_default()
 }
 
-/// `--operator`, else the config file, else the login name. The result is trimmed and checked:
-/// it is written into every record, so it must be a printable name of sane length.
+/// `--operator`, else the config file, else the login name from the environment, else the
+/// running user's name in the system's account database (cron, `su` without `-` and some
+/// containers set no `USER`). The result is trimmed and checked: it is written into every
+/// record, so it must be a printable name of sane length.
 pub fn resolve_operator(
     flag: Option<&str>,
     config: &Config,
     config_path: &Path,
     env: impl Fn(&str) -> Option<String>,
+    account: impl Fn() -> Option<String>,
 ) -> Result<String, UserError> {
     let login = || {
         ["USER", "LOGNAME", "USERNAME"]
@@ -152,6 +173,7 @@ pub fn resolve_operator(
         .map(str::to_owned)
         .or_else(|| config.operator.clone())
         .or_else(login)
+        .or_else(|| account().filter(|s| !s.is_empty()))
         .ok_or_else(|| UserError::NoOperator {
             config: config_path.to_path_buf(),
         })?;
@@ -259,28 +281,37 @@ mod tests {
         };
         let p = Path::new("c.toml");
         assert_eq!(
-            resolve_operator(Some(" 王芳 "), &config, p, login).unwrap(),
+            resolve_operator(Some(" 王芳 "), &config, p, login, || None).unwrap(),
             "王芳"
         );
-        assert_eq!(resolve_operator(None, &config, p, login).unwrap(), "张伟");
         assert_eq!(
-            resolve_operator(None, &Config::default(), p, login).unwrap(),
+            resolve_operator(None, &config, p, login, || None).unwrap(),
+            "张伟"
+        );
+        assert_eq!(
+            resolve_operator(None, &Config::default(), p, login, || None).unwrap(),
             "liwei"
         );
         assert!(matches!(
-            resolve_operator(None, &Config::default(), p, no_env),
+            resolve_operator(None, &Config::default(), p, no_env, || None),
             Err(UserError::NoOperator { .. })
         ));
+        // No USER, LOGNAME or USERNAME: the account database names the user.
+        assert_eq!(
+            resolve_operator(None, &Config::default(), p, no_env, || Some("ops".into())).unwrap(),
+            "ops"
+        );
     }
 
     #[test]
     fn unusable_operator_names_are_refused() {
         let p = Path::new("c.toml");
-        let problem = |name: &str| match resolve_operator(Some(name), &Config::default(), p, no_env)
-        {
-            Err(UserError::BadOperator { reason, .. }) => Some(reason),
-            _ => None,
-        };
+        let problem =
+            |name: &str| match resolve_operator(Some(name), &Config::default(), p, no_env, || None)
+            {
+                Err(UserError::BadOperator { reason, .. }) => Some(reason),
+                _ => None,
+            };
         assert_eq!(problem("   "), Some(OperatorProblem::Empty));
         assert_eq!(problem(&"x".repeat(41)), Some(OperatorProblem::TooLong));
         assert_eq!(problem("Li\u{1b}[31m"), Some(OperatorProblem::Control));

@@ -273,15 +273,66 @@ fn config_sets_the_language_of_messages() {
     assert!(flag.stdout.contains("database: "), "{}", flag.stdout);
 }
 
+/// Cron, `su` without `-` and some containers set no `USER` or `LOGNAME`: the running user's
+/// account names the operator, in the audit log as everywhere.
 #[test]
-fn the_tui_without_an_operator_explains_how_to_name_one() {
+fn without_user_in_the_environment_the_account_names_the_operator() {
     let home = Home::new();
-    let out = run(
+    let db = home.path("j.db");
+    let db = db.to_str().unwrap();
+    let csv = home.path("d.csv");
+    std::fs::write(&csv, "asset_tag,name\r\nZZ-1,交换机\r\n").unwrap();
+    let import = run(
         home.command(),
-        &["--db", home.path("j.db").to_str().unwrap()],
+        &["--db", db, "import", "devices", csv.to_str().unwrap()],
     );
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    let me = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let me = String::from_utf8_lossy(&me.stdout).trim().to_owned();
+    let audit = run(home.command(), &["--db", db, "audit", "--format", "csv"]);
+    assert!(
+        audit.stdout.contains(&format!(",{me},devices,")),
+        "{}",
+        audit.stdout
+    );
+}
+
+/// A user with no account (a container's random uid) and no `USER`: the TUI says how to name
+/// the operator. Switching to such a uid needs root; as another user only the account case
+/// above is tried, and this says so.
+#[test]
+fn the_tui_without_any_operator_name_explains_how_to_name_one() {
+    let home = Home::new();
+    if current_uid() != 0 {
+        eprintln!("not root: cannot run as a uid with no account; the account case is tried");
+        return;
+    }
+    let mut cmd = std::process::Command::new("setpriv");
+    cmd.args([
+        "--reuid=54321",
+        "--regid=54321",
+        "--clear-groups",
+        support::BIN,
+    ]);
+    cmd.env_clear()
+        .env("LANG", "C")
+        .env("HOME", home.dir.path());
+    std::fs::set_permissions(
+        home.dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .unwrap();
+    let out = run(cmd, &["--db", home.path("j.db").to_str().unwrap()]);
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("--operator NAME"), "{}", out.stderr);
+}
+
+fn current_uid() -> u32 {
+    let out = std::process::Command::new("id").arg("-u").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
 }
 
 /// `jifang check | true`: a command whose standard output is already closed exits quietly, with
