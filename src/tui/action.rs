@@ -41,6 +41,10 @@ pub struct RepairDraft {
     /// An asset tag, or text naming unregistered equipment.
     pub device: String,
     pub description: String,
+    /// Who reports it: the operator for a failed check item, the device's owner for a device.
+    pub reporter: String,
+    /// The department the fault is in, where the device says so.
+    pub department: String,
     pub check_result_id: Option<i64>,
     /// The tab to go back to once the report is saved or cancelled.
     pub back_to: Option<Tab>,

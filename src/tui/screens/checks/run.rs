@@ -185,14 +185,18 @@ impl RunView {
             )));
         }
         let item = &line.item;
-        let text = item.text.get(lang);
+        // What is stored is what the operator wrote or the register holds, never the item's
+        // wording in the screen's language: the device the item names (else the operator
+        // names it) and the finding (the ticket links to the item itself).
         let draft = RepairDraft {
-            device: if item.device_tag.is_empty() {
-                text.to_owned()
+            device: item.device_tag.clone(),
+            reporter: ctx.operator.to_owned(),
+            department: String::new(),
+            description: if note.trim().is_empty() {
+                item.code.clone()
             } else {
-                item.device_tag.clone()
+                note.trim().to_owned()
             },
-            description: format!("{} {text}: {note}", item.code),
             check_result_id: Some(line.result_id),
             back_to: Some(Tab::Checks),
         };

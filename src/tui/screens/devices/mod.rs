@@ -643,6 +643,9 @@ impl Screen for DevicesScreen {
 fn report_repair(device: &Device) -> Action {
     Action::Open(Intent::ReportRepair(RepairDraft {
         device: device.record.asset_tag.clone(),
+        // The owner is offered as the reporter: the person who uses it noticed the fault.
+        reporter: device.record.owner.clone(),
+        department: device.record.department.clone(),
         back_to: Some(Tab::Devices),
         ..RepairDraft::default()
     }))

@@ -395,3 +395,21 @@ fn an_export_is_written_beside_the_screen_and_its_end_told_in_the_status_bar() {
     let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(text.lines().count(), 121, "the header and every device");
 }
+
+#[test]
+fn a_fault_reported_from_a_device_offers_its_owner_and_department() {
+    let mut app = app(Lang::En);
+    screen(&mut app);
+    // The cursor starts on JF-PC-0003 (张伟, 财务部).
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('R'));
+    assert_eq!(app.tab(), Tab::Repairs);
+    let s = screen(&mut app);
+    let line = |label: &str| {
+        let label = format!(" {label} ");
+        s.lines().find(|l| l.starts_with(&label)).unwrap_or_default()
+    };
+    assert!(line("Reported by").contains("张伟"), "{s}");
+    assert!(line("Department").contains("财务部"), "{s}");
+    assert!(line("Device").contains("JF-PC-0003"), "{s}");
+}

@@ -222,15 +222,10 @@ impl RepairForm {
     /// The report form (报修), filled in from a draft.
     pub fn report(ctx: &Ctx, draft: RepairDraft) -> RepairForm {
         let lang = ctx.lang;
-        let reporter = if draft.check_result_id.is_some() {
-            ctx.operator
-        } else {
-            ""
-        };
         let mut form = Builder::new(ctx)
             .text(F::Device, &draft.device)
-            .text(F::Reporter, reporter)
-            .text(F::Department, "")
+            .text(F::Reporter, &draft.reporter)
+            .text(F::Department, &draft.department)
             .choice(
                 F::FaultKind,
                 FaultKind::Hardware.key(),
@@ -251,7 +246,13 @@ impl RepairForm {
                 draft.back_to,
             );
         form.describe_device(ctx);
-        // The cursor starts on the first empty field: with a draft that is the reporter.
+        if draft.department.is_empty()
+            && let Some(device) = resolve_device(ctx, &draft.device)
+            && let Some(i) = form.form.at(F::Department)
+        {
+            form.form.fields[i].input.set(device.record.department.clone());
+        }
+        // The cursor starts on the first empty field: what the draft could not fill in.
         if let Some(at) = form.form.fields.iter().position(|f| f.value().is_empty()) {
             form.form.focus = at;
         }
