@@ -1,5 +1,6 @@
 //! The two UI languages and the one catalog (`assets/i18n.toml`) every user-facing string comes from.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::sync::{LazyLock, OnceLock};
@@ -46,6 +47,30 @@ impl Lang {
             },
             None => key,
         }
+    }
+
+    /// A stored value in this language. `choices` pairs each stored key with its catalog key:
+    /// a key shows as its word, and so does its word in either language (what rows written
+    /// before keys were stored hold); anything else is the operator's own text, shown as is.
+    pub fn stored_word<'a>(self, stored: &'a str, choices: &[(&str, &str)]) -> Cow<'a, str> {
+        let stored_trimmed = stored.trim();
+        choices
+            .iter()
+            .find(|(key, label)| {
+                *key == stored_trimmed || Lang::ALL.iter().any(|l| l.t(label) == stored_trimmed)
+            })
+            .map_or(Cow::Borrowed(stored), |(_, label)| {
+                Cow::Owned(self.t(label).to_owned())
+            })
+    }
+
+    /// The stored key of `choices` a value names, by its key or its word in either language.
+    pub fn key_of(text: &str, choices: &[(&'static str, &str)]) -> Option<&'static str> {
+        let text = text.trim();
+        choices
+            .iter()
+            .find(|(key, label)| *key == text || Lang::ALL.iter().any(|l| l.t(label) == text))
+            .map(|(key, _)| *key)
     }
 
     /// The text for `key` with each `{name}` replaced by its value.

@@ -619,7 +619,7 @@ fn loans(
     let mut loan = conn.prepare_cached(
         "INSERT INTO tool_loans (number, year, seq, borrower, department, external, approver,
              purpose, out_at, condition_out, created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '完好', ?9, ?10, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'good', ?9, ?10, ?9, ?10)",
     )?;
     let mut item = conn.prepare_cached(
         "INSERT INTO tool_loan_items (loan_id, tool_id, due_on, returned_at, condition_back,

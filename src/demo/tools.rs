@@ -225,7 +225,7 @@ fn borrowing(
         },
         purpose: PURPOSES[rng.below(PURPOSES.len())].to_owned(),
         due_on: None,
-        condition_out: "完好".to_owned(),
+        condition_out: "good".to_owned(),
     }
 }
 

@@ -91,6 +91,13 @@ pub enum Condition {
 impl Condition {
     pub const ALL: [Condition; 3] = [Condition::Good, Condition::Damaged, Condition::Lost];
 
+    /// Each condition's stored key and catalog key, for showing a stored condition in words.
+    pub const WORDS: [(&'static str, &'static str); 3] = [
+        ("good", "tool_condition.good"),
+        ("damaged", "tool_condition.damaged"),
+        ("lost", "tool_condition.lost"),
+    ];
+
     pub fn key(self) -> &'static str {
         match self {
             Condition::Good => "good",

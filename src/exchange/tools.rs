@@ -11,7 +11,7 @@ use super::table::{self, Column};
 use crate::db::Stamp;
 use crate::db::tools::{self, LoanRow, Tool, ToolError, ToolInput};
 use crate::domain::repair::money_text;
-use crate::domain::tool::{ToolStatus, parse_loan_days};
+use crate::domain::tool::{Condition, ToolStatus, parse_loan_days};
 use crate::i18n::Lang;
 
 /// The tool list: what each tool is, where it is kept, and who holds it until when.
@@ -133,7 +133,8 @@ pub fn loan_cells(r: &LoanRow, today: NaiveDate, lang: Lang) -> Vec<String> {
         .to_owned(),
         r.approver.clone(),
         r.purpose.clone(),
-        r.condition_out.clone(),
+        lang.stored_word(&r.condition_out, &Condition::WORDS)
+            .into_owned(),
         r.due_on.to_string(),
         minute(r.returned_at),
         r.condition_back
@@ -164,6 +165,9 @@ pub fn loans_json(rows: &[LoanRow], today: NaiveDate, lang: Lang) -> String {
                     serde_json::json!(if r.external { "external" } else { "internal" })
                 }
                 "condition_back" => serde_json::json!(r.condition_back.map(|c| c.key())),
+                "condition_out" => serde_json::json!(
+                    Lang::key_of(&r.condition_out, &Condition::WORDS).unwrap_or(&r.condition_out)
+                ),
                 "returned_at" if r.returned_at.is_none() => serde_json::Value::Null,
                 "days_overdue" => serde_json::json!(r.days_overdue(today)),
                 "amount" => serde_json::json!(b.map(|b| b.amount as f64 / 100.0)),

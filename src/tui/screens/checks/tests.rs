@@ -169,7 +169,10 @@ fn space_passes_and_moves_on_and_a_failure_needs_its_finding() {
     assert!(s.contains("Report a fault"), "{s}");
     // The symptoms are the finding, in the words written, never the item's wording in the
     // screen's language; the reporter is the operator.
-    let symptoms = s.lines().find(|l| l.contains("Symptoms")).unwrap_or_default();
+    let symptoms = s
+        .lines()
+        .find(|l| l.contains("Symptoms"))
+        .unwrap_or_default();
     assert!(symptoms.contains("uplink CRC errors again"), "{s}");
     assert!(!symptoms.contains("W02"), "{s}");
     assert!(s.contains("王磊"), "{s}");

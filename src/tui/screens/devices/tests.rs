@@ -407,7 +407,9 @@ fn a_fault_reported_from_a_device_offers_its_owner_and_department() {
     let s = screen(&mut app);
     let line = |label: &str| {
         let label = format!(" {label} ");
-        s.lines().find(|l| l.starts_with(&label)).unwrap_or_default()
+        s.lines()
+            .find(|l| l.starts_with(&label))
+            .unwrap_or_default()
     };
     assert!(line("Reported by").contains("张伟"), "{s}");
     assert!(line("Department").contains("财务部"), "{s}");

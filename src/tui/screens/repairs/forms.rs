@@ -250,7 +250,9 @@ impl RepairForm {
             && let Some(device) = resolve_device(ctx, &draft.device)
             && let Some(i) = form.form.at(F::Department)
         {
-            form.form.fields[i].input.set(device.record.department.clone());
+            form.form.fields[i]
+                .input
+                .set(device.record.department.clone());
         }
         // The cursor starts on the first empty field: what the draft could not fill in.
         if let Some(at) = form.form.fields.iter().position(|f| f.value().is_empty()) {

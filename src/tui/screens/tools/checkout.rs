@@ -12,13 +12,13 @@ use ratatui::widgets::Paragraph;
 use crate::db::directory;
 use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolError, unavailable_text};
 use crate::domain::record::parse_date;
-use crate::domain::tool::{Borrowing, BorrowingProblem, due_on, lendable};
+use crate::domain::tool::{Borrowing, BorrowingProblem, Condition, due_on, lendable};
 use crate::tui::action::{Action, Flash};
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
 use crate::tui::text::fit;
 use crate::tui::theme;
-use crate::tui::widgets::form::{Form, FormEvent, FormField};
+use crate::tui::widgets::form::{Form, FormEvent, FormField, choices};
 use crate::tui::widgets::input::Input;
 
 const BORROWER: usize = 0;
@@ -81,9 +81,16 @@ impl Checkout {
                 .with_suggestions(directory::people_names(conn, true).unwrap_or_default()),
             FormField::text(label("tool_form.purpose"), ""),
             due,
-            FormField::text(
+            // Stored as a key, shown and exported in the reader's language.
+            FormField::choice(
                 label("tool_form.condition_out"),
-                lang.t("tool_condition.good"),
+                Condition::Good.key(),
+                choices(
+                    &[Condition::Good, Condition::Damaged],
+                    Condition::key,
+                    Condition::label_key,
+                    lang,
+                ),
             ),
         ];
         Checkout {

@@ -531,3 +531,41 @@ fn scrolling_the_loans_reads_on_from_the_rows_shown_and_keeps_the_list_whole() {
     assert_eq!(wanted.len(), 111);
     walk_the_loans(&mut app, &wanted, &mut 0, &down_and_up(page), true);
 }
+
+#[test]
+fn a_check_out_stores_the_condition_as_a_key_and_each_language_reads_its_word() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('o'));
+    typed(&mut app, "林霞");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Char('y'));
+    let conn = app.db().conn();
+    let stored: Vec<String> = conn
+        .prepare("SELECT condition_out FROM tool_loans ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        stored.last().map(String::as_str),
+        Some("good"),
+        "{stored:?}"
+    );
+    let query = tools::LoanQuery::default();
+    let day = at("2026-11-21 09:00").date();
+    let rows = tools::loans_page(conn, &query, day, 0, 100).unwrap();
+    let zh = String::from_utf8(crate::exchange::tools::loans_csv(&rows, day, Lang::Zh)).unwrap();
+    assert!(!zh.contains("Good") && !zh.contains(",good,"), "{zh}");
+    assert_eq!(
+        zh.matches("完好").count(),
+        3,
+        "the old row's 完好 and the new key: {zh}"
+    );
+    let en = String::from_utf8(crate::exchange::tools::loans_csv(&rows, day, Lang::En)).unwrap();
+    assert!(
+        !en.contains("完好") && en.matches(",Good,").count() >= 3,
+        "{en}"
+    );
+}
