@@ -266,11 +266,11 @@ mod tests {
         let args: [(&str, &dyn Display); 2] = [("need", &"60x16"), ("have", &"40x10")];
         assert_eq!(
             Lang::En.tf("screen.too_small", &args),
-            "terminal too small (need 60x16, have 40x10)"
+            "terminal too small (need 60x16, have 40x10): make the window bigger; q quits"
         );
         assert_eq!(
             Lang::Zh.tf("screen.too_small", &args),
-            "终端窗口太小（至少 60x16，当前 40x10）"
+            "终端窗口太小（至少 60x16，当前 40x10）：请放大窗口；按 q 退出"
         );
     }
 
