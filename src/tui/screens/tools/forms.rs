@@ -214,6 +214,20 @@ impl ToolForm {
         Some(ToolForm::new(title, purpose, fields))
     }
 
+    /// The return form with the condition already chosen (a damaged or lost return scanned):
+    /// the liability fields are open and the cursor is on the note.
+    pub fn give_back_as(ctx: &Ctx, item_id: i64, condition: Condition) -> Option<ToolForm> {
+        let mut form = ToolForm::give_back(ctx, item_id)?;
+        if let Some(at) = form.form.at(F::Back) {
+            form.form.fields[at].input.set(condition.key());
+        }
+        form.follow_condition(ctx);
+        if let Some(at) = form.form.at(F::Note) {
+            form.form.focus = at;
+        }
+        Some(form)
+    }
+
     pub fn settle(ctx: &Ctx, code: &str, liability: &Liability) -> ToolForm {
         let lang = ctx.lang;
         let title = lang.tf(

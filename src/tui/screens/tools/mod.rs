@@ -5,6 +5,7 @@
 mod checkout;
 mod detail;
 mod forms;
+mod returns;
 mod table;
 
 use chrono::NaiveDate;
@@ -24,11 +25,13 @@ use crate::tui::widgets::input::Input;
 use crate::tui::widgets::picker::{Picked, Picker};
 use checkout::{Checkout, CheckoutOutcome};
 use forms::{FormOutcome, ToolForm};
+use returns::{ReturnOutcome, ReturnScan};
 
 const TOOL_KEYS: &[KeyHint] = &[
     KeyHint::new("j/k PgUp/PgDn g/G", "key.move", false),
     KeyHint::new("Enter", "key.open", true),
     KeyHint::new("o", "key.check_out", true),
+    KeyHint::new("i", "key.return_scan", true),
     KeyHint::new("r", "key.return_tool", true),
     KeyHint::new("v", "key.switch_view", true),
     KeyHint::new("a", "key.add_tool", false),
@@ -44,6 +47,7 @@ const LOAN_KEYS: &[KeyHint] = &[
     KeyHint::new("j/k PgUp/PgDn g/G", "key.move", false),
     KeyHint::new("Enter", "key.open", false),
     KeyHint::new("r", "key.return_tool", true),
+    KeyHint::new("i", "key.return_scan", true),
     KeyHint::new("o", "key.check_out", true),
     KeyHint::new("s", "key.settle", false),
     KeyHint::new("v", "key.switch_view", true),
@@ -74,6 +78,12 @@ const CHECKOUT_KEYS: &[KeyHint] = &[
     KeyHint::new("Ctrl-P", "key.pick", false),
 ];
 
+const RETURN_KEYS: &[KeyHint] = &[
+    KeyHint::new("Enter", "key.return_code", true),
+    KeyHint::new("Tab", "key.next_condition", true),
+    KeyHint::new("Esc", "key.back", true),
+];
+
 /// Which list the tab shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum View {
@@ -97,6 +107,7 @@ enum Mode {
     Detail(Box<detail::Detail>),
     Form(Box<ToolForm>),
     Checkout(Box<Checkout>),
+    Returns(Box<ReturnScan>),
 }
 
 /// What a list's count was read for (query, change count, day), and its rows (offset,
@@ -187,6 +198,8 @@ pub struct ToolsScreen {
     search: Input,
     mode: Mode,
     visible_rows: usize,
+    /// The return scan waiting behind the return form of a damaged or lost tool.
+    parked_returns: Option<Box<ReturnScan>>,
 }
 
 impl Default for ToolsScreen {
@@ -215,6 +228,7 @@ impl ToolsScreen {
             loans_shown: None,
             search: Input::default(),
             mode: Mode::List,
+            parked_returns: None,
             visible_rows: 10,
         }
     }
@@ -584,6 +598,7 @@ impl ToolsScreen {
             (KeyCode::Char('v'), View::Tools) => self.view = View::Loans,
             (KeyCode::Char('v'), View::Loans) => self.view = View::Tools,
             (KeyCode::Char('o'), _) => self.start_checkout(ctx),
+            (KeyCode::Char('i'), _) => self.mode = Mode::Returns(Box::new(ReturnScan::new())),
             (KeyCode::Char('r'), _) => return Some(self.start_return(ctx)),
             (KeyCode::Enter, _) => {
                 let Some(tool) = self.selected_tool(ctx) else {
@@ -724,6 +739,7 @@ impl Screen for ToolsScreen {
         match &self.mode {
             Mode::Form(form) => form.unsaved(),
             Mode::Checkout(checkout) => checkout.unsaved(),
+            Mode::Returns(scan) => scan.unsaved(),
             _ => false,
         }
     }
@@ -747,13 +763,14 @@ impl Screen for ToolsScreen {
             (Mode::Detail(_), _) => DETAIL_KEYS,
             (Mode::Form(_), _) => keys::FORM,
             (Mode::Checkout(_), _) => CHECKOUT_KEYS,
+            (Mode::Returns(_), _) => RETURN_KEYS,
         }
     }
 
     fn captures_text(&self) -> bool {
         matches!(
             self.mode,
-            Mode::Search | Mode::Filter(..) | Mode::Form(_) | Mode::Checkout(_)
+            Mode::Search | Mode::Filter(..) | Mode::Form(_) | Mode::Checkout(_) | Mode::Returns(_)
         )
     }
 
@@ -776,8 +793,34 @@ impl Screen for ToolsScreen {
                     self.mode = Mode::Form(form);
                     Some(action)
                 }
-                FormOutcome::Closed => Some(Action::Noop),
-                FormOutcome::Saved(flash) => Some(Action::Flash(flash)),
+                // A return form opened from the return scan goes back to it.
+                FormOutcome::Closed => {
+                    if let Some(mut scan) = self.parked_returns.take() {
+                        scan.came_back(None);
+                        self.mode = Mode::Returns(scan);
+                    }
+                    Some(Action::Noop)
+                }
+                FormOutcome::Saved(flash) => {
+                    if let Some(mut scan) = self.parked_returns.take() {
+                        scan.came_back(Some(flash.text));
+                        self.mode = Mode::Returns(scan);
+                        return Some(Action::Noop);
+                    }
+                    Some(Action::Flash(flash))
+                }
+            },
+            Mode::Returns(mut scan) => match scan.handle_key(key, ctx) {
+                ReturnOutcome::Stay(action) => {
+                    self.mode = Mode::Returns(scan);
+                    Some(action)
+                }
+                ReturnOutcome::Closed => Some(Action::Noop),
+                ReturnOutcome::Form(form) => {
+                    self.parked_returns = Some(scan);
+                    self.mode = Mode::Form(form);
+                    Some(Action::Noop)
+                }
             },
             Mode::Checkout(mut checkout) => match checkout.handle_key(key, ctx) {
                 CheckoutOutcome::Stay(action) => {
@@ -802,6 +845,7 @@ impl Screen for ToolsScreen {
             }
             Mode::Form(form) => form.render(frame, area, ctx.lang),
             Mode::Checkout(checkout) => checkout.render(frame, area, ctx),
+            Mode::Returns(scan) => scan.render(frame, area, ctx),
             Mode::List | Mode::Search | Mode::Filter(..) => {
                 table::render(self, frame, area, ctx);
                 if let Mode::Filter(_, picker) = &self.mode {

@@ -569,3 +569,40 @@ fn a_check_out_stores_the_condition_as_a_key_and_each_language_reads_its_word() 
         "{en}"
     );
 }
+
+#[test]
+fn returns_by_scan_take_one_key_each_and_tab_marks_the_next_damaged() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('i'));
+    typed(&mut app, "gj-002");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(status(&app, "GJ-002"), ToolStatus::Available);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("GJ-002 数字万用表 back from 林霞 (LY-2026-0001) at 09:00, 3 d late"),
+        "{s}"
+    );
+    typed(&mut app, "GJ-001");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("GJ-001 is not checked out."), "{s}");
+    assert!(!s.contains("GJ-001GJ"), "the line is empty again: {s}");
+    // Tab: the next one comes back damaged, and its form asks who pays.
+    press(&mut app, KeyCode::Tab);
+    assert!(screen(&mut app).contains("next: Damaged"));
+    typed(&mut app, "GJ-003");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("Liable person") && s.contains("林霞"), "{s}");
+    typed(&mut app, "jaw bent");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "35");
+    ctrl(&mut app, 's');
+    assert_eq!(status(&app, "GJ-003"), ToolStatus::Damaged);
+    let s = screen(&mut app);
+    assert!(s.contains("Returned here: 2"), "back on the scan line: {s}");
+    assert!(s.contains("next: Good"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app).contains("i return by scan"));
+}
