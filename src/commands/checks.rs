@@ -82,13 +82,16 @@ fn progress(run: Option<&RunSummary>, total: usize, lang: Lang) -> String {
                 ("at", &r.signed_at.clone().unwrap_or_default()),
             ],
         ),
-        Some(r) => format!(
-            "{}/{}  {}",
-            r.answered,
-            r.total,
+        Some(r) if r.is_started() => format!(
+            "{:>5}  {}",
+            format!("{}/{}", r.answered, r.total),
             lang.t("checks_status.open")
         ),
-        None => format!("0/{total}  {}", lang.t("checks_status.not_started")),
+        _ => format!(
+            "{:>5}  {}",
+            format!("0/{total}"),
+            lang.t("checks_status.not_started")
+        ),
     }
 }
 
@@ -136,8 +139,8 @@ pub fn status_report(db: &Db, today: NaiveDate, lang: Lang) -> rusqlite::Result<
         out.push(lang.tf("checks_status.missed", &[("count", &missed.len())]));
         for m in &missed {
             let state = match &m.run {
-                Some(run) => progress(Some(run), run.total, lang),
-                None => lang.t("checks_status.not_started").to_owned(),
+                Some(run) if run.is_started() => progress(Some(run), run.total, lang),
+                _ => lang.t("checks_status.not_started").to_owned(),
             };
             out.push(format!(
                 "  {:<10}  {:<13} {}  {}",
@@ -149,4 +152,28 @@ pub fn status_report(db: &Db, today: NaiveDate, lang: Lang) -> rusqlite::Result<
         }
     }
     Ok(out.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn the_status_columns_line_up_in_both_languages() {
+        let db = Db::open_in_memory().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        for lang in Lang::ALL {
+            let report = status_report(&db, today, lang).unwrap();
+            let due: Vec<&str> = report.lines().filter(|l| l.starts_with("  ")).collect();
+            assert_eq!(due.len(), 3, "{report}");
+            // Where each template's name starts, in terminal columns.
+            let name_at = |line: &str| {
+                let name_start = line.rfind("  ").unwrap() + 2;
+                line[..name_start].width()
+            };
+            let first = name_at(due[0]);
+            assert!(due.iter().all(|l| name_at(l) == first), "{report}");
+        }
+    }
 }

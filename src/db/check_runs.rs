@@ -29,6 +29,11 @@ impl RunSummary {
     pub fn is_signed(&self) -> bool {
         self.signed_at.is_some()
     }
+
+    /// Something was answered or it was signed: opening a run and leaving does not start it.
+    pub fn is_started(&self) -> bool {
+        self.answered > 0 || self.is_signed()
+    }
 }
 
 /// The run of a template for the current period, started or not.
@@ -609,17 +614,26 @@ pub fn set_log(conn: &Connection, run_id: i64, text: &str, stamp: &Stamp) -> Res
 
 /// Sign the run off: every item answered, and the log written if the template has one. The run
 /// is locked from then on.
-pub fn sign(conn: &Connection, run_id: i64, stamp: &Stamp) -> Result<(), RunError> {
-    let run = load(conn, run_id)?.ok_or(RunError::NotFound)?;
+/// Why `run` cannot be signed as it stands, if it cannot: checked before the operator is
+/// asked to confirm, and again when the signature is written.
+pub fn sign_refusal(run: &Run) -> Option<RunError> {
     if run.is_signed() {
-        return Err(RunError::Signed);
+        return Some(RunError::Signed);
     }
     let open = run.lines.len() - run.answered();
     if open > 0 {
-        return Err(RunError::Unanswered(open));
+        return Some(RunError::Unanswered(open));
     }
     if run.checklist.run_log && run.run_log.trim().is_empty() {
-        return Err(RunError::LogMissing);
+        return Some(RunError::LogMissing);
+    }
+    None
+}
+
+pub fn sign(conn: &Connection, run_id: i64, stamp: &Stamp) -> Result<(), RunError> {
+    let run = load(conn, run_id)?.ok_or(RunError::NotFound)?;
+    if let Some(refusal) = sign_refusal(&run) {
+        return Err(refusal);
     }
     let at = stamp.at_text();
     conn.prepare_cached(

@@ -229,6 +229,8 @@ fn started(
         Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
     })
     .optional()
+    // A run opened and left with nothing answered was never started.
+    .map(|run| run.filter(|(answered, _)| *answered > 0))
 }
 
 fn check_lines(conn: &Connection, month: Month) -> rusqlite::Result<Vec<CheckLine>> {

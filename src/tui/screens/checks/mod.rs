@@ -243,9 +243,9 @@ fn row_line(row: &Row, lang: Lang, name_w: u16, label_w: u16, width: u16) -> Lin
             ),
             theme::MUTED,
         ),
-        Some(_) => (lang.t("checks_status.open").to_owned(), theme::NOTICE),
-        None if row.missed => (lang.t("checks_status.not_started").to_owned(), theme::BAD),
-        None => (
+        Some(r) if r.is_started() => (lang.t("checks_status.open").to_owned(), theme::NOTICE),
+        _ if row.missed => (lang.t("checks_status.not_started").to_owned(), theme::BAD),
+        _ => (
             lang.t("checks_status.not_started").to_owned(),
             theme::NOTICE,
         ),

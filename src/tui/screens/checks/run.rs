@@ -496,6 +496,10 @@ impl RunView {
             self.step = Step::Reason(draft, Input::default());
             return None;
         }
+        if text.trim().is_empty() && self.run.run_log.trim().is_empty() {
+            self.step = Step::Log(Input::default());
+            return Some(Flash::error(ctx.lang.t("run.log_nothing")));
+        }
         let stamp = ctx.stamp();
         let id = self.run.id;
         match ctx.db.write(|tx| check_runs::set_log(tx, id, text, &stamp)) {
@@ -540,15 +544,18 @@ impl RunView {
                 let label = self.run.checklist.period.label(self.run.period_start);
                 Some(Flash::info(ctx.lang.tf("run.signed", &[("label", &label)])))
             }
-            Err(e) => {
-                if e == RunError::LogMissing {
-                    self.cursor = log_row(&self.run).unwrap_or(self.cursor);
-                } else if let Some(open) = self.next_open(0) {
-                    self.cursor = open;
-                }
-                Some(Flash::error(e.message(ctx.lang)))
-            }
+            Err(e) => Some(self.refuse_sign(&e, ctx.lang)),
         }
+    }
+
+    /// Put the cursor where the refusal points (the first open item, the log) and say why.
+    fn refuse_sign(&mut self, refusal: &RunError, lang: Lang) -> Flash {
+        if *refusal == RunError::LogMissing {
+            self.cursor = log_row(&self.run).unwrap_or(self.cursor);
+        } else if let Some(open) = self.next_open(0) {
+            self.cursor = open;
+        }
+        Flash::error(refusal.message(lang))
     }
 
     fn browse_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> RunEvent {
@@ -640,10 +647,14 @@ impl RunView {
                 self.step = Step::ConfirmPassAll;
                 None
             }
-            KeyCode::Char('s') => {
-                self.step = Step::ConfirmSign;
-                None
-            }
+            // Checked first, asked second: a run that cannot be signed says why at once.
+            KeyCode::Char('s') => match check_runs::sign_refusal(&self.run) {
+                Some(refusal) => Some(self.refuse_sign(&refusal, ctx.lang)),
+                None => {
+                    self.step = Step::ConfirmSign;
+                    None
+                }
+            },
             _ => return RunEvent::Ignored,
         };
         RunEvent::Stay(flash)

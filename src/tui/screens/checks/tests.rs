@@ -194,11 +194,36 @@ fn space_passes_and_moves_on_and_a_failure_needs_its_finding() {
         weekly_run(&app).lines[2].outcome,
         Some(Outcome::NotApplicable)
     );
-    // Signing with items open says how many and moves to the first one.
+    // Signing with items open says how many at once, without asking, and moves to the first.
     press(&mut app, KeyCode::Char('s'));
-    press(&mut app, KeyCode::Char('y'));
     assert!(screen(&mut app).contains("9 items are not answered yet"));
     assert!(!weekly_run(&app).is_signed());
+}
+
+#[test]
+fn signing_checks_first_asks_second_and_opening_a_run_does_not_start_it() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app);
+    let week = s.lines().find(|l| l.contains("2026-W47")).unwrap();
+    assert!(week.contains("not started"), "opened and left: {s}");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('A'));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('s'));
+    let s = screen(&mut app);
+    assert!(s.contains("write the network run log first (L)"), "{s}");
+    // The cursor is on the log: Enter opens it, and Enter on nothing says why nothing happened.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app).contains("The run log is empty"));
+    typed(&mut app, "all normal");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    assert!(!weekly_run(&app).is_signed(), "asked first");
+    press(&mut app, KeyCode::Char('y'));
+    assert!(weekly_run(&app).is_signed());
 }
 
 #[test]
