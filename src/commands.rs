@@ -356,6 +356,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let operator = operator()?;
             let db = Db::open(&paths.db_file).map_err(with_lang)?;
             let mut app = tui::app::App::new(db, lang, operator, chrono::Local::now().date_naive());
+            app.gateway = config.gateway_host.unwrap_or(1);
             app.start_daily_backup(paths.backup_dir.clone());
             tui::run(&mut app).map_err(|e| Failure {
                 error: e,

@@ -77,6 +77,8 @@ pub struct Config {
     /// New files readable and writable by the owner's group too (0660, folders 0770), for a
     /// team that shares one database under one group; otherwise the owner's only.
     pub share_with_group: Option<bool>,
+    /// The host number of each /24's gateway (1 unless set; 0: none), never offered as free.
+    pub gateway_host: Option<u8>,
 }
 
 static SHARED_WITH_GROUP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

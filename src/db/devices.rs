@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 use super::Stamp;
 use super::device_log::{self, EventKind};
 use crate::domain::device::{
-    ChangeDetails, ScrapReason, Status, TransitionError, check_transition,
+    Category, ChangeDetails, ScrapReason, Status, TransitionError, check_transition, next_tag,
 };
 use crate::domain::record::{Field, Record, parse_date};
 use crate::i18n::Lang;
@@ -754,6 +754,38 @@ pub fn addresses_in_use(conn: &Connection) -> rusqlite::Result<Vec<(IpAddr, Stri
     }
     found.sort();
     Ok(found)
+}
+
+/// The next free asset tag in the register's pattern: after the newest device of `category`
+/// (else the newest of any), the same prefix and one past the highest number it has, removed
+/// and scrapped devices included (their tags stay taken).
+pub fn next_free_tag(conn: &Connection, category: Category) -> rusqlite::Result<Option<String>> {
+    let newest = |sql: &str, args: &[&str]| -> rusqlite::Result<Option<String>> {
+        conn.query_row(sql, rusqlite::params_from_iter(args), |r| r.get(0))
+            .optional()
+    };
+    let newest = match newest(
+        "SELECT asset_tag FROM devices WHERE category = ?1 ORDER BY id DESC LIMIT 1",
+        &[category.key()],
+    )? {
+        Some(tag) => Some(tag),
+        None => newest(
+            "SELECT asset_tag FROM devices ORDER BY id DESC LIMIT 1",
+            &[],
+        )?,
+    };
+    let Some(newest) = newest else {
+        return Ok(None);
+    };
+    let prefix = newest.trim_end_matches(|c: char| c.is_ascii_digit());
+    let mut stmt = conn.prepare_cached(
+        "SELECT asset_tag FROM devices
+         WHERE substr(asset_tag, 1, length(?1)) = ?1 COLLATE NOCASE",
+    )?;
+    let taken: Vec<String> = stmt
+        .query_map([prefix], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(next_tag(&newest, taken.iter().map(String::as_str)))
 }
 
 /// The values a text field already has across the register, most used first: what the form

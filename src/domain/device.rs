@@ -274,9 +274,45 @@ pub fn check_transition(
     }
 }
 
+/// The asset tag after `like` in its pattern: the same prefix and the number one past the
+/// highest of `taken` with that prefix, as many digits wide (`JF-PC-0042` -> `JF-PC-0043`).
+/// `None` when `like` does not end in a number.
+pub fn next_tag<'a>(like: &str, taken: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let (prefix, digits) = split_number(like)?;
+    let highest = taken
+        .into_iter()
+        .filter_map(split_number)
+        .filter(|(p, _)| p.eq_ignore_ascii_case(prefix))
+        .filter_map(|(_, d)| d.parse::<u64>().ok())
+        .max()?;
+    let width = digits.len();
+    Some(format!("{prefix}{:0width$}", highest.checked_add(1)?))
+}
+
+/// A tag as its prefix and its trailing digits.
+fn split_number(tag: &str) -> Option<(&str, &str)> {
+    let at = tag.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    (at < tag.len() && tag.len() - at <= 18).then(|| tag.split_at(at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_tag_follows_the_registers_pattern() {
+        let taken = [
+            "JF-PC-0007",
+            "JF-PC-0042",
+            "jf-pc-0013",
+            "JF-SV-0100",
+            "OLD",
+        ];
+        assert_eq!(next_tag("JF-PC-0007", taken).as_deref(), Some("JF-PC-0043"));
+        assert_eq!(next_tag("JF-SV-0100", taken).as_deref(), Some("JF-SV-0101"));
+        assert_eq!(next_tag("OLD", taken), None, "no number to count on");
+        assert_eq!(next_tag("A-99", ["A-99"]).as_deref(), Some("A-100"));
+    }
 
     fn approved() -> ChangeDetails {
         ChangeDetails {

@@ -43,6 +43,8 @@ pub struct App {
     pub lang: Lang,
     pub operator: String,
     pub today: NaiveDate,
+    /// The gateway's host number in every /24 (see [`Ctx::gateway`]).
+    pub gateway: u8,
     /// The local time of the last tick: when changes are stamped.
     now: NaiveDateTime,
     db_name: String,
@@ -106,6 +108,7 @@ impl App {
             lang,
             operator,
             today,
+            gateway: 1,
             now: today.and_time(chrono::NaiveTime::MIN),
             db_name,
             db,
@@ -365,6 +368,7 @@ impl App {
             now: self.now,
             operator: &self.operator,
             db: &mut self.db,
+            gateway: self.gateway,
         };
         (self.screens[index].as_mut(), ctx)
     }

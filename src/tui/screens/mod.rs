@@ -25,6 +25,9 @@ pub struct Ctx<'a> {
     pub now: chrono::NaiveDateTime,
     pub operator: &'a str,
     pub db: &'a mut Db,
+    /// The host number every /24's router holds (the config's `gateway_host`, 1 unless set):
+    /// never offered as a free address.
+    pub gateway: u8,
 }
 
 impl Ctx<'_> {

@@ -29,7 +29,7 @@ impl Addresses {
             IpAddr::V4(v4) => Some(*v4),
             IpAddr::V6(_) => None,
         });
-        let subnets = subnet::group(v4);
+        let subnets = subnet::group(v4, ctx.gateway);
         let ipv6 = holders.iter().filter(|(ip, _)| ip.is_ipv6()).count();
         Addresses {
             subnets,
@@ -37,6 +37,11 @@ impl Addresses {
             ipv6,
             cursor: 0,
         }
+    }
+
+    /// The next free address of the subnet under the cursor.
+    pub fn next_free(&self) -> Option<std::net::Ipv4Addr> {
+        self.subnets.get(self.cursor)?.next_free()
     }
 
     pub fn move_by(&mut self, by: isize) {

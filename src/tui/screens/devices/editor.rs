@@ -40,6 +40,9 @@ pub struct Editor {
     from_detail: bool,
     /// Save was pressed once: from then on empty required fields are marked too.
     tried_save: bool,
+    /// The asset tag the new-device form offered: while it stands untouched, choosing another
+    /// category offers that category's next tag instead.
+    offered_tag: Option<String>,
 }
 
 /// Where a key left the form.
@@ -72,6 +75,7 @@ impl Editor {
             form,
             from_detail,
             tried_save: false,
+            offered_tag: None,
         }
     }
 
@@ -117,6 +121,12 @@ impl Editor {
                     Field::Location | Field::Manufacturer | Field::Supplier | Field::Model => {
                         FormField::text(label, &value).with_suggestions(known(*field))
                     }
+                    Field::IpAddress => {
+                        let mut f = FormField::text(label, &value)
+                            .with_suggestions(next_free_addresses(ctx));
+                        f.hint = Some(lang.t("devices.ip_hint").to_owned());
+                        f
+                    }
                     Field::PurchasedOn | Field::WarrantyUntil => {
                         let mut f = FormField::text(label, &value);
                         f.hint = Some(lang.t("devices.date_hint").to_owned());
@@ -129,18 +139,52 @@ impl Editor {
         Form::new(title, fields)
     }
 
-    pub fn add(ctx: &Ctx, from_detail: bool) -> Editor {
+    /// The new-device form, offering the next free asset tag in the register's pattern and,
+    /// from the IP table, the chosen subnet's next free address.
+    pub fn add(ctx: &Ctx, from_detail: bool, address: Option<String>) -> Editor {
         let mut values: [String; 17] = Default::default();
+        let tag = devices::next_free_tag(ctx.db.conn(), Category::Pc)
+            .ok()
+            .flatten();
+        values[Field::AssetTag.index()] = tag.clone().unwrap_or_default();
         values[Field::Category.index()] = Category::Pc.key().to_owned();
         values[Field::Status.index()] = Status::InUse.key().to_owned();
         values[Field::UpsProtected.index()] = "no".to_owned();
-        let form = Editor::record_form(
+        values[Field::IpAddress.index()] = address.unwrap_or_default();
+        let mut form = Editor::record_form(
             ctx,
             ctx.lang.t("devices.add_title").to_owned(),
             values,
             false,
         );
-        Editor::new(Purpose::Add, form, from_detail)
+        if tag.is_some() {
+            form.fields[Field::AssetTag.index()].hint =
+                Some(ctx.lang.t("devices.tag_offered").to_owned());
+            // The name is what is left to type.
+            form.focus = Field::Name.index();
+        }
+        let mut editor = Editor::new(Purpose::Add, form, from_detail);
+        editor.offered_tag = tag;
+        editor
+    }
+
+    /// The category changed while the offered tag stands: offer that category's next tag.
+    fn follow_category(&mut self, ctx: &Ctx) {
+        let at = Field::AssetTag.index();
+        let Some(offered) = &self.offered_tag else {
+            return;
+        };
+        if self.form.value(at) != offered {
+            self.offered_tag = None;
+            return;
+        }
+        let category = Category::parse(self.form.value(Field::Category.index()));
+        if let Some(next) =
+            category.and_then(|c| devices::next_free_tag(ctx.db.conn(), c).ok().flatten())
+        {
+            self.form.fields[at].input.set(next.clone());
+            self.offered_tag = Some(next);
+        }
     }
 
     pub fn edit(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
@@ -358,6 +402,9 @@ impl Editor {
         match self.form.handle_key(key) {
             FormEvent::Nothing => Outcome::Stay(Action::Noop),
             FormEvent::Changed => {
+                if matches!(self.purpose, Purpose::Add) {
+                    self.follow_category(ctx);
+                }
                 if matches!(self.purpose, Purpose::Add | Purpose::Edit(_)) {
                     self.check_record(ctx);
                 } else {
@@ -619,4 +666,19 @@ pub fn export(conn: &Connection, path: &Path, archived: bool, lang: Lang) -> Fla
             .message(lang),
         ),
     }
+}
+
+/// Each subnet's next free address (network, gateway and broadcast skipped), for `Ctrl-P` on
+/// the address field.
+fn next_free_addresses(ctx: &Ctx) -> Vec<String> {
+    let used = devices::addresses_in_use(ctx.db.conn()).unwrap_or_default();
+    let v4 = used.iter().filter_map(|(ip, _)| match ip {
+        std::net::IpAddr::V4(v4) => Some(*v4),
+        std::net::IpAddr::V6(_) => None,
+    });
+    crate::domain::subnet::group(v4, ctx.gateway)
+        .iter()
+        .filter_map(|s| s.next_free())
+        .map(|ip| ip.to_string())
+        .collect()
 }

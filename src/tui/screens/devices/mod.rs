@@ -57,6 +57,7 @@ const DETAIL_KEYS: &[KeyHint] = &[
 
 const ADDRESS_KEYS: &[KeyHint] = &[
     KeyHint::new("j/k", "key.move", true),
+    KeyHint::new("a", "key.add_in_subnet", true),
     KeyHint::new("Esc", "key.back", true),
 ];
 
@@ -324,7 +325,7 @@ impl DevicesScreen {
                 }
             }
             KeyCode::Char('a') => {
-                self.mode = Mode::Edit(Box::new(editor::Editor::add(ctx, false)));
+                self.mode = Mode::Edit(Box::new(editor::Editor::add(ctx, false, None)));
             }
             KeyCode::Char(c @ ('e' | 't' | 's' | 'd')) => {
                 let device = self.selected(ctx)?;
@@ -564,6 +565,12 @@ impl Screen for DevicesScreen {
             Mode::Addresses(mut view) => {
                 match key.code {
                     KeyCode::Esc | KeyCode::Char('q') if !ctrl => return Some(Action::Noop),
+                    KeyCode::Char('a') => {
+                        let address = view.next_free().map(|ip| ip.to_string());
+                        let editor = editor::Editor::add(ctx, false, address);
+                        self.mode = Mode::Edit(Box::new(editor));
+                        return Some(Action::Noop);
+                    }
                     KeyCode::Char('j') | KeyCode::Down => view.move_by(1),
                     KeyCode::Char('k') | KeyCode::Up => view.move_by(-1),
                     KeyCode::PageDown => view.move_by(10),

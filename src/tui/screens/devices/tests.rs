@@ -132,6 +132,9 @@ fn form_with_an_inline_error_snapshots() {
     for lang in Lang::ALL {
         let mut app = app(lang);
         press(&mut app, KeyCode::Char('a'));
+        // The tag is offered; another is typed over it.
+        press(&mut app, KeyCode::BackTab);
+        ctrl(&mut app, 'u');
         typed(&mut app, "JF-PC-0100");
         press(&mut app, KeyCode::Tab);
         typed(&mut app, "值班电脑");
@@ -185,6 +188,8 @@ fn warranties_ending_soon_and_expired_are_marked() {
 fn a_device_added_from_the_keyboard_is_saved_with_its_history() {
     let mut app = app(Lang::En);
     press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::BackTab);
+    ctrl(&mut app, 'u');
     typed(&mut app, "JF-PC-0100");
     press(&mut app, KeyCode::Tab);
     typed(&mut app, "Duty PC");
@@ -414,4 +419,35 @@ fn a_fault_reported_from_a_device_offers_its_owner_and_department() {
     assert!(line("Reported by").contains("张伟"), "{s}");
     assert!(line("Department").contains("财务部"), "{s}");
     assert!(line("Device").contains("JF-PC-0003"), "{s}");
+}
+
+#[test]
+fn a_new_device_is_offered_the_next_tag_and_from_the_ip_table_the_next_free_address() {
+    let mut app = app(Lang::En);
+    screen(&mut app);
+    press(&mut app, KeyCode::Char('a'));
+    let s = screen(&mut app);
+    let line = |s: &str, label: &str| {
+        let label = format!(" {label} ");
+        s.lines()
+            .find(|l| l.starts_with(&label))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(line(&s, "Asset tag").contains("JF-PC-0004"), "{s}");
+    // The tag stands untouched: another category offers its own next tag.
+    // The cursor starts on the name (the tag is offered); the category is next.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Left);
+    let s = screen(&mut app);
+    let category = line(&s, "Category");
+    assert!(!category.contains("PC"), "{s}");
+    assert!(!line(&s, "Asset tag").contains("JF-PC-0004"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    // The IP table: a on 10.10.0.0/24, whose .1 is the gateway's and taken.
+    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Char('a'));
+    let s = screen(&mut app);
+    assert!(line(&s, "IP address").contains("10.10.0.2"), "{s}");
 }
