@@ -134,8 +134,9 @@ fn the_device_register_searches_adds_and_reports_a_taken_address_in_chinese() {
     tui.wait_for("304 台设备");
     tui.send("a");
     tui.wait_for("新增设备");
-    // Tag, name, then eight fields on to the IP address.
-    tui.send("JF-PC-9999\t值班电脑\t\t\t\t\t\t\t\t10.10.0.14");
+    // The next free tag is offered with the cursor on the name: back to the tag, clear it
+    // (Ctrl-U) and type another; then the name and eight fields on to the IP address.
+    tui.send("\x1b[Z\x15JF-PC-9999\t值班电脑\t\t\t\t\t\t\t\t10.10.0.14");
     tui.wait_for("已被 JF-SW-0004");
     tui.send("\x15"); // Ctrl-U clears the field
     tui.send("10.20.1.249\x13"); // Ctrl-S saves
