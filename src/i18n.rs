@@ -75,7 +75,14 @@ impl Lang {
 
     /// The text for `key` with each `{name}` replaced by its value.
     pub fn tf(self, key: &str, args: &[(&str, &dyn Display)]) -> String {
-        let mut text = self.t(key).to_owned();
+        let one = args
+            .iter()
+            .any(|(name, value)| *name == "count" && value.to_string() == "1");
+        let singular = match (self, CATALOG.get(key)) {
+            (Lang::En, Some(entry)) if one => entry.en_one.as_deref(),
+            _ => None,
+        };
+        let mut text = singular.unwrap_or_else(|| self.t(key)).to_owned();
         for (name, value) in args {
             text = text.replace(&format!("{{{name}}}"), &value.to_string());
         }
@@ -87,6 +94,8 @@ impl Lang {
 struct Entry {
     en: String,
     zh: String,
+    /// English for a `{count}` of exactly 1, where the plural would read wrong ("1 tools").
+    en_one: Option<String>,
 }
 
 /// Flattened catalog: `"tab.checks"` → both texts.
@@ -121,6 +130,10 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, Entry>) 
                 Entry {
                     en: text("en"),
                     zh: text("zh"),
+                    en_one: inner
+                        .get("en_one")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned),
                 },
             );
         }
@@ -174,6 +187,13 @@ mod tests {
                 placeholders(&entry.en),
                 placeholders(&entry.zh),
                 "{key}: placeholders differ"
+            );
+            if let Some(one) = &entry.en_one {
+                assert_eq!(placeholders(one), placeholders(&entry.en), "{key}: en_one");
+            }
+            assert!(
+                entry.en_one.is_none() || entry.en.contains("{count}"),
+                "{key}: en_one needs a count"
             );
         }
     }
@@ -259,6 +279,15 @@ mod tests {
             }
         }
         files
+    }
+
+    #[test]
+    fn one_of_a_thing_reads_as_one() {
+        let one: [(&str, &dyn Display); 1] = [("count", &1)];
+        let two: [(&str, &dyn Display); 1] = [("count", &2)];
+        assert_eq!(Lang::En.tf("tools.count", &one), "1 tool");
+        assert_eq!(Lang::En.tf("tools.count", &two), "2 tools");
+        assert_eq!(Lang::Zh.tf("tools.count", &one), "共 1 件工具");
     }
 
     #[test]

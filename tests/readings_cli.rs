@@ -150,9 +150,7 @@ fn importing_readings_is_all_or_nothing_and_a_changed_figure_is_a_correction() {
     );
     assert_eq!(refused.code, 1);
     assert!(
-        refused
-            .stderr
-            .contains("2 problem(s); nothing was imported"),
+        refused.stderr.contains("2 problems; nothing was imported"),
         "{}",
         refused.stderr
     );

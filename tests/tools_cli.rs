@@ -84,7 +84,7 @@ fn importing_tools_is_all_or_nothing_and_reads_gbk() {
     // Again: both codes are taken, and nothing is added.
     let again = jifang(&home, &["--lang", "en", "import", "tools", file]);
     assert_eq!(again.code, 1);
-    assert!(again.stderr.contains("2 problem(s)"), "{}", again.stderr);
+    assert!(again.stderr.contains("2 problems"), "{}", again.stderr);
     assert!(
         again.stderr.contains("line 2, code \"T-1\""),
         "{}",

@@ -243,7 +243,7 @@ fn five_tools_are_checked_out_to_one_borrower_with_the_scan_loop() {
     }
     tui.wait_for("To check out: 5");
     tui.send("\x13"); // Ctrl-S lends them all
-    tui.wait_for("5 tool(s) checked out to 王磊");
+    tui.wait_for("5 tools checked out to 王磊");
     let screen = tui.wait_for(&codes[4]);
     let lent = screen
         .lines()

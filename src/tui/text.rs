@@ -20,6 +20,18 @@ pub fn fit(text: &str, width: u16) -> String {
     out
 }
 
+/// `text` cut to `width` columns and padded on the left: right-aligned in terminal columns,
+/// so a CJK heading sits over the numbers under it.
+pub fn fit_right(text: &str, width: u16) -> String {
+    let cut = fit(text, width);
+    let body = cut.trim_end_matches(' ');
+    let used = unicode_width::UnicodeWidthStr::width(body);
+    format!(
+        "{}{body}",
+        " ".repeat(usize::from(width).saturating_sub(used))
+    )
+}
+
 /// What a line from the data must never carry to a terminal: control characters (escape, bell,
 /// NUL, C1 ...) and invisible formatting (direction overrides, zero-width characters).
 fn is_unsafe(c: char) -> bool {

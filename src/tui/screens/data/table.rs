@@ -16,7 +16,7 @@ use crate::exchange::readings::change_texts;
 use crate::i18n::Lang;
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
-use crate::tui::text::fit;
+use crate::tui::text::{fit, fit_right};
 use crate::tui::theme;
 
 const NAME: u16 = 20;
@@ -144,17 +144,24 @@ fn base_head(base: Base, day: NaiveDate, lang: Lang) -> String {
 }
 
 fn compare_header(base: Base, day: NaiveDate, lang: Lang) -> Line<'static> {
+    // Headings over numbers are right-aligned, as the numbers are.
     let cells = [
-        (lang.t("data.metric").to_owned(), NAME),
-        (base_head(base, day, lang), VALUE),
-        (short(day), VALUE),
-        (lang.t("data.delta").to_owned(), DELTA),
-        (lang.t("data.delta_pct").to_owned(), PCT),
-        (lang.t("data.target").to_owned(), TARGET),
-        (lang.t("data.status").to_owned(), STATUS + 1),
-        (lang.t("data.trend").to_owned(), TREND),
+        (lang.t("data.metric").to_owned(), NAME, false),
+        (base_head(base, day, lang), VALUE, true),
+        (short(day), VALUE, true),
+        (lang.t("data.delta").to_owned(), DELTA, true),
+        (lang.t("data.delta_pct").to_owned(), PCT, true),
+        (lang.t("data.target").to_owned(), TARGET, false),
+        (lang.t("data.status").to_owned(), STATUS + 1, false),
+        (lang.t("data.trend").to_owned(), TREND, false),
     ];
-    let text: Vec<String> = cells.iter().map(|(t, w)| fit(t, *w)).collect();
+    let text: Vec<String> = cells
+        .iter()
+        .map(|(t, w, right)| match right {
+            true => fit_right(t, *w),
+            false => fit(t, *w),
+        })
+        .collect();
     Line::from(Span::styled(text.join(" "), theme::HEADER))
 }
 
@@ -170,10 +177,7 @@ fn compare_line(row: &CompareRow, selected: bool, lang: Lang) -> Line<'static> {
         Style::new()
     };
     let plain = |text: String, width: u16| Span::styled(fit(&text, width), base_style);
-    let right = |text: String, width: u16| {
-        let text = format!("{text:>w$}", w = usize::from(width));
-        Span::styled(fit(&text, width), base_style)
-    };
+    let right = |text: String, width: u16| Span::styled(fit_right(&text, width), base_style);
     let missing = matches!(c.status, Status::Missing);
     let status_style = if selected { base_style } else { tone };
     let flag_style = if selected { base_style } else { theme::BAD };
@@ -185,7 +189,7 @@ fn compare_line(row: &CompareRow, selected: bool, lang: Lang) -> Line<'static> {
         right(number(c.base), VALUE),
         gap(),
         Span::styled(
-            fit(&format!("{:>8}", number(c.value)), VALUE),
+            fit_right(&number(c.value), VALUE),
             if selected || !missing {
                 base_style
             } else {
@@ -218,13 +222,12 @@ fn grid_header(day: NaiveDate, days: u16, lang: Lang) -> Line<'static> {
     )];
     for back in (0..i64::from(days)).rev() {
         let d = day - Duration::days(back);
-        let text = format!("{:>8}", short(d));
         let style = if back == 0 {
             theme::TAB_ACTIVE
         } else {
             theme::HEADER
         };
-        spans.push(Span::styled(fit(&text, DAY), style));
+        spans.push(Span::styled(fit_right(&short(d), DAY), style));
         spans.push(Span::raw(" "));
     }
     Line::from(spans)
@@ -248,7 +251,7 @@ fn grid_line(row: &CompareRow, days: u16, selected: bool, lang: Lang) -> Line<'s
             (false, _, None) => theme::MUTED,
             (false, _, Some(_)) => Style::new(),
         };
-        spans.push(Span::styled(fit(&format!("{text:>8}"), DAY), style));
+        spans.push(Span::styled(fit_right(&text, DAY), style));
         spans.push(Span::raw(" "));
     }
     Line::from(spans)

@@ -13,8 +13,9 @@ use crate::exchange::month::summary::{Summary, WeekFigures};
 use crate::i18n::Lang;
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
-use crate::tui::text::fit;
+use crate::tui::text::{fit, fit_right};
 use crate::tui::theme;
+use unicode_width::UnicodeWidthStr;
 
 /// A full bar cell: braille, which every terminal draws one column wide (block elements are
 /// ambiguous width and break CJK terminals).
@@ -31,17 +32,30 @@ fn pct(value: Option<f64>) -> String {
 }
 
 /// `label value` pairs after a section name, two spaces apart.
-fn figures_line(section: &str, pairs: &[(&str, String)]) -> Line<'static> {
+/// A section's figures, as many whole `label value` pairs a line as `width` holds, the rest
+/// on lines under them: no figure is cut off at 80 columns.
+fn figures_line(section: &str, pairs: &[(&str, String)], width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    let mut lines = Vec::new();
     let mut spans = vec![Span::styled(fit(section, SECTION), theme::HEADER)];
+    let mut used = usize::from(SECTION);
     for (label, value) in pairs {
+        let need = label.width() + 1 + value.width() + 2;
+        if used + need > width && spans.len() > 1 {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            spans.push(Span::raw(" ".repeat(usize::from(SECTION))));
+            used = usize::from(SECTION);
+        }
         spans.push(Span::raw(format!("{label} ")));
         spans.push(Span::styled(value.clone(), theme::TITLE));
         spans.push(Span::raw("  "));
+        used += need;
     }
-    Line::from(spans)
+    lines.push(Line::from(spans));
+    lines
 }
 
-fn headline(summary: &Summary, lang: Lang) -> Vec<Line<'static>> {
+fn headline(summary: &Summary, width: u16, lang: Lang) -> Vec<Line<'static>> {
     let t = |key: &str| lang.t(key).to_owned();
     let mut checks = (0, 0, 0);
     for f in &summary.templates {
@@ -52,8 +66,8 @@ fn headline(summary: &Summary, lang: Lang) -> Vec<Line<'static>> {
     let r = &summary.repairs;
     let tools = &summary.tools;
     let d = &summary.devices;
-    let money = lang.t("month.unit_money");
-    vec![
+    let money = |fen: i64| lang.tf("month.amount", &[("value", &money_text(fen))]);
+    [
         figures_line(
             lang.t("month.section_checks"),
             &[
@@ -68,6 +82,7 @@ fn headline(summary: &Summary, lang: Lang) -> Vec<Line<'static>> {
                     checks.2.to_string(),
                 ),
             ],
+            width,
         ),
         figures_line(
             lang.t("month.section_repairs"),
@@ -87,11 +102,9 @@ fn headline(summary: &Summary, lang: Lang) -> Vec<Line<'static>> {
                         format!("{h:.1}{}", lang.t("month.unit_hours"))
                     }),
                 ),
-                (
-                    lang.t("month_figure.repairs_cost"),
-                    format!("{}{money}", money_text(r.cost())),
-                ),
+                (lang.t("month_figure.repairs_cost"), money(r.cost())),
             ],
+            width,
         ),
         figures_line(
             lang.t("month.section_tools"),
@@ -108,9 +121,10 @@ fn headline(summary: &Summary, lang: Lang) -> Vec<Line<'static>> {
                 (lang.t("month_figure.tools_lost"), tools.lost.to_string()),
                 (
                     lang.t("month_figure.tools_liability"),
-                    format!("{}{money}", money_text(tools.liability)),
+                    money(tools.liability),
                 ),
             ],
+            width,
         ),
         figures_line(
             &t("month.section_devices"),
@@ -130,8 +144,10 @@ fn headline(summary: &Summary, lang: Lang) -> Vec<Line<'static>> {
                     d.scrapped.to_string(),
                 ),
             ],
+            width,
         ),
     ]
+    .concat()
 }
 
 /// A bar of `value` out of `max` in `width` cells; at least one cell for anything above zero.
@@ -215,13 +231,12 @@ const VALUE: u16 = 11;
 
 fn table_line(cells: [&str; 5], style: Style) -> Line<'static> {
     let text = format!(
-        "{} {} {} {:>value$} {}",
+        "{} {} {} {} {}",
         fit(cells[0], SECTION),
         fit(cells[1], FIGURE),
         fit(cells[2], SUBJECT),
-        cells[3],
+        fit_right(cells[3], VALUE),
         cells[4],
-        value = usize::from(VALUE)
     );
     Line::styled(text, style)
 }
@@ -271,8 +286,10 @@ pub fn render(screen: &mut ReportsScreen, frame: &mut Frame, area: Rect, ctx: &C
             return;
         }
     };
-    frame.render_widget(Paragraph::new(headline(summary, lang)), rows(area, 2, 4));
-    let charts_top = 7;
+    let head = headline(summary, area.width, lang);
+    let head_height = head.len() as u16;
+    frame.render_widget(Paragraph::new(head), rows(area, 2, head_height));
+    let charts_top = 3 + head_height;
     let chart_height = summary.weeks.len() as u16 + 1;
     let half = area.width / 2;
     let left = Rect {

@@ -106,3 +106,45 @@ fn on_a_file_the_figures_are_read_off_the_key_path_month_by_month() {
         "{text}"
     );
 }
+
+#[test]
+fn at_80_columns_every_headline_figure_shows_and_the_value_heading_sits_over_its_values() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        let text = screen(&mut app);
+        let scrapped = lang.t("month_figure.devices_scrapped");
+        let line = text
+            .lines()
+            .find(|l| l.contains(scrapped))
+            .unwrap_or_default();
+        let after = line.split(scrapped).nth(1).unwrap_or_default().trim_start();
+        assert!(
+            after.starts_with(|c: char| c.is_ascii_digit()),
+            "{lang:?}: the number after {scrapped}: {text}"
+        );
+        let amount = lang.tf("month.amount", &[("value", &"0.00")]);
+        assert!(
+            text.contains(amount.trim_start_matches("0.00")),
+            "{lang:?}: {text}"
+        );
+        // The value column's heading ends where the values end, in terminal columns.
+        use unicode_width::UnicodeWidthStr;
+        let heading = lang.t("reports.col_value");
+        let head = text.lines().find(|l| l.contains(heading)).unwrap();
+        let head_end = head[..head.find(heading).unwrap() + heading.len()].width();
+        let unit = lang.t("reports.col_unit");
+        assert!(head.contains(unit), "{head}");
+        // A table row: the figure's name in the second column (after the 10-wide section).
+        let signed = lang.t("month_figure.checks_signed");
+        let row = text
+            .lines()
+            .find(|l| l.find(signed).is_some_and(|at| l[..at].width() == 11))
+            .unwrap_or_else(|| panic!("{text}"));
+        let digits_end = row
+            .char_indices()
+            .rfind(|(_, c)| c.is_ascii_digit())
+            .map(|(i, c)| row[..i + c.len_utf8()].width())
+            .unwrap();
+        assert_eq!(head_end, digits_end, "{lang:?}:\n{head}\n{row}");
+    }
+}

@@ -323,7 +323,7 @@ fn tools_are_added_edited_and_retired_and_history_is_one_key() {
     assert!(screen(&mut app).contains("return it first"));
     press(&mut app, KeyCode::Char('h'));
     let s = screen(&mut app);
-    assert!(s.contains("Tool:GJ-002") && s.contains("1 loans"), "{s}");
+    assert!(s.contains("Tool:GJ-002") && s.contains("1 loan "), "{s}");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('g'));
