@@ -373,6 +373,13 @@ impl App {
         (self.screens[index].as_mut(), ctx)
     }
 
+    fn switch_to(&mut self, tab: Tab) {
+        if tab != self.tab {
+            self.flash = None;
+        }
+        self.tab = tab;
+    }
+
     /// Carry out an action. The only place that changes the shell's state.
     pub fn apply(&mut self, action: Action) {
         match action {
@@ -383,9 +390,10 @@ impl App {
                 self.flash = Some((Flash::error(text), Instant::now()));
             }
             Action::Quit => self.quit = true,
-            Action::SwitchTab(tab) => self.tab = tab,
-            Action::NextTab => self.tab = self.tab.next(),
-            Action::PrevTab => self.tab = self.tab.prev(),
+            // A message is about the tab it came from: it does not follow to another.
+            Action::SwitchTab(tab) => self.switch_to(tab),
+            Action::NextTab => self.switch_to(self.tab.next()),
+            Action::PrevTab => self.switch_to(self.tab.prev()),
             Action::OpenHelp => self.help = Some(0),
             Action::CloseOverlay => self.help = None,
             Action::ScrollHelp(by) => {

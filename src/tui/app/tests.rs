@@ -560,3 +560,14 @@ fn keys_do_nothing_but_quit_while_the_terminal_is_too_small() {
     press(&mut app, KeyCode::Char('q'));
     assert!(app.quit);
 }
+
+#[test]
+fn a_message_from_one_tab_does_not_linger_on_another() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('u'));
+    let screen = text(draw(&mut app, 100, 30).backend().buffer());
+    assert!(screen.contains("Nothing to undo"), "{screen}");
+    press(&mut app, KeyCode::Char('3'));
+    let screen = text(draw(&mut app, 100, 30).backend().buffer());
+    assert!(!screen.contains("Nothing to undo"), "{screen}");
+}
