@@ -163,6 +163,12 @@ mod tests {
             )
             .unwrap();
         assert_eq!(centre_director, 1);
+        // The loans said are the loans the Tools tab counts: one per tool lent.
+        let lent: i64 = db
+            .conn()
+            .query_row("SELECT count(*) FROM tool_loan_items", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(first.loans as i64, lent);
         assert!(db.health_problems().unwrap().is_empty());
         // Three months of inspections: one missed week, a few failures, this week half done.
         assert!(first.runs > 100, "only {} runs", first.runs);
