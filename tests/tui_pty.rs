@@ -201,11 +201,16 @@ fn a_fault_reported_on_a_device_gets_a_ticket_and_puts_the_device_under_repair()
     tui.send("2");
     tui.wait_for("JF-PC-0001");
     tui.send("/JF-PC-0001\r");
-    tui.wait_for("1 devices");
+    tui.wait_for("1 device ");
     tui.send("R");
-    // The device is filled in: the cursor waits on the reporter.
-    tui.wait_for_all(&["Report a fault", "Device       JF-PC-0001"]);
-    tui.send("朱俊杰\t\t\t\t开机无显示\x13"); // Ctrl-S saves
+    // The device, its owner as the reporter and its department are filled in: the cursor
+    // waits on the symptoms.
+    tui.wait_for_all(&[
+        "Report a fault",
+        "Device       JF-PC-0001",
+        "Reported by  张敏",
+    ]);
+    tui.send("开机无显示\x13"); // Ctrl-S saves
     tui.wait_for_all(&["Fault reported: WX-2026-", "Under repair"]);
     tui.send("3");
     tui.wait_for_all(&["开机无显示", "JF-PC-0001"]);

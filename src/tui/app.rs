@@ -415,7 +415,12 @@ impl App {
                 screen.open(intent, &mut ctx);
             }
             Action::Many(actions) => {
-                for action in actions {
+                // A message said with a move to another tab (a report saved, back to where it
+                // was raised) goes with it: the move first, then the message.
+                let (flashes, rest): (Vec<Action>, Vec<Action>) = actions
+                    .into_iter()
+                    .partition(|a| matches!(a, Action::Flash(_)));
+                for action in rest.into_iter().chain(flashes) {
                     self.apply(action);
                 }
             }
