@@ -571,3 +571,20 @@ fn a_message_from_one_tab_does_not_linger_on_another() {
     let screen = text(draw(&mut app, 100, 30).backend().buffer());
     assert!(!screen.contains("Nothing to undo"), "{screen}");
 }
+
+#[test]
+fn the_audit_trail_speaks_the_screens_language() {
+    let mut app = app(Lang::Zh);
+    add_device(&mut app, "JF-PC-0001", "财务电脑", "王磊");
+    press(&mut app, KeyCode::Char('2'));
+    draw(&mut app, 100, 30);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('L'));
+    let screen = text(draw(&mut app, 100, 30).backend().buffer());
+    assert!(screen.contains("状态: 在用"), "{screen}");
+    assert!(screen.contains("资产编号: JF-PC-0001"), "{screen}");
+    assert!(
+        !screen.contains("status:") && !screen.contains("in_use"),
+        "{screen}"
+    );
+}

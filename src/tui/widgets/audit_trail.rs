@@ -8,6 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use rusqlite::Connection;
 
 use crate::db::audit::{self, Action, Entry};
+use crate::domain::record::Field;
 use crate::i18n::Lang;
 use crate::tui::text::printable;
 use crate::tui::theme;
@@ -37,7 +38,7 @@ impl AuditTrail {
         );
         AuditTrail {
             title: lang.tf("audit.title", &[("what", &what)]),
-            lines: lines(&entries, lang),
+            lines: lines(conn, &entries, lang),
             scroll: 0,
         }
     }
@@ -76,7 +77,7 @@ impl AuditTrail {
     }
 }
 
-fn lines(entries: &[Entry], lang: Lang) -> Vec<Line<'static>> {
+fn lines(conn: &Connection, entries: &[Entry], lang: Lang) -> Vec<Line<'static>> {
     if entries.is_empty() {
         return vec![Line::from(Span::styled(
             format!("  {}", lang.t("audit.empty")),
@@ -96,11 +97,87 @@ fn lines(entries: &[Entry], lang: Lang) -> Vec<Line<'static>> {
             Span::raw(format!("  {action}")),
         ]));
         for change in entry.changes() {
+            let column = change.column.as_str();
+            let value = |v| value_words(conn, &entry.table, column, v, lang);
+            let text = match entry.action {
+                Action::Update => format!(
+                    "{} -> {}",
+                    value(entry.old.get(column)),
+                    value(entry.new.get(column))
+                ),
+                Action::Insert => value(entry.new.get(column)),
+                Action::Delete => value(entry.old.get(column)),
+            };
             out.push(Line::from(vec![
-                Span::styled(format!("     {}: ", change.column), theme::HINT),
-                Span::raw(printable(&change.text)),
+                Span::styled(
+                    format!("     {}: ", column_words(&entry.table, column, lang)),
+                    theme::HINT,
+                ),
+                Span::raw(printable(&text)),
             ]));
         }
     }
     out
+}
+
+/// A column in the screen's language where the catalog has a word for it, else its name.
+fn column_words(table: &str, column: &str, lang: Lang) -> String {
+    let field = match table {
+        "devices" => Field::ALL
+            .iter()
+            .find(|f| f.key() == column)
+            .map(|f| f.label_key().to_owned()),
+        _ => None,
+    };
+    let known = field.into_iter().chain([
+        format!("repair_field.{column}"),
+        format!("text_field.{column}"),
+        format!("field.{column}"),
+    ]);
+    for key in known {
+        let word = lang.t(&key);
+        if word != key {
+            return word.to_owned();
+        }
+    }
+    column.to_owned()
+}
+
+/// A stored value in words: a key of a known set as the screen's word for it, a device's id
+/// as its asset tag; anything else as stored.
+fn value_words(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    value: Option<&serde_json::Value>,
+    lang: Lang,
+) -> String {
+    let text = audit::value_text(value);
+    let set = match (table, column) {
+        ("devices", "status") => Some("status_name"),
+        ("devices", "category") => Some("category"),
+        ("repairs", "state") => Some("repair_state"),
+        ("repairs", "priority") => Some("priority"),
+        ("repairs", "category") => Some("fault_kind"),
+        ("tools", "status") => Some("tool_status"),
+        ("tool_loan_items", "condition_back") => Some("tool_condition"),
+        ("check_results" | "check_amendments", "outcome") => Some("outcome"),
+        _ => None,
+    };
+    if let Some(set) = set {
+        let key = format!("{set}.{text}");
+        let word = lang.t(&key);
+        if word != key {
+            return word.to_owned();
+        }
+    }
+    if column == "device_id"
+        && let Some(id) = value.and_then(serde_json::Value::as_i64)
+        && let Ok(tag) = conn.query_row("SELECT asset_tag FROM devices WHERE id = ?1", [id], |r| {
+            r.get::<_, String>(0)
+        })
+    {
+        return tag;
+    }
+    text
 }
