@@ -314,7 +314,7 @@ fn the_audit_trail_opens_over_a_detail_view_and_closes_with_esc() {
         screen.contains("王磊") && screen.contains("created"),
         "{screen}"
     );
-    assert!(screen.contains("name: 交换机"), "{screen}");
+    assert!(screen.contains("Name: 交换机"), "{screen}");
     press(&mut app, KeyCode::Esc);
     let screen = text(draw(&mut app, 80, 24).backend().buffer());
     assert!(!screen.contains("Audit trail"), "{screen}");
