@@ -4,6 +4,10 @@
 
 use chrono::{Duration, NaiveDate};
 
+/// Units stored as a short key that each language writes its own way (the rest, `%`, `GB`,
+/// `Mbps`, are the same in both): for [`crate::i18n::Lang::stored_word`].
+pub const UNIT_WORDS: [(&str, &str); 2] = [("d", "unit.days"), ("C", "unit.celsius")];
+
 /// Which way a metric should move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {

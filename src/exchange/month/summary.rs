@@ -10,6 +10,7 @@ use crate::db::readings::Metric;
 use crate::domain::checklist::{BiText, Outcome};
 use crate::domain::month::{Month, hours_between, loan_overdue_in, mean, percent, round1};
 use crate::domain::period::Period;
+use crate::domain::reading::UNIT_WORDS;
 use crate::domain::reading::{round, value_text};
 use crate::domain::repair::money_text;
 use crate::domain::tool::Condition;
@@ -554,11 +555,8 @@ impl Summary {
         );
         for m in &self.metrics {
             let metric = &m.metric;
-            let (name, scope, unit) = (
-                metric.name(lang),
-                metric.scope.as_str(),
-                metric.unit.as_str(),
-            );
+            let unit = lang.stored_word(&metric.unit, &UNIT_WORDS);
+            let (name, scope, unit) = (metric.name(lang), metric.scope.as_str(), unit.as_ref());
             let d = metric.decimals;
             let mean = round(m.mean, mean_decimals(metric));
             push(

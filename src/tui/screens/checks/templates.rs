@@ -76,6 +76,19 @@ fn choices_text(choices: &[Choice]) -> String {
         .join("; ")
 }
 
+/// The choices in the screen's language for the item list (`正常; !告警`); the form edits
+/// both languages with [`choices_text`].
+fn choices_shown(choices: &[Choice], lang: Lang) -> String {
+    choices
+        .iter()
+        .map(|c| {
+            let mark = if c.fails { "!" } else { "" };
+            format!("{mark}{}", c.label.get(lang))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn parse_choices(text: &str) -> Vec<Choice> {
     text.split([';', '；'])
         .map(str::trim)
@@ -559,7 +572,7 @@ impl Templates {
                     text = format!("{text} [{range}]");
                 }
                 if !s.item.choices.is_empty() {
-                    text = format!("{text} [{}]", choices_text(&s.item.choices));
+                    text = format!("{text} [{}]", choices_shown(&s.item.choices, lang));
                 }
                 let line = Line::raw(format!(
                     " {} {} {}",
@@ -604,6 +617,8 @@ mod tests {
         assert_eq!(choices[1].label, BiText::new("告警", "Alarm"));
         assert_eq!(choices[2].label, BiText::new("离线", "离线"));
         assert_eq!(choices_text(&choices), "正常/Normal; !告警/Alarm; !离线");
+        assert_eq!(choices_shown(&choices, Lang::Zh), "正常; !告警; !离线");
+        assert_eq!(choices_shown(&choices, Lang::En), "Normal; !Alarm; !离线");
         assert_eq!(parse_choices(&choices_text(&choices)), choices);
     }
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::DataScreen;
 use crate::db::readings::{self, Metric};
-use crate::domain::reading::value_text;
+use crate::domain::reading::{UNIT_WORDS, value_text};
 use crate::i18n::Lang;
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
@@ -89,7 +89,10 @@ pub fn render(screen: &mut DataScreen, frame: &mut Frame, area: Rect, ctx: &mut 
     let other = if span == 30 { 90 } else { 30 };
     let title = Line::from(vec![
         Span::styled(format!(" {name} "), theme::NOTICE),
-        Span::styled(format!("{} ", m.unit), theme::HINT),
+        Span::styled(
+            format!("{} ", lang.stored_word(&m.unit, &UNIT_WORDS)),
+            theme::HINT,
+        ),
         Span::styled(
             lang.tf(
                 "data.chart_span",

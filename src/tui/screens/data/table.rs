@@ -11,7 +11,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{DataScreen, View};
 use crate::db::readings::{CompareRow, Metric};
-use crate::domain::reading::{Base, NO_VALUE, Status, TREND_DAYS, Tone, sparkline, value_text};
+use crate::domain::reading::{
+    Base, NO_VALUE, Status, TREND_DAYS, Tone, UNIT_WORDS, sparkline, value_text,
+};
 use crate::exchange::readings::change_texts;
 use crate::i18n::Lang;
 use crate::tui::layout::rows;
@@ -118,7 +120,8 @@ fn summary(screen: &DataScreen, day: NaiveDate, lang: Lang) -> Line<'static> {
 /// The name cell: indented under its head, the unit after it when it fits.
 fn name_cell(m: &Metric, width: u16, lang: Lang) -> String {
     let name = m.name(lang);
-    let with_unit = format!("  {name} {}", m.unit);
+    let unit = lang.stored_word(&m.unit, &UNIT_WORDS);
+    let with_unit = format!("  {name} {unit}");
     if m.unit.is_empty() || with_unit.width() > usize::from(width) {
         format!("  {name}")
     } else {
