@@ -53,24 +53,14 @@ impl Lang {
     /// a key shows as its word, and so does its word in either language (what rows written
     /// before keys were stored hold); anything else is the operator's own text, shown as is.
     pub fn stored_word<'a>(self, stored: &'a str, choices: &[(&str, &str)]) -> Cow<'a, str> {
-        let stored_trimmed = stored.trim();
-        choices
-            .iter()
-            .find(|(key, label)| {
-                *key == stored_trimmed || Lang::ALL.iter().any(|l| l.t(label) == stored_trimmed)
-            })
-            .map_or(Cow::Borrowed(stored), |(_, label)| {
-                Cow::Owned(self.t(label).to_owned())
-            })
+        named(stored, choices).map_or(Cow::Borrowed(stored), |(_, label)| {
+            Cow::Owned(self.t(label).to_owned())
+        })
     }
 
     /// The stored key of `choices` a value names, by its key or its word in either language.
     pub fn key_of(text: &str, choices: &[(&'static str, &str)]) -> Option<&'static str> {
-        let text = text.trim();
-        choices
-            .iter()
-            .find(|(key, label)| *key == text || Lang::ALL.iter().any(|l| l.t(label) == text))
-            .map(|(key, _)| *key)
+        named(text, choices).map(|(key, _)| *key)
     }
 
     /// The text for `key` with each `{name}` replaced by its value.
@@ -88,6 +78,14 @@ impl Lang {
         }
         text
     }
+}
+
+/// The choice (stored key, catalog key) `text` names, by its key or its word in either language.
+fn named<'c, K: AsRef<str>>(text: &str, choices: &'c [(K, &str)]) -> Option<&'c (K, &'c str)> {
+    let text = text.trim();
+    choices
+        .iter()
+        .find(|(key, label)| key.as_ref() == text || Lang::ALL.iter().any(|l| l.t(label) == text))
 }
 
 #[derive(Debug, Deserialize)]

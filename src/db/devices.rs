@@ -757,35 +757,67 @@ pub fn addresses_in_use(conn: &Connection) -> rusqlite::Result<Vec<(IpAddr, Stri
 }
 
 /// The next free asset tag in the register's pattern: after the newest device of `category`
-/// (else the newest of any), the same prefix and one past the highest number it has, removed
-/// and scrapped devices included (their tags stay taken).
+/// in the register (else the newest of any), the same prefix and one past the highest number
+/// it has, removed and scrapped devices included (their tags stay taken). Read through the
+/// indexes: the form opens at once on 100k devices.
 pub fn next_free_tag(conn: &Connection, category: Category) -> rusqlite::Result<Option<String>> {
-    let newest = |sql: &str, args: &[&str]| -> rusqlite::Result<Option<String>> {
-        conn.query_row(sql, rusqlite::params_from_iter(args), |r| r.get(0))
-            .optional()
-    };
-    let newest = match newest(
-        "SELECT asset_tag FROM devices WHERE category = ?1 ORDER BY id DESC LIMIT 1",
-        &[category.key()],
-    )? {
-        Some(tag) => Some(tag),
-        None => newest(
-            "SELECT asset_tag FROM devices ORDER BY id DESC LIMIT 1",
-            &[],
-        )?,
-    };
-    let Some(newest) = newest else {
-        return Ok(None);
+    let of_category: Option<String> = conn
+        .prepare_cached(
+            "SELECT asset_tag FROM devices INDEXED BY devices_listed_by_category
+             WHERE category = ?1 AND retired_at IS NULL AND status <> 'scrapped'
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([category.key()], |r| r.get(0))
+        .optional()?;
+    let newest = match of_category {
+        Some(tag) => tag,
+        None => match conn
+            .prepare_cached("SELECT asset_tag FROM devices ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            Some(tag) => tag,
+            None => return Ok(None),
+        },
     };
     let prefix = newest.trim_end_matches(|c: char| c.is_ascii_digit());
-    let mut stmt = conn.prepare_cached(
-        "SELECT asset_tag FROM devices
-         WHERE substr(asset_tag, 1, length(?1)) = ?1 COLLATE NOCASE",
-    )?;
-    let taken: Vec<String> = stmt
+    // The highest tags of the prefix in the unique index: zero-padded numbers of one width
+    // sort as numbers, so this is the answer at once in a register that keeps one width.
+    let highest: Vec<String> = conn
+        .prepare_cached(
+            "SELECT asset_tag FROM devices WHERE asset_tag > ?1 AND asset_tag < ?1 || char(1114111)
+             ORDER BY asset_tag DESC LIMIT 50",
+        )?
         .query_map([prefix], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    Ok(next_tag(&newest, taken.iter().map(String::as_str)))
+    let taken = |tag: &str| -> rusqlite::Result<bool> {
+        conn.prepare_cached("SELECT 1 FROM devices WHERE asset_tag = ?1")?
+            .exists([tag])
+    };
+    let first = next_tag(
+        &newest,
+        highest.iter().map(String::as_str).chain([newest.as_str()]),
+    );
+    if let Some(tag) = &first
+        && !taken(tag)?
+    {
+        return Ok(first);
+    }
+    // Numbers of several widths (`-99` and `-100`): the highest number of any width, read
+    // over the prefix's whole range of the index.
+    let most: Option<i64> = conn
+        .prepare_cached(
+            "SELECT max(CAST(substr(asset_tag, length(?1) + 1) AS INTEGER)) FROM devices
+             WHERE asset_tag > ?1 AND asset_tag < ?1 || char(1114111)
+               AND substr(asset_tag, length(?1) + 1) NOT GLOB '*[^0-9]*'",
+        )?
+        .query_row([prefix], |r| r.get(0))?;
+    let Some(most) = most else { return Ok(None) };
+    let next = next_tag(&newest, [format!("{prefix}{most}").as_str()]);
+    match next {
+        Some(tag) if !taken(&tag)? => Ok(Some(tag)),
+        _ => Ok(None),
+    }
 }
 
 /// The values a text field already has across the register, most used first: what the form

@@ -10,8 +10,6 @@ use super::{Entry, quoted};
 /// tell it from its siblings.
 enum Naming {
     Own(&'static str),
-    /// The metric's name in the screen's language.
-    Metric,
     Parent {
         link: &'static str,
         parent: &'static str,
@@ -20,7 +18,9 @@ enum Naming {
     },
 }
 
-fn naming(table: &str) -> Option<Naming> {
+/// How `table`'s rows are named; a metric by its name in the screen's language.
+fn naming(table: &str, zh: bool) -> Option<Naming> {
+    let metric_name = if zh { "name_zh" } else { "name_en" };
     let parent = |link, parent, name, suffix| Naming::Parent {
         link,
         parent,
@@ -34,12 +34,12 @@ fn naming(table: &str) -> Option<Naming> {
         "tool_loans" => Naming::Own("number"),
         "checklists" | "checklist_items" => Naming::Own("code"),
         "people" | "departments" | "tool_kinds" => Naming::Own("name"),
-        "metrics" => Naming::Metric,
+        "metrics" => Naming::Own(metric_name),
         "device_events" => parent("device_id", "devices", "asset_tag", None),
         "repair_events" | "repair_amendments" => parent("repair_id", "repairs", "ticket", None),
         "tool_loan_items" => parent("loan_id", "tool_loans", "number", None),
         "check_runs" => parent("checklist_id", "checklists", "code", Some("period_start")),
-        "readings" => parent("metric_id", "metrics", "name_zh", Some("day")),
+        "readings" => parent("metric_id", "metrics", metric_name, Some("day")),
         _ => return None,
     })
 }
@@ -47,13 +47,8 @@ fn naming(table: &str) -> Option<Naming> {
 /// The name of the record `entry` logs, as it reads now or (removed since) as the entry has
 /// it; `None` for tables whose rows have no name of their own.
 pub fn record_name(conn: &Connection, entry: &Entry, zh: bool) -> Option<String> {
-    let name = match naming(&entry.table)? {
+    let name = match naming(&entry.table, zh)? {
         Naming::Own(column) => text(column_value(conn, entry, column)?)?,
-        Naming::Metric => text(column_value(
-            conn,
-            entry,
-            if zh { "name_zh" } else { "name_en" },
-        )?)?,
         Naming::Parent {
             link,
             parent,
@@ -61,11 +56,6 @@ pub fn record_name(conn: &Connection, entry: &Entry, zh: bool) -> Option<String>
             suffix,
         } => {
             let id = column_value(conn, entry, link)?.as_i64()?;
-            let name = if parent == "metrics" && !zh {
-                "name_en"
-            } else {
-                name
-            };
             let sql = format!("SELECT {} FROM {} WHERE id = ?1", quoted(name), parent);
             let own: String = conn
                 .query_row(&sql, [id], |r| r.get(0))

@@ -301,3 +301,21 @@ fn the_list_filters_searches_and_sorts() {
     assert_eq!(shown[0].id, core);
     assert_eq!(shown[1].record.owner, "李四");
 }
+
+#[test]
+fn the_next_free_tag_steps_over_numbers_of_another_width() {
+    let db = Db::open_in_memory().unwrap();
+    // Two digits, then three from 100 on: by the index "A-99" sorts above "A-160".
+    for n in (100..=160).chain(50..=99) {
+        add(&db, &format!("A-{n}"), "PC", None);
+    }
+    let next = next_free_tag(db.conn(), Category::Other).unwrap();
+    assert_eq!(next.as_deref(), Some("A-161"));
+    add(&db, "B-0007", "PC", None);
+    let next = next_free_tag(db.conn(), Category::Other).unwrap();
+    assert_eq!(
+        next.as_deref(),
+        Some("B-0008"),
+        "the newest device's pattern"
+    );
+}

@@ -62,29 +62,26 @@ pub struct Templates {
 
 /// `正常/Normal; !告警/Alarm`: choices as one line, `!` marking those that fail.
 fn choices_text(choices: &[Choice]) -> String {
-    choices
-        .iter()
-        .map(|c| {
-            let mark = if c.fails { "!" } else { "" };
-            if c.label.en.is_empty() || c.label.en == c.label.zh {
-                format!("{mark}{}", c.label.zh)
-            } else {
-                format!("{mark}{}/{}", c.label.zh, c.label.en)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    joined(choices, |c| {
+        if c.label.en.is_empty() || c.label.en == c.label.zh {
+            c.label.zh.clone()
+        } else {
+            format!("{}/{}", c.label.zh, c.label.en)
+        }
+    })
 }
 
 /// The choices in the screen's language for the item list (`正常; !告警`); the form edits
 /// both languages with [`choices_text`].
 fn choices_shown(choices: &[Choice], lang: Lang) -> String {
+    joined(choices, |c| c.label.get(lang).to_owned())
+}
+
+/// Choices as one line, each `label`led and marked `!` if it fails.
+fn joined(choices: &[Choice], label: impl Fn(&Choice) -> String) -> String {
     choices
         .iter()
-        .map(|c| {
-            let mark = if c.fails { "!" } else { "" };
-            format!("{mark}{}", c.label.get(lang))
-        })
+        .map(|c| format!("{}{}", if c.fails { "!" } else { "" }, label(c)))
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -121,12 +121,6 @@ impl Editor {
                     Field::Location | Field::Manufacturer | Field::Supplier | Field::Model => {
                         FormField::text(label, &value).with_suggestions(known(*field))
                     }
-                    Field::IpAddress => {
-                        let mut f = FormField::text(label, &value)
-                            .with_suggestions(next_free_addresses(ctx));
-                        f.hint = Some(lang.t("devices.ip_hint").to_owned());
-                        f
-                    }
                     Field::PurchasedOn | Field::WarrantyUntil => {
                         let mut f = FormField::text(label, &value);
                         f.hint = Some(lang.t("devices.date_hint").to_owned());
@@ -140,7 +134,8 @@ impl Editor {
     }
 
     /// The new-device form, offering the next free asset tag in the register's pattern and,
-    /// from the IP table, the chosen subnet's next free address.
+    /// from the IP table, the chosen subnet's next free address (the table has read every
+    /// address in use already; the plain form does not read them on its key).
     pub fn add(ctx: &Ctx, from_detail: bool, address: Option<String>) -> Editor {
         let mut values: [String; 17] = Default::default();
         let tag = devices::next_free_tag(ctx.db.conn(), Category::Pc)
@@ -666,19 +661,4 @@ pub fn export(conn: &Connection, path: &Path, archived: bool, lang: Lang) -> Fla
             .message(lang),
         ),
     }
-}
-
-/// Each subnet's next free address (network, gateway and broadcast skipped), for `Ctrl-P` on
-/// the address field.
-fn next_free_addresses(ctx: &Ctx) -> Vec<String> {
-    let used = devices::addresses_in_use(ctx.db.conn()).unwrap_or_default();
-    let v4 = used.iter().filter_map(|(ip, _)| match ip {
-        std::net::IpAddr::V4(v4) => Some(*v4),
-        std::net::IpAddr::V6(_) => None,
-    });
-    crate::domain::subnet::group(v4, ctx.gateway)
-        .iter()
-        .filter_map(|s| s.next_free())
-        .map(|ip| ip.to_string())
-        .collect()
 }

@@ -470,33 +470,47 @@ impl Checkout {
         if let Some(held) = self.held_line(ctx) {
             frame.render_widget(Paragraph::new(Line::from(held)), rows(below, 2, 1));
         }
-        frame.render_widget(
-            Span::styled(
-                format!(
-                    " {}",
-                    lang.tf("tool_form.scanned", &[("count", &self.tools.len())])
-                ),
-                theme::SECTION,
-            ),
-            rows(below, 3, 1),
+        let lines: Vec<String> = self
+            .tools
+            .iter()
+            .map(|t| {
+                let due = self.due_of(t, ctx.today);
+                lang.tf(
+                    "tool_form.added",
+                    &[
+                        ("code", &t.code),
+                        ("name", &fit(&t.name, 16).trim_end().to_owned()),
+                        ("due", &due.to_string()),
+                    ],
+                )
+            })
+            .collect();
+        let heading = lang.tf("tool_form.scanned", &[("count", &self.tools.len())]);
+        render_scanned(
+            frame,
+            rows(below, 3, below.height.saturating_sub(3)),
+            &heading,
+            &lines,
         );
-        let room = usize::from(below.height.saturating_sub(4));
-        // The newest at the bottom, and always in view.
-        let skip = self.tools.len().saturating_sub(room);
-        for (i, t) in self.tools.iter().skip(skip).enumerate() {
-            let due = self.due_of(t, ctx.today);
-            let line = lang.tf(
-                "tool_form.added",
-                &[
-                    ("code", &t.code),
-                    ("name", &fit(&t.name, 16).trim_end().to_owned()),
-                    ("due", &due.to_string()),
-                ],
-            );
-            frame.render_widget(
-                Paragraph::new(format!("  {}. {line}", skip + i + 1)),
-                rows(below, 4 + i as u16, 1),
-            );
-        }
+    }
+}
+
+/// A heading and the codes scanned so far, numbered, the newest at the bottom and always in
+/// view: the check-out's list and the return scan's.
+pub(super) fn render_scanned(frame: &mut Frame, area: Rect, heading: &str, lines: &[String]) {
+    if area.height == 0 {
+        return;
+    }
+    frame.render_widget(
+        Span::styled(format!(" {heading}"), theme::SECTION),
+        rows(area, 0, 1),
+    );
+    let room = usize::from(area.height - 1);
+    let skip = lines.len().saturating_sub(room);
+    for (i, line) in lines.iter().skip(skip).enumerate() {
+        frame.render_widget(
+            Paragraph::new(format!("  {}. {line}", skip + i + 1)),
+            rows(area, 1 + i as u16, 1),
+        );
     }
 }

@@ -454,6 +454,17 @@ impl ToolsScreen {
     }
 
     /// `r`: the return form of the selected tool, or why there is nothing to return.
+    /// A return form opened from the return scan goes back to it, with what was saved (the
+    /// scan lists it); false when the form was not opened from there.
+    fn back_to_returns(&mut self, saved: Option<&str>) -> bool {
+        let Some(mut scan) = self.parked_returns.take() else {
+            return false;
+        };
+        scan.came_back(saved.map(str::to_owned));
+        self.mode = Mode::Returns(scan);
+        true
+    }
+
     fn start_return(&mut self, ctx: &Ctx) -> Action {
         let lang = ctx.lang;
         let item_id = match self.view {
@@ -793,22 +804,14 @@ impl Screen for ToolsScreen {
                     self.mode = Mode::Form(form);
                     Some(action)
                 }
-                // A return form opened from the return scan goes back to it.
                 FormOutcome::Closed => {
-                    if let Some(mut scan) = self.parked_returns.take() {
-                        scan.came_back(None);
-                        self.mode = Mode::Returns(scan);
-                    }
+                    self.back_to_returns(None);
                     Some(Action::Noop)
                 }
-                FormOutcome::Saved(flash) => {
-                    if let Some(mut scan) = self.parked_returns.take() {
-                        scan.came_back(Some(flash.text));
-                        self.mode = Mode::Returns(scan);
-                        return Some(Action::Noop);
-                    }
-                    Some(Action::Flash(flash))
+                FormOutcome::Saved(flash) if self.back_to_returns(Some(&flash.text)) => {
+                    Some(Action::Noop)
                 }
+                FormOutcome::Saved(flash) => Some(Action::Flash(flash)),
             },
             Mode::Returns(mut scan) => match scan.handle_key(key, ctx) {
                 ReturnOutcome::Stay(action) => {

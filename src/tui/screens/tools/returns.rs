@@ -16,6 +16,7 @@ use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::input::Input;
 
+use super::checkout::render_scanned;
 use super::forms::ToolForm;
 
 pub struct ReturnScan {
@@ -187,23 +188,7 @@ impl ReturnScan {
             None => Span::styled(format!(" {}", lang.t("returns.hint")), theme::HINT),
         };
         frame.render_widget(Paragraph::new(Line::from(message)), rows(area, 2, 1));
-        frame.render_widget(
-            Span::styled(
-                format!(
-                    " {}",
-                    lang.tf("returns.count", &[("count", &self.done.len())])
-                ),
-                theme::SECTION,
-            ),
-            rows(area, 3, 1),
-        );
-        let room = usize::from(area.height.saturating_sub(4));
-        let skip = self.done.len().saturating_sub(room);
-        for (i, text) in self.done.iter().skip(skip).enumerate() {
-            frame.render_widget(
-                Paragraph::new(format!("  {}. {text}", skip + i + 1)),
-                rows(area, 4 + i as u16, 1),
-            );
-        }
+        let heading = lang.tf("returns.count", &[("count", &self.done.len())]);
+        render_scanned(frame, rows(area, 3, area.height - 3), &heading, &self.done);
     }
 }
