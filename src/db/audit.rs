@@ -77,18 +77,21 @@ pub struct Change {
     pub text: String,
 }
 
+/// A row's own bookkeeping: its id and who changed it when, which an entry says itself.
+pub const OWN_COLUMNS: [&str; 6] = [
+    "id",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "row_version",
+];
+
 impl Entry {
     /// What the entry says, leaving out what is the entry's own who and when, and an insert's
     /// or removal's empty fields.
     pub fn changes(&self) -> Vec<Change> {
-        const OWN: [&str; 6] = [
-            "id",
-            "created_at",
-            "created_by",
-            "updated_at",
-            "updated_by",
-            "row_version",
-        ];
+        const OWN: [&str; 6] = OWN_COLUMNS;
         let said = |v: Option<&Value>| {
             !matches!(v, None | Some(Value::Null)) && v.and_then(Value::as_str) != Some("")
         };

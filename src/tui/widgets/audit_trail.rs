@@ -130,6 +130,7 @@ fn column_words(table: &str, column: &str, lang: Lang) -> String {
         _ => None,
     };
     let known = field.into_iter().chain([
+        format!("audit_column.{column}"),
         format!("repair_field.{column}"),
         format!("text_field.{column}"),
         format!("field.{column}"),
@@ -154,7 +155,7 @@ fn value_words(
 ) -> String {
     let text = audit::value_text(value);
     let set = match (table, column) {
-        ("devices", "status") => Some("status_name"),
+        ("devices", "status") | ("repairs", "device_status_before") => Some("status_name"),
         ("devices", "category") => Some("category"),
         ("repairs", "state") => Some("repair_state"),
         ("repairs", "priority") => Some("priority"),
@@ -171,6 +172,23 @@ fn value_words(
             return word.to_owned();
         }
     }
+    if matches!(
+        column,
+        "under_warranty" | "human_caused" | "reopened" | "is_open"
+    ) && let Some(flag) = value.and_then(serde_json::Value::as_i64)
+    {
+        return lang
+            .t(if flag == 0 { "answer.no" } else { "answer.yes" })
+            .to_owned();
+    }
+    if column == "kind_id"
+        && let Some(id) = value.and_then(serde_json::Value::as_i64)
+        && let Ok(kind) = conn.query_row("SELECT name FROM tool_kinds WHERE id = ?1", [id], |r| {
+            r.get::<_, String>(0)
+        })
+    {
+        return kind;
+    }
     if column == "device_id"
         && let Some(id) = value.and_then(serde_json::Value::as_i64)
         && let Ok(tag) = conn.query_row("SELECT asset_tag FROM devices WHERE id = ?1", [id], |r| {
@@ -180,4 +198,73 @@ fn value_words(
         return tag;
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    /// Every column an operator can see change in a trail has a word in both languages.
+    #[test]
+    fn every_column_of_a_trail_has_a_word() {
+        let db = Db::open_in_memory().unwrap();
+        let mut raw = Vec::new();
+        for table in ["devices", "repairs", "tools"] {
+            let columns: Vec<String> = db
+                .conn()
+                .prepare(&format!("SELECT name FROM pragma_table_xinfo('{table}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            for column in columns {
+                if audit::OWN_COLUMNS.contains(&column.as_str()) || column == "search_text" {
+                    continue;
+                }
+                for lang in [Lang::En, Lang::Zh] {
+                    if column_words(table, &column, lang) == column {
+                        raw.push(format!("{table}.{column} ({lang:?})"));
+                    }
+                }
+            }
+        }
+        assert!(raw.is_empty(), "no word for: {raw:?}");
+    }
+
+    #[test]
+    fn flags_kinds_and_statuses_read_as_words() {
+        let db = Db::open_in_memory().unwrap();
+        let conn = db.conn();
+        let json = |v: serde_json::Value| Some(v);
+        let said = |table, column, v: serde_json::Value| {
+            value_words(conn, table, column, json(v).as_ref(), Lang::Zh)
+        };
+        assert_eq!(said("repairs", "human_caused", 1.into()), "是");
+        assert_eq!(said("repairs", "under_warranty", 0.into()), "否");
+        assert_eq!(
+            said("repairs", "device_status_before", "under_repair".into()),
+            Lang::Zh.t("status_name.under_repair")
+        );
+        let kind: i64 = conn
+            .query_row("SELECT id FROM tool_kinds ORDER BY id LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap_or_else(|_| {
+                conn.execute(
+                    "INSERT INTO tool_kinds (name, created_at, created_by, updated_at, updated_by)
+                     VALUES ('万用表', '2026-12-03', 't', '2026-12-03', 't')",
+                    [],
+                )
+                .unwrap();
+                conn.last_insert_rowid()
+            });
+        let name: String = conn
+            .query_row("SELECT name FROM tool_kinds WHERE id = ?1", [kind], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(said("tools", "kind_id", kind.into()), name);
+    }
 }

@@ -1,7 +1,8 @@
 //! Widgets the screens share: tab bar, footer hints, status bar, help overlay, text input,
-//! pick lists, forms and text wrapped to a width.
+//! pick lists, forms, table columns and text wrapped to a width.
 
 pub mod audit_trail;
+pub mod columns;
 pub mod footer;
 pub mod form;
 pub mod help;

@@ -21,6 +21,7 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::KeyHint;
 use crate::tui::text::fit;
 use crate::tui::theme;
+use crate::tui::widgets::columns::{self as table, Column};
 use run::{RunEvent, RunView, period_text};
 use templates::{Templates, TemplatesEvent};
 
@@ -167,8 +168,14 @@ impl ChecksScreen {
 
     fn render_overview(&mut self, frame: &mut Frame, area: Rect, lang: Lang) {
         let width = area.width;
-        let name_w = width.saturating_sub(55).clamp(12, 40);
-        let label_w = 23u16;
+        let specs = overview_columns();
+        let cells: Vec<Vec<(String, Style)>> =
+            self.rows.iter().map(|r| row_cells(r, lang)).collect();
+        let texts: Vec<Vec<String>> = cells
+            .iter()
+            .map(|r| r.iter().map(|(t, _)| t.clone()).collect())
+            .collect();
+        let widths = table::widths(&specs, &texts, width.saturating_sub(1));
         let mut lines: Vec<Line> = Vec::new();
         // Section headings take lines too: the due list first, then missed.
         let mut selected_line = 0;
@@ -176,7 +183,7 @@ impl ChecksScreen {
             fit(&format!(" {}", lang.t("checks.due_now")), width),
             theme::HEADER,
         ));
-        for (i, row) in self.rows.iter().enumerate() {
+        for (i, row_cells) in cells.into_iter().enumerate() {
             if i == self.due_count {
                 let heading = if self.rows.len() > self.due_count {
                     lang.tf(
@@ -197,7 +204,9 @@ impl ChecksScreen {
             if i == self.cursor {
                 selected_line = lines.len();
             }
-            let line = row_line(row, lang, name_w, label_w, width);
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(table::cells(&specs, &widths, row_cells));
+            let line = Line::from(spans);
             lines.push(if i == self.cursor {
                 line.style(theme::SELECTED)
             } else {
@@ -228,7 +237,20 @@ impl ChecksScreen {
     }
 }
 
-fn row_line(row: &Row, lang: Lang, name_w: u16, label_w: u16, width: u16) -> Line<'static> {
+/// The overview's columns, sized from all its rows: template, period, progress, state and
+/// failures; the failures go first when narrow.
+fn overview_columns() -> Vec<Column> {
+    vec![
+        Column::new("", 12, 40),
+        Column::new("", 10, 23),
+        Column::new("", 3, 6).right(),
+        Column::new("", 8, 30).whole(),
+        Column::new("", 6, 20).drop(1),
+    ]
+}
+
+/// One template's cells, in the order of [`overview_columns`].
+fn row_cells(row: &Row, lang: Lang) -> Vec<(String, Style)> {
     let (state, style): (String, Style) = match &row.run {
         Some(r) if r.is_signed() => (
             lang.tf(
@@ -262,27 +284,14 @@ fn row_line(row: &Row, lang: Lang, name_w: u16, label_w: u16, width: u16) -> Lin
     } else {
         String::new()
     };
-    let used = 1 + name_w + 1 + label_w + 1 + 6 + 1;
-    let rest = width.saturating_sub(used);
-    let mut spans = vec![
-        Span::raw(format!(" {} ", fit(row.checklist.name.get(lang), name_w))),
-        Span::raw(format!(
-            "{} ",
-            fit(
-                &period_text(row.checklist.period, row.period_start),
-                label_w
-            )
-        )),
-        Span::raw(format!("{} ", fit(&progress, 6))),
-        Span::styled(fit(&state, rest.min(22)), style),
-    ];
-    if !failed_text.is_empty() && rest > 22 {
-        spans.push(Span::styled(
-            fit(&format!(" {failed_text}"), rest - 22),
-            theme::BAD,
-        ));
-    }
-    Line::from(spans)
+    let plain = |text: String| (text, Style::new());
+    vec![
+        plain(row.checklist.name.get(lang).to_owned()),
+        plain(period_text(row.checklist.period, row.period_start)),
+        plain(progress),
+        (state, style),
+        (failed_text, theme::BAD),
+    ]
 }
 
 /// `2026-11-10 17:31:00` shown as `11-10`.

@@ -2,7 +2,6 @@
 //! view, fetched by id for the visible slice only. Columns that do not fit are left out, least
 //! important first.
 
-use crate::tui::text::fit;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -16,109 +15,56 @@ use crate::domain::record::{Field, Warranty, warranty};
 use crate::i18n::Lang;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
+use crate::tui::widgets::columns::{self, Column};
 use crate::tui::widgets::prompt;
 
-/// A table column: what it shows, its width range, and how soon it is dropped when narrow
+/// A table column: what it shows, its width bounds, and how soon it is left out when narrow
 /// (0 = never).
-struct Column {
+struct Spec {
     field: Field,
     min: u16,
     max: u16,
-    drop_order: u8,
+    drop: u8,
 }
 
-const COLUMNS: &[Column] = &[
-    Column {
-        field: Field::AssetTag,
-        min: 11,
-        max: 14,
-        drop_order: 0,
-    },
-    Column {
-        field: Field::Name,
-        min: 12,
-        max: 24,
-        drop_order: 0,
-    },
-    Column {
-        field: Field::Category,
-        min: 6,
-        max: 8,
-        drop_order: 5,
-    },
-    Column {
-        field: Field::Location,
-        min: 12,
-        max: 22,
-        drop_order: 2,
-    },
-    Column {
-        field: Field::Department,
-        min: 8,
-        max: 12,
-        drop_order: 4,
-    },
-    Column {
-        field: Field::Owner,
-        min: 6,
-        max: 8,
-        drop_order: 1,
-    },
-    Column {
-        field: Field::IpAddress,
-        min: 15,
-        max: 15,
-        drop_order: 1,
-    },
-    Column {
-        field: Field::Status,
-        min: 6,
-        max: 12,
-        drop_order: 0,
-    },
-    Column {
-        field: Field::WarrantyUntil,
-        min: 10,
-        max: 10,
-        drop_order: 3,
-    },
+const fn spec(field: Field, min: u16, max: u16, drop: u8) -> Spec {
+    Spec {
+        field,
+        min,
+        max,
+        drop,
+    }
+}
+
+const COLUMNS: &[Spec] = &[
+    spec(Field::AssetTag, 10, 16, 0),
+    spec(Field::Name, 12, 40, 0),
+    spec(Field::Category, 4, 12, 5),
+    spec(Field::Location, 16, 30, 2),
+    spec(Field::Department, 6, 20, 4),
+    spec(Field::Owner, 4, 12, 1),
+    spec(Field::IpAddress, 15, 15, 1),
+    spec(Field::Status, 6, 14, 0),
+    spec(Field::WarrantyUntil, 10, 14, 3),
 ];
 
-const GROW_ORDER: [Field; 7] = [
-    Field::Status,
-    Field::Name,
-    Field::Location,
-    Field::Owner,
-    Field::Department,
-    Field::AssetTag,
-    Field::Category,
-];
+fn columns(lang: Lang) -> Vec<Column> {
+    COLUMNS
+        .iter()
+        .map(|c| {
+            let column = Column::new(lang.t(c.field.label_key()), c.min, c.max).drop(c.drop);
+            match c.field {
+                Field::Status | Field::Category => column.whole(),
+                _ => column,
+            }
+        })
+        .collect()
+}
 
-/// Which columns fit in `width`, and how wide each is.
-fn fit_columns(width: u16) -> Vec<(&'static Column, u16)> {
-    // One cell for the warranty flag, one space between columns.
-    let usable = width.saturating_sub(2);
-    let mut shown: Vec<&Column> = COLUMNS.iter().collect();
-    let total = |cols: &[&Column]| cols.iter().map(|c| c.min + 1).sum::<u16>();
-    while total(&shown) > usable {
-        let Some(worst) = shown.iter().map(|c| c.drop_order).max().filter(|o| *o > 0) else {
-            break;
-        };
-        if let Some(at) = shown.iter().rposition(|c| c.drop_order == worst) {
-            shown.remove(at);
-        }
-    }
-    let mut widths: Vec<u16> = shown.iter().map(|c| c.min).collect();
-    let mut spare = usable.saturating_sub(total(&shown));
-    // Room left over goes first to what is cut most often: status names, then names and places.
-    for field in GROW_ORDER {
-        if let Some(i) = shown.iter().position(|c| c.field == field) {
-            let grow = (shown[i].max - widths[i]).min(spare);
-            widths[i] += grow;
-            spare -= grow;
-        }
-    }
-    shown.into_iter().zip(widths).collect()
+/// The columns' widths for the rows in view, in a table `width` wide (one cell for the
+/// warranty flag and a space before the first column).
+fn fit_columns(columns: &[Column], rows: &[Vec<String>], width: u16) -> Vec<Option<u16>> {
+    columns::widths(columns, rows, width.saturating_sub(2))
 }
 
 fn status_style(status: Status) -> Style {
@@ -209,21 +155,16 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
         );
         top += 1;
     }
-    let columns = fit_columns(area.width);
-    let header: String = columns
-        .iter()
-        .map(|(c, w)| fit(lang.t(c.field.label_key()), *w))
-        .collect::<Vec<_>>()
-        .join(" ");
     let header_area = Rect {
         y: top,
         height: 1,
         ..area
     };
-    frame.render_widget(
-        Paragraph::new(format!("  {header}")).style(theme::HEADER),
-        header_area,
-    );
+    let specs = columns(lang);
+    let draw_header = |frame: &mut Frame, widths: &[Option<u16>]| {
+        let text = format!("  {}", columns::header(&specs, widths));
+        frame.render_widget(Paragraph::new(text).style(theme::HEADER), header_area);
+    };
     let rows_area = Rect {
         y: top + 1,
         height: (area.y + area.height).saturating_sub(top + 1),
@@ -232,6 +173,8 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
     let rows = usize::from(rows_area.height);
     screen.visible_rows = rows;
     if count == 0 {
+        let widths = fit_columns(&specs, &[], area.width);
+        draw_header(frame, &widths);
         let key = if screen.has_filters() {
             "devices.none_match"
         } else {
@@ -264,7 +207,14 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
         screen.page = devices::by_ids(ctx.db.conn(), slice).unwrap_or_default();
         screen.page_at = Some((screen.offset, end));
     }
-    for (i, device) in screen.page.iter().enumerate() {
+    let texts: Vec<Vec<String>> = screen
+        .page
+        .iter()
+        .map(|d| COLUMNS.iter().map(|c| cell(d, c.field, lang)).collect())
+        .collect();
+    let widths = fit_columns(&specs, &texts, area.width);
+    draw_header(frame, &widths);
+    for (i, (device, texts)) in screen.page.iter().zip(texts).enumerate() {
         let y = rows_area.y + i as u16;
         let selected = screen.offset + i == screen.cursor;
         let (flag, flag_style) = match warranty(device.record.warranty_until, ctx.today) {
@@ -272,17 +222,16 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
             Warranty::EndingIn(_) => ("!", theme::WARN),
             _ => (" ", Style::new()),
         };
-        let mut spans = vec![Span::styled(flag, flag_style), Span::raw(" ")];
-        for (column, width) in &columns {
-            let text = fit(&cell(device, column.field, lang), *width);
-            let style = match column.field {
+        let styled = COLUMNS.iter().zip(texts).map(|(c, text)| {
+            let style = match c.field {
                 Field::Status => status_style(device.record.status),
                 Field::WarrantyUntil => flag_style,
                 _ => Style::new(),
             };
-            spans.push(Span::styled(text, style));
-            spans.push(Span::raw(" "));
-        }
+            (text, style)
+        });
+        let mut spans = vec![Span::styled(flag, flag_style), Span::raw(" ")];
+        spans.extend(columns::cells(&specs, &widths, styled));
         let mut line = Line::from(spans);
         if selected {
             line = line.style(theme::SELECTED);
@@ -303,25 +252,79 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::text::fit;
     use unicode_width::UnicodeWidthStr;
+
+    fn shown(widths: &[Option<u16>]) -> Vec<Field> {
+        COLUMNS
+            .iter()
+            .zip(widths)
+            .filter(|(_, w)| w.is_some())
+            .map(|(c, _)| c.field)
+            .collect()
+    }
+
+    fn sample() -> Vec<Vec<String>> {
+        let row = |cells: [&str; 9]| cells.iter().map(|s| (*s).to_owned()).collect();
+        vec![
+            row([
+                "JF-PC-0001",
+                "联想 ThinkCentre M920",
+                "服务器",
+                "配线间3-机柜05",
+                "信息中心",
+                "张三",
+                "10.1.20.133",
+                "在用",
+                "2027-05-01",
+            ]),
+            row([
+                "JF-SW-0002",
+                "Core switch",
+                "Network",
+                "机房A-机柜03",
+                "Network team",
+                "李四",
+                "",
+                "Under repair",
+                "",
+            ]),
+        ]
+    }
 
     #[test]
     fn columns_fit_and_the_essentials_always_show() {
-        for width in [60u16, 80, 100, 160] {
-            let cols = fit_columns(width);
-            let used: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() + 2;
-            assert!(used <= width, "{width}: {used}");
-            let fields: Vec<Field> = cols.iter().map(|(c, _)| c.field).collect();
-            for must in [Field::AssetTag, Field::Name, Field::Status] {
-                assert!(fields.contains(&must), "{width}: {fields:?}");
+        for lang in [Lang::En, Lang::Zh] {
+            let specs = columns(lang);
+            for width in [60u16, 80, 100, 160] {
+                let w = fit_columns(&specs, &sample(), width);
+                let used: u16 = w.iter().flatten().map(|w| w + 1).sum::<u16>() + 1;
+                assert!(used <= width, "{width}: {used}");
+                for must in [Field::AssetTag, Field::Name, Field::Status] {
+                    assert!(shown(&w).contains(&must), "{width}: {w:?}");
+                }
             }
+            let at_80 = shown(&fit_columns(&specs, &sample(), 80));
+            assert!(at_80.contains(&Field::IpAddress));
+            assert!(at_80.contains(&Field::Location));
         }
-        assert_eq!(fit_columns(160).len(), COLUMNS.len());
-        assert!(
-            fit_columns(80)
-                .iter()
-                .any(|(c, _)| c.field == Field::IpAddress)
-        );
+    }
+
+    #[test]
+    fn headers_and_places_are_whole_where_there_is_room() {
+        for lang in [Lang::En, Lang::Zh] {
+            let specs = columns(lang);
+            // At 120 columns every column shows with its whole header and cells.
+            let w = fit_columns(&specs, &sample(), 120);
+            assert_eq!(shown(&w).len(), COLUMNS.len(), "{lang:?}");
+            let header = columns::header(&specs, &w);
+            for c in &specs {
+                assert!(header.contains(&c.header), "{lang:?}: {header}");
+            }
+            // At 80 a place keeps its cabinet.
+            let w = fit_columns(&specs, &sample(), 80);
+            assert!(w[3].unwrap() >= "配线间3-机柜05".width() as u16, "{w:?}");
+        }
     }
 
     #[test]

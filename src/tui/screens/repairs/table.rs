@@ -14,44 +14,27 @@ use crate::domain::repair::{State, Timeliness};
 use crate::i18n::Lang;
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
-use crate::tui::text::fit;
 use crate::tui::theme;
+use crate::tui::widgets::columns::{self as table, Column};
 use crate::tui::widgets::prompt;
 
-/// Column widths for a table `width` wide: ticket, state, device, description, maintainer
-/// (0 when left out), reported, estimate.
-struct Widths {
-    state: u16,
-    device: u16,
-    description: u16,
-    maintainer: u16,
-    reported: u16,
+/// The list's columns: ticket, state, device, description, maintainer, reported, estimate.
+/// When narrow the maintainer goes first, then the report time: the estimate says more.
+fn columns(lang: Lang) -> Vec<Column> {
+    vec![
+        Column::new(lang.t("repairs.ticket"), 12, 14),
+        Column::new(lang.t("repairs.state"), 6, 22).whole(),
+        Column::new(lang.t("repair_form.device"), 10, 26),
+        Column::new(lang.t("repair_form.description"), 20, 80),
+        Column::new(lang.t("repair_form.maintainer"), 6, 12).drop(2),
+        Column::new(lang.t("repairs.reported_short"), 11, 11).drop(1),
+        Column::new(lang.t("repairs.estimate_short"), 12, 12),
+    ]
 }
 
-const TICKET: u16 = 12;
-const TIME: u16 = 11;
-/// The estimate column: a time and the late mark.
-const ESTIMATE: u16 = 12;
-
-fn widths(width: u16) -> Widths {
-    let maintainer = if width >= 100 { 8 } else { 0 };
-    let device = if width >= 120 { 22 } else { 14 };
-    let reported = if width >= 80 { TIME } else { 0 };
-    let state = 10;
-    // Marker, ticket, state, device, estimate, and the spaces between.
-    let fixed = 2 + TICKET + 1 + state + 1 + device + 1 + ESTIMATE + 1;
-    let optional: u16 = [maintainer, reported]
-        .into_iter()
-        .map(|w| if w > 0 { w + 1 } else { 0 })
-        .sum();
-    let fixed = fixed + optional;
-    Widths {
-        state,
-        device,
-        description: width.saturating_sub(fixed).max(6),
-        maintainer,
-        reported,
-    }
+/// The columns' widths for the rows in view, after the two-cell marker.
+fn fit_columns(columns: &[Column], rows: &[Vec<String>], width: u16) -> Vec<Option<u16>> {
+    crate::tui::widgets::columns::widths(columns, rows, width.saturating_sub(2))
 }
 
 fn short(at: NaiveDateTime) -> String {
@@ -136,22 +119,21 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
         let focused = matches!(screen.mode, Mode::Search);
         prompt::search(frame, rows(area, 1, 1), &screen.search, focused);
     }
-    let w = widths(area.width);
-    let mut header = vec![
-        fit(lang.t("repairs.ticket"), TICKET),
-        fit(lang.t("repairs.state"), w.state),
-        fit(lang.t("repair_form.device"), w.device),
-        fit(lang.t("repair_form.description"), w.description),
-    ];
-    if w.maintainer > 0 {
-        header.push(fit(lang.t("repair_form.maintainer"), w.maintainer));
-    }
-    if w.reported > 0 {
-        header.push(fit(lang.t("repairs.reported_short"), TIME));
-    }
-    header.push(fit(lang.t("repairs.estimate_short"), ESTIMATE));
+    let specs = columns(lang);
+    let shown = if screen.paging {
+        &[][..]
+    } else {
+        &screen.page[..]
+    };
+    let cells: Vec<Vec<(String, Style)>> =
+        shown.iter().map(|r| row_cells(r, ctx.now, lang)).collect();
+    let texts: Vec<Vec<String>> = cells
+        .iter()
+        .map(|r| r.iter().map(|(t, _)| t.clone()).collect())
+        .collect();
+    let widths = fit_columns(&specs, &texts, area.width);
     frame.render_widget(
-        Paragraph::new(format!("  {}", header.join(" "))).style(theme::HEADER),
+        Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
         rows(area, top, 1),
     );
     let list = rows(area, top + 1, body);
@@ -169,33 +151,11 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
         );
         return;
     }
-    for (i, row) in screen.page.iter().enumerate() {
+    for (i, (row, cells)) in screen.page.iter().zip(cells).enumerate() {
         let selected = screen.offset + i == screen.cursor;
-        let (estimate, estimate_style) = estimate_cell(row, ctx.now, lang);
         let marker = if row.from_check { "c" } else { " " };
-        let mut spans = vec![
-            Span::styled(format!("{marker} "), theme::HINT),
-            Span::raw(fit(&row.ticket, TICKET)),
-            Span::raw(" "),
-            Span::styled(
-                fit(lang.t(row.state.label_key()), w.state),
-                state_style(row.state),
-            ),
-            Span::raw(" "),
-            Span::raw(fit(&row.device_text, w.device)),
-            Span::raw(" "),
-            Span::raw(fit(&row.description, w.description)),
-            Span::raw(" "),
-        ];
-        if w.maintainer > 0 {
-            spans.push(Span::raw(fit(&row.maintainer, w.maintainer)));
-            spans.push(Span::raw(" "));
-        }
-        if w.reported > 0 {
-            spans.push(Span::raw(fit(&short(row.reported_at), TIME)));
-            spans.push(Span::raw(" "));
-        }
-        spans.push(Span::styled(fit(&estimate, ESTIMATE), estimate_style));
+        let mut spans = vec![Span::styled(format!("{marker} "), theme::HINT)];
+        spans.extend(table::cells(&specs, &widths, cells));
         let mut line = Line::from(spans);
         if selected {
             line = line.style(theme::SELECTED);
@@ -206,36 +166,58 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
     }
 }
 
+/// One ticket's cells, in the order of [`columns`].
+fn row_cells(row: &ListRow, now: NaiveDateTime, lang: Lang) -> Vec<(String, Style)> {
+    let plain = |text: &str| (text.to_owned(), Style::new());
+    vec![
+        plain(&row.ticket),
+        (
+            lang.t(row.state.label_key()).to_owned(),
+            state_style(row.state),
+        ),
+        plain(&row.device_text),
+        plain(&row.description),
+        plain(&row.maintainer),
+        plain(&short(row.reported_at)),
+        estimate_cell(row, now, lang),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     #[test]
-    fn columns_fit_every_width_from_the_smallest() {
-        for width in [60u16, 80, 100, 160] {
-            let w = widths(width);
-            let optional = |w: u16| if w > 0 { w + 1 } else { 0 };
-            let used = 2
-                + TICKET
-                + 1
-                + w.state
-                + 1
-                + w.device
-                + 1
-                + w.description
-                + 1
-                + optional(w.maintainer)
-                + optional(w.reported)
-                + ESTIMATE;
-            assert!(used <= width, "{width}: {used}");
-            assert!(w.description >= 6);
+    fn columns_fit_every_width_and_the_state_is_whole_at_120() {
+        for lang in [Lang::En, Lang::Zh] {
+            let specs = columns(lang);
+            let row = |state: State| {
+                vec![
+                    "WX-2026-0001".to_owned(),
+                    lang.t(state.label_key()).to_owned(),
+                    "JF-PC-0001 联想 ThinkCentre".to_owned(),
+                    "显示器不亮，开机无信号".to_owned(),
+                    "王工".to_owned(),
+                    "12-01 09:30".to_owned(),
+                    "12-03 17:00!".to_owned(),
+                ]
+            };
+            let rows = vec![row(State::AwaitingConfirmation), row(State::Reported)];
+            for width in [60u16, 80, 100, 160] {
+                let w = fit_columns(&specs, &rows, width);
+                let used: u16 = w.iter().flatten().map(|w| w + 1).sum::<u16>() + 1;
+                assert!(used <= width, "{width}: {used}");
+                assert!(w[6].is_some(), "{width}: the estimate always shows");
+            }
+            let w = fit_columns(&specs, &rows, 120);
+            assert!(w.iter().all(Option::is_some));
+            assert_eq!(
+                w[1],
+                Some(rows[0][1].width() as u16),
+                "{lang:?}: the state is whole"
+            );
+            assert!(table::header(&specs, &w).contains(&specs[5].header));
         }
-        assert_eq!(widths(80).maintainer, 0);
-        assert_eq!(widths(100).maintainer, 8);
-        assert_eq!(
-            widths(60).reported,
-            0,
-            "the estimate matters more than the report time"
-        );
     }
 }

@@ -15,19 +15,9 @@ use crate::domain::tool::{Condition, ToolStatus};
 use crate::i18n::Lang;
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
-use crate::tui::text::fit;
 use crate::tui::theme;
+use crate::tui::widgets::columns::{self as table, Column};
 use crate::tui::widgets::prompt;
-
-const CODE: u16 = 8;
-const KIND: u16 = 10;
-const STATUS: u16 = 11;
-const PERSON: u16 = 8;
-const DAY: u16 = 5;
-const NUMBER: u16 = 12;
-/// The due column: a date and the overdue mark.
-const DUE: u16 = 7;
-const BACK: u16 = 15;
 
 fn short(day: NaiveDate) -> String {
     day.format("%m-%d").to_string()
@@ -116,18 +106,41 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
         let focused = matches!(screen.mode, Mode::Search);
         prompt::search(frame, rows(area, 1, 1), &screen.search, focused);
     }
-    let header = rows(area, top, 1);
     let list = rows(area, top + 1, body);
     let (count, cursor) = match screen.view {
         View::Tools => (screen.tools_at.count, screen.tools_at.in_page()),
         View::Loans => (screen.loans_at.count, screen.loans_at.in_page()),
     };
-    let heading = match screen.view {
-        View::Tools => tool_header(area.width, lang),
-        View::Loans => loan_header(area.width, lang),
+    let paging = screen.view == View::Loans && screen.loans_paging;
+    let (specs, shown): (Vec<Column>, Vec<Row>) = match screen.view {
+        View::Tools => (
+            tool_columns(lang),
+            screen
+                .tool_page
+                .iter()
+                .map(|t| tool_row(t, ctx.today, lang))
+                .collect(),
+        ),
+        View::Loans => (
+            loan_columns(lang),
+            screen
+                .loan_page
+                .iter()
+                .filter(|_| !paging)
+                .map(|r| loan_row(r, ctx.today, lang))
+                .collect(),
+        ),
     };
-    frame.render_widget(Paragraph::new(heading).style(theme::HEADER), header);
-    if screen.view == View::Loans && screen.loans_paging {
+    let texts: Vec<Vec<String>> = shown
+        .iter()
+        .map(|r| r.cells.iter().map(|(t, _)| t.clone()).collect())
+        .collect();
+    let widths = fit_columns(&specs, &texts, area.width);
+    frame.render_widget(
+        Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
+        rows(area, top, 1),
+    );
+    if paging {
         frame.render_widget(
             Paragraph::new(format!("  {}", lang.t("loans.searching"))).style(theme::HINT),
             rows(list, 0, 1),
@@ -146,19 +159,10 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
         );
         return;
     }
-    let lines: Vec<Line> = match screen.view {
-        View::Tools => screen
-            .tool_page
-            .iter()
-            .map(|t| tool_line(t, area.width, ctx.today, lang))
-            .collect(),
-        View::Loans => screen
-            .loan_page
-            .iter()
-            .map(|r| loan_line(r, area.width, ctx.today, lang))
-            .collect(),
-    };
-    for (i, mut line) in lines.into_iter().enumerate() {
+    for (i, row) in shown.into_iter().enumerate() {
+        let mut spans = vec![Span::styled(if row.late { "! " } else { "  " }, theme::BAD)];
+        spans.extend(table::cells(&specs, &widths, row.cells));
+        let mut line = Line::from(spans).style(row.style);
         if Some(i) == cursor {
             line = line.style(theme::SELECTED);
         }
@@ -166,30 +170,32 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
     }
 }
 
-/// The name column of the tool list takes what the others leave.
-fn tool_name_width(width: u16) -> u16 {
-    let place = if width >= 80 { 12 } else { 0 };
-    let place = if place > 0 { place + 1 } else { 0 };
-    let fixed = 2 + CODE + 1 + KIND + 1 + STATUS + 1 + PERSON + 1 + DUE + 1 + place;
-    width.saturating_sub(fixed).max(6)
+/// One line of either list: overdue or not, its cells and the style of the whole line.
+struct Row {
+    late: bool,
+    cells: Vec<(String, Style)>,
+    style: Style,
 }
 
-fn tool_header(width: u16, lang: Lang) -> String {
-    let mut cells = vec![
-        fit(lang.t("tools.code"), CODE),
-        fit(lang.t("tools.name"), tool_name_width(width)),
-        fit(lang.t("tools.kind"), KIND),
-        fit(lang.t("tools.status"), STATUS),
-        fit(lang.t("tools.holder"), PERSON),
-        fit(lang.t("tools.due"), DUE),
-    ];
-    if width >= 80 {
-        cells.push(fit(lang.t("tools.place"), 12));
-    }
-    format!("  {}", cells.join(" "))
+/// The columns' widths for the rows in view, after the two-cell overdue mark.
+fn fit_columns(columns: &[Column], rows: &[Vec<String>], width: u16) -> Vec<Option<u16>> {
+    table::widths(columns, rows, width.saturating_sub(2))
 }
 
-fn tool_line(t: &Tool, width: u16, today: NaiveDate, lang: Lang) -> Line<'static> {
+/// The tool list's columns; the place goes first when narrow.
+fn tool_columns(lang: Lang) -> Vec<Column> {
+    vec![
+        Column::new(lang.t("tools.code"), 6, 12),
+        Column::new(lang.t("tools.name"), 8, 32),
+        Column::new(lang.t("tools.kind"), 4, 12).drop(2),
+        Column::new(lang.t("tools.status"), 6, 12).whole(),
+        Column::new(lang.t("tools.holder"), 4, 10),
+        Column::new(lang.t("tools.due"), 6, 6),
+        Column::new(lang.t("tools.place"), 6, 20).drop(1),
+    ]
+}
+
+fn tool_row(t: &Tool, today: NaiveDate, lang: Lang) -> Row {
     let late = t.overdue(today);
     let (holder, due) = t
         .holder
@@ -198,69 +204,38 @@ fn tool_line(t: &Tool, width: u16, today: NaiveDate, lang: Lang) -> Line<'static
             let mark = if late { "!" } else { "" };
             (h.borrower.clone(), format!("{}{mark}", short(h.due_on)))
         });
-    let mut spans = vec![
-        Span::styled(if late { "! " } else { "  " }, theme::BAD),
-        Span::raw(fit(&t.code, CODE)),
-        Span::raw(" "),
-        Span::raw(fit(&t.name, tool_name_width(width))),
-        Span::raw(" "),
-        Span::raw(fit(&t.kind, KIND)),
-        Span::raw(" "),
-        Span::styled(
-            fit(lang.t(t.status.label_key()), STATUS),
+    let plain = |text: &str| (text.to_owned(), Style::new());
+    let cells = vec![
+        plain(&t.code),
+        plain(&t.name),
+        plain(&t.kind),
+        (
+            lang.t(t.status.label_key()).to_owned(),
             status_style(t.status),
         ),
-        Span::raw(" "),
-        Span::raw(fit(&holder, PERSON)),
-        Span::raw(" "),
-        Span::styled(fit(&due, DUE), if late { theme::BAD } else { Style::new() }),
+        plain(&holder),
+        (due, if late { theme::BAD } else { Style::new() }),
+        plain(&t.place),
     ];
-    if width >= 80 {
-        spans.push(Span::raw(" "));
-        spans.push(Span::raw(fit(&t.place, 12)));
-    }
-    let line = Line::from(spans);
-    match t.status {
-        ToolStatus::Retired => line.style(theme::MUTED),
-        _ if late => line.style(theme::BAD),
-        _ => line,
-    }
+    let style = match t.status {
+        ToolStatus::Retired => theme::MUTED,
+        _ if late => theme::BAD,
+        _ => Style::new(),
+    };
+    Row { late, cells, style }
 }
 
-/// Column widths of the loan list: the tool takes what the others leave; the department
-/// shows from 80 columns.
-fn loan_tool_width(width: u16) -> (u16, u16) {
-    let department = if width >= 80 { PERSON } else { 0 };
-    let fixed = 2
-        + NUMBER
-        + 1
-        + PERSON
-        + 1
-        + DAY
-        + 1
-        + DAY
-        + 1
-        + BACK
-        + if department > 0 { department + 1 } else { 0 };
-    (width.saturating_sub(fixed + 1).max(8), department)
-}
-
-fn loan_header(width: u16, lang: Lang) -> String {
-    let (tool, department) = loan_tool_width(width);
-    let mut cells = vec![
-        fit(lang.t("loans.number"), NUMBER),
-        fit(lang.t("loans.tool"), tool),
-        fit(lang.t("loans.borrower"), PERSON),
-    ];
-    if department > 0 {
-        cells.push(fit(lang.t("loans.department"), department));
-    }
-    cells.extend([
-        fit(lang.t("loans.out"), DAY),
-        fit(lang.t("loans.due"), DAY),
-        fit(lang.t("loans.back"), BACK),
-    ]);
-    format!("  {}", cells.join(" "))
+/// The loan list's columns; the department goes first when narrow.
+fn loan_columns(lang: Lang) -> Vec<Column> {
+    vec![
+        Column::new(lang.t("loans.number"), 8, 14),
+        Column::new(lang.t("loans.tool"), 10, 36),
+        Column::new(lang.t("loans.borrower"), 4, 10),
+        Column::new(lang.t("loans.department"), 4, 14).drop(1),
+        Column::new(lang.t("loans.out"), 5, 5),
+        Column::new(lang.t("loans.due"), 5, 5),
+        Column::new(lang.t("loans.back"), 6, 20).whole(),
+    ]
 }
 
 /// The last column: when it came back and how, or how late it is.
@@ -281,67 +256,72 @@ fn back_cell(r: &LoanRow, today: NaiveDate, lang: Lang) -> (String, Style) {
     }
 }
 
-fn loan_line(r: &LoanRow, width: u16, today: NaiveDate, lang: Lang) -> Line<'static> {
-    let (tool, department) = loan_tool_width(width);
+fn loan_row(r: &LoanRow, today: NaiveDate, lang: Lang) -> Row {
     let late = r.is_open() && r.days_overdue(today) > 0;
-    let (back, back_style) = back_cell(r, today, lang);
-    let mut spans = vec![
-        Span::styled(if late { "! " } else { "  " }, theme::BAD),
-        Span::raw(fit(&r.number, NUMBER)),
-        Span::raw(" "),
-        Span::raw(fit(&format!("{} {}", r.code, r.tool_name), tool)),
-        Span::raw(" "),
-        Span::raw(fit(&r.borrower, PERSON)),
-        Span::raw(" "),
+    let plain = |text: &str| (text.to_owned(), Style::new());
+    let cells = vec![
+        plain(&r.number),
+        plain(&format!("{} {}", r.code, r.tool_name)),
+        plain(&r.borrower),
+        plain(&r.department),
+        plain(&short(r.out_at.date())),
+        plain(&short(r.due_on)),
+        back_cell(r, today, lang),
     ];
-    if department > 0 {
-        spans.push(Span::raw(fit(&r.department, department)));
-        spans.push(Span::raw(" "));
-    }
-    spans.extend([
-        Span::raw(fit(&short(r.out_at.date()), DAY)),
-        Span::raw(" "),
-        Span::raw(fit(&short(r.due_on), DAY)),
-        Span::raw(" "),
-        Span::styled(fit(&back, BACK), back_style),
-    ]);
-    let line = Line::from(spans);
-    if late {
-        line.style(theme::BAD)
+    let style = if late {
+        theme::BAD
     } else if !r.is_open() {
-        line.style(theme::MUTED)
+        theme::MUTED
     } else {
-        line
-    }
+        Style::new()
+    };
+    Row { late, cells, style }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn texts(rows: &[Row]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.cells.iter().map(|(t, _)| t.clone()).collect())
+            .collect()
+    }
+
     #[test]
-    fn columns_fit_every_width_from_the_smallest() {
-        for width in [60u16, 80, 100, 160] {
-            let place = if width >= 80 { 13 } else { 0 };
-            let used = 2
-                + CODE
-                + 1
-                + tool_name_width(width)
-                + 1
-                + KIND
-                + 1
-                + STATUS
-                + 1
-                + PERSON
-                + 1
-                + DUE
-                + place;
-            assert!(used <= width, "tools at {width}: {used}");
-            let (tool, department) = loan_tool_width(width);
-            let dept = if department > 0 { department + 1 } else { 0 };
-            let used = 2 + NUMBER + 1 + tool + 1 + PERSON + 1 + dept + DAY + 1 + DAY + 1 + BACK;
-            assert!(used <= width, "loans at {width}: {used}");
-            assert!(tool >= 8);
+    fn columns_fit_every_width_and_a_name_is_only_as_wide_as_it_needs() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let tool = Tool {
+            id: 1,
+            code: "GJ-001".into(),
+            name: "数字万用表".into(),
+            kind: "测量".into(),
+            loan_days: 3,
+            spec: String::new(),
+            place: "工具柜A-2层".into(),
+            condition: String::new(),
+            status: ToolStatus::Available,
+            row_version: 1,
+            retired_reason: None,
+            holder: None,
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            let specs = tool_columns(lang);
+            let rows = texts(&[tool_row(&tool, today, lang)]);
+            for width in [60u16, 80, 100, 160] {
+                let w = fit_columns(&specs, &rows, width);
+                let used: u16 = w.iter().flatten().map(|w| w + 1).sum::<u16>() + 1;
+                assert!(used <= width, "tools at {width}: {used}");
+            }
+            let w = fit_columns(&specs, &rows, 120);
+            assert!(w.iter().all(Option::is_some), "{w:?}");
+            assert!(w[1].unwrap() <= 10, "the name column is {w:?}");
+            let specs = loan_columns(lang);
+            for width in [60u16, 80, 100, 160] {
+                let w = fit_columns(&specs, &[], width);
+                let used: u16 = w.iter().flatten().map(|w| w + 1).sum::<u16>() + 1;
+                assert!(used <= width, "loans at {width}: {used}");
+            }
         }
     }
 }
