@@ -21,7 +21,7 @@ pub struct Column {
     pub drop: u8,
     /// Numbers and times sit on the right of their column.
     pub right: bool,
-    /// A word from a short list (a status): made whole before other columns grow, since a cut
+    /// A word from a short list (a status): never cut while the column shows, since a cut
     /// word reads as a different one.
     pub whole: bool,
 }
@@ -58,6 +58,7 @@ impl Column {
 /// The width of each column (None: left out) for a table `width` cells wide, one space between
 /// columns. `rows` are the cells in view, one text per column.
 pub fn widths<R: AsRef<[String]>>(columns: &[Column], rows: &[R], width: u16) -> Vec<Option<u16>> {
+    let header_width = |c: &Column| u16::try_from(c.header.width()).unwrap_or(u16::MAX);
     let want: Vec<u16> = columns
         .iter()
         .enumerate()
@@ -65,22 +66,31 @@ pub fn widths<R: AsRef<[String]>>(columns: &[Column], rows: &[R], width: u16) ->
             let widest = rows
                 .iter()
                 .filter_map(|r| r.as_ref().get(i))
-                .map(|t| t.width())
-                .chain([c.header.width()])
+                .map(|t| u16::try_from(t.width()).unwrap_or(u16::MAX))
+                .chain([header_width(c)])
                 .max()
                 .unwrap_or(0);
-            u16::try_from(widest).unwrap_or(u16::MAX).min(c.max)
+            widest.min(c.max)
         })
         .collect();
-    // Which columns show depends on their bounds only, not on the rows in view, so that
-    // scrolling never makes a column come and go.
+    // A column needs its least width, or less when its header and cells are narrower, and
+    // never less than its header: a cut header reads as another word. Which columns show
+    // follows what is in view, so a narrow console loses no column it has room for.
+    let floor: Vec<u16> = columns
+        .iter()
+        .zip(&want)
+        .map(|(c, w)| {
+            let least = if c.whole { *w } else { c.min.min(*w) };
+            least.max(header_width(c).min(c.max))
+        })
+        .collect();
     let mut shown: Vec<bool> = vec![true; columns.len()];
     let needed = |shown: &[bool]| -> u16 {
-        columns
+        floor
             .iter()
             .zip(shown)
             .filter(|(_, s)| **s)
-            .map(|(c, _)| c.min + 1)
+            .map(|(f, _)| f + 1)
             .sum::<u16>()
             .saturating_sub(1)
     };
@@ -100,7 +110,7 @@ pub fn widths<R: AsRef<[String]>>(columns: &[Column], rows: &[R], width: u16) ->
         }
     }
     let mut out: Vec<Option<u16>> = (0..columns.len())
-        .map(|i| shown[i].then(|| columns[i].min.min(want[i])))
+        .map(|i| shown[i].then_some(floor[i]))
         .collect();
     // Too narrow even for the columns that always show: the widest gives way, a cell at a time.
     let total = |out: &[Option<u16>]| out.iter().flatten().map(|w| w + 1).sum::<u16>();
@@ -116,32 +126,17 @@ pub fn widths<R: AsRef<[String]>>(columns: &[Column], rows: &[R], width: u16) ->
         *widest -= 1;
     }
     let mut spare = width.saturating_sub(total(&out).saturating_sub(1));
-    for (i, w) in out.iter_mut().enumerate() {
-        if let Some(w) = w
-            && columns[i].whole
-        {
-            let grow = want[i].saturating_sub(*w).min(spare);
-            *w += grow;
-            spare -= grow;
-        }
-    }
-    // Shared out one cell at a time, so that when room is short every column is cut a little
-    // rather than one a lot.
+    // Shared out a cell at a time to the narrowest column still short of what it holds, so
+    // that when room is short the long columns end up alike rather than one cut a lot.
     while spare > 0 {
-        let mut grew = false;
-        for (i, w) in out.iter_mut().enumerate() {
-            if let Some(w) = w
-                && *w < want[i]
-                && spare > 0
-            {
-                *w += 1;
-                spare -= 1;
-                grew = true;
-            }
-        }
-        if !grew {
-            break;
-        }
+        let narrowest = out
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, w)| w.as_mut().filter(|w| **w < want[i]))
+            .min_by_key(|w| **w);
+        let Some(w) = narrowest else { break };
+        *w += 1;
+        spare -= 1;
     }
     out
 }
@@ -225,17 +220,25 @@ mod tests {
             "张三",
             &"p".repeat(30),
         ])];
-        // 10+10+6+10 and three spaces need 39: at 38 the place goes, not the owner.
-        let w = widths(&cols, &rows, 38);
+        // 10+10+5 (the owner's header and cells need no more) +10 and three spaces need 38:
+        // at 37 the place goes, not the owner.
+        let w = widths(&cols, &rows, 37);
         assert_eq!(w[3], None);
         assert!(w[2].is_some());
         let used: u16 = w.iter().flatten().map(|w| w + 1).sum::<u16>() - 1;
-        assert!(used <= 38, "{used}");
+        assert!(used <= 37, "{used}");
         // With all four shown and room short, name and place are cut alike.
         let w = widths(&cols, &rows, 60);
         assert!(w[1].unwrap().abs_diff(w[3].unwrap()) <= 1, "{w:?}");
         let used: u16 = w.iter().flatten().map(|w| w + 1).sum::<u16>() - 1;
         assert_eq!(used, 60);
+    }
+
+    #[test]
+    fn long_columns_end_up_alike_whatever_their_least_width() {
+        let cols = [Column::new("Device", 10, 26), Column::new("Symptoms", 20, 80)];
+        let rows = [row(&[&"d".repeat(26), &"s".repeat(60)])];
+        assert_eq!(widths(&cols, &rows, 49), vec![Some(24), Some(24)]);
     }
 
     #[test]
