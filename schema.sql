@@ -754,3 +754,22 @@ CREATE TABLE restores (
     retired_by     TEXT,
     retired_reason TEXT
 );
+
+-- == version 15 ==
+-- Tamper evidence: each audit row jifang writes carries `hash`, the SHA-256 of the previous
+-- row's hash and of its own content, set once by a trigger only jifang's connections have
+-- (src/db/audit/chain.rs). A row without one was written by another program. The chain's
+-- first row sums up every row from before it, so those are covered too. An audit row may be
+-- changed only to set its hash, once.
+-- `clock_at` is the clock's time where the logged row's own stamp may not say it: an edit
+-- that left `updated_at`/`updated_by` as they were (as another program's does), a removal.
+ALTER TABLE audit_log ADD COLUMN clock_at TEXT;
+ALTER TABLE audit_log ADD COLUMN hash BLOB;
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    WHEN OLD.hash IS NOT NULL OR NEW.hash IS NULL OR NEW.id IS NOT OLD.id
+      OR NEW.at IS NOT OLD.at OR NEW.operator IS NOT OLD.operator
+      OR NEW.table_name IS NOT OLD.table_name OR NEW.record_id IS NOT OLD.record_id
+      OR NEW.action IS NOT OLD.action OR NEW.old_values IS NOT OLD.old_values
+      OR NEW.new_values IS NOT OLD.new_values OR NEW.clock_at IS NOT OLD.clock_at
+    BEGIN SELECT RAISE(ABORT, 'audit rows are never changed'); END;

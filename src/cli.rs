@@ -54,7 +54,12 @@ pub enum Command {
         scale: Scale,
     },
     #[command(about = cli("cli.check"))]
-    Check,
+    Check {
+        #[arg(long, help = cli("cli.check_repair"))]
+        repair: bool,
+        #[arg(long, value_name = "BACKUP", help = cli("cli.check_against"))]
+        against: Option<PathBuf>,
+    },
     #[command(about = cli("cli.import"))]
     Import {
         #[command(subcommand)]

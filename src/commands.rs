@@ -12,6 +12,7 @@ macro_rules! say {
 
 mod audit;
 mod backup;
+mod check;
 mod checks;
 mod devices;
 mod month;
@@ -26,7 +27,7 @@ use crate::cli::{
     ChecksWhat, Cli, Command, ExportWhat, ImportWhat, ReadingsWhat, RepairsWhat, Scale, ToolsWhat,
 };
 use crate::config::{self, Config, Paths};
-use crate::db::{Db, Problem, Stamp};
+use crate::db::{Db, Stamp};
 use crate::error::UserError;
 use crate::i18n::Lang;
 use crate::{demo, tui};
@@ -141,37 +142,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
-            let health = db.health()?;
-            if !health.search_checked {
-                eprintln!("jifang: {}", lang.t("check.search_skipped"));
-            }
-            let problems = health.problems;
-            if problems.is_empty() {
-                say!("{}", lang.t("check.ok"));
-                return Ok(ExitCode::SUCCESS);
-            }
-            let path = paths.db_file.display();
-            say!(
-                "{}",
-                lang.tf(
-                    "check.problems",
-                    &[("count", &problems.len()), ("path", &path)]
-                )
-            );
-            for problem in problems {
-                match problem {
-                    Problem::Integrity(line) => say!("  {line}"),
-                    Problem::DanglingReference { table, row, parent } => {
-                        let row = row.map_or("?".to_owned(), |r| r.to_string());
-                        let args: [(&str, &dyn Display); 3] =
-                            [("table", &table), ("row", &row), ("parent", &parent)];
-                        say!("  {}", lang.tf("check.dangling", &args));
-                    }
-                }
-            }
-            Ok(ExitCode::FAILURE)
+        Some(Command::Check { repair, against }) => {
+            let stamp = match repair {
+                true => Some(Stamp::new(operator()?, chrono::Local::now().naive_local())),
+                false => None,
+            };
+            check::run(&paths.db_file, stamp, against.as_deref(), lang).map_err(localized)
         }
         Some(Command::Demo { force, scale }) => {
             let mut db = Db::open(&paths.db_file).map_err(with_lang)?;

@@ -33,12 +33,14 @@ fn version_and_help_on_every_command() {
     }
     let top = run(home.command(), &["--help"]).stdout;
     assert!(
-        top.contains("Check the database (integrity and foreign keys)"),
+        top.contains(
+            "Check the database (integrity, references, search indexes, the audit log's chain"
+        ),
         "{top}"
     );
     let zh = run(home.command(), &["--lang", "zh", "--help"]).stdout;
     assert!(
-        zh.contains("检查数据库（完整性和外键）") && zh.contains("显示帮助"),
+        zh.contains("检查数据库（完整性、外键") && zh.contains("显示帮助"),
         "{zh}"
     );
     let mut zh_locale = home.command();
@@ -376,4 +378,84 @@ fn every_command_exits_quietly_when_stdout_is_closed() {
     }
     let backups = std::fs::read_dir(home.path("backups")).unwrap().count();
     assert_eq!(backups, 2, "both backups were made");
+}
+
+/// Tampering as it is done with the `sqlite3` shell: a plain connection, without jifang's seal.
+#[test]
+fn check_finds_tampering_done_past_the_triggers_and_repair_puts_them_back() {
+    let home = Home::new();
+    let db = home.path("t.db");
+    let path = db.to_str().unwrap();
+    assert_eq!(run(home.command(), &["demo", "--db", path]).code, 0);
+    let backup = home.path("before.db");
+    let made = run(
+        home.command(),
+        &["backup", "--db", path, "--out", backup.to_str().unwrap()],
+    );
+    assert!(made.stdout.contains("up to row"), "{}", made.stdout);
+    let sqlite = rusqlite::Connection::open(&db).unwrap();
+    let lock: String = sqlite
+        .query_row(
+            "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'repairs'
+             AND sql LIKE '%RAISE%' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    sqlite
+        .execute_batch(&format!(
+            "DROP TRIGGER audit_log_no_delete;
+             DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 5);
+             DELETE FROM audit_log WHERE id = 300;
+             DROP TRIGGER \"{lock}\";
+             UPDATE repairs SET result = 'rewritten' WHERE state = 'closed';"
+        ))
+        .unwrap();
+    let check = run(
+        home.command(),
+        &["check", "--db", path, "--against", backup.to_str().unwrap()],
+    );
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    for said in [
+        "audit row 301 (",
+        "does not verify",
+        "written outside jifang",
+        "audit_log_no_delete is missing",
+        &format!("{lock} is missing"),
+        "rows the backup had are gone",
+    ] {
+        assert!(check.stdout.contains(said), "{said}: {}", check.stdout);
+    }
+    let repaired = run(home.command(), &["check", "--db", path, "--repair"]);
+    assert_eq!(repaired.code, 1, "the broken chain stays found");
+    assert!(
+        repaired
+            .stdout
+            .contains("put back the trigger audit_log_no_delete"),
+        "{}",
+        repaired.stdout
+    );
+    assert!(
+        !repaired.stdout.contains("is missing"),
+        "{}",
+        repaired.stdout
+    );
+    let logged = run(
+        home.command(),
+        &["audit", "--db", path, "--table", "triggers"],
+    );
+    assert!(
+        logged.stdout.contains("audit_log_no_delete"),
+        "{}",
+        logged.stdout
+    );
+    let outside = run(
+        home.command(),
+        &["audit", "--db", path, "--table", "repairs"],
+    );
+    assert!(
+        outside.stdout.contains("[outside jifang]"),
+        "{}",
+        outside.stdout
+    );
 }

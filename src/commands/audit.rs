@@ -10,7 +10,7 @@ use crate::exchange::table::{Column, header};
 use crate::i18n::Lang;
 use crate::tui::text::{fit, printable};
 
-const COLUMNS: [Column; 8] = [
+const COLUMNS: [Column; 10] = [
     ("id", "序号"),
     ("at", "时间"),
     ("operator", "操作员"),
@@ -19,6 +19,8 @@ const COLUMNS: [Column; 8] = [
     ("action", "操作"),
     ("old_values", "原值"),
     ("new_values", "新值"),
+    ("clock_at", "时钟时间"),
+    ("outside", "jifang 之外修改"),
 ];
 
 /// Rows per chunk written to stdout: a year of log is never held whole.
@@ -59,7 +61,9 @@ pub fn print(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Resu
 
 fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<()> {
     if let Some(table) = &query.table {
-        let tables = audit::audited_tables(db.conn())?;
+        let mut tables = audit::audited_tables(db.conn())?;
+        // The log's own rows: the chain's first row, and triggers `check --repair` put back.
+        tables.extend([audit::TABLE, audit::chain::TRIGGERS_TABLE].map(str::to_owned));
         if !tables.contains(table) {
             anyhow::bail!(lang.tf(
                 "audit.unknown_table",
@@ -83,6 +87,8 @@ fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<(
                     e.action.code().to_owned(),
                     escape_cell(&json_text(&e.old)),
                     escape_cell(&json_text(&e.new)),
+                    e.clock_at.clone().unwrap_or_default(),
+                    u8::from(e.outside).to_string(),
                 ];
                 writer.row(cells);
                 count += 1;
@@ -107,6 +113,8 @@ fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<(
                     "action": e.action.code(),
                     "old_values": e.old,
                     "new_values": e.new,
+                    "clock_at": e.clock_at,
+                    "outside": e.outside,
                 });
                 writeln!(out, "{line}")
             })?;
@@ -129,7 +137,7 @@ fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<(
                 });
                 let cells = [
                     e.id.to_string(),
-                    e.at.clone(),
+                    e.when().to_owned(),
                     e.operator.clone(),
                     e.table.clone(),
                     e.record_id.to_string(),
@@ -137,6 +145,9 @@ fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<(
                 ];
                 let mut line: Vec<String> =
                     cells.iter().zip(widths).map(|(c, w)| fit(c, w)).collect();
+                if e.outside {
+                    line.push(format!("[{}]", lang.t("audit.outside")));
+                }
                 line.push(printable(&changes_text(&e)));
                 count += 1;
                 writeln!(out, "{}", line.join(" ").trim_end())

@@ -10,6 +10,7 @@ use crate::db::Stamp;
 
 use crate::config::Paths;
 use crate::db::Db;
+use crate::db::audit::chain;
 use crate::db::backup::{self, BackupError};
 use crate::i18n::Lang;
 use crate::tui::text::size_text;
@@ -50,6 +51,17 @@ pub fn backup(
                 "{}",
                 lang.tf("backup.done", &[("path", &path), ("size", &size)])
             );
+            // The chain's head as the copy holds it: `jifang check --against` the copy later
+            // shows whether any row up to it is gone.
+            let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+            let head = rusqlite::Connection::open_with_flags(&copied.path, flags)
+                .and_then(|c| chain::head(&c));
+            if let Ok(Some((id, hash))) = head {
+                say!(
+                    "{}",
+                    lang.tf("backup.head", &[("id", &id), ("hash", &hash)])
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(e) => failed(&e, lang),

@@ -1,5 +1,6 @@
 //! The audit log: the triggers that write it, reading it back, and undoing one's own change.
 
+pub mod chain;
 mod name;
 mod undo;
 
@@ -53,9 +54,23 @@ pub struct Entry {
     pub action: Action,
     pub old: Map<String, Value>,
     pub new: Map<String, Value>,
+    /// The clock's time when the row was logged, where the logged row's stamp may not say it.
+    pub clock_at: Option<String>,
+    /// Written by another program (no hash, after the chain began): the data was changed
+    /// outside jifang.
+    pub outside: bool,
 }
 
 impl Entry {
+    /// When it happened as best known: for a change made outside jifang the clock's time,
+    /// since such a change leaves the row's own stamp as it was.
+    pub fn when(&self) -> &str {
+        match (&self.clock_at, self.outside) {
+            (Some(clock), true) => clock,
+            _ => &self.at,
+        }
+    }
+
     /// The columns this entry is about, in the table's order: changed ones for an update,
     /// every one for an insert or removal.
     pub fn columns(&self) -> Vec<&str> {
@@ -165,6 +180,12 @@ pub(crate) fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
+/// The clock's local time in the stored form, kept in `clock_at` where the row logged may not
+/// say when it was changed: an edit that left `updated_at` and `updated_by` as they were (as
+/// another program's does) and a removal. `at` stays the row's own stamp, which groups one
+/// save's rows for undo.
+const NOW: &str = "strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')";
+
 fn triggers_sql(table: &str, columns: &[String]) -> String {
     let t = quoted(table);
     let name = |what: &str| quoted(&format!("audit_{table}_{what}"));
@@ -204,27 +225,34 @@ CREATE TRIGGER {insert} AFTER INSERT ON {t} BEGIN
 END;
 DROP TRIGGER IF EXISTS {update};
 CREATE TRIGGER {update} AFTER UPDATE ON {t} WHEN {changed} BEGIN
-    INSERT INTO audit_log (at, operator, table_name, record_id, action, old_values, new_values)
+    INSERT INTO audit_log (at, operator, table_name, record_id, action, old_values, new_values,
+                           clock_at)
     SELECT NEW.updated_at, NEW.updated_by, {table_text}, NEW.id, 'update',
-           json_group_object(k, o), json_group_object(k, n)
+           json_group_object(k, o), json_group_object(k, n),
+           CASE WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_by IS OLD.updated_by
+                THEN {now} END
     FROM ({diff_rows});
 END;
 DROP TRIGGER IF EXISTS {delete};
 CREATE TRIGGER {delete} AFTER DELETE ON {t} BEGIN
-    INSERT INTO audit_log (at, operator, table_name, record_id, action, old_values)
-    VALUES (OLD.updated_at, OLD.updated_by, {table_text}, OLD.id, 'delete', {old_row});
+    INSERT INTO audit_log (at, operator, table_name, record_id, action, old_values, clock_at)
+    VALUES (OLD.updated_at, OLD.updated_by, {table_text}, OLD.id, 'delete', {old_row}, {now});
 END;
 ",
         insert = name("insert"),
         update = name("update"),
         delete = name("delete"),
+        now = NOW,
         new_row = whole("NEW"),
         old_row = whole("OLD"),
     )
 }
 
-const ENTRY_COLUMNS: &str =
-    "id, at, operator, table_name, record_id, action, old_values, new_values";
+/// An entry's columns; a row without a hash after the chain's first row was written outside
+/// jifang.
+const ENTRY_COLUMNS: &str = "id, at, operator, table_name, record_id, action, old_values, \
+     new_values, clock_at, hash IS NULL AND id > coalesce(
+         (SELECT min(s.id) FROM audit_log AS s WHERE s.table_name = 'audit_log'), 9e18)";
 
 fn entry_from(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     let object = |text: Option<String>| -> Map<String, Value> {
@@ -240,6 +268,8 @@ fn entry_from(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
         action: Action::parse(&r.get::<_, String>(5)?),
         old: object(r.get(6)?),
         new: object(r.get(7)?),
+        clock_at: r.get(8)?,
+        outside: r.get(9)?,
     })
 }
 
@@ -253,7 +283,7 @@ pub fn for_each(
     let since = query.since.map(|d| d.to_string());
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log
-         WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR table_name = ?2)
+         WHERE (?1 IS NULL OR at >= ?1 OR clock_at >= ?1) AND (?2 IS NULL OR table_name = ?2)
            AND (?3 IS NULL OR record_id = ?3)
          ORDER BY id"
     ))?;

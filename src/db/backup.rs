@@ -422,11 +422,11 @@ fn carry_audit(
     carried
 }
 
-const DATA: &str = "at, operator, table_name, record_id, action, old_values, new_values";
-const DATA_M: &str =
-    "m.at, m.operator, m.table_name, m.record_id, m.action, m.old_values, m.new_values";
-const DATA_L: &str =
-    "l.at, l.operator, l.table_name, l.record_id, l.action, l.old_values, l.new_values";
+const DATA: &str = "at, operator, table_name, record_id, action, old_values, new_values, clock_at";
+const DATA_M: &str = "m.at, m.operator, m.table_name, m.record_id, m.action, m.old_values, \
+                      m.new_values, m.clock_at";
+const DATA_L: &str = "l.at, l.operator, l.table_name, l.record_id, l.action, l.old_values, \
+                      l.new_values, l.clock_at";
 
 /// The restore's own row (its audit row says who and when); `carried` audit rows came along.
 fn record_restore(

@@ -59,6 +59,11 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
     if version == 13 {
         super::search::defer_in_steps(conn)?;
     }
+    if version == 15 {
+        let now = chrono::Local::now().naive_local();
+        let at = super::Stamp::new(INSTALLER, now).at_text();
+        super::audit::chain::start(conn, &at, &mut |_| {})?;
+    }
     Ok(())
 }
 
@@ -74,6 +79,8 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if found == VERSION {
         return Ok(());
     }
+    // The upgrade to version 15 seals the chain's first row.
+    super::audit::chain::register(conn)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current == 0 {

@@ -134,7 +134,11 @@ impl Db {
         self.conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
+        // Every audit row this connection writes is sealed into the chain, upgrades included.
+        audit::chain::register(&self.conn)?;
+        audit::chain::install_seal(&self.conn)?;
         migrate::migrate(&mut self.conn)?;
+        audit::chain::install_seal(&self.conn)?;
         // rusqlite's default DEFERRED transactions fail with "database is locked" when two
         // writers upgrade at once; IMMEDIATE takes the write lock up front and waits for it.
         self.conn
@@ -167,7 +171,9 @@ impl Db {
     /// devices no faster (79-81 s either way) and held 56 MB more.
     pub fn prepare_bulk_writes(&self) -> rusqlite::Result<()> {
         self.conn.pragma_update(None, "cache_size", -8192)?;
-        self.conn.pragma_update(None, "temp_store", "MEMORY")
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Changing where temporary objects live drops them, the audit log's seal among them.
+        audit::chain::install_seal(&self.conn)
     }
 
     pub fn conn(&self) -> &Connection {
@@ -265,6 +271,10 @@ impl Db {
         for row in rows {
             problems.push(row?);
         }
+        let audit = audit::chain::verify(&self.conn)?
+            .into_iter()
+            .chain(audit::chain::check_triggers(&self.conn)?);
+        problems.extend(audit.map(Problem::Audit));
         Ok(problems)
     }
 }
@@ -348,6 +358,8 @@ pub struct Health {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Integrity(String),
+    /// The audit log's chain or a protective trigger (see [`audit::chain`]).
+    Audit(audit::chain::Finding),
     DanglingReference {
         table: String,
         row: Option<i64>,

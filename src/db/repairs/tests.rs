@@ -576,9 +576,14 @@ fn a_ticket_is_found_by_what_it_says_now_and_a_stale_search_index_is_reported() 
              UPDATE repairs SET description = '风扇异响' WHERE id = 2;",
         )
         .unwrap();
+    // ... and that the trigger keeping it in step is gone.
     let problems = db.health_problems().unwrap();
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(format!("{problems:?}").contains("repairs_search"));
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(matches!(&problems[0], crate::db::Problem::Integrity(line)
+        if line.contains("checksum mismatch") && line.contains("repairs_search")));
+    assert!(problems.contains(&crate::db::Problem::Audit(
+        crate::db::audit::chain::Finding::TriggerMissing("repairs_search_update".into())
+    )));
 }
 
 #[test]

@@ -91,11 +91,18 @@ fn lines(conn: &Connection, entries: &[Entry], lang: Lang) -> Vec<Line<'static>>
             Action::Update => "audit.changed",
             Action::Delete => "audit.removed",
         });
-        out.push(Line::from(vec![
-            Span::styled(format!(" {}  ", entry.at), theme::SECTION),
+        let mut head = vec![
+            Span::styled(format!(" {}  ", entry.when()), theme::SECTION),
             Span::styled(printable(&entry.operator), theme::KEY),
             Span::raw(format!("  {action}")),
-        ]));
+        ];
+        if entry.outside {
+            head.push(Span::styled(
+                format!("  [{}]", lang.t("audit.outside")),
+                theme::BAD,
+            ));
+        }
+        out.push(Line::from(head));
         for change in entry.changes() {
             let column = change.column.as_str();
             let value = |v| value_words(conn, &entry.table, column, v, lang);

@@ -236,7 +236,10 @@ mod tests {
 
     #[test]
     fn long_columns_end_up_alike_whatever_their_least_width() {
-        let cols = [Column::new("Device", 10, 26), Column::new("Symptoms", 20, 80)];
+        let cols = [
+            Column::new("Device", 10, 26),
+            Column::new("Symptoms", 20, 80),
+        ];
         let rows = [row(&[&"d".repeat(26), &"s".repeat(60)])];
         assert_eq!(widths(&cols, &rows, 49), vec![Some(24), Some(24)]);
     }
