@@ -773,3 +773,19 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
       OR NEW.action IS NOT OLD.action OR NEW.old_values IS NOT OLD.old_values
       OR NEW.new_values IS NOT OLD.new_values OR NEW.clock_at IS NOT OLD.clock_at
     BEGIN SELECT RAISE(ABORT, 'audit rows are never changed'); END;
+
+-- == version 16 ==
+-- A lean log. An insert's audit row holds only the values the new row says (not its empty
+-- fields, its id or its own who and when), and a history entry's change lines are no longer
+-- audited a second time: the device's own audit row holds the same values. They are protected
+-- instead: never changed, and removed only with their entry (undo removes the entry first and
+-- its lines after it, in one transaction). The audit triggers are made again after this
+-- version, as after every upgrade.
+DROP TRIGGER IF EXISTS audit_device_event_changes_insert;
+DROP TRIGGER IF EXISTS audit_device_event_changes_update;
+DROP TRIGGER IF EXISTS audit_device_event_changes_delete;
+CREATE TRIGGER device_event_changes_no_update BEFORE UPDATE ON device_event_changes
+    BEGIN SELECT RAISE(ABORT, 'history lines are never changed'); END;
+CREATE TRIGGER device_event_changes_kept BEFORE DELETE ON device_event_changes
+    WHEN EXISTS (SELECT 1 FROM device_events WHERE id = OLD.event_id)
+    BEGIN SELECT RAISE(ABORT, 'history lines are removed only with their entry'); END;

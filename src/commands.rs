@@ -98,6 +98,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         config::restrict_new_files(true);
     }
     let lang = config::resolve_lang(cli.global.lang, &config, env);
+    if cli.command.is_some() {
+        let waiting = lang.t("status.waiting_import").to_owned();
+        crate::db::importing::on_wait(move |_| eprintln!("jifang: {waiting}"));
+    }
     let with_lang = |e: UserError| Failure {
         error: e.into(),
         lang: Some(lang),

@@ -142,31 +142,18 @@ fn an_import_in_a_terminal_shows_how_far_it_got_and_leaves_only_its_result() {
 }
 
 #[test]
-fn ctrl_c_stops_an_import_after_its_step_and_says_what_stays() {
+fn ctrl_c_stops_an_import_with_nothing_written_and_says_so() {
     let files = tempfile::tempdir().unwrap();
     let file = pcs_file(files.path(), 10_000);
     let args = ["--lang", "en", "--operator", "王磊", "import", "devices"];
     let mut tui = support::Tui::start(100, 10, &[&args[..], &[file.to_str().unwrap()]].concat());
     tui.wait_for("Importing: ");
     tui.send("\x03");
-    let said = tui.wait_for("are not.");
+    tui.wait_for("The import was stopped: nothing was written.");
     assert_eq!(tui.exit_code(), 1);
-    let message = said
-        .split("The import was stopped: ")
-        .nth(1)
-        .unwrap_or_default();
-    let written: i64 = message
-        .split(' ')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("{said}"));
-    assert!(written > 0 && written < 10_000, "{said}");
     let db = rusqlite::Connection::open(tui.db_path()).unwrap();
     let stored: i64 = db
         .query_row("SELECT count(*) FROM devices", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(
-        stored, written,
-        "what the message says is what the file holds"
-    );
+    assert_eq!(stored, 0, "what the message says is what the file holds");
 }

@@ -64,6 +64,8 @@ fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<(
         let mut tables = audit::audited_tables(db.conn())?;
         // The log's own rows: the chain's first row, and triggers `check --repair` put back.
         tables.extend([audit::TABLE, audit::chain::TRIGGERS_TABLE].map(str::to_owned));
+        // Rows logged before they were protected instead (schema 16) stay readable.
+        tables.extend(audit::NOT_AUDITED_AGAIN.map(str::to_owned));
         if !tables.contains(table) {
             anyhow::bail!(lang.tf(
                 "audit.unknown_table",

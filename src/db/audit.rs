@@ -142,14 +142,21 @@ pub struct Query {
     pub record_id: Option<i64>,
 }
 
-/// Every table the audit log covers: all of jifang's tables of rows but the log itself (not
-/// the search indexes, whose rows are derived from their tables).
+/// Tables whose rows are written once with a row that is audited, and are protected by
+/// triggers instead of being audited a second time (schema 16): a history entry's change lines.
+pub const NOT_AUDITED_AGAIN: [&str; 1] = ["device_event_changes"];
+
+/// Every table the audit log covers: all of jifang's tables of rows but the log itself, the
+/// search indexes (whose rows are derived from their tables) and [`NOT_AUDITED_AGAIN`].
 pub fn audited_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     conn.prepare(
         "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
-         AND name NOT LIKE 'sqlite_%' AND name NOT IN (?1, ?2) ORDER BY name",
+         AND name NOT LIKE 'sqlite_%' AND name NOT IN (?1, ?2, ?3) ORDER BY name",
     )?
-    .query_map([TABLE, super::search::DEFERRED], |r| r.get(0))?
+    .query_map(
+        [TABLE, super::search::DEFERRED, NOT_AUDITED_AGAIN[0]],
+        |r| r.get(0),
+    )?
     .collect()
 }
 
@@ -216,12 +223,27 @@ fn triggers_sql(table: &str, columns: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
+    // An insert's row holds what the new row says: no empty values, and not its own who and
+    // when (the audit row's `at` and `operator`) or id (`record_id`).
+    let said_rows = columns
+        .iter()
+        .filter(|c| !OWN_COLUMNS.contains(&c.as_str()))
+        .map(|c| {
+            format!(
+                "SELECT {} AS k, NEW.{1} AS n WHERE NEW.{1} IS NOT NULL AND NEW.{1} <> ''",
+                literal(c),
+                quoted(c)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
     let table_text = literal(table);
     format!(
         "DROP TRIGGER IF EXISTS {insert};
 CREATE TRIGGER {insert} AFTER INSERT ON {t} BEGIN
     INSERT INTO audit_log (at, operator, table_name, record_id, action, new_values)
-    VALUES (NEW.updated_at, NEW.updated_by, {table_text}, NEW.id, 'insert', {new_row});
+    SELECT NEW.updated_at, NEW.updated_by, {table_text}, NEW.id, 'insert', json_group_object(k, n)
+    FROM ({said_rows});
 END;
 DROP TRIGGER IF EXISTS {update};
 CREATE TRIGGER {update} AFTER UPDATE ON {t} WHEN {changed} BEGIN
@@ -243,7 +265,6 @@ END;
         update = name("update"),
         delete = name("delete"),
         now = NOW,
-        new_row = whole("NEW"),
         old_row = whole("OLD"),
     )
 }

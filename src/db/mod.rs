@@ -7,6 +7,7 @@ pub mod checklists;
 pub mod device_log;
 pub mod devices;
 pub mod directory;
+pub mod importing;
 pub mod job;
 pub mod migrate;
 pub mod month;
@@ -15,7 +16,6 @@ pub mod place;
 pub mod readings;
 pub mod repairs;
 pub mod search;
-pub mod steps;
 pub mod tools;
 pub mod worker;
 
@@ -38,19 +38,39 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const QUICK_READ: Duration = Duration::from_millis(25);
 
 /// Make `conn` wait for another program's write instead of failing at once: it tries again
-/// every half millisecond, for up to [`BUSY_TIMEOUT`]. SQLite's own wait sleeps up to 100 ms between
-/// tries and would keep missing the short pauses a long import leaves between its steps
-/// ([`steps`]).
+/// every half millisecond, for up to [`BUSY_TIMEOUT`]. SQLite's own wait sleeps up to 100 ms
+/// between tries and would miss a short gap between two writers. While an import holds the lock
+/// (its one transaction may take minutes), the wait goes on as long as the importer runs, and
+/// says so once ([`importing::on_wait`]).
 pub(crate) fn wait_for_writers(conn: &mut Connection) -> rusqlite::Result<()> {
+    let path = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
     let mut since = std::time::Instant::now();
+    let mut looked = since;
+    let mut import = false;
     conn.busy_handler(Some(move |tries: i32| {
         if tries == 0 {
             since = std::time::Instant::now();
+            looked = since;
+            import = false;
         }
         std::thread::sleep(Duration::from_micros(500));
-        since.elapsed() < BUSY_TIMEOUT
+        // Whether an import holds the lock: looked at every 100 ms, a file read each time.
+        if let Some(path) = &path
+            && looked.elapsed() >= IMPORT_LOOK
+        {
+            looked = std::time::Instant::now();
+            let running = importing::running(path);
+            if running && !import {
+                importing::tell_waiting(path);
+            }
+            import = running;
+        }
+        import || since.elapsed() < BUSY_TIMEOUT
     }))
 }
+
+/// How often a waiting save looks whether an import holds the lock.
+const IMPORT_LOOK: Duration = Duration::from_millis(100);
 
 /// An open, migrated jifang database.
 pub struct Db {
@@ -295,26 +315,6 @@ pub fn failure_message(e: &rusqlite::Error, lang: crate::i18n::Lang) -> String {
             lang.tf("db_error.io", &[("reason", &reason)])
         }
         _ => lang.tf("save.db", &[("reason", &reason)]),
-    }
-}
-
-/// Why a write failed, without what it means for the whole task: for a task written in steps
-/// ([`steps`]), whose earlier steps stay, where [`failure_message`]'s "nothing was saved" is
-/// true only of the step that failed.
-pub fn failure_cause(e: &rusqlite::Error, lang: crate::i18n::Lang) -> String {
-    use rusqlite::ErrorCode;
-    let reason = e.to_string();
-    match e.sqlite_error_code() {
-        Some(ErrorCode::DiskFull) => lang.t("db_error.cause_disk_full").to_owned(),
-        Some(ErrorCode::ReadOnly) => lang.t("db_error.cause_read_only").to_owned(),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => lang.tf(
-            "db_error.cause_busy",
-            &[("seconds", &BUSY_TIMEOUT.as_secs())],
-        ),
-        Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => {
-            lang.tf("db_error.cause_io", &[("reason", &reason)])
-        }
-        _ => lang.tf("db_error.cause_other", &[("reason", &reason)]),
     }
 }
 

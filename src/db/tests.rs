@@ -73,6 +73,17 @@ fn new_file_gets_schema_wal_and_full_sync() {
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 
+/// One small save, as an operator's.
+fn save_a_department(db: &mut Db) -> rusqlite::Result<usize> {
+    db.write(|tx| {
+        tx.execute(
+            "INSERT INTO departments (name, created_at, created_by, updated_at, updated_by)
+             VALUES ('网络中心', '2026-11-22 08:00:00', 't', '2026-11-22 08:00:00', 't')",
+            [],
+        )
+    })
+}
+
 #[test]
 fn a_save_waits_for_another_programs_write_instead_of_failing() {
     let dir = tempfile::tempdir().unwrap();
@@ -84,15 +95,40 @@ fn a_save_waits_for_another_programs_write_instead_of_failing() {
         std::thread::sleep(std::time::Duration::from_millis(300));
         other.execute_batch("COMMIT").unwrap();
     });
-    let saved = db.write(|tx| {
-        tx.execute(
-            "INSERT INTO departments (name, created_at, created_by, updated_at, updated_by)
-             VALUES ('网络中心', '2026-11-22 08:00:00', 't', '2026-11-22 08:00:00', 't')",
-            [],
-        )
-    });
+    let saved = save_a_department(&mut db);
     holder.join().unwrap();
     assert_eq!(saved.unwrap(), 1, "saved once the other write was done");
+}
+
+/// An import's one transaction may hold the lock for minutes: a save waits past the usual
+/// ten seconds while the importer runs, and says once what it waits for.
+#[test]
+fn a_save_waits_for_an_import_past_the_usual_wait_and_says_so() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let mut db = Db::open(&path).unwrap();
+    let told = Arc::new(AtomicUsize::new(0));
+    let heard = told.clone();
+    let this = path.clone();
+    // The notice is the process's; other tests' waits are told to it too.
+    super::importing::on_wait(move |waited_on| {
+        if waited_on == this {
+            heard.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let importer = Connection::open(&path).unwrap();
+    let mark = super::importing::Mark::set(Some(&path)).unwrap();
+    importer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(BUSY_TIMEOUT + std::time::Duration::from_secs(1));
+        importer.execute_batch("COMMIT").unwrap();
+        drop(mark);
+    });
+    let saved = save_a_department(&mut db);
+    holder.join().unwrap();
+    assert_eq!(saved.unwrap(), 1, "saved once the import was done");
+    assert_eq!(told.load(Ordering::SeqCst), 1, "said once");
 }
 
 #[test]
@@ -138,6 +174,7 @@ fn upgrading_from_every_older_version_gives_the_new_schema() {
     assert_eq!(sections.len() as i64, VERSION);
     for old in 1..VERSION {
         let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::audit::chain::register(&conn).unwrap();
         // Made as that version's own binary made it: each section, then what comes with it.
         for (index, section) in sections[..old as usize].iter().enumerate() {
             conn.execute_batch(section).unwrap();

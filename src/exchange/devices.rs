@@ -426,7 +426,7 @@ fn read_header(row: &csv::StringRecord) -> Result<Vec<Field>, FileProblem> {
 
 mod write;
 
-pub use write::{Applied, Unfinished, apply};
+pub use write::{Applied, apply};
 
 #[cfg(test)]
 mod tests;

@@ -77,13 +77,42 @@ fn watch_for_a_stuck_stop(stop: Arc<AtomicBool>) {
         .spawn(watch);
 }
 
+/// Set when something was written to the terminal past ratatui (the wait notice): the next
+/// frame is drawn whole.
+static REDRAW_ALL: AtomicBool = AtomicBool::new(false);
+
+/// A save that waits for an import blocks the loop, so the status line is written directly,
+/// and the frame after the wait is drawn whole again.
+fn say_waiting_for_import(text: &str) {
+    use ratatui::crossterm::{cursor, queue, style, terminal};
+    use std::io::Write as _;
+    let mut out = std::io::stdout();
+    if let Ok((width, rows)) = terminal::size() {
+        let line = text::fit(&format!(" {text}"), width);
+        let _ = queue!(
+            out,
+            cursor::MoveTo(0, rows.saturating_sub(1)),
+            style::SetAttribute(style::Attribute::Reverse),
+            style::Print(line),
+            style::SetAttribute(style::Attribute::Reset),
+        );
+        let _ = out.flush();
+    }
+    REDRAW_ALL.store(true, Ordering::Relaxed);
+}
+
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     stop: &AtomicBool,
 ) -> anyhow::Result<()> {
+    let waiting = app.lang.t("status.waiting_import").to_owned();
+    crate::db::importing::on_wait(move |_| say_waiting_for_import(&waiting));
     while !app.quit && !stop.load(Ordering::Relaxed) {
         app.tick(chrono::Local::now().naive_local(), Instant::now());
+        if REDRAW_ALL.swap(false, Ordering::Relaxed) {
+            terminal.clear()?;
+        }
         terminal.draw(|frame| app.render(frame))?;
         // The poll timeout bounds how long a signal waits to be noticed.
         // Handle every key already waiting before drawing again: fast typing in a search line

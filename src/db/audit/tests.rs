@@ -107,7 +107,8 @@ fn an_insert_and_an_edit_are_logged_with_who_when_and_the_changed_values() {
     assert_eq!(edited.columns(), vec!["location"]);
     assert_eq!(edited.old["location"], json!("A101"));
     assert_eq!(edited.new["location"], json!("B202"));
-    // The history book rows written alongside are logged too.
+    // The history entry written alongside is logged too; its change lines are not logged a
+    // second time (the device's own row holds the same values).
     let mut tables = Vec::new();
     for_each(db.conn(), &Query::default(), |e| {
         if e.id > start {
@@ -117,7 +118,31 @@ fn an_insert_and_an_edit_are_logged_with_who_when_and_the_changed_values() {
     })
     .unwrap();
     assert!(tables.iter().any(|t| t == "device_events"), "{tables:?}");
-    assert!(tables.iter().any(|t| t == "device_event_changes"));
+    assert!(
+        !tables.iter().any(|t| t == "device_event_changes"),
+        "{tables:?}"
+    );
+    // An insert's row holds what the device says, not its empty fields or bookkeeping.
+    let mut inserted = None;
+    for_each(db.conn(), &Query::default(), |e| {
+        if e.table == "devices" && e.action == Action::Insert {
+            inserted = Some(e);
+        }
+        Ok(())
+    })
+    .unwrap();
+    let inserted = inserted.unwrap();
+    assert_eq!(inserted.new["asset_tag"], json!("JF-001"));
+    for absent in [
+        "created_at",
+        "updated_by",
+        "row_version",
+        "id",
+        "notes",
+        "retired_at",
+    ] {
+        assert!(!inserted.new.contains_key(absent), "{absent}: {inserted:?}");
+    }
 }
 
 #[test]
@@ -157,23 +182,16 @@ fn a_write_from_any_program_is_logged_and_the_log_itself_refuses_change() {
 
 #[test]
 fn a_removal_is_logged_with_the_whole_old_row() {
-    let mut db = Db::open_in_memory().unwrap();
-    let id = add(&mut db, "JF-001", "张三", 1);
-    let event: i64 = db
-        .conn()
-        .query_row(
-            "SELECT max(id) FROM device_event_changes WHERE event_id IN
-               (SELECT id FROM device_events WHERE device_id = ?1)",
-            [id],
-            |r| r.get(0),
-        )
+    let db = Db::open_in_memory().unwrap();
+    let id = crate::db::directory::ensure_department(db.conn(), "临时组", false, &stamp("张三", 1))
         .unwrap();
     db.conn()
-        .execute("DELETE FROM device_event_changes WHERE id = ?1", [event])
+        .execute("DELETE FROM departments WHERE id = ?1", [id])
         .unwrap();
-    let removed = &trail(db.conn(), "device_event_changes", event).unwrap()[0];
+    let removed = &trail(db.conn(), "departments", id).unwrap()[0];
     assert_eq!(removed.action, Action::Delete);
     assert!(removed.old.contains_key("created_at"));
+    assert_eq!(removed.old["name"], json!("临时组"));
     assert!(removed.new.is_empty());
 }
 
@@ -223,7 +241,17 @@ fn undo_of_an_addition_takes_the_device_and_its_history_away() {
         )
         .unwrap();
     assert_eq!(history, 0, "the history entry of the addition goes with it");
-    assert!(undone.rows >= 3, "{undone:?}");
+    assert_eq!(
+        undone.rows, 2,
+        "the device and its history entry: {undone:?}"
+    );
+    let lines: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM device_event_changes", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(lines, 0, "the entry's change lines go with it");
     let removed = &trail(db.conn(), "devices", id).unwrap()[0];
     assert_eq!(removed.action, Action::Delete);
     assert_eq!(removed.operator, "张三");
@@ -307,4 +335,26 @@ fn a_query_filters_by_day_and_table() {
         ..Query::default()
     };
     assert!(count(&today) >= 3);
+}
+
+/// Not audited a second time, a history entry's change lines are protected instead.
+#[test]
+fn history_lines_are_never_changed_and_go_only_with_their_entry() {
+    let mut db = Db::open_in_memory().unwrap();
+    add(&mut db, "JF-001", "张三", 1);
+    let conn = db.conn();
+    assert!(
+        conn.execute("UPDATE device_event_changes SET new_value = 'x'", [])
+            .is_err()
+    );
+    assert!(
+        conn.execute("DELETE FROM device_event_changes", [])
+            .is_err()
+    );
+    let lines: i64 = conn
+        .query_row("SELECT count(*) FROM device_event_changes", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(lines > 0);
 }

@@ -248,10 +248,21 @@ fn put_back(conn: &Connection, entry: &Entry, stamp: &Stamp) -> rusqlite::Result
                 &format!("UPDATE {table} SET updated_at = ?2, updated_by = ?3 WHERE id = ?1"),
                 params![entry.record_id, at, stamp.by],
             )?;
+            if entry.table == "device_events" {
+                // A history entry's change lines go after it (a trigger keeps them while it
+                // stands), so their reference to it is checked at the commit instead.
+                conn.pragma_update(None, "defer_foreign_keys", true)?;
+            }
             conn.execute(
                 &format!("DELETE FROM {table} WHERE id = ?1"),
                 [entry.record_id],
             )?;
+            if entry.table == "device_events" {
+                conn.execute(
+                    "DELETE FROM device_event_changes WHERE event_id = ?1",
+                    [entry.record_id],
+                )?;
+            }
         }
         Action::Delete => {
             let values = known(conn, &entry.table, &entry.old)?;
