@@ -332,7 +332,10 @@ pub fn trail(conn: &Connection, table: &str, record_id: i64) -> rusqlite::Result
                 if last.at == entry.at
                     && last.operator == entry.operator
                     && entry.action == Action::Update
-                    && last.action != Action::Delete =>
+                    && last.action != Action::Delete
+                    // An edit made outside jifang is shown apart, whatever its stale stamp.
+                    && !entry.outside
+                    && !last.outside =>
             {
                 for (name, value) in entry.old {
                     last.old.entry(name).or_insert(value);

@@ -237,7 +237,10 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Vec<Finding>> {
             }
         }
         let Some(hash) = hash else {
-            let entry = outside.get_or_insert((0, row.get(0)?, row.get(1)?));
+            // When it happened: the clock's time, where the edit left the row's stamp stale.
+            let clock: Option<String> = row.get(8)?;
+            let at = clock.map_or_else(|| row.get(1), Ok)?;
+            let entry = outside.get_or_insert((0, row.get(0)?, at));
             entry.0 += 1;
             prev = None;
             continue;

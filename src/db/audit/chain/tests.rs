@@ -61,10 +61,24 @@ fn an_edit_by_another_program_is_found_and_logged_at_the_real_time() {
         )
         .unwrap();
     let found = verify(db.conn()).unwrap();
+    let today = chrono::Local::now().date_naive().to_string();
     assert!(
-        matches!(found.as_slice(), [Finding::Outside { count: 1, .. }]),
+        matches!(found.as_slice(), [Finding::Outside { count: 1, first_at, .. }]
+            if first_at.starts_with(&today)),
         "{found:?}"
     );
+    // The trail shows it apart from the addition it is stamped alike with.
+    let id: i64 = db
+        .conn()
+        .query_row(
+            "SELECT id FROM devices WHERE asset_tag = 'JF-002'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let trail = crate::db::audit::trail(db.conn(), "devices", id).unwrap();
+    assert_eq!(trail.len(), 2, "{trail:?}");
+    assert!(trail[0].outside && !trail[1].outside);
     let mut entries = Vec::new();
     let query = Query {
         table: Some("devices".into()),
@@ -78,7 +92,6 @@ fn an_edit_by_another_program_is_found_and_logged_at_the_real_time() {
     let last = entries.last().unwrap();
     assert!(last.outside, "{last:?}");
     assert_eq!(last.at, "2019-07-03 09:01:00", "the row's own stale stamp");
-    let today = chrono::Local::now().date_naive().to_string();
     assert!(last.when().starts_with(&today), "{last:?}");
     // The `--since today` view finds it.
     let since_today = Query {
