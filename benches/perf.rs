@@ -495,8 +495,101 @@ fn export_devices(dir: &Path, db: &Path, file: &Path) {
     );
 }
 
+/// 20,000 short devices with Chinese names and locations: the yardstick file.
+fn short_devices(file: &Path) {
+    let names = [
+        "办公电脑",
+        "核心交换机",
+        "服务器",
+        "打印机",
+        "投影仪",
+        "值班电脑",
+    ];
+    let places = ["图书馆", "行政楼", "实验楼", "机房A-机柜", "配线间"];
+    let mut text = String::from(
+        "asset_tag,name,category,model,manufacturer,location,department,owner,status\n",
+    );
+    for i in 0..20_000usize {
+        text.push_str(&format!(
+            "IM-{i:06},{},pc,ThinkCentre M{},联想,{}{},信息中心,张{},in_use\n",
+            names[i % names.len()],
+            i % 900,
+            places[(i * 7) % places.len()],
+            i % 500,
+            i % 97
+        ));
+    }
+    std::fs::write(file, text).unwrap();
+}
+
+/// An empty database at `file`, as `jifang` makes it, with no leftovers beside it.
+fn fresh_database(dir: &Path, file: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path(file)));
+    }
+    jifang(dir, &["--db", path(file), "check"]);
+}
+
+/// The 20k short devices imported into an empty database against `sqlite3 .import` of the
+/// same file into a plain table, and what each device adds to the file.
+fn import_against_sqlite3(dir: &Path) {
+    let file = dir.join("short20k.csv");
+    short_devices(&file);
+    let fresh = dir.join("import20k.sqlite");
+    let ours = best_of_two(|| {
+        fresh_database(dir, &fresh);
+        let started = Instant::now();
+        jifang(
+            dir,
+            &[
+                "--db",
+                path(&fresh),
+                "--operator",
+                "bench",
+                "import",
+                "devices",
+                path(&file),
+            ],
+        );
+        Some(started.elapsed())
+    })
+    .unwrap_or_default();
+    // The importer has ended: its connection checkpointed the log into the file.
+    let empty = {
+        let probe = dir.join("empty.sqlite");
+        fresh_database(dir, &probe);
+        std::fs::metadata(&probe).map_or(0, |m| m.len())
+    };
+    let grown = std::fs::metadata(&fresh).map_or(0, |m| m.len()) - empty;
+    let plain = dir.join("plain.sqlite");
+    let theirs = best_of_two(|| {
+        let _ = std::fs::remove_file(&plain);
+        let started = Instant::now();
+        let out = Command::new("sqlite3")
+            .arg(path(&plain))
+            .arg(format!(".import --csv {} t", path(&file)))
+            .output();
+        out.is_ok_and(|o| o.status.success())
+            .then(|| started.elapsed())
+    });
+    row("import devices (20k short, one transaction)", ms(ours), "");
+    row(
+        "  against sqlite3 .import of the same file",
+        theirs.map_or("no sqlite3".to_owned(), |t| {
+            format!("{:.1}x", ours.as_secs_f64() / t.as_secs_f64())
+        }),
+        "<= 10x",
+    );
+    row(
+        "  bytes added per device",
+        format!("{}", grown / 20_000),
+        "<= 2048",
+    );
+}
+
 /// The large database's own device list, imported into an empty one.
 fn import(dir: &Path, db: &Path) {
+    import_against_sqlite3(dir);
     let file = dir.join("devices.csv");
     if !file.exists() {
         export_devices(dir, db, &file);
