@@ -102,6 +102,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         let waiting = lang.t("status.waiting_import").to_owned();
         crate::db::importing::on_wait(move |_| eprintln!("jifang: {waiting}"));
     }
+    // Before the TUI takes the screen too: a long upgrade says how far it has got.
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        crate::db::migrate::on_progress(move |rows, done| {
+            eprint!(
+                "\rjifang: {}",
+                lang.tf("upgrade.sealing", &[("rows", &rows)])
+            );
+            if done {
+                eprintln!();
+            }
+        });
+    }
     let with_lang = |e: UserError| Failure {
         error: e.into(),
         lang: Some(lang),

@@ -62,9 +62,24 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
     if version == 15 {
         let now = chrono::Local::now().naive_local();
         let at = super::Stamp::new(INSTALLER, now).at_text();
-        super::audit::chain::start(conn, &at, &mut |_| {})?;
+        super::audit::chain::start(conn, &at, &mut |rows, done| {
+            if let Some(tell) = PROGRESS.get() {
+                tell(rows, done);
+            }
+        })?;
     }
     Ok(())
+}
+
+type Progress = Box<dyn Fn(i64, bool) + Send + Sync>;
+
+static PROGRESS: std::sync::OnceLock<Progress> = std::sync::OnceLock::new();
+
+/// Who hears how far a long upgrade has got: the upgrade to version 15 reads every older audit
+/// row once, and tells how many it has read every 100,000, and when it is done (the command
+/// line says so on standard error).
+pub fn on_progress(tell: impl Fn(i64, bool) + Send + Sync + 'static) {
+    let _ = PROGRESS.set(Box::new(tell));
 }
 
 /// Who rows written by jifang itself (the built-in templates and metrics) are created by.

@@ -136,8 +136,13 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Begin the chain (the upgrade to version 15): its first row sums up every older row, so they
-/// are covered too. `progress` hears how many rows were read.
-pub fn start(conn: &Connection, at: &str, progress: &mut dyn FnMut(i64)) -> rusqlite::Result<()> {
+/// are covered too. `progress` hears how many rows were read, every 100,000, and whether that
+/// was all (said only when it said anything before).
+pub fn start(
+    conn: &Connection,
+    at: &str,
+    progress: &mut dyn FnMut(i64, bool),
+) -> rusqlite::Result<()> {
     install_seal(conn)?;
     let mut summary = Summary::new();
     {
@@ -146,9 +151,12 @@ pub fn start(conn: &Connection, at: &str, progress: &mut dyn FnMut(i64)) -> rusq
         while let Some(row) = rows.next()? {
             summary.add(row)?;
             if summary.rows % 100_000 == 0 {
-                progress(summary.rows);
+                progress(summary.rows, false);
             }
         }
+    }
+    if summary.rows >= 100_000 {
+        progress(summary.rows, true);
     }
     let last = summary.last;
     conn.execute(

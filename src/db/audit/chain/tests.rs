@@ -254,3 +254,29 @@ fn writes_after_the_bulk_settings_are_sealed_too() {
     add(&mut db, "JF-010", 40);
     assert_eq!(verify(db.conn()).unwrap(), vec![]);
 }
+
+/// A long upgrade says how far it has got, every 100,000 rows, and when it is done.
+#[test]
+fn the_chains_start_tells_how_many_older_rows_it_has_read() {
+    let conn = Connection::open_in_memory().unwrap();
+    register(&conn).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, operator TEXT NOT NULL,
+             table_name TEXT NOT NULL, record_id INTEGER NOT NULL, action TEXT NOT NULL,
+             old_values TEXT, new_values TEXT, clock_at TEXT, hash BLOB);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250000)
+         INSERT INTO audit_log (at, operator, table_name, record_id, action, new_values)
+         SELECT '2020-01-01 08:00:00', '老王', 'devices', i, 'insert', '{}' FROM n;",
+    )
+    .unwrap();
+    let mut heard = Vec::new();
+    start(&conn, "2026-12-03 09:00:00", &mut |rows, done| {
+        heard.push((rows, done))
+    })
+    .unwrap();
+    assert_eq!(
+        heard,
+        vec![(100_000, false), (200_000, false), (250_000, true)]
+    );
+    assert_eq!(verify(&conn).unwrap(), vec![]);
+}
