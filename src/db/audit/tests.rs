@@ -358,3 +358,35 @@ fn history_lines_are_never_changed_and_go_only_with_their_entry() {
         .unwrap();
     assert!(lines > 0);
 }
+
+/// Rows logged before schema 16 hold the whole new row, bookkeeping included; the trail and
+/// `jifang audit` read them as they read the lean ones.
+#[test]
+fn old_and_new_shaped_insert_rows_read_alike() {
+    let mut db = Db::open_in_memory().unwrap();
+    let id = add(&mut db, "JF-001", "张三", 1);
+    let lean = &trail(db.conn(), "devices", id).unwrap()[0];
+    db.conn()
+        .execute(
+            "INSERT INTO audit_log (at, operator, table_name, record_id, action, new_values)
+             VALUES ('2019-07-03 09:00:00', '老王', 'devices', 999, 'insert', json_object(
+                 'id', 999, 'asset_tag', 'JF-001', 'name', '核心交换机', 'location', 'A101',
+                 'status', 'in_use', 'notes', '', 'created_at', '2019-07-03 09:00:00',
+                 'created_by', '老王', 'updated_at', '2019-07-03 09:00:00',
+                 'updated_by', '老王', 'row_version', 1))",
+            [],
+        )
+        .unwrap();
+    let old = &trail(db.conn(), "devices", 999).unwrap()[0];
+    let fields = |e: &Entry| -> Vec<String> {
+        let mut names: Vec<String> = e.changes().into_iter().map(|c| c.column).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(fields(old), ["asset_tag", "location", "name", "status"]);
+    assert!(
+        fields(lean).starts_with(&["asset_tag".to_owned()]),
+        "{lean:?}"
+    );
+    assert!(!old.outside && !lean.outside);
+}
