@@ -126,7 +126,7 @@ proptest! {
     ) {
         let db = Db::open_in_memory().unwrap();
         if let Ok(plan) = devices::plan(db.conn(), &bytes, false) {
-            for (_, record) in &plan.adds {
+            for (_, record) in plan.adds.iter() {
                 for field in Field::ALL {
                     prop_assert!(clean(&record.value(field), field == Field::Notes));
                 }

@@ -34,7 +34,7 @@ pub fn import(
         ]
     };
     if dry_run {
-        for (_, record) in &plan.adds {
+        for (_, record) in plan.adds.iter() {
             say!("+ {} {}", record.asset_tag, record.name);
         }
         for u in &plan.updates {

@@ -224,7 +224,7 @@ pub struct Update {
 /// What an import would do. Built by [`plan`], written by [`apply`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
-    pub adds: Vec<(u64, Record)>,
+    pub adds: Adds,
     pub updates: Vec<Update>,
     pub unchanged: usize,
 }
@@ -353,7 +353,7 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
                 }
             }
             None => match check_initial(record.status) {
-                Ok(()) => plan.adds.push((line, record)),
+                Ok(()) => plan.adds.push(line, &record),
                 Err(e) => fail(Some(Field::Status), RowIssue::Transition(e)),
             },
         }
@@ -424,8 +424,10 @@ fn read_header(row: &csv::StringRecord) -> Result<Vec<Field>, FileProblem> {
     Ok(columns)
 }
 
+mod adds;
 mod write;
 
+pub use adds::Adds;
 pub use write::{Applied, apply};
 
 #[cfg(test)]

@@ -56,8 +56,8 @@ pub fn apply(
         tell()?;
     }
     search::adding(&tx, "devices_search", || {
-        for (_, record) in &plan.adds {
-            devices::insert(&tx, record, EventKind::Imported, stamp)?;
+        for (_, record) in plan.adds.iter() {
+            devices::insert(&tx, &record, EventKind::Imported, stamp)?;
             tell()?;
         }
         Ok::<_, SaveError>(())

@@ -380,7 +380,7 @@ fn plan_lines(plan: &Plan, from: usize, rows: usize, lang: Lang) -> (Vec<Line<'s
             .map(|u| 1 + u.changes.len())
             .sum::<usize>();
     let mut lines = Vec::with_capacity(rows.min(total));
-    let adds = plan.adds.iter().skip(from).take(rows);
+    let adds = plan.adds.iter_from(from).take(rows);
     lines.extend(adds.map(|(_, r)| Line::from(format!("   + {} {}", r.asset_tag, r.name))));
     let mut at = plan.adds.len();
     for u in &plan.updates {
