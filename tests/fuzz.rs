@@ -125,7 +125,7 @@ proptest! {
         bytes in hostile_file("asset_tag,name,category,ip_address,mac_address,purchased_on,notes")
     ) {
         let db = Db::open_in_memory().unwrap();
-        if let Ok(plan) = devices::plan(db.conn(), &bytes, false) {
+        if let Ok(plan) = devices::plan(db.conn(), bytes.as_slice(), false) {
             for (_, record) in plan.adds.iter() {
                 for field in Field::ALL {
                     prop_assert!(clean(&record.value(field), field == Field::Notes));

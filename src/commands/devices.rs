@@ -22,7 +22,7 @@ pub fn import(
 ) -> anyhow::Result<ExitCode> {
     let bytes = super::read_input(file)?;
     let shown = file.display();
-    let plan = match devices::plan(db.conn(), &bytes, update) {
+    let plan = match devices::plan(db.conn(), bytes, update) {
         Ok(plan) => plan,
         Err(error) => return Ok(super::print_refusal(file, error.lines(lang), lang)),
     };

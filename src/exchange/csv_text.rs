@@ -46,6 +46,19 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     Ok(text)
 }
 
+/// [`decode`] keeping the bytes: a UTF-8 file becomes its text without a copy (the byte-order
+/// mark taken off), a GB18030 one is decoded.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<String, DecodeError> {
+    if let Cow::Owned(text) = decode(&bytes)? {
+        return Ok(text);
+    }
+    let mut text = String::from_utf8(bytes).map_err(|_| DecodeError::UnknownEncoding)?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
 /// Characters that make Excel or WPS read a cell as a formula (or split it).
 fn triggers_formula(c: char) -> bool {
     matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r' | '\n')

@@ -7,7 +7,8 @@ use std::net::IpAddr;
 
 use rusqlite::Connection;
 
-use super::csv_text::{self, DecodeError, escape_cell, unescape_cell};
+pub(crate) use super::csv_text::unescape_cell;
+use super::csv_text::{self, DecodeError, escape_cell};
 use super::sheet::{self, cell_problem};
 use crate::db::devices::{self, Device, ListQuery};
 use crate::domain::device::{ChangeDetails, TransitionError, check_initial, check_transition};
@@ -231,8 +232,13 @@ pub struct Plan {
 
 /// Read and check a whole file against the register. `update`: rows whose asset tag is in the
 /// register change that device (only the columns the file has); otherwise such rows are errors.
-pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, ImportError> {
-    let text = csv_text::decode(bytes).map_err(|e| ImportError::File(FileProblem::Decode(e)))?;
+pub fn plan(
+    conn: &Connection,
+    bytes: impl Into<Vec<u8>>,
+    update: bool,
+) -> Result<Plan, ImportError> {
+    let text = csv_text::decode_owned(bytes.into())
+        .map_err(|e| ImportError::File(FileProblem::Decode(e)))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -245,7 +251,10 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
     let columns = read_header(&header_row).map_err(ImportError::File)?;
 
     let mut problems = Vec::new();
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        adds: Adds::new(columns.clone()),
+        ..Plan::default()
+    };
     let mut tag_lines: HashMap<String, u64> = HashMap::new();
     let mut ip_lines: HashMap<IpAddr, u64> = HashMap::new();
     // Addresses rows give up (an update moving a device off an address) and take.
@@ -253,6 +262,7 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
     for row in records {
         let row = row.map_err(|e| malformed(&e))?;
         let line = row.position().map_or(0, |p| p.line());
+        let offset = row.position().map_or(0, |p| p.byte());
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -353,7 +363,7 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
                 }
             }
             None => match check_initial(record.status) {
-                Ok(()) => plan.adds.push(line, &record),
+                Ok(()) => plan.adds.push(line, offset),
                 Err(e) => fail(Some(Field::Status), RowIssue::Transition(e)),
             },
         }
@@ -380,6 +390,8 @@ pub fn plan(conn: &Connection, bytes: &[u8], update: bool) -> Result<Plan, Impor
         }
     }
     if problems.is_empty() {
+        drop(reader);
+        plan.adds.keep(text);
         Ok(plan)
     } else {
         problems.sort_by_key(|p| (p.line, p.field.map(Field::index)));

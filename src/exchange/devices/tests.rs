@@ -56,7 +56,7 @@ fn gbk_files_from_excel_import() {
     let mut db = Db::open_in_memory().unwrap();
     let csv = "资产编号,名称,责任人\r\nJF-PC-07,办公电脑,张三\r\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(csv);
-    let plan = plan(db.conn(), &gbk, false).unwrap();
+    let plan = plan(db.conn(), gbk.into_owned(), false).unwrap();
     apply(db.conn_mut(), &plan, &stamp(), &mut |_| true).unwrap();
     assert_eq!(all_records(&db)[0].owner, "张三");
 }
@@ -271,7 +271,7 @@ fn export_then_import_gives_back_exactly_the_same_register() {
                 false => Db::open_in_memory().unwrap(),
             };
             let before = all_records(&target);
-            let plan = plan(target.conn(), &bytes, update)
+            let plan = plan(target.conn(), bytes.as_slice(), update)
                 .unwrap_or_else(|e| panic!("seed {seed}: {:?}", e.lines(Lang::En)));
             if update {
                 assert_eq!(plan.unchanged, count, "seed {seed}");

@@ -354,7 +354,7 @@ fn read_and_plan(
             problem,
         })
     })?;
-    device_csv::plan(conn, &bytes, update)
+    device_csv::plan(conn, bytes, update)
 }
 
 fn writing_text(done: usize, total: usize, seconds: u64, lang: Lang) -> String {
