@@ -154,11 +154,11 @@ impl Db {
         self.conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
-        // Every audit row this connection writes is sealed into the chain, upgrades included.
+        // Every audit row this connection writes is sealed into the chain, upgrades included
+        // (the upgrade that begins the chain installs the seal itself).
         audit::chain::register(&self.conn)?;
         audit::chain::install_seal(&self.conn)?;
         migrate::migrate(&mut self.conn)?;
-        audit::chain::install_seal(&self.conn)?;
         // rusqlite's default DEFERRED transactions fail with "database is locked" when two
         // writers upgrade at once; IMMEDIATE takes the write lock up front and waits for it.
         self.conn

@@ -113,9 +113,7 @@ impl Summary {
     }
 
     fn add(&mut self, row: &rusqlite::Row) -> rusqlite::Result<()> {
-        for i in 0..CONTENT_COLUMNS {
-            feed(&mut self.hasher, row.get_ref(i)?);
-        }
+        feed_row(&mut self.hasher, row)?;
         self.rows += 1;
         self.last = row.get(0)?;
         Ok(())
@@ -129,6 +127,22 @@ impl Summary {
         })
         .to_string()
     }
+}
+
+/// How many rows a summary's text says it covers.
+fn covers(text: &str) -> i64 {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v["covers"].as_i64())
+        .unwrap_or(0)
+}
+
+/// A row's [`CONTENT`] as the hash reads it.
+fn feed_row(hasher: &mut Sha256, row: &rusqlite::Row) -> rusqlite::Result<()> {
+    for i in 0..CONTENT_COLUMNS {
+        feed(hasher, row.get_ref(i)?);
+    }
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -233,15 +247,10 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Vec<Finding>> {
             let said: String = row.get::<_, Option<String>>(7)?.unwrap_or_default();
             let now = before.take().map(Summary::text).unwrap_or_default();
             if said != now {
-                let covered = serde_json::from_str::<serde_json::Value>(&said)
-                    .ok()
-                    .and_then(|v| v["covers"].as_i64())
-                    .unwrap_or(0);
-                let found = serde_json::from_str::<serde_json::Value>(&now)
-                    .ok()
-                    .and_then(|v| v["covers"].as_i64())
-                    .unwrap_or(0);
-                findings.push(Finding::OlderRowsChanged { covered, found });
+                findings.push(Finding::OlderRowsChanged {
+                    covered: covers(&said),
+                    found: covers(&now),
+                });
             }
         }
         let Some(hash) = hash else {
@@ -258,9 +267,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Vec<Finding>> {
             &mut hasher,
             prev.as_deref().map_or(ValueRef::Null, ValueRef::Blob),
         );
-        for i in 0..CONTENT_COLUMNS {
-            feed(&mut hasher, row.get_ref(i)?);
-        }
+        feed_row(&mut hasher, row)?;
         if !broken && hasher.finalize().as_slice() != hash.as_slice() {
             broken = true;
             findings.push(Finding::Broken {
