@@ -585,6 +585,75 @@ fn import_against_sqlite3(dir: &Path) {
         format!("{}", grown / 20_000),
         "<= 2048",
     );
+    let floor = same_rows_by_sqlite3(dir, &plain);
+    row(
+        "  against sqlite3 writing the same rows",
+        floor.map_or("no sqlite3".to_owned(), |t| {
+            format!("{:.1}x", ours.as_secs_f64() / t.as_secs_f64())
+        }),
+        "(its floor)",
+    );
+}
+
+/// How long `sqlite3` itself takes to write what the import writes, in jifang's schema and
+/// with its triggers, set-wise from the table `.import` made: every device, its audit row, its
+/// history entry and that entry's audit row and lines, and the search index filled once. No
+/// file checks, no plan: what this schema costs whoever writes it.
+fn same_rows_by_sqlite3(dir: &Path, plain: &Path) -> Option<Duration> {
+    let target = dir.join("floor.sqlite");
+    let columns = [
+        "asset_tag",
+        "name",
+        "category",
+        "model",
+        "manufacturer",
+        "location",
+        "department",
+        "owner",
+        "status",
+    ];
+    let listed = columns.join(", ");
+    let fields: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("({}, '{c}')", i + 1))
+        .chain(std::iter::once("(16, 'ups_protected')".to_owned()))
+        .collect();
+    let cases: Vec<String> = columns
+        .iter()
+        .map(|c| format!("WHEN '{c}' THEN d.{c}"))
+        .collect();
+    let at = "'2026-12-01 09:00:00', 'bench', '2026-12-01 09:00:00', 'bench'";
+    let script = format!(
+        "ATTACH '{plain}' AS p;
+         BEGIN;
+         INSERT INTO search_deferred VALUES ('devices_search');
+         INSERT INTO devices ({listed}, created_at, created_by, updated_at, updated_by)
+             SELECT {listed}, {at} FROM p.t;
+         INSERT INTO device_events (device_id, kind, effective_on, created_at, created_by,
+                 updated_at, updated_by)
+             SELECT id, 'imported', '2026-12-01', {at} FROM devices ORDER BY id;
+         INSERT INTO device_event_changes (event_id, seq, field, new_value)
+             SELECT e.id, f.column1, f.column2, CASE f.column2 {} ELSE 'no' END
+             FROM device_events e JOIN devices d ON d.id = e.device_id
+             CROSS JOIN (VALUES {}) f ORDER BY e.id, f.column1;
+         DELETE FROM search_deferred;
+         INSERT INTO devices_search (rowid, search_text) SELECT id, search_text FROM devices;
+         COMMIT;",
+        cases.join(" "),
+        fields.join(", "),
+        plain = path(plain),
+    );
+    best_of_two(|| {
+        fresh_database(dir, &target);
+        let started = Instant::now();
+        let out = Command::new("sqlite3")
+            .arg(path(&target))
+            .arg(&script)
+            .output();
+        out.is_ok_and(|o| o.status.success() && o.stderr.is_empty())
+            .then(|| started.elapsed())
+    })
 }
 
 /// `from` with every device in a status a new device may have (lent, scrapped, under repair

@@ -11,7 +11,7 @@ use crate::error::UserError;
 use crate::exchange::{self, devices};
 use crate::i18n::Lang;
 
-/// Check a file in full, then (unless `dry_run`) write it in short steps.
+/// Check a file in full, then (unless `dry_run`) write it in one transaction.
 pub fn import(
     db: &mut Db,
     file: &Path,
@@ -50,8 +50,8 @@ pub fn import(
         return Ok(ExitCode::SUCCESS);
     }
     let mut progress = Progress::new(plan.adds.len() + plan.updates.len(), lang);
-    // Ctrl-C (or a hang-up, or `kill`) stops the import after the step being written, which
-    // then says what it wrote instead of vanishing mid-way.
+    // Ctrl-C (or a hang-up, or `kill`) stops the import at its next batch, which then rolls
+    // back and says that nothing was written instead of vanishing mid-way.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     for signal in [
         signal_hook::consts::SIGINT,

@@ -123,13 +123,75 @@ pub fn append(
     let triples = serde_json::to_string(&triples)
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     conn.prepare_cached(
-        "INSERT INTO device_event_changes (event_id, field, old_value, new_value,
-             created_at, created_by, updated_at, updated_by)
-         SELECT ?1, value ->> 0, value ->> 1, value ->> 2, ?3, ?4, ?3, ?4
-         FROM json_each(?2) ORDER BY key",
+        "INSERT INTO device_event_changes (event_id, seq, field, old_value, new_value)
+         SELECT ?1, key + 1, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)",
     )?
-    .execute(params![event_id, triples, at, stamp.by])?;
+    .execute(params![event_id, triples])?;
     Ok(event_id)
+}
+
+/// Write the first entry of every device after `after_device` (devices just added in bulk),
+/// each listing every value the device was given: what [`append`] writes for one device, in
+/// two statements for all of them.
+pub fn open_books_after(
+    conn: &Connection,
+    after_device: i64,
+    event: &NewEvent,
+    stamp: &Stamp,
+) -> rusqlite::Result<()> {
+    let last_event: i64 = conn
+        .prepare_cached("SELECT ifnull(max(id), 0) FROM device_events")?
+        .query_row([], |r| r.get(0))?;
+    conn.prepare_cached(
+        "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
+             created_at, created_by, updated_at, updated_by)
+         SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7 FROM devices WHERE id > ?1 ORDER BY id",
+    )?
+    .execute(params![
+        after_device,
+        event.kind.key(),
+        event.effective_on.to_string(),
+        event.approver,
+        event.reason,
+        stamp.at_text(),
+        stamp.by
+    ])?;
+    open_books(conn, last_event)
+}
+
+/// Open the history book of each device whose first entry was written after entry
+/// `after_event`: the entry lists every value the device now has, as [`append`] does for a
+/// device added by hand. The monthly register replays these to know the register of any past
+/// day. One statement for a whole import or demo, in the register's field order.
+pub fn open_books(conn: &Connection, after_event: i64) -> rusqlite::Result<()> {
+    let value = |f: Field| match f {
+        Field::UpsProtected => "CASE d.ups_protected WHEN 1 THEN 'yes' ELSE 'no' END".to_owned(),
+        f => format!("ifnull(d.{}, '')", super::audit::quoted(f.key())),
+    };
+    let fields: Vec<String> = Field::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("({}, {})", i + 1, super::audit::literal(f.key())))
+        .collect();
+    let cases: Vec<String> = Field::ALL
+        .iter()
+        .map(|f| format!("WHEN {} THEN {}", super::audit::literal(f.key()), value(*f)))
+        .collect();
+    conn.prepare_cached(&format!(
+        "INSERT INTO device_event_changes (event_id, seq, field, old_value, new_value)
+             SELECT event_id, seq, field, '', new_value FROM (
+                 SELECT e.id AS event_id, f.column1 AS seq, f.column2 AS field,
+                        CASE f.column2 {} END AS new_value
+                 FROM device_events e JOIN devices d ON d.id = e.device_id
+                 CROSS JOIN (VALUES {}) f
+                 WHERE e.id > ?1
+                 ORDER BY e.id, f.column1)
+             WHERE new_value <> ''",
+        cases.join(" "),
+        fields.join(", ")
+    ))?
+    .execute([after_event])?;
+    Ok(())
 }
 
 /// An entry as the history book shows it.
@@ -173,7 +235,7 @@ pub fn history(conn: &Connection, device_id: i64) -> rusqlite::Result<Vec<Event>
                 c.field, c.old_value, c.new_value
          FROM device_events e LEFT JOIN device_event_changes c ON c.event_id = e.id
          WHERE e.device_id = ?1
-         ORDER BY e.id DESC, c.id",
+         ORDER BY e.id DESC, c.seq",
     )?;
     let mut rows = stmt.query([device_id])?;
     let mut events: Vec<(i64, Event)> = Vec::new();

@@ -474,6 +474,52 @@ pub fn insert(
     kind: EventKind,
     stamp: &Stamp,
 ) -> Result<i64, SaveError> {
+    let id = insert_row(conn, record, stamp)?;
+    let changes: Vec<(Field, String, String)> = Field::ALL
+        .into_iter()
+        .map(|f| (f, String::new(), record.value(f)))
+        .filter(|(_, _, new)| !new.is_empty())
+        .collect();
+    let event = device_log::NewEvent::new(kind, stamp.at.date());
+    device_log::append(conn, id, &event, &changes, stamp)?;
+    Ok(id)
+}
+
+/// Add devices in bulk: each row as [`insert`] writes it, and then, for all of them in two
+/// statements, the history entries that open their books. `progress` hears how many are
+/// written after every batch; `false` stops, and the caller's transaction is then to be rolled
+/// back. Must run inside a transaction.
+pub fn insert_all(
+    conn: &Connection,
+    records: impl Iterator<Item = Record>,
+    kind: EventKind,
+    stamp: &Stamp,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<usize, SaveError> {
+    // A batch is short enough for Esc and the progress line to answer at once, and long
+    // enough for its history to be written set-wise.
+    const BATCH: usize = 512;
+    let event = device_log::NewEvent::new(kind, stamp.at.date());
+    let mut records = records.peekable();
+    let mut written = 0;
+    while records.peek().is_some() {
+        let before: i64 = conn
+            .prepare_cached("SELECT ifnull(max(id), 0) FROM devices")?
+            .query_row([], |r| r.get(0))?;
+        for record in records.by_ref().take(BATCH) {
+            insert_row(conn, &record, stamp)?;
+            written += 1;
+        }
+        device_log::open_books_after(conn, before, &event, stamp)?;
+        if !progress(written) {
+            return Err(SaveError::Stopped);
+        }
+    }
+    Ok(written)
+}
+
+/// A new device's row, refused when its asset tag or address is taken.
+fn insert_row(conn: &Connection, record: &Record, stamp: &Stamp) -> Result<i64, SaveError> {
     check_unique(conn, record, None)?;
     let mut stmt = conn.prepare_cached(&format!(
         "INSERT INTO devices ({VALUE_COLUMNS}, created_at, created_by, updated_at, updated_by)
@@ -484,15 +530,7 @@ pub fn insert(
     stmt.raw_bind_parameter(2, &stamp.by)?;
     bind_values(&mut stmt, 3, record)?;
     stmt.raw_execute()?;
-    let id = conn.last_insert_rowid();
-    let changes: Vec<(Field, String, String)> = Field::ALL
-        .into_iter()
-        .map(|f| (f, String::new(), record.value(f)))
-        .filter(|(_, _, new)| !new.is_empty())
-        .collect();
-    let event = device_log::NewEvent::new(kind, stamp.at.date());
-    device_log::append(conn, id, &event, &changes, stamp)?;
-    Ok(id)
+    Ok(conn.last_insert_rowid())
 }
 
 /// Load a device for a change, refusing when it is gone, read-only or changed since read.

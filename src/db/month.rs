@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, TransactionBehavior, params};
 
-pub use register::{DeviceEvent, EventClass, FieldMove};
+pub use register::{DeviceEvent, EventClass, FieldMove, at_end_of};
 
 use super::checklists::{self, Checklist};
 use super::readings::{self, CompareRow};

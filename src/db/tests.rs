@@ -445,3 +445,67 @@ fn record_count_and_health() {
         }]
     );
 }
+
+/// History lines written before version 17, each with its own id and stamp, read back after
+/// the upgrade in the order they were written, in the history book and in the register of a
+/// past day; the lean lines keep no stamp of their own.
+#[test]
+fn history_lines_from_before_version_17_read_back_in_their_order() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    crate::db::audit::chain::register(&conn).unwrap();
+    for (index, section) in crate::db::migrate::sections()[..16].iter().enumerate() {
+        conn.execute_batch(section).unwrap();
+        crate::db::migrate::after_section(&conn, index + 1).unwrap();
+    }
+    crate::db::audit::install_triggers(&conn).unwrap();
+    conn.execute_batch(
+        "INSERT INTO devices (asset_tag, name, location, created_at, created_by, updated_at,
+             updated_by) VALUES ('JF-001', '核心交换机', '机房B', '2020-01-01 08:00:00', '老王',
+             '2020-03-01 08:00:00', '老王');
+         INSERT INTO device_events (id, device_id, kind, effective_on, created_at, created_by,
+             updated_at, updated_by) VALUES
+             (1, 1, 'created', '2020-01-01', '2020-01-01 08:00:00', '老王', '2020-01-01 08:00:00', '老王'),
+             (2, 1, 'transferred', '2020-03-01', '2020-03-01 08:00:00', '老王', '2020-03-01 08:00:00', '老王');
+         INSERT INTO device_event_changes (id, event_id, field, old_value, new_value, created_at,
+             created_by, updated_at, updated_by) VALUES
+             (7, 1, 'name', '', '核心交换机', '2020-01-01 08:00:00', '老王', '2020-01-01 08:00:00', '老王'),
+             (8, 1, 'asset_tag', '', 'JF-001', '2020-01-01 08:00:00', '老王', '2020-01-01 08:00:00', '老王'),
+             (9, 1, 'location', '', '机房A', '2020-01-01 08:00:00', '老王', '2020-01-01 08:00:00', '老王'),
+             (10, 2, 'location', '机房A', '机房B', '2020-03-01 08:00:00', '老王', '2020-03-01 08:00:00', '老王');",
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", 16).unwrap();
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+        .unwrap();
+    migrate(&mut conn).unwrap();
+
+    let history = device_log::history(&conn, 1).unwrap();
+    let lines = |i: usize| -> Vec<(String, String, String)> {
+        history[i]
+            .changes
+            .iter()
+            .map(|c| (c.field.clone(), c.old.clone(), c.new.clone()))
+            .collect()
+    };
+    assert_eq!(
+        lines(1),
+        [
+            ("name".into(), String::new(), "核心交换机".into()),
+            ("asset_tag".into(), String::new(), "JF-001".into()),
+            ("location".into(), String::new(), "机房A".into()),
+        ]
+    );
+    assert_eq!(
+        lines(0),
+        [("location".into(), "机房A".into(), "机房B".into())]
+    );
+    let in_february =
+        month::at_end_of(&conn, chrono::NaiveDate::from_ymd_opt(2020, 2, 29).unwrap()).unwrap();
+    assert_eq!(in_february.len(), 1);
+    assert_eq!(in_february[0].location, "机房A");
+    let columns: Vec<String> = audit::columns_of(&conn, "device_event_changes").unwrap();
+    assert_eq!(
+        columns,
+        ["event_id", "seq", "field", "old_value", "new_value"]
+    );
+}

@@ -7,8 +7,7 @@ use rusqlite::{Connection, params};
 
 use super::devices::{KINDS, OFFICES, SUPPLIERS};
 use super::{DEPARTMENTS, GIVEN, Lcg, SURNAMES};
-use crate::db::{Stamp, audit, checklists, tools};
-use crate::domain::record::Field;
+use crate::db::{Stamp, audit, checklists, device_log, tools};
 
 /// How far back the history goes.
 const YEARS: i64 = 10;
@@ -61,7 +60,6 @@ pub struct Seeded {
 const BULK_TABLES: &[&str] = &[
     "devices",
     "device_events",
-    "device_event_changes",
     "repairs",
     "repair_events",
     "tools",
@@ -396,44 +394,8 @@ fn devices(
             department: department.to_owned(),
         });
     }
-    creation_values(conn, first_event)?;
+    device_log::open_books(conn, first_event)?;
     Ok(out)
-}
-
-/// Each new device's history book opens with every value it was given, as a device added by
-/// hand does: the monthly register replays these to know the register of any past day.
-fn creation_values(conn: &Connection, after_event: i64) -> rusqlite::Result<()> {
-    let value = |f: Field| match f {
-        Field::UpsProtected => "CASE d.ups_protected WHEN 1 THEN 'yes' ELSE 'no' END".to_owned(),
-        f => format!("ifnull(d.{}, '')", audit::quoted(f.key())),
-    };
-    let fields: Vec<String> = Field::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, f)| format!("({i}, {})", audit::literal(f.key())))
-        .collect();
-    let cases: Vec<String> = Field::ALL
-        .iter()
-        .map(|f| format!("WHEN {} THEN {}", audit::literal(f.key()), value(*f)))
-        .collect();
-    conn.execute(
-        &format!(
-            "INSERT INTO device_event_changes (event_id, field, old_value, new_value, created_at,
-                 created_by, updated_at, updated_by)
-             SELECT event_id, field, '', new_value, at, by, at, by FROM (
-                 SELECT e.id AS event_id, f.column2 AS field, e.created_at AS at,
-                        e.created_by AS by, CASE f.column2 {} END AS new_value
-                 FROM device_events e JOIN devices d ON d.id = e.device_id
-                 CROSS JOIN (VALUES {}) f
-                 WHERE e.id > ?1
-                 ORDER BY e.id, f.column1)
-             WHERE new_value <> ''",
-            cases.join(" "),
-            fields.join(", ")
-        ),
-        [after_event],
-    )?;
-    Ok(())
 }
 
 /// A million closed tickets, each with its five steps: reported, assessed, repaired, finished,

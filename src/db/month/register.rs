@@ -29,7 +29,7 @@ pub fn at_end_of(conn: &Connection, last: NaiveDate) -> rusqlite::Result<Vec<Rec
         "SELECT e.device_id, c.field, c.new_value
          FROM device_events e JOIN device_event_changes c ON c.event_id = e.id
          WHERE e.effective_on <= ?1
-         ORDER BY e.device_id, e.effective_on, e.id, c.id",
+         ORDER BY e.device_id, e.effective_on, e.id, c.seq",
     )?;
     let mut rows = stmt.query([last.to_string()])?;
     let mut out = Vec::new();
@@ -143,7 +143,7 @@ pub fn events_in(conn: &Connection, month: Month) -> rusqlite::Result<Vec<Device
          FROM device_events e JOIN devices d ON d.id = e.device_id
          LEFT JOIN device_event_changes c ON c.event_id = e.id
          WHERE e.effective_on BETWEEN ?1 AND ?2
-         ORDER BY e.effective_on, e.id, c.id",
+         ORDER BY e.effective_on, e.id, c.seq",
     )?;
     let mut rows = stmt.query(params![month.first().to_string(), month.last().to_string()])?;
     let mut raws: Vec<Raw> = Vec::new();

@@ -19,7 +19,8 @@ pub struct Applied {
 /// Write a plan in one transaction: first the devices that change address (their addresses
 /// are freed first, so two of them may swap), then the other changes, then the new devices,
 /// indexed for search in one statement. `progress` hears how many devices are written after
-/// each one; `false` stops the import, and then, as after any error, nothing is written.
+/// each change and each batch of new ones; `false` stops the import, and then, as after any
+/// error, nothing is written.
 pub fn apply(
     conn: &mut Connection,
     plan: &Plan,
@@ -55,12 +56,12 @@ pub fn apply(
         devices::update_from(&tx, &u.before, &u.after, EventKind::Imported, stamp)?;
         tell()?;
     }
+    let updated = told;
     search::adding(&tx, "devices_search", || {
-        for (_, record) in plan.adds.iter() {
-            devices::insert(&tx, &record, EventKind::Imported, stamp)?;
-            tell()?;
-        }
-        Ok::<_, SaveError>(())
+        let records = plan.adds.iter().map(|(_, record)| record);
+        devices::insert_all(&tx, records, EventKind::Imported, stamp, &mut |added| {
+            progress(updated + added)
+        })
     })?;
     tx.commit()?;
     Ok(Applied {
