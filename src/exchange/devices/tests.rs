@@ -18,17 +18,18 @@ fn import(db: &mut Db, csv: &str, update: bool) -> Result<Applied, Vec<String>> 
     Ok(apply(db.conn_mut(), &plan, &stamp(), &mut |_| true).unwrap())
 }
 
-fn all_records(db: &Db) -> Vec<Record> {
+/// Every device, scrapped and removed ones too.
+fn all_devices(db: &Db) -> Vec<devices::Device> {
     let query = ListQuery {
         archived: true,
         ..ListQuery::default()
     };
     let ids = devices::list_ids(db.conn(), &query).unwrap();
-    devices::by_ids(db.conn(), &ids)
-        .unwrap()
-        .into_iter()
-        .map(|d| d.record)
-        .collect()
+    devices::by_ids(db.conn(), &ids).unwrap()
+}
+
+fn all_records(db: &Db) -> Vec<Record> {
+    all_devices(db).into_iter().map(|d| d.record).collect()
 }
 
 #[test]
@@ -295,13 +296,7 @@ fn export_then_import_gives_back_exactly_the_same_register() {
 
 /// Each device's first history entry, by asset tag: its field, old and new value lines.
 fn opening_entries(db: &Db) -> std::collections::BTreeMap<String, Vec<(String, String, String)>> {
-    let query = ListQuery {
-        archived: true,
-        ..ListQuery::default()
-    };
-    let ids = devices::list_ids(db.conn(), &query).unwrap();
-    devices::by_ids(db.conn(), &ids)
-        .unwrap()
+    all_devices(db)
         .into_iter()
         .map(|d| {
             let book = crate::db::device_log::history(db.conn(), d.id).unwrap();
