@@ -3,7 +3,6 @@
 pub mod checks;
 pub mod data;
 pub mod devices;
-mod keyset;
 pub mod repairs;
 pub mod reports;
 pub mod tools;
@@ -19,6 +18,15 @@ use crate::i18n::Lang;
 
 /// What every screen works with: the language, the clock, who is at the console, and the
 /// database.
+/// Where a database's reports and list exports go (`jifang paths` shows it).
+pub fn reports_dir(db: &Db) -> std::path::PathBuf {
+    match db.path() {
+        Some(path) => crate::config::reports_dir(path),
+        // Only tests run in memory.
+        None => std::path::PathBuf::from("reports"),
+    }
+}
+
 pub struct Ctx<'a> {
     pub lang: Lang,
     pub today: chrono::NaiveDate,

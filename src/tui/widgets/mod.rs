@@ -7,6 +7,7 @@ pub mod footer;
 pub mod form;
 pub mod help;
 pub mod input;
+pub mod paged;
 pub mod picker;
 pub mod prompt;
 pub mod status_bar;

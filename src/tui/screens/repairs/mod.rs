@@ -5,21 +5,23 @@ mod detail;
 mod forms;
 mod table;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
+use rusqlite::Connection;
 
-use super::keyset::Neighbour;
 use super::{Ctx, Screen};
 use crate::db::repairs::{self, ListQuery, ListRow, Repair, RepairError, StateFilter};
-use crate::db::worker::{Answer, Worker};
 use crate::domain::period::Period;
 use crate::domain::repair::{State, StepError, StepKind};
+use crate::exchange::repairs as file;
+use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
+use crate::tui::widgets::paged::{Paged, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use forms::{FormOutcome, RepairForm};
 
@@ -36,6 +38,7 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("f", "key.filter_state", true),
     KeyHint::new("w", "key.filter_maintainer", false),
     KeyHint::new("[ / ]", "key.filter_month", false),
+    KeyHint::new("E", "key.export_list", false),
     KeyHint::new("Esc", "key.clear_filters", false),
 ];
 
@@ -66,42 +69,93 @@ enum Mode {
     Form(Box<RepairForm>, Option<i64>),
 }
 
-/// What a count was made for: the filter, the connection's change count and, for the late
-/// filter, the minute.
-type CountKey = (ListQuery, u64, i64);
+/// The repair list a filter shows at a time: which tickets are late changes with the clock.
+#[derive(Debug, Clone)]
+struct RepairList {
+    query: ListQuery,
+    now: NaiveDateTime,
+}
+
+impl Source for RepairList {
+    type Row = ListRow;
+    const KEYSET: bool = true;
+    const FROM_END: bool = true;
+    const EXPORT_NAME: &'static str = "repairs";
+
+    fn same_list(&self, other: &RepairList) -> bool {
+        let minute = |at: NaiveDateTime| at.and_utc().timestamp() / 60;
+        self.query == other.query
+            && (self.query.state != StateFilter::Late || minute(self.now) == minute(other.now))
+    }
+
+    fn id(row: &ListRow) -> i64 {
+        row.id
+    }
+
+    fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
+        repairs::count(conn, &self.query, self.now)
+    }
+
+    fn export(&self, conn: &Connection, lang: Lang) -> rusqlite::Result<(Vec<u8>, usize)> {
+        let tickets = repairs::matching(conn, &self.query, self.now)?;
+        Ok((file::csv(&tickets, self.now, lang), tickets.len()))
+    }
+
+    fn page(
+        &self,
+        conn: &Connection,
+        offset: usize,
+        rows: usize,
+    ) -> rusqlite::Result<Vec<ListRow>> {
+        repairs::page(conn, &self.query, self.now, offset, rows)
+    }
+
+    fn window(
+        &self,
+        conn: &Connection,
+        offset: usize,
+        rows: usize,
+        count: usize,
+    ) -> rusqlite::Result<Vec<ListRow>> {
+        repairs::window(conn, &self.query, self.now, offset, rows, count)
+    }
+
+    fn after(
+        &self,
+        conn: &Connection,
+        last: i64,
+        rows: usize,
+    ) -> Option<rusqlite::Result<Vec<ListRow>>> {
+        Some(repairs::page_after(conn, &self.query, self.now, last, rows))
+    }
+
+    fn before(
+        &self,
+        conn: &Connection,
+        first: i64,
+        rows: usize,
+    ) -> Option<rusqlite::Result<Vec<ListRow>>> {
+        Some(repairs::page_before(
+            conn,
+            &self.query,
+            self.now,
+            first,
+            rows,
+        ))
+    }
+
+    fn last_page(&self, conn: &Connection, rows: usize) -> Option<rusqlite::Result<Vec<ListRow>>> {
+        Some(repairs::last_page(conn, &self.query, self.now, rows))
+    }
+}
 
 pub struct RepairsScreen {
     query: ListQuery,
     /// The device filter's tag, for the summary line.
     device_tag: Option<String>,
-    cursor: usize,
-    offset: usize,
-    /// The rows drawn last frame, from `offset`.
-    page: Vec<ListRow>,
-    /// The rows the list holds; while `counting`, the rows known so far.
-    count: usize,
-    counting: bool,
-    /// `G` came before the count: the list shows its last rows, read from the far end, with
-    /// the cursor on the last, until the count says which rows those are.
-    to_end: bool,
-    /// Counts the list off the key path; opened at the first count of a file database.
-    counter: Option<Worker<usize>>,
-    /// Reads the rows in view when that takes longer than a key may wait (a filter whose
-    /// first match lies deep in ten years of tickets).
-    pager: Option<Worker<Vec<ListRow>>>,
-    /// The rows in view are being read by `pager`.
-    paging: bool,
-    /// The filter, the connection's change count and the minute `count` was made for.
-    counted: Option<CountKey>,
-    /// The count's key, offset, height and end [`Self::page`] was read for.
-    paged: Option<(CountKey, usize, usize, bool)>,
-    /// The count's key and the offset of the rows in `page` once they are in: a window next
-    /// to them is read on from their first or last ticket instead of from the list's start.
-    shown: Option<(CountKey, usize)>,
+    list: Paged<RepairList>,
     search: Input,
     mode: Mode,
-    /// Rows the table had room for last frame, for paging keys.
-    visible_rows: usize,
 }
 
 impl Default for RepairsScreen {
@@ -115,222 +169,34 @@ impl RepairsScreen {
         RepairsScreen {
             query: ListQuery::default(),
             device_tag: None,
-            cursor: 0,
-            offset: 0,
-            page: Vec::new(),
-            count: 0,
-            counting: false,
-            to_end: false,
-            counter: None,
-            pager: None,
-            paging: false,
-            counted: None,
-            paged: None,
-            shown: None,
+            list: Paged::default(),
             search: Input::default(),
             mode: Mode::List,
-            visible_rows: 10,
         }
     }
 
-    /// Read the rows in view when the filter, the window or the data (this program's writes or
-    /// another's, see [`Screen::data_changed`]) changed; an idle frame reads nothing, so a
-    /// filter over a million tickets costs once, not four times a second.
-    ///
-    /// A new filter's count is asked of a worker (see [`Worker`]) and the first rows are read
-    /// meanwhile: the list shows at once and says it is still counting until the count comes.
+    /// The list the filter shows now.
+    fn source(&self, ctx: &Ctx) -> RepairList {
+        RepairList {
+            query: self.query.clone(),
+            now: ctx.now,
+        }
+    }
+
+    /// Read the rows in view of the current filter (see [`Paged::load`]).
     fn load(&mut self, ctx: &Ctx, rows: usize) {
-        let conn = ctx.db.conn();
-        // Which open tickets are late changes with the clock.
-        let minute = match self.query.state {
-            StateFilter::Late => ctx.now.and_utc().timestamp() / 60,
-            _ => 0,
-        };
-        let key = (self.query.clone(), conn.total_changes(), minute);
-        if self.counted.as_ref() != Some(&key) {
-            self.counted = Some(key.clone());
-            self.paged = None;
-            self.counting = self.ask_count(ctx);
-            if !self.counting {
-                self.count = repairs::count(conn, &self.query, ctx.now).unwrap_or(0);
-            }
-        }
-        if self.counting {
-            self.take_count(ctx, false);
-        }
-        if self.to_end && !self.counting {
-            // The count has come: the last rows are where it says.
-            self.to_end = false;
-            self.cursor = usize::MAX;
-        }
-        if self.to_end {
-            // The rows are read from the far end: the window is the top of that reading.
-            self.offset = 0;
-        } else {
-            if !self.counting {
-                self.cursor = self.cursor.min(self.count.saturating_sub(1));
-            }
-            if self.cursor < self.offset {
-                self.offset = self.cursor;
-            } else if rows > 0 && self.cursor >= self.offset + rows {
-                self.offset = self.cursor + 1 - rows;
-            }
-            if !self.counting {
-                self.offset = self.offset.min(self.count.saturating_sub(rows.max(1)));
-            }
-        }
-        let window = (key, self.offset, rows, self.to_end);
-        if self.paged.as_ref() == Some(&window) {
-            if self.paging {
-                self.take_page(ctx, rows);
-            }
-            return;
-        }
-        self.paged = Some(window);
-        let read = self.page_read(ctx, rows);
-        match ctx.db.quick(read.clone()) {
-            Some(page) => {
-                // A page still on its way was for another window.
-                if std::mem::take(&mut self.paging)
-                    && let Some(pager) = self.pager.as_mut()
-                {
-                    pager.cancel();
-                }
-                self.show_page(ctx, rows, page.unwrap_or_default());
-            }
-            None => match Worker::in_slot(&mut self.pager, ctx.db.path()) {
-                Some(pager) => {
-                    pager.ask(Box::new(read));
-                    self.paging = true;
-                    self.page.clear();
-                }
-                None => self.show_page(ctx, rows, read(ctx.db.conn()).unwrap_or_default()),
-            },
-        }
-    }
-
-    /// The read of the rows in view: next to the rows shown, on from their edge; otherwise,
-    /// while counting, from the top (or the end after `G`); then from the nearer end.
-    fn page_read(
-        &self,
-        ctx: &Ctx,
-        rows: usize,
-    ) -> impl Fn(&rusqlite::Connection) -> rusqlite::Result<Vec<ListRow>> + Clone + Send + 'static
-    {
-        let (query, now, offset, count) = (self.query.clone(), ctx.now, self.offset, self.count);
-        let (counting, to_end) = (self.counting, self.to_end);
-        let neighbour = self.neighbour(rows);
-        move |conn| match &neighbour {
-            Some(next) => next.read(
-                |last, more| repairs::page_after(conn, &query, now, last, more),
-                |first, more| repairs::page_before(conn, &query, now, first, more),
-            ),
-            None if to_end => repairs::last_page(conn, &query, now, rows),
-            None if counting => repairs::page(conn, &query, now, offset, rows),
-            None => repairs::window(conn, &query, now, offset, rows, count),
-        }
-    }
-
-    /// How the window at `offset` joins the rows shown, when the list has not changed since
-    /// they were read and the two overlap or meet.
-    fn neighbour(&self, rows: usize) -> Option<Neighbour<ListRow>> {
-        let (key, shown_at) = self.shown.as_ref()?;
-        if Some(key) != self.counted.as_ref() || self.to_end {
-            return None;
-        }
-        Neighbour::of(&self.page, *shown_at, self.offset, rows, |r| r.id)
-    }
-
-    /// Show the pager's rows if they have come.
-    fn take_page(&mut self, ctx: &Ctx, rows: usize) {
-        let page = match self.pager.as_mut().and_then(|p| p.answer(false)) {
-            None => return,
-            Some(Answer::Done(page)) => page,
-            Some(Answer::Failed) => self.page_read(ctx, rows)(ctx.db.conn()).unwrap_or_default(),
-        };
-        self.paging = false;
-        self.show_page(ctx, rows, page);
-    }
-
-    /// The rows in view have been read: while counting, a short page is the list's end.
-    fn show_page(&mut self, ctx: &Ctx, rows: usize, page: Vec<ListRow>) {
-        self.page = page;
-        self.shown = self
-            .paged
-            .as_ref()
-            .filter(|(_, _, _, to_end)| !to_end)
-            .map(|(key, offset, _, _)| (key.clone(), *offset));
-        if self.to_end {
-            self.cursor = self.page.len().saturating_sub(1);
-        }
-        if !self.counting {
-            return;
-        }
-        self.count = self.offset + self.page.len();
-        if self.page.len() < rows.max(1) {
-            if self.page.is_empty() && self.offset > 0 {
-                // Moved past the end before the count came: it is needed to go back.
-                self.take_count(ctx, true);
-            } else {
-                // The list ends in view: that is the count.
-                self.counting = false;
-                if let Some(counter) = self.counter.as_mut() {
-                    counter.cancel();
-                }
-            }
-            self.load(ctx, rows);
-        }
-    }
-
-    /// Ask the worker for the count of the current filter; false when there is none (an
-    /// in-memory database), and the caller counts itself.
-    fn ask_count(&mut self, ctx: &Ctx) -> bool {
-        let Some(counter) = Worker::in_slot(&mut self.counter, ctx.db.path()) else {
-            return false;
-        };
-        let (query, now) = (self.query.clone(), ctx.now);
-        counter.ask(Box::new(move |conn| repairs::count(conn, &query, now)));
-        self.count = 0;
-        true
-    }
-
-    /// Take the worker's count if it has come (with `wait`, once it comes).
-    fn take_count(&mut self, ctx: &Ctx, wait: bool) {
-        let answer = self.counter.as_mut().and_then(|c| c.answer(wait));
-        self.count = match answer {
-            Some(Answer::Done(n)) => n,
-            None if !wait => return,
-            // Cut short or failed: count here.
-            _ => repairs::count(ctx.db.conn(), &self.query, ctx.now).unwrap_or(0),
-        };
-        self.counting = false;
+        let source = self.source(ctx);
+        self.list.load(ctx, &source, rows);
     }
 
     /// The ticket under the cursor, read fresh.
     fn selected(&self, ctx: &Ctx) -> Option<Repair> {
-        let row = self.page.get(self.cursor.checked_sub(self.offset)?)?;
-        repairs::get(ctx.db.conn(), row.id).ok().flatten()
+        let id = self.list.selected()?.id;
+        repairs::get(ctx.db.conn(), id).ok().flatten()
     }
 
     fn go_top(&mut self) {
-        self.cursor = 0;
-        self.to_end = false;
-    }
-
-    fn move_cursor(&mut self, by: isize, ctx: &Ctx) {
-        if self.to_end {
-            // The last rows are in view but not yet where they are: a step from there needs
-            // the count. `g`, `G`, Enter and the steps do not.
-            self.take_count(ctx, true);
-            self.load(ctx, self.visible_rows);
-        }
-        // Until the count comes, the next read of the list finds where it ends.
-        let last = if self.counting {
-            isize::MAX / 2
-        } else {
-            self.count.saturating_sub(1) as isize
-        };
-        self.cursor = (self.cursor as isize + by).clamp(0, last.max(0)) as usize;
+        self.list.go_top();
     }
 
     fn open_detail(&mut self, id: i64, ctx: &Ctx) {
@@ -463,17 +329,19 @@ impl RepairsScreen {
 
     fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
         // What the keys act on is what the list holds now, not what the last frame showed.
-        self.load(ctx, self.visible_rows);
-        let page = self.visible_rows.max(1) as isize;
+        self.load(ctx, self.list.visible());
         match key.code {
-            KeyCode::Char('j') | KeyCode::Down => self.move_cursor(1, ctx),
-            KeyCode::Char('k') | KeyCode::Up => self.move_cursor(-1, ctx),
-            KeyCode::PageDown => self.move_cursor(page, ctx),
-            KeyCode::PageUp => self.move_cursor(-page, ctx),
+            KeyCode::Char('j') | KeyCode::Down => self.list.move_by(1, ctx),
+            KeyCode::Char('k') | KeyCode::Up => self.list.move_by(-1, ctx),
+            KeyCode::PageDown => self.list.page_by(1, ctx),
+            KeyCode::PageUp => self.list.page_by(-1, ctx),
             KeyCode::Char('g') | KeyCode::Home => self.go_top(),
-            KeyCode::Char('G') | KeyCode::End if self.counting => self.to_end = true,
-            KeyCode::Char('G') | KeyCode::End => self.cursor = self.count.saturating_sub(1),
+            KeyCode::Char('G') | KeyCode::End => self.list.go_end(ctx),
             KeyCode::Char('/') => self.mode = Mode::Search,
+            KeyCode::Char('E') => {
+                let source = self.source(ctx);
+                return Some(Action::Flash(self.list.export(ctx, &source)));
+            }
             KeyCode::Enter => {
                 let id = self.selected(ctx)?.id;
                 self.open_detail(id, ctx);
@@ -613,13 +481,15 @@ impl Screen for RepairsScreen {
     }
 
     fn data_changed(&mut self) {
-        self.counted = None;
-        self.paged = None;
-        self.shown = None;
+        self.list.data_changed();
+    }
+
+    fn take_notice(&mut self, ctx: &Ctx) -> Option<Flash> {
+        self.list.take_notice(ctx)
     }
 
     fn busy(&self) -> bool {
-        self.counting || self.paging
+        self.list.busy()
     }
 
     fn keys(&self) -> &'static [KeyHint] {

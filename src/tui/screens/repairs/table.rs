@@ -16,7 +16,7 @@ use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self as table, Column};
-use crate::tui::widgets::prompt;
+use crate::tui::widgets::{paged, prompt};
 
 /// The list's columns: ticket, state, device, description, maintainer, reported, estimate.
 /// When narrow the maintainer goes first, then the report time: the estimate says more.
@@ -72,12 +72,12 @@ fn summary(screen: &RepairsScreen, lang: Lang) -> Line<'static> {
         format!(
             " {} ",
             lang.tf(
-                if screen.counting {
+                if screen.list.counting() {
                     "repairs.counting"
                 } else {
                     "repairs.count"
                 },
-                &[("count", &screen.count)]
+                &[("count", &screen.list.count())]
             )
         ),
         theme::TITLE,
@@ -112,7 +112,6 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
     let searching = matches!(screen.mode, Mode::Search) || !screen.query.search.is_empty();
     let top = 1 + u16::from(searching);
     let body = area.height.saturating_sub(top + 1);
-    screen.visible_rows = usize::from(body);
     screen.load(ctx, usize::from(body));
     frame.render_widget(Paragraph::new(summary(screen, lang)), rows(area, 0, 1));
     if searching {
@@ -120,10 +119,11 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
         prompt::search(frame, rows(area, 1, 1), &screen.search, focused);
     }
     let specs = columns(lang);
-    let shown = if screen.paging {
+    let list_rows = &screen.list;
+    let shown = if list_rows.paging() {
         &[][..]
     } else {
-        &screen.page[..]
+        list_rows.rows()
     };
     let cells: Vec<Vec<(String, Style)>> =
         shown.iter().map(|r| row_cells(r, ctx.now, lang)).collect();
@@ -137,8 +137,12 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
         rows(area, top, 1),
     );
     let list = rows(area, top + 1, body);
-    if screen.paging || screen.count == 0 {
-        let key = if screen.paging {
+    if let Some(why) = list_rows.failed() {
+        paged::render_failure(frame, rows(list, 0, 3), why, lang);
+        return;
+    }
+    if list_rows.paging() || list_rows.count() == 0 {
+        let key = if list_rows.paging() {
             "repairs.searching"
         } else if screen.has_filters() {
             "repairs.none_match"
@@ -151,8 +155,8 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
         );
         return;
     }
-    for (i, (row, cells)) in screen.page.iter().zip(cells).enumerate() {
-        let selected = screen.offset + i == screen.cursor;
+    for (i, (row, cells)) in shown.iter().zip(cells).enumerate() {
+        let selected = list_rows.offset() + i == list_rows.cursor();
         let marker = if row.from_check { "c" } else { " " };
         let mut spans = vec![Span::styled(format!("{marker} "), theme::HINT)];
         spans.extend(table::cells(&specs, &widths, cells));

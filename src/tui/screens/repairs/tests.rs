@@ -471,3 +471,63 @@ fn u_is_undo_on_the_repairs_tab_too_and_shift_u_declares_unrepairable() {
     let s = screen(&mut app);
     assert_eq!(s.matches("  u ").count(), 1, "u is listed once: {s}");
 }
+
+/// A list that cannot be read says so, and why, instead of looking empty; the next key reads
+/// it again.
+#[test]
+fn a_list_that_cannot_be_read_says_so_and_is_read_again_at_the_next_key() {
+    let db = Db::open_in_memory().unwrap();
+    db.conn()
+        .execute_batch("ALTER TABLE repairs RENAME TO repairs_away")
+        .unwrap();
+    let mut app = App::new(db, Lang::En, "王磊".into(), at("2026-11-21 09:00").date());
+    app.tick(at("2026-11-21 09:00"), Instant::now());
+    app.apply(crate::tui::action::Action::SwitchTab(Tab::Repairs));
+    let s = screen(&mut app);
+    assert!(
+        s.contains("Could not read this list") && s.contains("no such table: repairs"),
+        "{s}"
+    );
+    assert!(!s.contains("No tickets"), "{s}");
+    app.db()
+        .conn()
+        .execute_batch("ALTER TABLE repairs_away RENAME TO repairs")
+        .unwrap();
+    press(&mut app, KeyCode::Char('j'));
+    let s = screen(&mut app);
+    assert!(!s.contains("Could not read"), "{s}");
+    assert!(s.contains("Tickets: 0"), "{s}");
+}
+
+/// `E` writes exactly the tickets of the filter, in the list's order, into the reports folder
+/// beside the database, and the status bar says where.
+#[test]
+fn the_export_key_writes_the_filtered_list_into_the_reports_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(Db::open(&dir.path().join("j.db")).unwrap(), Lang::En);
+    settle(&mut app);
+    press(&mut app, KeyCode::Char('f'));
+    typed(&mut app, "open");
+    press(&mut app, KeyCode::Enter);
+    let s = settle(&mut app);
+    assert!(s.contains("Tickets: 2"), "{s}");
+    press(&mut app, KeyCode::Char('E'));
+    let s = settle(&mut app);
+    let file = dir.path().join("reports/repairs-2026-11-21-090000.csv");
+    assert!(
+        s.contains("Exported 2 rows to") && s.contains("repairs-2026-11-21"),
+        "{s}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("\u{feff}ticket,state,"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 3, "{text}");
+    // Open tickets, late first, as the list shows them; the closed one is not in the filter.
+    assert!(lines[1].starts_with("WX-2026-0003,"), "{text}");
+    assert!(lines[2].starts_with("WX-2026-0002,"), "{text}");
+    assert!(!text.contains("画面偏色"), "{text}");
+}

@@ -261,7 +261,7 @@ pub fn render(screen: &mut ReportsScreen, frame: &mut Frame, area: Rect, ctx: &C
         Some(line) if line.running => Line::styled(line.text.clone(), theme::NOTICE),
         Some(line) => Line::styled(line.text.clone(), theme::GOOD),
         None => {
-            let dir = super::out_dir(ctx.db);
+            let dir = crate::tui::screens::reports_dir(ctx.db);
             Line::styled(
                 lang.tf("reports.export_hint", &[("dir", &dir.display())]),
                 theme::HINT,

@@ -6,7 +6,7 @@ mod draw;
 #[cfg(test)]
 mod tests;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -82,15 +82,6 @@ fn read_summary(ctx: &Ctx, month: Month) -> Result<Summary, String> {
     month::read(ctx.db.conn(), month, ctx.now, |_| {})
         .map(|pack| Summary::of(&pack))
         .map_err(|e| ctx.lang.tf("save.db", &[("reason", &e)]))
-}
-
-/// Where a database's month reports go (`jifang paths` shows it).
-pub fn out_dir(db: &Db) -> PathBuf {
-    match db.path() {
-        Some(path) => crate::config::reports_dir(path),
-        // Only tests run in memory.
-        None => PathBuf::from("reports"),
-    }
 }
 
 /// Read and write a month's pack, telling `send` each step and how it ended.
@@ -230,7 +221,7 @@ impl ReportsScreen {
             return;
         }
         let (month, now, lang) = (self.month(ctx.today), ctx.now, ctx.lang);
-        let dir = out_dir(ctx.db);
+        let dir = super::reports_dir(ctx.db);
         let Some(path) = ctx.db.path().map(Path::to_path_buf) else {
             // In memory there is no file another connection could read: export right here.
             let mut said = Vec::new();

@@ -12,16 +12,18 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
+use rusqlite::Connection;
 
-use super::keyset::Neighbour;
 use super::{Ctx, Screen};
 use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolFilter, ToolQuery};
-use crate::db::worker::{Answer, Worker};
 use crate::domain::period::Period;
+use crate::exchange::tools as file;
+use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
+use crate::tui::widgets::paged::{Paged, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use checkout::{Checkout, CheckoutOutcome};
 use forms::{FormOutcome, ToolForm};
@@ -40,6 +42,7 @@ const TOOL_KEYS: &[KeyHint] = &[
     KeyHint::new("h", "key.tool_history", false),
     KeyHint::new("/", "key.search", true),
     KeyHint::new("f", "key.filter_tools", false),
+    KeyHint::new("E", "key.export_list", false),
     KeyHint::new("Esc", "key.clear_filters", false),
 ];
 
@@ -56,6 +59,7 @@ const LOAN_KEYS: &[KeyHint] = &[
     KeyHint::new("b", "key.filter_borrower", true),
     KeyHint::new("d", "key.filter_department", false),
     KeyHint::new("[ / ]", "key.filter_month", false),
+    KeyHint::new("E", "key.export_list", false),
     KeyHint::new("Esc", "key.clear_filters", false),
 ];
 
@@ -110,62 +114,115 @@ enum Mode {
     Returns(Box<ReturnScan>),
 }
 
-/// What a list's count was read for (query, change count, day), and its rows (offset,
-/// height).
-type Read<Q> = (Option<(Q, u64, NaiveDate)>, Option<(usize, usize)>);
+/// The tools a filter shows on a day (overdue changes with the day).
+#[derive(Debug, Clone)]
+struct ToolList {
+    query: ToolQuery,
+    today: NaiveDate,
+}
 
-/// Count a list when its key changed, fit the cursor, and read its visible rows when the
-/// count or the window changed.
-fn read_window<Q: PartialEq, R>(
-    read: &mut Read<Q>,
-    at: &mut Window,
-    key: (Q, u64, NaiveDate),
-    rows: usize,
-    page: &mut Vec<R>,
-    count: impl FnOnce() -> usize,
-    fetch: impl FnOnce(usize) -> Vec<R>,
-) {
-    if read.0.as_ref() != Some(&key) {
-        at.count = count();
-        *read = (Some(key), None);
+impl Source for ToolList {
+    type Row = Tool;
+    const EXPORT_NAME: &'static str = "tools";
+
+    fn same_list(&self, other: &ToolList) -> bool {
+        self.query == other.query && self.today == other.today
     }
-    at.fit(at.count, rows);
-    let window = Some((at.offset, rows));
-    if read.1 != window {
-        *page = fetch(at.offset);
-        read.1 = window;
+
+    fn id(row: &Tool) -> i64 {
+        row.id
+    }
+
+    fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
+        tools::count_tools(conn, &self.query, self.today)
+    }
+
+    fn export(&self, conn: &Connection, lang: Lang) -> rusqlite::Result<(Vec<u8>, usize)> {
+        let list = tools::matching_tools(conn, &self.query, self.today)?;
+        Ok((file::tools_csv(&list, self.today, lang), list.len()))
+    }
+
+    fn page(&self, conn: &Connection, offset: usize, rows: usize) -> rusqlite::Result<Vec<Tool>> {
+        tools::tools_page(conn, &self.query, self.today, offset, rows)
     }
 }
 
-/// A cursor over a list read one window at a time.
-#[derive(Debug, Clone, Copy, Default)]
-struct Window {
-    cursor: usize,
-    offset: usize,
-    count: usize,
+/// The loans a filter shows on a day.
+#[derive(Debug, Clone)]
+struct LoanList {
+    query: LoanQuery,
+    today: NaiveDate,
 }
 
-impl Window {
-    /// Keep the cursor inside `count` rows and in view of `rows` visible ones.
-    fn fit(&mut self, count: usize, rows: usize) {
-        self.count = count;
-        self.cursor = self.cursor.min(count.saturating_sub(1));
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if rows > 0 && self.cursor >= self.offset + rows {
-            self.offset = self.cursor + 1 - rows;
-        }
-        self.offset = self.offset.min(count.saturating_sub(rows.max(1)));
+impl Source for LoanList {
+    type Row = LoanRow;
+    const KEYSET: bool = true;
+    const EXPORT_NAME: &'static str = "loans";
+
+    fn same_list(&self, other: &LoanList) -> bool {
+        self.query == other.query && self.today == other.today
     }
 
-    fn move_by(&mut self, by: isize) {
-        let last = self.count.saturating_sub(1) as isize;
-        self.cursor = (self.cursor as isize + by).clamp(0, last.max(0)) as usize;
+    fn id(row: &LoanRow) -> i64 {
+        row.item_id
     }
 
-    /// The index in the visible page of the cursor's row.
-    fn in_page(&self) -> Option<usize> {
-        self.cursor.checked_sub(self.offset)
+    fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
+        tools::count_loans(conn, &self.query, self.today)
+    }
+
+    fn export(&self, conn: &Connection, lang: Lang) -> rusqlite::Result<(Vec<u8>, usize)> {
+        let rows = tools::matching_loans(conn, &self.query, self.today)?;
+        Ok((file::loans_csv(&rows, self.today, lang), rows.len()))
+    }
+
+    fn page(
+        &self,
+        conn: &Connection,
+        offset: usize,
+        rows: usize,
+    ) -> rusqlite::Result<Vec<LoanRow>> {
+        tools::loans_page(conn, &self.query, self.today, offset, rows)
+    }
+
+    fn window(
+        &self,
+        conn: &Connection,
+        offset: usize,
+        rows: usize,
+        count: usize,
+    ) -> rusqlite::Result<Vec<LoanRow>> {
+        tools::loans_window(conn, &self.query, self.today, offset, rows, count)
+    }
+
+    fn after(
+        &self,
+        conn: &Connection,
+        last: i64,
+        rows: usize,
+    ) -> Option<rusqlite::Result<Vec<LoanRow>>> {
+        Some(tools::loans_after(
+            conn,
+            &self.query,
+            self.today,
+            last,
+            rows,
+        ))
+    }
+
+    fn before(
+        &self,
+        conn: &Connection,
+        first: i64,
+        rows: usize,
+    ) -> Option<rusqlite::Result<Vec<LoanRow>>> {
+        Some(tools::loans_before(
+            conn,
+            &self.query,
+            self.today,
+            first,
+            rows,
+        ))
     }
 }
 
@@ -175,29 +232,10 @@ pub struct ToolsScreen {
     loan_query: LoanQuery,
     /// The tool whose history the loans view shows, for the summary line.
     history_of: Option<String>,
-    tools_at: Window,
-    loans_at: Window,
-    /// What the count and the rows in view were read for (query, change count, day; then
-    /// offset and height): nothing is read again while they stay the same.
-    tools_read: Read<ToolQuery>,
-    loans_read: Read<LoanQuery>,
-    tool_page: Vec<Tool>,
-    loan_page: Vec<LoanRow>,
-    /// Counts a million loans off the key path; opened at the first count of a file database.
-    loan_counter: Option<Worker<usize>>,
-    /// The loan count is still to come: the list runs as far as the rows read so far.
-    loans_counting: bool,
-    /// Reads the loans in view when that takes longer than a key may wait (a filter whose
-    /// matches lie deep in ten years of loans).
-    loan_pager: Option<Worker<Vec<LoanRow>>>,
-    /// The loans in view are being read by `loan_pager`.
-    loans_paging: bool,
-    /// What the loans in `loan_page` were read for (query, change count, day) and their
-    /// offset: a window next to them is read on from their first or last loan.
-    loans_shown: Option<((LoanQuery, u64, NaiveDate), usize)>,
+    tools: Paged<ToolList>,
+    loans: Paged<LoanList>,
     search: Input,
     mode: Mode,
-    visible_rows: usize,
     /// The return scan waiting behind the return form of a damaged or lost tool.
     parked_returns: Option<Box<ReturnScan>>,
 }
@@ -215,202 +253,57 @@ impl ToolsScreen {
             tool_query: ToolQuery::default(),
             loan_query: LoanQuery::default(),
             history_of: None,
-            tools_at: Window::default(),
-            loans_at: Window::default(),
-            tools_read: (None, None),
-            loans_read: (None, None),
-            tool_page: Vec::new(),
-            loan_page: Vec::new(),
-            loan_counter: None,
-            loans_counting: false,
-            loan_pager: None,
-            loans_paging: false,
-            loans_shown: None,
+            tools: Paged::default(),
+            loans: Paged::default(),
             search: Input::default(),
             mode: Mode::List,
             parked_returns: None,
-            visible_rows: 10,
         }
     }
 
-    /// Count the list in view and read its visible rows when the filter, the window, the day
-    /// or the data (this program's writes or another's, see [`Screen::data_changed`]) changed:
-    /// an idle frame over a million loans reads nothing.
+    fn tool_list(&self, ctx: &Ctx) -> ToolList {
+        ToolList {
+            query: self.tool_query.clone(),
+            today: ctx.today,
+        }
+    }
+
+    fn loan_list(&self, ctx: &Ctx) -> LoanList {
+        LoanList {
+            query: self.loan_query.clone(),
+            today: ctx.today,
+        }
+    }
+
+    /// Read the rows in view of the list shown (see [`Paged::load`]).
     fn load(&mut self, ctx: &Ctx, rows: usize) {
-        let (conn, today) = (ctx.db.conn(), ctx.today);
         match self.view {
-            View::Tools => {
-                let query = &self.tool_query;
-                let key = (query.clone(), conn.total_changes(), today);
-                read_window(
-                    &mut self.tools_read,
-                    &mut self.tools_at,
-                    key,
-                    rows,
-                    &mut self.tool_page,
-                    || tools::count_tools(conn, query, today).unwrap_or(0),
-                    |offset| {
-                        tools::tools_page(conn, query, today, offset, rows).unwrap_or_default()
-                    },
-                );
-            }
-            View::Loans => self.load_loans(ctx, rows),
+            View::Tools => self.tools.load(ctx, &self.tool_list(ctx), rows),
+            View::Loans => self.loans.load(ctx, &self.loan_list(ctx), rows),
         }
     }
 
-    /// The loans view's [`Self::load`]. A new filter's count is asked of a worker and the
-    /// first rows are read meanwhile, within the key's time; rows that take longer are read
-    /// by another worker, and the list says it is searching until they come.
-    fn load_loans(&mut self, ctx: &Ctx, rows: usize) {
-        let (query, today) = (self.loan_query.clone(), ctx.today);
-        let key = (query.clone(), ctx.db.conn().total_changes(), today);
-        if self.loans_read.0.as_ref() != Some(&key) {
-            self.loans_read = (Some(key), None);
-            self.loans_counting = self.ask_loan_count(ctx);
-            if !self.loans_counting {
-                self.loans_at.count = tools::count_loans(ctx.db.conn(), &query, today).unwrap_or(0);
-            }
-        }
-        if self.loans_counting {
-            match self.loan_counter.as_mut().and_then(|c| c.answer(false)) {
-                None => {}
-                Some(answer) => {
-                    self.loans_counting = false;
-                    self.loans_at.count = match answer {
-                        Answer::Done(n) => n,
-                        Answer::Failed => {
-                            tools::count_loans(ctx.db.conn(), &query, today).unwrap_or(0)
-                        }
-                    };
-                }
-            }
-        }
-        if self.loans_paging
-            && let Some(answer) = self.loan_pager.as_mut().and_then(|p| p.answer(false))
-        {
-            self.loans_paging = false;
-            let page = match answer {
-                Answer::Done(page) => page,
-                Answer::Failed => {
-                    let offset = self.loans_at.offset;
-                    tools::loans_page(ctx.db.conn(), &query, today, offset, rows)
-                        .unwrap_or_default()
-                }
-            };
-            self.show_loans(ctx, rows, page);
-        }
-        self.loans_run_on(rows);
-        self.loans_at.fit(self.loans_at.count, rows);
-        let window = Some((self.loans_at.offset, rows));
-        if self.loans_read.1 == window {
-            return;
-        }
-        self.loans_read.1 = window;
-        let (offset, count) = (self.loans_at.offset, self.loans_at.count);
-        let counting = self.loans_counting;
-        let neighbour = self.loans_neighbour(rows);
-        // Next to the rows shown, on from their edge; otherwise, while counting, from the top;
-        // then from the nearer end.
-        let read = move |conn: &rusqlite::Connection| match &neighbour {
-            Some(next) => next.read(
-                |last, more| tools::loans_after(conn, &query, today, last, more),
-                |first, more| tools::loans_before(conn, &query, today, first, more),
-            ),
-            None if counting => tools::loans_page(conn, &query, today, offset, rows),
-            None => tools::loans_window(conn, &query, today, offset, rows, count),
-        };
-        match ctx.db.quick(read.clone()) {
-            Some(page) => {
-                if std::mem::take(&mut self.loans_paging)
-                    && let Some(pager) = self.loan_pager.as_mut()
-                {
-                    pager.cancel();
-                }
-                self.show_loans(ctx, rows, page.unwrap_or_default());
-            }
-            None => match Worker::in_slot(&mut self.loan_pager, ctx.db.path()) {
-                Some(pager) => {
-                    pager.ask(Box::new(read));
-                    self.loans_paging = true;
-                    self.loan_page.clear();
-                }
-                None => self.show_loans(ctx, rows, read(ctx.db.conn()).unwrap_or_default()),
-            },
-        }
-    }
-
-    /// How the loans window joins the loans shown, when the list has not changed since they
-    /// were read and the two overlap or meet.
-    fn loans_neighbour(&self, rows: usize) -> Option<Neighbour<LoanRow>> {
-        let (key, shown_at) = self.loans_shown.as_ref()?;
-        if Some(key) != self.loans_read.0.as_ref() {
-            return None;
-        }
-        let at = self.loans_at.offset;
-        Neighbour::of(&self.loan_page, *shown_at, at, rows, |r| r.item_id)
-    }
-
-    /// Until the count comes, the list runs one row past the rows read, so the cursor can go
-    /// on down and the next rows are read.
-    fn loans_run_on(&mut self, rows: usize) {
-        if self.loans_counting {
-            let seen = self.loans_at.offset + self.loan_page.len();
-            let more = usize::from(self.loans_paging || self.loan_page.len() >= rows);
-            self.loans_at.count = self.loans_at.count.max(seen + more);
-        }
-    }
-
-    /// The loans in view have been read: while counting, a short page is the list's end.
-    fn show_loans(&mut self, ctx: &Ctx, rows: usize, page: Vec<LoanRow>) {
-        self.loan_page = page;
-        self.loans_shown = self
-            .loans_read
-            .0
-            .clone()
-            .zip(self.loans_read.1.map(|w| w.0));
-        self.loans_run_on(rows);
-        if self.loans_counting && self.loan_page.len() < rows.max(1) {
-            self.loans_at.count = self.loans_at.offset + self.loan_page.len();
-            if self.loan_page.is_empty() && self.loans_at.offset > 0 {
-                // Moved past the end before the count came: the count says where it is.
-                let answer = self.loan_counter.as_mut().and_then(|c| c.answer(true));
-                if let Some(Answer::Done(n)) = answer {
-                    self.loans_at.count = n;
-                }
-            } else if let Some(counter) = self.loan_counter.as_mut() {
-                counter.cancel();
-            }
-            self.loans_counting = false;
-            self.load_loans(ctx, rows);
-        }
-    }
-
-    /// Ask the worker for the count of the loan filter; false when there is none (an
-    /// in-memory database), and the caller counts itself.
-    fn ask_loan_count(&mut self, ctx: &Ctx) -> bool {
-        let Some(counter) = Worker::in_slot(&mut self.loan_counter, ctx.db.path()) else {
-            return false;
-        };
-        let (query, today) = (self.loan_query.clone(), ctx.today);
-        counter.ask(Box::new(move |conn| {
-            tools::count_loans(conn, &query, today)
-        }));
-        self.loans_at.count = 0;
-        true
-    }
-
-    fn window(&mut self) -> &mut Window {
+    /// `E`: the list shown, as its filter has it, into the reports folder.
+    fn export(&mut self, ctx: &Ctx) -> Flash {
         match self.view {
-            View::Tools => &mut self.tools_at,
-            View::Loans => &mut self.loans_at,
+            View::Tools => self.tools.export(ctx, &self.tool_list(ctx)),
+            View::Loans => self.loans.export(ctx, &self.loan_list(ctx)),
+        }
+    }
+
+    /// Rows the list shown had room for last frame.
+    fn visible(&self) -> usize {
+        match self.view {
+            View::Tools => self.tools.visible(),
+            View::Loans => self.loans.visible(),
         }
     }
 
     /// The tool under the cursor (in either view), read fresh.
     fn selected_tool(&self, ctx: &Ctx) -> Option<Tool> {
         let id = match self.view {
-            View::Tools => self.tool_page.get(self.tools_at.in_page()?)?.id,
-            View::Loans => self.loan_page.get(self.loans_at.in_page()?)?.tool_id,
+            View::Tools => self.tools.selected()?.id,
+            View::Loans => self.loans.selected()?.tool_id,
         };
         tools::get(ctx.db.conn(), id).ok().flatten()
     }
@@ -418,7 +311,7 @@ impl ToolsScreen {
     fn selected_loan(&self) -> Option<&LoanRow> {
         match self.view {
             View::Tools => None,
-            View::Loans => self.loan_page.get(self.loans_at.in_page()?),
+            View::Loans => self.loans.selected(),
         }
     }
 
@@ -441,7 +334,7 @@ impl ToolsScreen {
             ..LoanQuery::default()
         };
         self.history_of = Some(tool.code.clone());
-        self.loans_at = Window::default();
+        self.loans.go_top();
         self.view = View::Loans;
         self.mode = Mode::List;
     }
@@ -555,7 +448,7 @@ impl ToolsScreen {
         match kind {
             FilterKind::Tools => {
                 self.tool_query.filter = ToolFilter::parse(value).unwrap_or_default();
-                self.tools_at = Window::default();
+                self.tools.go_top();
             }
             FilterKind::Loans => {
                 self.loan_query.filter = LoanFilter::parse(value).unwrap_or_default()
@@ -564,7 +457,7 @@ impl ToolsScreen {
             FilterKind::Department => self.loan_query.department = some(value),
         }
         if kind != FilterKind::Tools {
-            self.loans_at = Window::default();
+            self.loans.go_top();
         }
     }
 
@@ -577,7 +470,7 @@ impl ToolsScreen {
             (Some(m), false) => Some(Period::Month.previous(m)),
             (Some(m), true) => Some(Period::Month.next(m)).filter(|n| *n <= this),
         };
-        self.loans_at = Window::default();
+        self.loans.go_top();
     }
 
     fn clear_filters(&mut self) {
@@ -585,27 +478,30 @@ impl ToolsScreen {
         self.loan_query = LoanQuery::default();
         self.history_of = None;
         self.search = Input::default();
-        self.tools_at = Window::default();
-        self.loans_at = Window::default();
+        self.tools.go_top();
+        self.loans.go_top();
     }
 
     fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
         // Keys act on what the list holds now, not on what the last frame showed.
-        self.load(ctx, self.visible_rows);
-        let page = self.visible_rows.max(1) as isize;
+        self.load(ctx, self.visible());
         let lang = ctx.lang;
         let none = || Some(Action::Flash(Flash::error(lang.t("tools.none_selected"))));
         match (key.code, self.view) {
-            (KeyCode::Char('j') | KeyCode::Down, _) => self.window().move_by(1),
-            (KeyCode::Char('k') | KeyCode::Up, _) => self.window().move_by(-1),
-            (KeyCode::PageDown, _) => self.window().move_by(page),
-            (KeyCode::PageUp, _) => self.window().move_by(-page),
-            (KeyCode::Char('g') | KeyCode::Home, _) => self.window().cursor = 0,
-            (KeyCode::Char('G') | KeyCode::End, _) => {
-                let w = self.window();
-                w.cursor = w.count.saturating_sub(1);
-            }
+            (KeyCode::Char('j') | KeyCode::Down, View::Tools) => self.tools.move_by(1, ctx),
+            (KeyCode::Char('j') | KeyCode::Down, View::Loans) => self.loans.move_by(1, ctx),
+            (KeyCode::Char('k') | KeyCode::Up, View::Tools) => self.tools.move_by(-1, ctx),
+            (KeyCode::Char('k') | KeyCode::Up, View::Loans) => self.loans.move_by(-1, ctx),
+            (KeyCode::PageDown, View::Tools) => self.tools.page_by(1, ctx),
+            (KeyCode::PageDown, View::Loans) => self.loans.page_by(1, ctx),
+            (KeyCode::PageUp, View::Tools) => self.tools.page_by(-1, ctx),
+            (KeyCode::PageUp, View::Loans) => self.loans.page_by(-1, ctx),
+            (KeyCode::Char('g') | KeyCode::Home, View::Tools) => self.tools.go_top(),
+            (KeyCode::Char('g') | KeyCode::Home, View::Loans) => self.loans.go_top(),
+            (KeyCode::Char('G') | KeyCode::End, View::Tools) => self.tools.go_end(ctx),
+            (KeyCode::Char('G') | KeyCode::End, View::Loans) => self.loans.go_end(ctx),
             (KeyCode::Char('/'), _) => self.mode = Mode::Search,
+            (KeyCode::Char('E'), _) => return Some(Action::Flash(self.export(ctx))),
             (KeyCode::Char('v'), View::Tools) => self.view = View::Loans,
             (KeyCode::Char('v'), View::Loans) => self.view = View::Tools,
             (KeyCode::Char('o'), _) => self.start_checkout(ctx),
@@ -689,8 +585,8 @@ impl ToolsScreen {
         let text = self.search.text().to_owned();
         self.tool_query.search = text.clone();
         self.loan_query.search = text;
-        self.tools_at = Window::default();
-        self.loans_at = Window::default();
+        self.tools.go_top();
+        self.loans.go_top();
     }
 
     fn detail_key(
@@ -756,13 +652,18 @@ impl Screen for ToolsScreen {
     }
 
     fn data_changed(&mut self) {
-        self.tools_read = (None, None);
-        self.loans_read = (None, None);
-        self.loans_shown = None;
+        self.tools.data_changed();
+        self.loans.data_changed();
     }
 
     fn busy(&self) -> bool {
-        self.loans_counting || self.loans_paging
+        self.tools.busy() || self.loans.busy()
+    }
+
+    fn take_notice(&mut self, ctx: &Ctx) -> Option<Flash> {
+        self.tools
+            .take_notice(ctx)
+            .or_else(|| self.loans.take_notice(ctx))
     }
 
     fn keys(&self) -> &'static [KeyHint] {

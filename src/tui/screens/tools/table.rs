@@ -17,7 +17,7 @@ use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self as table, Column};
-use crate::tui::widgets::prompt;
+use crate::tui::widgets::{paged, prompt};
 
 fn short(day: NaiveDate) -> String {
     day.format("%m-%d").to_string()
@@ -46,9 +46,10 @@ fn summary(screen: &ToolsScreen, lang: Lang) -> Line<'static> {
         View::Loans => ("tools.view_loans", "tools.view_tools"),
     };
     let count = match screen.view {
-        View::Tools => lang.tf("tools.count", &[("count", &screen.tools_at.count)]),
-        View::Loans if screen.loans_counting => lang.t("loans.counting").to_owned(),
-        View::Loans => lang.tf("tools.loans_count", &[("count", &screen.loans_at.count)]),
+        View::Tools if screen.tools.counting() => lang.t("tools.counting").to_owned(),
+        View::Tools => lang.tf("tools.count", &[("count", &screen.tools.count())]),
+        View::Loans if screen.loans.counting() => lang.t("loans.counting").to_owned(),
+        View::Loans => lang.tf("tools.loans_count", &[("count", &screen.loans.count())]),
     };
     let mut spans = vec![
         Span::styled(format!(" [{}]", lang.t(view)), theme::NOTICE),
@@ -99,7 +100,6 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
     let searching = matches!(screen.mode, Mode::Search) || !screen.search.text().is_empty();
     let top = 1 + u16::from(searching);
     let body = area.height.saturating_sub(top + 1);
-    screen.visible_rows = usize::from(body);
     screen.load(ctx, usize::from(body));
     frame.render_widget(Paragraph::new(summary(screen, lang)), rows(area, 0, 1));
     if searching {
@@ -107,24 +107,43 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
         prompt::search(frame, rows(area, 1, 1), &screen.search, focused);
     }
     let list = rows(area, top + 1, body);
-    let (count, cursor) = match screen.view {
-        View::Tools => (screen.tools_at.count, screen.tools_at.in_page()),
-        View::Loans => (screen.loans_at.count, screen.loans_at.in_page()),
+    let in_page = |cursor: usize, offset: usize| cursor.checked_sub(offset);
+    let (count, cursor, paging, failed) = match screen.view {
+        View::Tools => {
+            let l = &screen.tools;
+            (
+                l.count(),
+                in_page(l.cursor(), l.offset()),
+                l.paging(),
+                l.failed(),
+            )
+        }
+        View::Loans => {
+            let l = &screen.loans;
+            (
+                l.count(),
+                in_page(l.cursor(), l.offset()),
+                l.paging(),
+                l.failed(),
+            )
+        }
     };
-    let paging = screen.view == View::Loans && screen.loans_paging;
     let (specs, shown): (Vec<Column>, Vec<Row>) = match screen.view {
         View::Tools => (
             tool_columns(lang),
             screen
-                .tool_page
+                .tools
+                .rows()
                 .iter()
+                .filter(|_| !paging)
                 .map(|t| tool_row(t, ctx.today, lang))
                 .collect(),
         ),
         View::Loans => (
             loan_columns(lang),
             screen
-                .loan_page
+                .loans
+                .rows()
                 .iter()
                 .filter(|_| !paging)
                 .map(|r| loan_row(r, ctx.today, lang))
@@ -140,6 +159,10 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
         Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
         rows(area, top, 1),
     );
+    if let Some(why) = failed {
+        paged::render_failure(frame, rows(list, 0, 3), why, lang);
+        return;
+    }
     if paging {
         frame.render_widget(
             Paragraph::new(format!("  {}", lang.t("loans.searching"))).style(theme::HINT),

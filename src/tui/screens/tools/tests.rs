@@ -606,3 +606,42 @@ fn returns_by_scan_take_one_key_each_and_tab_marks_the_next_damaged() {
     press(&mut app, KeyCode::Esc);
     assert!(screen(&mut app).contains("i return by scan"));
 }
+
+/// `E` exports the list in view: the tools of the filter, or the loans of the filter.
+#[test]
+fn the_export_key_writes_the_list_in_view_with_its_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(Db::open(&dir.path().join("j.db")).unwrap(), Lang::Zh);
+    settle(&mut app);
+    typed(&mut app, "/压线钳");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('E'));
+    let s = settle(&mut app);
+    assert!(s.contains("已导出 2 行到"), "{s}");
+    let tools =
+        std::fs::read_to_string(dir.path().join("reports/tools-2026-11-21-090000.csv")).unwrap();
+    assert_eq!(tools.lines().count(), 3, "{tools}");
+    assert!(
+        tools.contains("GJ-003") && tools.contains("GJ-004"),
+        "{tools}"
+    );
+    assert!(!tools.contains("GJ-001"), "{tools}");
+    // The loans view, its search cleared: both loans, the overdue one first.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('v'));
+    settle(&mut app);
+    press(&mut app, KeyCode::Char('E'));
+    let s = settle(&mut app);
+    assert!(
+        s.contains("已导出 2 行到") && s.contains("loans-2026-11-21"),
+        "{s}"
+    );
+    let loans =
+        std::fs::read_to_string(dir.path().join("reports/loans-2026-11-21-090000.csv")).unwrap();
+    let lines: Vec<&str> = loans.lines().collect();
+    assert_eq!(lines.len(), 3, "{loans}");
+    assert!(
+        lines[1].contains("GJ-002") && lines[2].contains("GJ-003"),
+        "{loans}"
+    );
+}
