@@ -5,26 +5,10 @@ use std::io::Write;
 use super::repairs::Format;
 use crate::db::Db;
 use crate::db::audit::{self, Entry, Query};
-use crate::exchange::csv_text::{Writer, escape_cell};
-use crate::exchange::table::{Column, header};
+use crate::exchange::audit as file;
+use crate::exchange::table::header;
 use crate::i18n::Lang;
 use crate::tui::text::{fit, printable};
-
-const COLUMNS: [Column; 10] = [
-    ("id", "序号"),
-    ("at", "时间"),
-    ("operator", "操作员"),
-    ("table", "数据表"),
-    ("record_id", "记录"),
-    ("action", "操作"),
-    ("old_values", "原值"),
-    ("new_values", "新值"),
-    ("clock_at", "时钟时间"),
-    ("outside", "jifang 之外修改"),
-];
-
-/// Rows per chunk written to stdout: a year of log is never held whole.
-const CHUNK: usize = 1000;
 
 /// "location: A101 -> B202; name: x -> y" for an update, "location: A101; ..." otherwise.
 pub fn changes_text(entry: &Entry) -> String {
@@ -34,14 +18,6 @@ pub fn changes_text(entry: &Entry) -> String {
         .map(|c| format!("{}: {}", c.column, c.text))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-fn json_text(values: &serde_json::Map<String, serde_json::Value>) -> String {
-    if values.is_empty() {
-        String::new()
-    } else {
-        serde_json::Value::Object(values.clone()).to_string()
-    }
 }
 
 /// Print the entries matching `query`, oldest first. A reader that stops early (`| head`)
@@ -77,53 +53,17 @@ fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<(
     let mut count = 0usize;
     match format {
         Format::Csv => {
-            let mut writer = Writer::new();
-            writer.row(header(&COLUMNS, lang));
-            audit::for_each(db.conn(), query, |e| {
-                let cells = [
-                    e.id.to_string(),
-                    escape_cell(&e.at),
-                    escape_cell(&e.operator),
-                    e.table.clone(),
-                    e.record_id.to_string(),
-                    e.action.code().to_owned(),
-                    escape_cell(&json_text(&e.old)),
-                    escape_cell(&json_text(&e.new)),
-                    e.clock_at.clone().unwrap_or_default(),
-                    u8::from(e.outside).to_string(),
-                ];
-                writer.row(cells);
-                count += 1;
-                if count.is_multiple_of(CHUNK) {
-                    out.write_all(
-                        &std::mem::replace(&mut writer, Writer::continued()).into_bytes(),
-                    )?;
-                }
-                Ok(())
-            })?;
-            out.write_all(&writer.into_bytes())?;
+            let mut rows = file::CsvRows::new(&mut out, lang);
+            audit::for_each(db.conn(), query, |e| rows.entry(&e))?;
+            rows.finish()?;
         }
         Format::Json => {
             // One JSON object per line: a long log streams, and each line parses alone.
-            audit::for_each(db.conn(), query, |e| {
-                let line = serde_json::json!({
-                    "id": e.id,
-                    "at": e.at,
-                    "operator": e.operator,
-                    "table": e.table,
-                    "record_id": e.record_id,
-                    "action": e.action.code(),
-                    "old_values": e.old,
-                    "new_values": e.new,
-                    "clock_at": e.clock_at,
-                    "outside": e.outside,
-                });
-                writeln!(out, "{line}")
-            })?;
+            audit::for_each(db.conn(), query, |e| writeln!(out, "{}", file::json(&e)))?;
         }
         Format::Table => {
             let widths = [7u16, 19, 10, 20, 9, 8];
-            let names = header(&COLUMNS, lang);
+            let names = header(&file::COLUMNS, lang);
             let mut head: Vec<String> = names[..6]
                 .iter()
                 .zip(widths)

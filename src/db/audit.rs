@@ -1,6 +1,7 @@
 //! The audit log: the triggers that write it, reading it back, and undoing one's own change.
 
 pub mod chain;
+pub mod log;
 mod name;
 mod undo;
 

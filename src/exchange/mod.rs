@@ -1,5 +1,6 @@
 //! Moving data in and out as files operators open in Excel and WPS.
 
+pub mod audit;
 pub mod checklist;
 pub mod csv_text;
 pub mod devices;
@@ -93,14 +94,27 @@ fn guard(path: &Path) -> std::io::Result<()> {
 /// Write a whole file or nothing: the bytes go to a temporary file beside it, which then
 /// replaces the target. A full disk or a crash never leaves half a file under the real name.
 pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_file`] for a file written a piece at a time by `fill`: a long file is never held
+/// whole, and still appears whole or not at all.
+pub fn write_file_with<T>(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+) -> std::io::Result<T> {
     guard(path)?;
     sweep_stale(path);
     let temp = temp_beside(path)?;
     let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+        let filled = fill(&mut file)?;
+        let file = file
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         file.sync_all()?;
-        std::fs::rename(&temp, path)
+        std::fs::rename(&temp, path)?;
+        Ok(filled)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);

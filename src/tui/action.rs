@@ -11,6 +11,7 @@ pub enum Action {
     NextTab,
     PrevTab,
     OpenHelp,
+    /// Close the help or the audit log.
     CloseOverlay,
     ScrollHelp(i32),
     Flash(Flash),
@@ -22,6 +23,8 @@ pub enum Action {
     Undo,
     /// Show one record's audit trail over the screen.
     ShowAudit(crate::tui::widgets::audit_trail::Target),
+    /// Show the whole audit log over the screen.
+    ShowLog,
 }
 
 /// Work one screen hands to another.

@@ -12,6 +12,7 @@ use ratatui::widgets::Paragraph;
 use super::action::{Action, Flash, Intent};
 use super::alerts::AlertCounts;
 use super::keys;
+use super::screens::audit_log::AuditLogScreen;
 use super::screens::checks::ChecksScreen;
 use super::screens::data::DataScreen;
 use super::screens::devices::DevicesScreen;
@@ -60,6 +61,10 @@ pub struct App {
     alerts: AlertCounts,
     /// One record's audit trail, shown over the screen.
     audit: Option<AuditTrail>,
+    /// The whole audit log, shown over the screen while `log_open`; its filters are kept
+    /// between openings.
+    log: AuditLogScreen,
+    log_open: bool,
     /// The audit log's newest row when the program started: undo reaches back to here.
     undo_since: i64,
     /// Changes already undone, and the undos themselves (by their stamp): never undone again.
@@ -119,6 +124,8 @@ impl App {
             queued_flash: None,
             alerts: AlertCounts::default(),
             audit: None,
+            log: AuditLogScreen::new(),
+            log_open: false,
             undo_since,
             undo_skip: Vec::new(),
             data_version,
@@ -216,6 +223,7 @@ impl App {
         for screen in &mut self.screens {
             screen.data_changed();
         }
+        self.log.data_changed();
     }
 
     fn undo(&mut self) {
@@ -259,7 +267,9 @@ impl App {
     /// True while the open screen or the status bar waits for a worker: the loop then draws
     /// again soon.
     pub fn busy(&self) -> bool {
-        self.screens[self.tab.index()].busy() || self.alerts.waiting()
+        self.screens[self.tab.index()].busy()
+            || (self.log_open && self.log.busy())
+            || self.alerts.waiting()
     }
 
     pub fn help_open(&self) -> bool {
@@ -328,6 +338,10 @@ impl App {
         if key.code == KeyCode::F(1) {
             return Action::OpenHelp;
         }
+        if self.log_open {
+            let (log, mut ctx) = self.log_and_ctx();
+            return log.handle_key(key, &mut ctx).unwrap_or(Action::Noop);
+        }
         let (screen, mut ctx) = self.current();
         if let Some(action) = screen.handle_key(key, &mut ctx) {
             return action;
@@ -340,6 +354,7 @@ impl App {
             KeyCode::BackTab => Action::PrevTab,
             KeyCode::Char('?') => Action::OpenHelp,
             KeyCode::Char('u') if !ctrl => Action::Undo,
+            KeyCode::Char('L') => Action::ShowLog,
             KeyCode::Char('q') if !ctrl => Action::Quit,
             _ => Action::Noop,
         }
@@ -353,6 +368,23 @@ impl App {
                 self.flash = Some((flash, Instant::now()));
             }
         }
+        let (log, ctx) = self.log_and_ctx();
+        if let Some(flash) = log.take_notice(&ctx) {
+            self.flash = Some((flash, Instant::now()));
+        }
+    }
+
+    /// The audit log, and what it works with.
+    fn log_and_ctx(&mut self) -> (&mut AuditLogScreen, Ctx<'_>) {
+        let ctx = Ctx {
+            lang: self.lang,
+            today: self.today,
+            now: self.now,
+            operator: &self.operator,
+            db: &mut self.db,
+            gateway: self.gateway,
+        };
+        (&mut self.log, ctx)
     }
 
     /// The open tab's screen, and what it works with.
@@ -395,7 +427,12 @@ impl App {
             Action::NextTab => self.switch_to(self.tab.next()),
             Action::PrevTab => self.switch_to(self.tab.prev()),
             Action::OpenHelp => self.help = Some(0),
-            Action::CloseOverlay => self.help = None,
+            Action::CloseOverlay if self.help.is_some() => self.help = None,
+            Action::CloseOverlay => self.log_open = false,
+            Action::ShowLog => {
+                self.help = None;
+                self.log_open = true;
+            }
             Action::ScrollHelp(by) => {
                 if let Some(scroll) = self.help.as_mut() {
                     let lines =
@@ -448,12 +485,25 @@ impl App {
         tab_bar::render(frame, tabs_area, self.tab, self.lang);
         let (screen, mut ctx) = self.current();
         screen.render(frame, body, &mut ctx);
+        if self.log_open {
+            let (log, mut ctx) = self.log_and_ctx();
+            log.render(frame, body, &mut ctx);
+        }
         self.take_notices();
         let index = self.tab.index();
-        let screen_keys = self.screens[index].keys();
+        let screen_keys = if self.log_open {
+            self.log.keys()
+        } else {
+            self.screens[index].keys()
+        };
+        let captures_text = if self.log_open {
+            self.log.captures_text()
+        } else {
+            self.screens[index].captures_text()
+        };
         if self.help.is_some() || self.audit.is_some() {
             footer::render(frame, footer_area, &[keys::HELP], "?", self.lang);
-        } else if self.screens[index].captures_text() {
+        } else if captures_text {
             footer::render(
                 frame,
                 footer_area,

@@ -25,6 +25,7 @@ pub const GLOBAL: &[KeyHint] = &[
     KeyHint::new("Tab / Shift-Tab", "key.cycle_tab", false),
     KeyHint::new("? / F1", "key.help", true),
     KeyHint::new("u", "key.undo", false),
+    KeyHint::new("L", "key.audit_log", false),
     KeyHint::new("Esc", "key.close", false),
     KeyHint::new("q", "key.quit", true),
     KeyHint::new("Ctrl-C", "key.force_quit", false),

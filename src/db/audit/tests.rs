@@ -390,3 +390,82 @@ fn old_and_new_shaped_insert_rows_read_alike() {
     );
     assert!(!old.outside && !lean.outside);
 }
+
+/// The whole log as a list: newest first, filtered by table, operator, day and record, and
+/// read on past a row to the same rows an offset gives.
+#[test]
+fn the_log_lists_newest_first_filters_and_reads_on_past_a_row() {
+    let mut db = Db::open_in_memory().unwrap();
+    let a = add(&mut db, "JF-SW-0001", "王磊", 1);
+    let b = add(&mut db, "JF-SW-0002", "赵平", 2);
+    edit(&mut db, a, "B202", "赵平", 3);
+    edit(&mut db, b, "C303", "王磊", 4);
+    let conn = db.conn();
+    let all = log::LogQuery::default();
+    let n = log::count(conn, &all).unwrap();
+    let whole = log::page(conn, &all, 0, n).unwrap();
+    assert_eq!(whole.len(), n);
+    assert!(whole.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    // Reading on from any row, either way, gives what the offset gives.
+    for at in 1..n - 1 {
+        let on = log::after(conn, &all, whole[at].id, 2).unwrap();
+        let ids: Vec<i64> = on.iter().map(|e| e.id).collect();
+        let want: Vec<i64> = whole[at + 1..(at + 3).min(n)]
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(ids, want, "after row {at}");
+        let back = log::before(conn, &all, whole[at].id, at.min(2)).unwrap();
+        let ids: Vec<i64> = back.iter().map(|e| e.id).collect();
+        let want: Vec<i64> = whole[at - at.min(2)..at].iter().map(|e| e.id).collect();
+        assert_eq!(ids, want, "before row {at}");
+    }
+    let last: Vec<i64> = log::last_page(conn, &all, 2)
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(last, vec![whole[n - 2].id, whole[n - 1].id]);
+    // By operator and table: 赵平's device rows are the addition of b and the edit of a.
+    let zhao = log::LogQuery {
+        table: Some("devices".into()),
+        operator: Some("赵平".into()),
+        ..Default::default()
+    };
+    let rows = log::page(conn, &zhao, 0, 10).unwrap();
+    let seen: Vec<(i64, Action)> = rows.iter().map(|e| (e.record_id, e.action)).collect();
+    assert_eq!(seen, vec![(a, Action::Update), (b, Action::Insert)]);
+    assert_eq!(log::count(conn, &zhao).unwrap(), 2);
+    // By record, named as the operator knows it.
+    let named = log::find_record(conn, "jf-sw-0002").unwrap();
+    assert_eq!(named, Some(("devices".to_owned(), b)));
+    assert_eq!(log::find_record(conn, "JF-XX-9999").unwrap(), None);
+    let one = log::LogQuery {
+        record: named,
+        ..Default::default()
+    };
+    let rows = log::page(conn, &one, 0, 10).unwrap();
+    assert!(
+        rows.iter()
+            .all(|e| e.table == "devices" && e.record_id == b)
+    );
+    assert_eq!(rows.len(), 2);
+    // By day: the four saves were on 2026-11-22 (the chain's first row is stamped when the
+    // file was made), none the day after.
+    let day = |d: u32| log::LogQuery {
+        day: NaiveDate::from_ymd_opt(2026, 11, d),
+        ..Default::default()
+    };
+    let on_22 = whole
+        .iter()
+        .filter(|e| e.at.starts_with("2026-11-22"))
+        .count();
+    assert!(on_22 >= 4);
+    assert_eq!(log::count(conn, &day(22)).unwrap(), on_22);
+    assert_eq!(log::count(conn, &day(23)).unwrap(), 0);
+    // The chain's first row is jifang's own.
+    assert_eq!(
+        log::operators(conn).unwrap(),
+        vec!["jifang", "王磊", "赵平"]
+    );
+}

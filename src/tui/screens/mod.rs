@@ -1,5 +1,6 @@
 //! The tab screens. Each owns its view state, its key table and its drawing.
 
+pub mod audit_log;
 pub mod checks;
 pub mod data;
 pub mod devices;

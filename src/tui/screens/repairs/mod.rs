@@ -5,6 +5,8 @@ mod detail;
 mod forms;
 mod table;
 
+use std::io::Write;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -21,7 +23,7 @@ use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{Paged, Source};
+use crate::tui::widgets::paged::{Exported, Paged, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use forms::{FormOutcome, RepairForm};
 
@@ -96,9 +98,10 @@ impl Source for RepairList {
         repairs::count(conn, &self.query, self.now)
     }
 
-    fn export(&self, conn: &Connection, lang: Lang) -> rusqlite::Result<(Vec<u8>, usize)> {
+    fn export(&self, conn: &Connection, lang: Lang, out: &mut dyn Write) -> Exported {
         let tickets = repairs::matching(conn, &self.query, self.now)?;
-        Ok((file::csv(&tickets, self.now, lang), tickets.len()))
+        out.write_all(&file::csv(&tickets, self.now, lang))?;
+        Ok(tickets.len())
     }
 
     fn page(

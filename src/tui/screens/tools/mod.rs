@@ -8,6 +8,8 @@ mod forms;
 mod returns;
 mod table;
 
+use std::io::Write;
+
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -23,7 +25,7 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{Paged, Source};
+use crate::tui::widgets::paged::{Exported, Paged, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use checkout::{Checkout, CheckoutOutcome};
 use forms::{FormOutcome, ToolForm};
@@ -137,9 +139,10 @@ impl Source for ToolList {
         tools::count_tools(conn, &self.query, self.today)
     }
 
-    fn export(&self, conn: &Connection, lang: Lang) -> rusqlite::Result<(Vec<u8>, usize)> {
+    fn export(&self, conn: &Connection, lang: Lang, out: &mut dyn Write) -> Exported {
         let list = tools::matching_tools(conn, &self.query, self.today)?;
-        Ok((file::tools_csv(&list, self.today, lang), list.len()))
+        out.write_all(&file::tools_csv(&list, self.today, lang))?;
+        Ok(list.len())
     }
 
     fn page(&self, conn: &Connection, offset: usize, rows: usize) -> rusqlite::Result<Vec<Tool>> {
@@ -171,9 +174,10 @@ impl Source for LoanList {
         tools::count_loans(conn, &self.query, self.today)
     }
 
-    fn export(&self, conn: &Connection, lang: Lang) -> rusqlite::Result<(Vec<u8>, usize)> {
+    fn export(&self, conn: &Connection, lang: Lang, out: &mut dyn Write) -> Exported {
         let rows = tools::matching_loans(conn, &self.query, self.today)?;
-        Ok((file::loans_csv(&rows, self.today, lang), rows.len()))
+        out.write_all(&file::loans_csv(&rows, self.today, lang))?;
+        Ok(rows.len())
     }
 
     fn page(

@@ -5,6 +5,7 @@
 
 mod keyset;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ratatui::Frame;
@@ -81,8 +82,9 @@ pub trait Source: Clone + Send + 'static {
     /// The start of an export's file name, e.g. `repairs`.
     const EXPORT_NAME: &'static str;
 
-    /// Every row of the list, in its order, as CSV for Excel and WPS, and how many rows.
-    fn export(&self, conn: &Connection, lang: Lang) -> rusqlite::Result<(Vec<u8>, usize)>;
+    /// Every row of the list, in its order, written to `out` as CSV for Excel and WPS; how
+    /// many rows.
+    fn export(&self, conn: &Connection, lang: Lang, out: &mut dyn Write) -> Exported;
 
     /// The list's last `rows` rows, in list order, read without the count; `None` when the
     /// source cannot, and `G` waits for the count.
@@ -135,6 +137,27 @@ pub struct Paged<S: Source> {
 
 /// How an export ended: the rows written, or why the file could not be.
 type Written = Result<usize, String>;
+
+/// What a source's export says: the rows written, or why it stopped.
+pub type Exported = Result<usize, ExportError>;
+
+/// Why an export stopped: the list could not be read, or the file not written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<crate::db::audit::ReadError> for ExportError {
+    fn from(e: crate::db::audit::ReadError) -> ExportError {
+        match e {
+            crate::db::audit::ReadError::Db(e) => ExportError::Db(e),
+            crate::db::audit::ReadError::Io(e) => ExportError::Io(e),
+        }
+    }
+}
 
 impl<S: Source> Default for Paged<S> {
     fn default() -> Paged<S> {
@@ -548,12 +571,18 @@ impl<S: Source> Paged<S> {
 /// Read every row of `source` and write them to `path`, its folder made if missing. A read
 /// that fails is said like a write that fails: why, and which file.
 fn write_export<S: Source>(conn: &Connection, source: &S, path: &Path, lang: Lang) -> Written {
-    let (bytes, rows) = source.export(conn, lang).map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     }
-    crate::exchange::write_file(path, &bytes).map_err(|e| e.to_string())?;
-    Ok(rows)
+    let mut failed = None;
+    let written = crate::exchange::write_file_with(path, |out| {
+        source.export(conn, lang, out).map_err(|e| {
+            let said = std::io::Error::other(e.to_string());
+            failed = Some(e);
+            said
+        })
+    });
+    written.map_err(|e| failed.map_or_else(|| e.to_string(), |f| f.to_string()))
 }
 
 /// What the status bar says of an export that ended.

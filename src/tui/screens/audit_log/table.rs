@@ -1,0 +1,174 @@
+//! The audit log drawn over the tab: a title with the count and filters, the entries in view
+//! (when, who, what, which record, what was done, which fields), or one entry opened.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::{AuditLogScreen, Mode, table_words};
+use crate::db::audit::{self, Action, Entry};
+use crate::i18n::Lang;
+use crate::tui::layout::rows;
+use crate::tui::screens::Ctx;
+use crate::tui::text::printable;
+use crate::tui::theme;
+use crate::tui::widgets::audit_trail::column_words;
+use crate::tui::widgets::columns::{self as table, Column};
+use crate::tui::widgets::{paged, prompt};
+
+/// When, who, what kind of record, which one, what was done, and the fields it touched; when
+/// narrow the fields go first, then the kind of record.
+fn columns(lang: Lang) -> Vec<Column> {
+    vec![
+        Column::new(lang.t("audit.col_at"), 16, 16),
+        Column::new(lang.t("audit.col_operator"), 6, 12),
+        Column::new(lang.t("audit.col_table"), 6, 16).drop(2),
+        Column::new(lang.t("audit.col_record"), 8, 22),
+        Column::new(lang.t("audit.col_action"), 4, 14).whole(),
+        Column::new(lang.t("audit.changes"), 10, 80).drop(1),
+    ]
+}
+
+fn action_words(entry: &Entry, lang: Lang) -> String {
+    let done = lang.t(match entry.action {
+        Action::Insert => "audit.created",
+        Action::Update => "audit.changed",
+        Action::Delete => "audit.removed",
+    });
+    if entry.outside {
+        format!("{done} [{}]", lang.t("audit.outside"))
+    } else {
+        done.to_owned()
+    }
+}
+
+fn row_cells(ctx: &Ctx, entry: &Entry) -> Vec<String> {
+    let lang = ctx.lang;
+    let name = audit::record_name(ctx.db.conn(), entry, lang == Lang::Zh)
+        .unwrap_or_else(|| format!("#{}", entry.record_id));
+    let fields: Vec<String> = entry
+        .columns()
+        .iter()
+        .map(|c| column_words(&entry.table, c, lang))
+        .collect();
+    let when = entry.when();
+    vec![
+        when.get(..16).unwrap_or(when).to_owned(),
+        printable(&entry.operator),
+        table_words(&entry.table, lang),
+        printable(&name),
+        action_words(entry, lang),
+        fields.join(if lang == Lang::Zh { "、" } else { ", " }),
+    ]
+}
+
+fn summary(screen: &AuditLogScreen, lang: Lang) -> Line<'static> {
+    let list = &screen.list;
+    let count = if list.counting() {
+        lang.t("audit.counting").to_owned()
+    } else {
+        lang.tf("audit.count", &[("count", &list.count())])
+    };
+    let mut spans = vec![Span::styled(
+        format!(" {}  {count} ", lang.t("audit.log_title")),
+        theme::OVERLAY_TITLE,
+    )];
+    let q = &screen.query;
+    let mut filter = |label: &str, value: String| {
+        spans.push(Span::styled(format!(" {label}:"), theme::HINT));
+        spans.push(Span::styled(value, theme::NOTICE));
+    };
+    if let Some(t) = &q.table {
+        filter(lang.t("audit.col_table"), table_words(t, lang));
+    }
+    if let Some(name) = &q.operator {
+        filter(lang.t("audit.col_operator"), printable(name));
+    }
+    if let Some(day) = q.day {
+        filter(lang.t("audit.col_at"), day.to_string());
+    }
+    if let Some(name) = &screen.record_name {
+        filter(lang.t("audit.col_record"), printable(name));
+    }
+    Line::from(spans)
+}
+
+pub fn render(screen: &mut AuditLogScreen, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
+    if area.height < 3 {
+        return;
+    }
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new("").style(theme::OVERLAY), area);
+    let lang = ctx.lang;
+    if let Mode::Entry(view) = &screen.mode {
+        frame.render_widget(
+            Paragraph::new(format!(" {}", view.title)).style(theme::OVERLAY_TITLE),
+            rows(area, 0, 1),
+        );
+        let inner = rows(area, 1, area.height - 1);
+        let scroll = view
+            .scroll
+            .min((view.lines.len() as u16).saturating_sub(inner.height));
+        frame.render_widget(
+            Paragraph::new(view.lines.clone())
+                .style(theme::OVERLAY)
+                .scroll((scroll, 0)),
+            inner,
+        );
+        return;
+    }
+    let typing = matches!(screen.mode, Mode::Record(_));
+    let top = 1 + u16::from(typing);
+    let body = area.height.saturating_sub(top + 1);
+    screen.list.load(ctx, &screen.source(), usize::from(body));
+    frame.render_widget(Paragraph::new(summary(screen, lang)), rows(area, 0, 1));
+    if let Mode::Record(input) = &screen.mode {
+        prompt::render(
+            frame,
+            rows(area, 1, 1),
+            lang.t("audit.record_prompt"),
+            input,
+        );
+    }
+    let list = &screen.list;
+    let shown: &[Entry] = if list.paging() { &[] } else { list.rows() };
+    let texts: Vec<Vec<String>> = shown.iter().map(|e| row_cells(ctx, e)).collect();
+    let specs = columns(lang);
+    let widths = table::widths(&specs, &texts, area.width.saturating_sub(2));
+    frame.render_widget(
+        Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
+        rows(area, top, 1),
+    );
+    let place = rows(area, top + 1, body);
+    if let Some(why) = list.failed() {
+        paged::render_failure(frame, rows(place, 0, 3), why, lang);
+        return;
+    }
+    if list.paging() || list.count() == 0 {
+        let key = if list.paging() {
+            "audit.searching"
+        } else if screen.has_filters() {
+            "audit.none_match"
+        } else {
+            "audit.none"
+        };
+        frame.render_widget(
+            Paragraph::new(format!("  {}", lang.t(key))).style(theme::HINT),
+            rows(place, 0, 1),
+        );
+        return;
+    }
+    for (i, (entry, cells)) in shown.iter().zip(texts).enumerate() {
+        let styled = cells.into_iter().map(|c| (c, ratatui::style::Style::new()));
+        let mut spans = vec![Span::raw("  ")];
+        spans.extend(table::cells(&specs, &widths, styled));
+        let mut line = Line::from(spans);
+        if list.offset() + i == list.cursor() {
+            line = line.style(theme::SELECTED);
+        } else if entry.outside {
+            line = line.style(theme::BAD);
+        }
+        frame.render_widget(Paragraph::new(line), rows(place, i as u16, 1));
+    }
+}
