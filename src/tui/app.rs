@@ -435,8 +435,12 @@ impl App {
             }
             Action::ScrollHelp(by) => {
                 if let Some(scroll) = self.help.as_mut() {
-                    let lines =
-                        help::lines(self.screens[self.tab.index()].keys(), self.lang).len() as i32;
+                    let shown = if self.log_open {
+                        self.log.keys()
+                    } else {
+                        self.screens[self.tab.index()].keys()
+                    };
+                    let lines = help::lines(shown, self.lang).len() as i32;
                     *scroll = (*scroll as i32 + by).clamp(0, lines.max(1) - 1) as u16;
                 }
             }
@@ -503,6 +507,9 @@ impl App {
         };
         if self.help.is_some() || self.audit.is_some() {
             footer::render(frame, footer_area, &[keys::HELP], "?", self.lang);
+        } else if self.log_open && !captures_text {
+            // The log is over the tab: the tab's and the global keys do not reach it.
+            footer::render(frame, footer_area, &[screen_keys], "?", self.lang);
         } else if captures_text {
             footer::render(
                 frame,

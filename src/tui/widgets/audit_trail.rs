@@ -182,7 +182,14 @@ fn value_words(
     }
     if matches!(
         column,
-        "under_warranty" | "human_caused" | "reopened" | "is_open"
+        "under_warranty"
+            | "human_caused"
+            | "reopened"
+            | "is_open"
+            | "ups_protected"
+            | "external"
+            | "is_centre"
+            | "repair_wanted"
     ) && let Some(flag) = value.and_then(serde_json::Value::as_i64)
     {
         return lang

@@ -33,11 +33,13 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("E", "key.export_list", false),
     KeyHint::new("Esc", "key.clear_filters", false),
     KeyHint::new("L / q", "key.close", true),
+    KeyHint::new("? / F1", "key.help", false),
 ];
 
 const ENTRY_KEYS: &[KeyHint] = &[
     KeyHint::new("j/k", "key.scroll", true),
-    KeyHint::new("Esc", "key.back", true),
+    KeyHint::new("Esc / q", "key.back", true),
+    KeyHint::new("? / F1", "key.help", false),
 ];
 
 const RECORD_KEYS: &[KeyHint] = &[
@@ -311,6 +313,7 @@ impl AuditLogScreen {
                 self.filtered();
             }
             KeyCode::Esc | KeyCode::Char('q' | 'L') => return Some(Action::CloseOverlay),
+            KeyCode::Char('?') => return Some(Action::OpenHelp),
             _ => {}
         }
         // The log is over the tab: no key falls through to the screen beneath.
@@ -363,6 +366,10 @@ impl Screen for AuditLogScreen {
             Mode::Entry(mut view) => {
                 match key.code {
                     KeyCode::Esc | KeyCode::Char('q') => return Some(Action::Noop),
+                    KeyCode::Char('?') => {
+                        self.mode = Mode::Entry(view);
+                        return Some(Action::OpenHelp);
+                    }
                     KeyCode::Char('j') | KeyCode::Down => {
                         view.scroll = view.scroll.saturating_add(1)
                     }

@@ -174,3 +174,23 @@ fn the_log_exports_its_filtered_entries() {
         .collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
 }
+
+/// Help over the log lists the log's own keys, and closes back to the log.
+#[test]
+fn help_over_the_log_shows_the_logs_keys() {
+    let mut app = app_on(Db::open_in_memory().unwrap(), Lang::En);
+    press(&mut app, KeyCode::Char('L'));
+    press(&mut app, KeyCode::Char('?'));
+    let s = screen(&mut app);
+    assert!(
+        s.contains("filter by kind of record") && s.contains("filter by operator"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("check out"),
+        "the Tools tab's keys are not the log's: {s}"
+    );
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app);
+    assert!(s.contains("Audit log"), "{s}");
+}
