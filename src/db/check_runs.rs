@@ -703,5 +703,80 @@ pub fn find(
     Ok(summary(conn, checklist_id, start)?.map(|s| s.id))
 }
 
+/// One run of a template, as the list of past runs shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastRun {
+    pub id: i64,
+    pub period_start: NaiveDate,
+    pub signed_at: Option<String>,
+    pub signed_by: Option<String>,
+    pub passed: usize,
+    pub failed: usize,
+    pub not_applicable: usize,
+    /// Items in the run, answered or not.
+    pub total: usize,
+}
+
+impl PastRun {
+    pub fn unanswered(&self) -> usize {
+        self.total - self.passed - self.failed - self.not_applicable
+    }
+}
+
+/// How many runs of a template were ever started.
+pub fn past_count(conn: &Connection, checklist_id: i64) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM check_runs WHERE checklist_id = ?1 AND retired_at IS NULL",
+    )?
+    .query_row([checklist_id], |r| r.get::<_, i64>(0))
+    .map(|n| n as usize)
+}
+
+/// `rows` runs of a template from `offset`, the newest period first, with their counts.
+pub fn past_page(
+    conn: &Connection,
+    checklist_id: i64,
+    offset: usize,
+    rows: usize,
+) -> rusqlite::Result<Vec<PastRun>> {
+    conn.prepare_cached(
+        "SELECT r.id, r.period_start, r.signed_at, r.signed_by,
+             (SELECT count(*) FROM check_results x WHERE x.run_id = r.id AND x.outcome = 'pass'),
+             (SELECT count(*) FROM check_results x WHERE x.run_id = r.id AND x.outcome = 'fail'),
+             (SELECT count(*) FROM check_results x WHERE x.run_id = r.id AND x.outcome = 'na'),
+             (SELECT count(*) FROM check_results x WHERE x.run_id = r.id)
+         FROM check_runs r WHERE r.checklist_id = ?1 AND r.retired_at IS NULL
+         ORDER BY r.period_start DESC LIMIT ?2 OFFSET ?3",
+    )?
+    .query_map(
+        params![
+            checklist_id,
+            rows.min(i64::MAX as usize) as i64,
+            offset as i64
+        ],
+        |r| {
+            let day: String = r.get(1)?;
+            let count = |i| r.get::<_, i64>(i).map(|n| n as usize);
+            Ok(PastRun {
+                id: r.get(0)?,
+                period_start: day.parse().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        1,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?,
+                signed_at: r.get(2)?,
+                signed_by: r.get(3)?,
+                passed: count(4)?,
+                failed: count(5)?,
+                not_applicable: count(6)?,
+                total: count(7)?,
+            })
+        },
+    )?
+    .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,7 @@ pub mod input;
 pub mod month;
 pub mod readings;
 pub mod repairs;
+pub mod runs;
 pub mod sheet;
 pub mod table;
 pub mod tools;

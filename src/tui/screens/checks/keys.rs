@@ -6,6 +6,7 @@ pub const OVERVIEW: &[KeyHint] = &[
     KeyHint::new("j/k", "key.move", false),
     KeyHint::new("Enter", "key.open_run", true),
     KeyHint::new("t", "key.templates", true),
+    KeyHint::new("h", "key.past_runs", true),
 ];
 
 pub const RUN: &[KeyHint] = &[
@@ -28,6 +29,19 @@ pub const SIGNED: &[KeyHint] = &[
     KeyHint::new("r", "key.repair_item", false),
     KeyHint::new("[ / ]", "key.previous_next_period", true),
     KeyHint::new("j/k g/G", "key.move", false),
+    KeyHint::new("Esc", "key.back", true),
+];
+
+pub const READ_ONLY: &[KeyHint] = &[
+    KeyHint::new("j/k g/G", "key.move", true),
+    KeyHint::new("[ / ]", "key.previous_next_period", true),
+    KeyHint::new("Esc", "key.back", true),
+];
+
+pub const PAST: &[KeyHint] = &[
+    KeyHint::new("j/k PgUp/PgDn g/G", "key.move", false),
+    KeyHint::new("Enter", "key.open_past_run", true),
+    KeyHint::new("E", "key.export_list", false),
     KeyHint::new("Esc", "key.back", true),
 ];
 

@@ -2,6 +2,7 @@
 //! per item, and the template editor.
 
 mod keys;
+mod past;
 mod run;
 mod templates;
 
@@ -22,6 +23,7 @@ use crate::tui::keys::KeyHint;
 use crate::tui::text::fit;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self as table, Column};
+use past::{PastEvent, PastRuns};
 use run::{RunEvent, RunView, period_text};
 use templates::{Templates, TemplatesEvent};
 
@@ -29,6 +31,7 @@ enum Mode {
     Overview,
     Run(Box<RunView>),
     Templates(Box<Templates>),
+    Past(Box<PastRuns>),
 }
 
 /// One selectable row of the overview.
@@ -159,6 +162,11 @@ impl ChecksScreen {
             KeyCode::Enter | KeyCode::Char(' ') => self.open_selected(ctx),
             KeyCode::Char('t') => {
                 self.mode = Mode::Templates(Box::new(Templates::load(ctx)));
+                None
+            }
+            KeyCode::Char('h') => {
+                let row = self.rows.get(self.cursor)?;
+                self.mode = Mode::Past(Box::new(PastRuns::new(row.checklist.clone())));
                 None
             }
             _ => return None,
@@ -305,6 +313,7 @@ impl Screen for ChecksScreen {
             Mode::Overview => keys::OVERVIEW,
             Mode::Run(view) => view.keys(),
             Mode::Templates(view) => view.keys(),
+            Mode::Past(view) => view.keys(),
         }
     }
 
@@ -313,12 +322,13 @@ impl Screen for ChecksScreen {
             Mode::Overview => false,
             Mode::Run(view) => view.captures_text(),
             Mode::Templates(view) => view.captures_text(),
+            Mode::Past(_) => false,
         }
     }
 
     fn unsaved(&self) -> bool {
         match &self.mode {
-            Mode::Overview => false,
+            Mode::Overview | Mode::Past(_) => false,
             Mode::Run(view) => view.unsaved(),
             Mode::Templates(view) => view.unsaved(),
         }
@@ -327,6 +337,20 @@ impl Screen for ChecksScreen {
     fn data_changed(&mut self) {
         self.read_for = None;
         self.run_stale = true;
+        if let Mode::Past(view) = &mut self.mode {
+            view.data_changed();
+        }
+    }
+
+    fn busy(&self) -> bool {
+        matches!(&self.mode, Mode::Past(view) if view.busy())
+    }
+
+    fn take_notice(&mut self, ctx: &Ctx) -> Option<Flash> {
+        match &mut self.mode {
+            Mode::Past(view) => view.take_notice(ctx),
+            _ => None,
+        }
     }
 
     fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
@@ -365,6 +389,14 @@ impl Screen for ChecksScreen {
                 TemplatesEvent::Stay(flash) => Some(flash.map_or(Action::Noop, Action::Flash)),
                 TemplatesEvent::Ignored => None,
             },
+            Mode::Past(view) => match view.handle_key(key, ctx) {
+                PastEvent::Close => {
+                    self.mode = Mode::Overview;
+                    Some(Action::Noop)
+                }
+                PastEvent::Stay(action) => Some(action.unwrap_or(Action::Noop)),
+                PastEvent::Ignored => None,
+            },
         }
     }
 
@@ -381,6 +413,7 @@ impl Screen for ChecksScreen {
             }
             Mode::Run(view) => view.render(frame, area, ctx),
             Mode::Templates(view) => view.render(frame, area, ctx.lang),
+            Mode::Past(view) => view.render(frame, area, ctx),
         }
     }
 }

@@ -74,6 +74,8 @@ pub struct RunView {
     offset: usize,
     step: Step,
     visible_rows: usize,
+    /// Opened from the past runs: shown, never answered, signed or amended from here.
+    read_only: bool,
 }
 
 /// Whether the cursor row is the run log (one past the items).
@@ -100,9 +102,18 @@ impl RunView {
             offset: 0,
             step: Step::Browse,
             visible_rows: 10,
+            read_only: false,
             run,
         };
         view.cursor = view.next_open(0).unwrap_or(0);
+        view
+    }
+
+    /// A past run to read: its answers, amendments and log; the keys only move.
+    pub fn read_only(run: Run) -> RunView {
+        let mut view = RunView::new(run);
+        view.read_only = true;
+        view.cursor = 0;
         view
     }
 
@@ -129,6 +140,7 @@ impl RunView {
     pub fn keys(&self) -> &'static [crate::tui::keys::KeyHint] {
         use super::keys;
         match &self.step {
+            Step::Browse if self.read_only => keys::READ_ONLY,
             Step::Browse if self.run.is_signed() => keys::SIGNED,
             Step::Browse => keys::RUN,
             Step::Pick(..) => keys::PICK,
@@ -588,6 +600,8 @@ impl RunView {
                 self.cursor = self.rows().saturating_sub(1);
                 None
             }
+            // Reading only: every other key is the program's own (`L` the audit log).
+            _ if self.read_only => return RunEvent::Ignored,
             KeyCode::Char('L') if self.run.checklist.run_log => {
                 let start = if signed {
                     String::new()
@@ -874,8 +888,13 @@ impl RunView {
             .ok()
             .flatten()
             .and_then(|id| check_runs::load(ctx.db.conn(), id).ok().flatten());
+        let open = if self.read_only {
+            RunView::read_only
+        } else {
+            RunView::new
+        };
         found
-            .map(RunView::new)
+            .map(open)
             .ok_or_else(|| Flash::error(ctx.lang.tf("run.no_run", &[("label", &label)])))
     }
 

@@ -281,3 +281,65 @@ fn the_template_editor_adds_an_item_that_the_open_run_then_asks() {
     assert!(s.contains("0/13"), "{s}");
     assert!(s.contains("W13"), "{s}");
 }
+
+/// `h` lists a checklist's past runs newest first with who signed and the counts; one opened
+/// is read only: its answers, findings and log show, and no key answers or amends.
+#[test]
+fn past_runs_list_every_run_and_open_one_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on(Db::open(&dir.path().join("j.db")).unwrap(), Lang::En);
+    settle(&mut app);
+    // The cursor starts on this week's network inspection.
+    press(&mut app, KeyCode::Char('h'));
+    let s = settle(&mut app);
+    assert!(s.contains("1 run"), "{s}");
+    let row = s
+        .lines()
+        .find(|l| l.contains("2026-W46"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(row.contains("赵敏 2026-11-13 17:30"), "{s}");
+    let numbers: Vec<&str> = row.split_whitespace().rev().take(4).collect();
+    assert_eq!(
+        numbers,
+        vec!["0", "0", "1", "11"],
+        "open, n/a, fail, pass: {s}"
+    );
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("Network run log: 正常"), "{s}");
+    press(&mut app, KeyCode::Char('j'));
+    let s = screen(&mut app);
+    assert!(s.contains("FAIL") && s.contains("上联口 CRC 错误"), "{s}");
+    // Keys that would amend a signed run do nothing here.
+    let before = check_runs::load(
+        app.db().conn(),
+        check_runs::past_page(app.db().conn(), 2, 0, 1).unwrap()[0].id,
+    )
+    .unwrap()
+    .unwrap();
+    for key in ['e', 'f', ' ', 'n'] {
+        press(&mut app, KeyCode::Char(key));
+    }
+    press(&mut app, KeyCode::Enter);
+    let after = check_runs::load(app.db().conn(), before.id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(before, after);
+    assert!(
+        !screen(&mut app).contains("Reason"),
+        "no amendment was asked for"
+    );
+    // Back to the list, its export, and back to the overview.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('E'));
+    let s = settle(&mut app);
+    assert!(s.contains("Exported 1 row"), "{s}");
+    let csv =
+        std::fs::read_to_string(dir.path().join("reports/runs-2026-11-21-000000.csv")).unwrap();
+    assert!(
+        csv.contains("2026-W46,2026-11-09,赵敏,2026-11-13 17:30:00,11,1,0,0,12"),
+        "{csv}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app).contains("Due now"));
+}
