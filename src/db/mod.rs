@@ -187,8 +187,8 @@ impl Db {
 
     /// Settings for one big write (an import): statement journals in memory (on file, every
     /// statement of the transaction writes each page it touches to a temporary file), and a
-    /// page cache of 8 MB: 64 MB, to spill fewer pages to the log, made an import of 120,000
-    /// devices no faster (79-81 s either way) and held 56 MB more.
+    /// page cache of 8 MB: a bigger one spills fewer pages to the log but holds more memory
+    /// for no faster import (the README's Performance section has the figures).
     pub fn prepare_bulk_writes(&self) -> rusqlite::Result<()> {
         self.conn.pragma_update(None, "cache_size", -8192)?;
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;

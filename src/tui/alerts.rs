@@ -26,7 +26,8 @@ pub struct Alerts {
 }
 
 impl Alerts {
-    /// Count them all: about 40 ms on ten years of a big campus, so not after every key.
+    /// Count them all: on ten years of a big campus that is more than a key may wait, so it is
+    /// not done after every key.
     fn count(conn: &Connection, today: NaiveDate, now: NaiveDateTime) -> Alerts {
         Alerts {
             checks: check_runs::open_counts(conn, today).unwrap_or_default(),

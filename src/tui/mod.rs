@@ -71,7 +71,7 @@ fn watch_for_a_stuck_stop(stop: Arc<AtomicBool>) {
         let _ = ratatui::try_restore();
         std::process::exit(0);
     };
-    // Without the watch a stuck stop stays stuck, as before; the program still runs.
+    // Without the watch a stuck stop stays stuck; the program still runs.
     let _ = std::thread::Builder::new()
         .name("jifang-stop".into())
         .spawn(watch);

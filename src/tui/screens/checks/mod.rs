@@ -55,7 +55,7 @@ pub struct ChecksScreen {
     placed_on: Option<NaiveDate>,
     /// The connection's change count and the day `rows` were read for: they are read again
     /// only when data or the day changed (another program's writes: [`Screen::data_changed`]),
-    /// not at every frame and key, which on ten years of runs took 50 ms each.
+    /// not at every frame and key: on ten years of runs each reading is longer than a frame.
     read_for: Option<(u64, NaiveDate)>,
     /// The data changed under an open run (an undo, another program): read it again.
     run_stale: bool,

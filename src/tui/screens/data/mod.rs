@@ -140,7 +140,7 @@ impl DataScreen {
 
     /// Read the table again when the day, the base or the clock's day changed, or after a
     /// write (this program's, or another's: [`Screen::data_changed`]); not at every visit or
-    /// every few seconds, which on a million readings took 35 ms a time.
+    /// every few seconds: on a million readings each reading is longer than a frame.
     fn load(&mut self, ctx: &Ctx) {
         let day = self.day(ctx.today);
         let conn = ctx.db.conn();
