@@ -16,6 +16,7 @@ pub mod place;
 pub mod readings;
 pub mod repairs;
 pub mod search;
+pub mod sort;
 pub mod tools;
 pub mod worker;
 

@@ -9,8 +9,8 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub use list::{
-    ListQuery, ListRow, StateFilter, count, last_page, late_count, maintainers, page, page_after,
-    page_before, reported_since, window,
+    ListQuery, ListRow, SORTS, StateFilter, count, last_page, late_count, maintainers, page,
+    page_after, page_before, reported_since, window,
 };
 
 use super::Stamp;

@@ -8,13 +8,14 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub use loans::{
-    Liability, LoanFilter, LoanQuery, LoanRow, borrowers, count_loans, departments,
+    LOAN_SORTS, Liability, LoanFilter, LoanQuery, LoanRow, borrowers, count_loans, departments,
     item as loan_item, loans_after, loans_before, loans_page, loans_window, matching_loans,
     overdue_count,
 };
 
 use super::Stamp;
 use super::repairs::{self, DeviceRef, NewRepair, RepairError, time_text};
+use super::sort::{self, Sort};
 use crate::domain::repair::{FaultKind, Priority};
 use crate::domain::tool::{
     Borrowing, BorrowingProblem, Condition, MAX_LOAN_DAYS, ToolStatus, Unavailable, due_on,
@@ -708,7 +709,20 @@ pub struct ToolQuery {
     /// Every word must appear in the tool's code, name, spec, place, condition, kind or holder.
     pub search: String,
     pub filter: ToolFilter,
+    /// By a column of [`TOOL_SORTS`] instead of by code.
+    pub sort: Sort,
 }
+
+/// The columns the tool list can be sorted by.
+pub const TOOL_SORTS: &[sort::Column] = &[
+    ("code", "t.code"),
+    ("name", "t.name"),
+    ("kind", "k.name"),
+    ("status", "t.status"),
+    ("holder", "l.borrower"),
+    ("due", "i.due_on"),
+    ("place", "t.place"),
+];
 
 impl ToolQuery {
     fn filter(&self, today: NaiveDate) -> (String, Vec<Value>) {
@@ -749,7 +763,7 @@ pub fn count_tools(
         .map(|n| n as usize)
 }
 
-/// `limit` tools from `offset`, by code.
+/// `limit` tools from `offset`, by code or by the query's sort.
 pub fn tools_page(
     conn: &Connection,
     query: &ToolQuery,
@@ -758,9 +772,10 @@ pub fn tools_page(
     limit: usize,
 ) -> rusqlite::Result<Vec<Tool>> {
     let (filter, mut args) = query.filter(today);
-    args.push((limit as i64).into());
+    args.push((limit.min(i64::MAX as usize) as i64).into());
     args.push((offset as i64).into());
-    let sql = format!("SELECT {COLUMNS}{FROM}{filter} ORDER BY t.code LIMIT ? OFFSET ?");
+    let order = (query.sort.order(TOOL_SORTS, "t.id", false)).unwrap_or_else(|| "t.code".into());
+    let sql = format!("SELECT {COLUMNS}{FROM}{filter} ORDER BY {order} LIMIT ? OFFSET ?");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), tool_from_row)?;
     rows.collect()

@@ -7,6 +7,7 @@ use rusqlite::types::Value;
 
 use super::{parse_time, time_text};
 use crate::db::search;
+use crate::db::sort::{self, Sort};
 use crate::domain::repair::{Priority, State, Timeliness, timeliness};
 
 /// Which tickets by state.
@@ -58,7 +59,19 @@ pub struct ListQuery {
     /// Open at any time in the month starting on this day: reported before it ends and not
     /// closed before it starts (the month report's tickets).
     pub open_in: Option<NaiveDate>,
+    /// By a column of [`SORTS`] instead of open first, newest first.
+    pub sort: Sort,
 }
+
+/// The columns the repair list can be sorted by.
+pub const SORTS: &[sort::Column] = &[
+    ("ticket", "ticket"),
+    ("state", "state"),
+    ("device", "device_text"),
+    ("maintainer", "maintainer"),
+    ("reported", "reported_at"),
+    ("estimate", "estimate_at"),
+];
 
 impl ListQuery {
     /// The FROM and WHERE clauses and their arguments. `now` decides which open tickets are
@@ -250,9 +263,20 @@ fn read(
     from_end: bool,
 ) -> rusqlite::Result<Vec<ListRow>> {
     let (mut filter, mut args) = query.filter(conn, now)?;
-    let offset = match start {
-        Start::Offset(offset) => offset,
-        Start::Beyond(id) => {
+    let sorted = query.sort.order(SORTS, "id", from_end);
+    let offset = match (start, query.sort.expression(SORTS)) {
+        (Start::Offset(offset), _) => offset,
+        (Start::Beyond(id), Some(expr)) => {
+            // The ticket's value in the sorted column, as stored, and its id after it.
+            let value: rusqlite::types::Value = conn
+                .prepare_cached(&format!("SELECT {expr} FROM repairs WHERE id = ?1"))?
+                .query_row([id], |r| r.get(0))?;
+            let beyond = query.sort.beyond(from_end);
+            filter.push_str(&format!(" AND ({expr}, repairs.id) {beyond} (?, ?)"));
+            args.extend([value, id.into()]);
+            0
+        }
+        (Start::Beyond(id), None) => {
             // The ticket's own sort key, as stored: bound as values, the index range starts
             // at it (compared with a subquery, SQLite would walk from the first open ticket).
             let (is_open, reported_at): (i64, String) = conn
@@ -266,11 +290,13 @@ fn read(
             0
         }
     };
-    let order = if from_end {
-        "is_open, reported_at, id"
-    } else {
-        "is_open DESC, reported_at DESC, id DESC"
-    };
+    let order = sorted.unwrap_or_else(|| {
+        if from_end {
+            "is_open, reported_at, id".to_owned()
+        } else {
+            "is_open DESC, reported_at DESC, id DESC".to_owned()
+        }
+    });
     let sql = format!(
         "SELECT id, ticket, state, priority, device_text, description, department, maintainer,
              reported_at, estimate_at, finished_at, check_result_id IS NOT NULL{filter}

@@ -2,6 +2,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::*;
 use crate::db::device_log::{self, EventKind};
+use crate::db::sort::Sort;
 use crate::db::{Db, check_runs, checklists};
 use crate::domain::checklist::{Answer, Outcome as CheckOutcome};
 use crate::domain::record::{Field, Record};
@@ -626,6 +627,20 @@ fn the_rows_next_to_a_ticket_are_the_rows_at_the_next_offsets() {
             search: "打印机".into(),
             ..ListQuery::default()
         },
+        // Sorted by a column, either way, with ties and empty values: the keyset reads on
+        // from a ticket's value in that column and its id.
+        ListQuery {
+            sort: Sort::parse("device:asc", SORTS),
+            ..ListQuery::default()
+        },
+        ListQuery {
+            sort: Sort::parse("device:desc", SORTS),
+            ..ListQuery::default()
+        },
+        ListQuery {
+            sort: Sort::parse("estimate:desc", SORTS),
+            ..ListQuery::default()
+        },
     ] {
         let ids = |rows: Vec<ListRow>| -> Vec<i64> { rows.iter().map(|r| r.id).collect() };
         let full = ids(page(db.conn(), &query, now, 0, 50).unwrap());
@@ -639,5 +654,24 @@ fn the_rows_next_to_a_ticket_are_the_rows_at_the_next_offsets() {
                 assert_eq!(before, full[at.saturating_sub(limit)..at], "before #{at}");
             }
         }
+        let last = ids(last_page(db.conn(), &query, now, 3).unwrap());
+        assert_eq!(last, full[full.len() - 3..], "{query:?}");
     }
+    // Sorted by device: every 交换机 before every 打印机 (by their stored text), and reversed.
+    let devices = |way: &str| -> Vec<String> {
+        let query = ListQuery {
+            sort: Sort::parse(&format!("device:{way}"), SORTS),
+            ..ListQuery::default()
+        };
+        let rows = page(db.conn(), &query, now, 0, 50).unwrap();
+        rows.into_iter().map(|r| r.device_text).collect()
+    };
+    let up = devices("asc");
+    let mut sorted = up.clone();
+    sorted.sort();
+    assert_eq!(up, sorted);
+    assert_ne!(up.first(), up.last());
+    let mut down = devices("desc");
+    down.reverse();
+    assert_eq!(down, sorted);
 }

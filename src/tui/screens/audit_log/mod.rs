@@ -53,9 +53,15 @@ struct LogList(log::LogQuery);
 
 impl Source for LogList {
     type Row = Entry;
-    const KEYSET: bool = true;
-    const FROM_END: bool = true;
     const EXPORT_NAME: &'static str = "audit";
+
+    fn keyset(&self) -> bool {
+        true
+    }
+
+    fn reads_from_end(&self) -> bool {
+        true
+    }
 
     fn same_list(&self, other: &LogList) -> bool {
         self.0 == other.0

@@ -15,14 +15,17 @@ use ratatui::layout::Rect;
 
 use super::{Ctx, Screen};
 use crate::db::devices::{self, Device, ListQuery, SortKey};
+use crate::db::sort::Sort;
 use crate::db::worker::{Answer, Worker};
 use crate::db::{device_log, directory};
 use crate::domain::device::{Category, Status};
+use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::tabs::Tab;
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
+use crate::tui::widgets::paged;
 use crate::tui::widgets::picker::{Picked, Picker};
 
 const LIST_KEYS: &[KeyHint] = &[
@@ -37,7 +40,7 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("R", "key.report_repair", false),
     KeyHint::new("f c l", "key.quick_filters", true),
     KeyHint::new("v", "key.show_archived", false),
-    KeyHint::new("o / O", "key.sort", false),
+    KeyHint::new("S", "key.sort_list", false),
     KeyHint::new("i", "key.addresses", true),
     KeyHint::new("I / E", "key.import_export", false),
     KeyHint::new("Esc", "key.clear_filters", false),
@@ -67,6 +70,15 @@ enum FilterKind {
     Status,
     Category,
     Room,
+    Sort,
+}
+
+/// The columns `S` sorts the register by, with their fields' words.
+fn sort_columns(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    SortKey::ALL
+        .iter()
+        .map(|k| (k.field().key(), lang.t(k.field().label_key())))
+        .collect()
 }
 
 enum Mode {
@@ -253,6 +265,16 @@ impl DevicesScreen {
         let lang = ctx.lang;
         let all = (String::new(), lang.t("filter.all").to_owned());
         let (title, mut options, current) = match kind {
+            FilterKind::Sort => {
+                // The register's own order is by asset tag.
+                let current = Sort {
+                    column: Some(self.query.sort.field().key()),
+                    descending: self.query.descending,
+                };
+                let picker = paged::sort_picker(lang, &sort_columns(lang), current);
+                self.mode = Mode::Filter(kind, picker);
+                return;
+            }
             FilterKind::Status => (
                 lang.t("field.status"),
                 Status::ALL
@@ -296,6 +318,8 @@ impl DevicesScreen {
             }
             FilterKind::Category => self.query.category = value.and_then(Category::parse),
             FilterKind::Room => self.query.location = value.map(str::to_owned),
+            // Chosen through [`Self::choose_sort`], which keeps the cursor's device.
+            FilterKind::Sort => return,
         }
         self.cursor = 0;
         self.reload();
@@ -348,18 +372,7 @@ impl DevicesScreen {
                 };
                 return Some(Action::Flash(Flash::info(lang.t(key))));
             }
-            KeyCode::Char('o') => {
-                let at = SortKey::ALL
-                    .iter()
-                    .position(|k| *k == self.query.sort)
-                    .unwrap_or(0);
-                self.query.sort = SortKey::ALL[(at + 1) % SortKey::ALL.len()];
-                self.keep_selection(ctx);
-            }
-            KeyCode::Char('O') => {
-                self.query.descending = !self.query.descending;
-                self.keep_selection(ctx);
-            }
+            KeyCode::Char('S') => self.open_filter(FilterKind::Sort, ctx),
             KeyCode::Char('r') => self.keep_selection(ctx),
             KeyCode::Char('i') => {
                 self.mode = Mode::Addresses(addresses::Addresses::load(ctx));
@@ -384,6 +397,18 @@ impl DevicesScreen {
             _ => return None,
         }
         Some(Action::Noop)
+    }
+
+    /// `S`'s choice: the register by a field, either way (by asset tag for its own order),
+    /// the cursor kept on its device.
+    fn choose_sort(&mut self, value: &str, ctx: &Ctx) {
+        let (name, way) = value.split_once(':').unwrap_or(("", "asc"));
+        self.query.sort = SortKey::ALL
+            .into_iter()
+            .find(|k| k.field().key() == name)
+            .unwrap_or_default();
+        self.query.descending = way == "desc";
+        self.keep_selection(ctx);
     }
 
     /// Reload the list keeping the cursor on the same device.
@@ -473,6 +498,9 @@ impl Screen for DevicesScreen {
                 match picker.handle_key(key) {
                     Picked::Nothing => self.mode = Mode::Filter(kind, picker),
                     Picked::Cancelled => {}
+                    Picked::Chosen(value) if kind == FilterKind::Sort => {
+                        self.choose_sort(&value, ctx)
+                    }
                     Picked::Chosen(value) => self.set_filter(kind, &value),
                 }
                 Some(Action::Noop)

@@ -175,7 +175,9 @@ fn typing_after_slash_narrows_the_list_live() {
 #[test]
 fn warranties_ending_soon_and_expired_are_marked() {
     let mut app = app(Lang::En);
-    press(&mut app, KeyCode::Char('o')); // sort by name: PC, server, switch
+    press(&mut app, KeyCode::Char('S'));
+    typed(&mut app, "name");
+    press(&mut app, KeyCode::Enter); // sort by name: PC, server, switch
     let lines: Vec<String> = screen(&mut app).lines().map(str::to_owned).collect();
     let row = |tag: &str| lines.iter().find(|l| l.contains(tag)).cloned().unwrap();
     assert!(row("JF-SV-0002").starts_with('!'), "{lines:?}");

@@ -15,6 +15,7 @@ use rusqlite::Connection;
 
 use super::{Ctx, Screen};
 use crate::db::repairs::{self, ListQuery, ListRow, Repair, RepairError, StateFilter};
+use crate::db::sort::Sort;
 use crate::domain::period::Period;
 use crate::domain::repair::{State, StepError, StepKind};
 use crate::exchange::repairs as file;
@@ -23,7 +24,7 @@ use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{Exported, Paged, Source};
+use crate::tui::widgets::paged::{self, Exported, Paged, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use forms::{FormOutcome, RepairForm};
 
@@ -40,6 +41,7 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("f", "key.filter_state", true),
     KeyHint::new("w", "key.filter_maintainer", false),
     KeyHint::new("[ / ]", "key.filter_month", false),
+    KeyHint::new("S", "key.sort_list", false),
     KeyHint::new("E", "key.export_list", false),
     KeyHint::new("Esc", "key.clear_filters", false),
 ];
@@ -60,6 +62,26 @@ const DETAIL_KEYS: &[KeyHint] = &[
 enum FilterKind {
     State,
     Maintainer,
+    Sort,
+}
+
+/// The columns `S` sorts by, with their headers' words.
+fn sort_columns(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    let word = |key| lang.t(key);
+    repairs::SORTS
+        .iter()
+        .map(|(name, _)| {
+            let key = match *name {
+                "ticket" => "repairs.ticket",
+                "state" => "repairs.state",
+                "device" => "repair_form.device",
+                "maintainer" => "repair_form.maintainer",
+                "reported" => "repairs.reported_short",
+                _ => "repairs.estimate_short",
+            };
+            (*name, word(key))
+        })
+        .collect()
 }
 
 enum Mode {
@@ -80,9 +102,15 @@ struct RepairList {
 
 impl Source for RepairList {
     type Row = ListRow;
-    const KEYSET: bool = true;
-    const FROM_END: bool = true;
     const EXPORT_NAME: &'static str = "repairs";
+
+    fn keyset(&self) -> bool {
+        true
+    }
+
+    fn reads_from_end(&self) -> bool {
+        true
+    }
 
     fn same_list(&self, other: &RepairList) -> bool {
         let minute = |at: NaiveDateTime| at.and_utc().timestamp() / 60;
@@ -215,6 +243,11 @@ impl RepairsScreen {
     fn open_filter(&mut self, kind: FilterKind, ctx: &Ctx) {
         let lang = ctx.lang;
         let (title, options, current) = match kind {
+            FilterKind::Sort => {
+                let picker = paged::sort_picker(lang, &sort_columns(lang), self.query.sort);
+                self.mode = Mode::Filter(kind, picker);
+                return;
+            }
             FilterKind::State => {
                 let mut options: Vec<(String, String)> = [
                     StateFilter::All,
@@ -262,6 +295,7 @@ impl RepairsScreen {
             FilterKind::Maintainer => {
                 self.query.maintainer = Some(value.to_owned()).filter(|v| !v.is_empty());
             }
+            FilterKind::Sort => self.query.sort = Sort::parse(value, repairs::SORTS),
         }
         self.go_top();
     }
@@ -362,6 +396,7 @@ impl RepairsScreen {
                 return Some(self.start_step(c, repair, false, ctx));
             }
             KeyCode::Char('f') => self.open_filter(FilterKind::State, ctx),
+            KeyCode::Char('S') => self.open_filter(FilterKind::Sort, ctx),
             KeyCode::Char('w') => self.open_filter(FilterKind::Maintainer, ctx),
             KeyCode::Char('[') => self.step_month(false, ctx.today),
             KeyCode::Char(']') => self.step_month(true, ctx.today),

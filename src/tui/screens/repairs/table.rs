@@ -104,6 +104,9 @@ fn summary(screen: &RepairsScreen, lang: Lang) -> Line<'static> {
     if let Some(tag) = &screen.device_tag {
         filter(lang.t("repair_form.device"), tag.clone());
     }
+    if let Some(words) = paged::sort_words(lang, &super::sort_columns(lang), q.sort) {
+        filter(lang.t("filter.sort"), words);
+    }
     Line::from(spans)
 }
 

@@ -531,3 +531,28 @@ fn the_export_key_writes_the_filtered_list_into_the_reports_folder() {
     assert!(lines[2].starts_with("WX-2026-0002,"), "{text}");
     assert!(!text.contains("画面偏色"), "{text}");
 }
+
+/// `S` sorts by a column either way; the summary says how, and moving down reads on in that
+/// order; `Esc` goes back to the list's own order.
+#[test]
+fn the_sort_key_orders_the_list_by_a_column_either_way() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('S'));
+    typed(&mut app, "device, desc");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("sorted by:Device, descending"), "{s}");
+    // By the device as reported, descending: 会议室投影仪, then JF-SV-0001, then JF-PC-0002.
+    let tickets: Vec<&str> = s
+        .lines()
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("WX-2026-")))
+        .collect();
+    assert_eq!(
+        tickets,
+        ["WX-2026-0001", "WX-2026-0003", "WX-2026-0002"],
+        "{s}"
+    );
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app);
+    assert!(!s.contains("sorted by"), "{s}");
+}

@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 use rusqlite::Connection;
 
 use super::{Ctx, Screen};
+use crate::db::sort::Sort;
 use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolFilter, ToolQuery};
 use crate::domain::period::Period;
 use crate::exchange::tools as file;
@@ -25,7 +26,7 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{Exported, Paged, Source};
+use crate::tui::widgets::paged::{self, Exported, Paged, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use checkout::{Checkout, CheckoutOutcome};
 use forms::{FormOutcome, ToolForm};
@@ -44,6 +45,7 @@ const TOOL_KEYS: &[KeyHint] = &[
     KeyHint::new("h", "key.tool_history", false),
     KeyHint::new("/", "key.search", true),
     KeyHint::new("f", "key.filter_tools", false),
+    KeyHint::new("S", "key.sort_list", false),
     KeyHint::new("E", "key.export_list", false),
     KeyHint::new("Esc", "key.clear_filters", false),
 ];
@@ -61,6 +63,7 @@ const LOAN_KEYS: &[KeyHint] = &[
     KeyHint::new("b", "key.filter_borrower", true),
     KeyHint::new("d", "key.filter_department", false),
     KeyHint::new("[ / ]", "key.filter_month", false),
+    KeyHint::new("S", "key.sort_list", false),
     KeyHint::new("E", "key.export_list", false),
     KeyHint::new("Esc", "key.clear_filters", false),
 ];
@@ -104,6 +107,35 @@ enum FilterKind {
     Loans,
     Borrower,
     Department,
+    Sort,
+}
+
+/// The columns `S` sorts the view by, with their headers' words.
+fn sort_columns(view: View, lang: Lang) -> Vec<(&'static str, &'static str)> {
+    let (columns, word): (_, fn(&str) -> &'static str) = match view {
+        View::Tools => (tools::TOOL_SORTS, |name| match name {
+            "code" => "tools.code",
+            "name" => "tools.name",
+            "kind" => "tools.kind",
+            "status" => "tools.status",
+            "holder" => "tools.holder",
+            "due" => "tools.due",
+            _ => "tools.place",
+        }),
+        View::Loans => (tools::LOAN_SORTS, |name| match name {
+            "number" => "loans.number",
+            "out" => "loans.out",
+            "code" => "loans.tool",
+            "borrower" => "loans.borrower",
+            "department" => "loans.department",
+            "due" => "loans.due",
+            _ => "loans.back",
+        }),
+    };
+    columns
+        .iter()
+        .map(|(name, _)| (*name, lang.t(word(name))))
+        .collect()
 }
 
 enum Mode {
@@ -159,8 +191,12 @@ struct LoanList {
 
 impl Source for LoanList {
     type Row = LoanRow;
-    const KEYSET: bool = true;
     const EXPORT_NAME: &'static str = "loans";
+
+    /// Read on past a loan in the list's own order; sorted by a column, by offset.
+    fn keyset(&self) -> bool {
+        self.query.sort == Sort::default()
+    }
 
     fn same_list(&self, other: &LoanList) -> bool {
         self.query == other.query && self.today == other.today
@@ -400,6 +436,15 @@ impl ToolsScreen {
         };
         let conn = ctx.db.conn();
         let (title, options, current) = match kind {
+            FilterKind::Sort => {
+                let current = match self.view {
+                    View::Tools => self.tool_query.sort,
+                    View::Loans => self.loan_query.sort,
+                };
+                let picker = paged::sort_picker(lang, &sort_columns(self.view, lang), current);
+                self.mode = Mode::Filter(kind, picker);
+                return;
+            }
             FilterKind::Tools => (
                 lang.t("tools.filter"),
                 ToolFilter::ALL
@@ -459,6 +504,12 @@ impl ToolsScreen {
             }
             FilterKind::Borrower => self.loan_query.borrower = some(value),
             FilterKind::Department => self.loan_query.department = some(value),
+            FilterKind::Sort if self.view == View::Tools => {
+                self.tool_query.sort = Sort::parse(value, tools::TOOL_SORTS);
+                self.tools.go_top();
+                return;
+            }
+            FilterKind::Sort => self.loan_query.sort = Sort::parse(value, tools::LOAN_SORTS),
         }
         if kind != FilterKind::Tools {
             self.loans.go_top();
@@ -506,6 +557,7 @@ impl ToolsScreen {
             (KeyCode::Char('G') | KeyCode::End, View::Loans) => self.loans.go_end(ctx),
             (KeyCode::Char('/'), _) => self.mode = Mode::Search,
             (KeyCode::Char('E'), _) => return Some(Action::Flash(self.export(ctx))),
+            (KeyCode::Char('S'), _) => self.open_filter(FilterKind::Sort, ctx),
             (KeyCode::Char('v'), View::Tools) => self.view = View::Loans,
             (KeyCode::Char('v'), View::Loans) => self.view = View::Tools,
             (KeyCode::Char('o'), _) => self.start_checkout(ctx),

@@ -92,6 +92,13 @@ fn summary(screen: &ToolsScreen, lang: Lang) -> Line<'static> {
             }
         }
     }
+    let sort = match screen.view {
+        View::Tools => screen.tool_query.sort,
+        View::Loans => screen.loan_query.sort,
+    };
+    if let Some(words) = paged::sort_words(lang, &super::sort_columns(screen.view, lang), sort) {
+        filter(lang.t("filter.sort"), words);
+    }
     Line::from(spans)
 }
 

@@ -645,3 +645,36 @@ fn the_export_key_writes_the_list_in_view_with_its_filter() {
         "{loans}"
     );
 }
+
+/// `S` sorts the view in sight by one of its columns; the tools by place descending here.
+#[test]
+fn the_sort_key_orders_the_tools_and_the_loans() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('S'));
+    typed(&mut app, "code, desc");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("sorted by:Code, descending"), "{s}");
+    let codes: Vec<&str> = s
+        .lines()
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("GJ-")))
+        .collect();
+    assert_eq!(
+        codes,
+        ["GJ-006", "GJ-005", "GJ-004", "GJ-003", "GJ-002", "GJ-001"],
+        "{s}"
+    );
+    // The loans view has its own sort: by tool code, descending (its own order puts the
+    // overdue GJ-002 first).
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('S'));
+    typed(&mut app, "tool, desc");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    let codes: Vec<&str> = s
+        .lines()
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("GJ-")))
+        .collect();
+    assert_eq!(codes, ["GJ-003", "GJ-002"], "{s}");
+    assert!(s.contains("sorted by:Tool, descending"), "{s}");
+}

@@ -13,22 +13,29 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 use rusqlite::Connection;
 
+use crate::db::sort::Sort;
 use crate::db::worker::{Answer, Worker};
 use crate::i18n::Lang;
 use crate::tui::action::Flash;
 use crate::tui::screens::{Ctx, reports_dir};
 use crate::tui::theme;
+use crate::tui::widgets::picker::Picker;
 use keyset::Neighbour;
 
 /// What one list shows (its filter, search and any time it depends on) and how to read it.
 pub trait Source: Clone + Send + 'static {
     type Row: Clone + Send + 'static;
 
-    /// Whether [`Source::after`] and [`Source::before`] read on past a row.
-    const KEYSET: bool = false;
+    /// Whether [`Source::after`] and [`Source::before`] read on past a row in this list
+    /// (a list may, in its own order, and not when sorted by a column).
+    fn keyset(&self) -> bool {
+        false
+    }
 
     /// Whether [`Source::last_page`] reads the last rows without the count.
-    const FROM_END: bool = false;
+    fn reads_from_end(&self) -> bool {
+        false
+    }
 
     /// Whether a count made for `other` still holds for this list: the same filter, and the
     /// same minute or day where the list depends on the clock.
@@ -59,7 +66,7 @@ pub trait Source: Clone + Send + 'static {
     }
 
     /// Up to `rows` rows after the row keyed `last`; `None` when the source reads by offset
-    /// only (and says so in [`Source::KEYSET`]).
+    /// only (and says so in [`Source::keyset`]).
     fn after(
         &self,
         _conn: &Connection,
@@ -339,7 +346,7 @@ impl<S: Source> Paged<S> {
         if generation != self.generation || self.to_end {
             return None;
         }
-        if !S::KEYSET {
+        if !self.counted.as_ref().is_some_and(|(s, _)| s.keyset()) {
             return None;
         }
         Neighbour::of(&self.page, shown_at, self.offset, rows, S::id)
@@ -458,7 +465,11 @@ impl<S: Source> Paged<S> {
             self.cursor = self.count.saturating_sub(1);
             return;
         }
-        if S::FROM_END {
+        if self
+            .counted
+            .as_ref()
+            .is_some_and(|(s, _)| s.reads_from_end())
+        {
             self.to_end = true;
         } else {
             self.take_count(ctx, true);
@@ -595,6 +606,44 @@ fn written_flash(written: Written, path: &Path, lang: Lang) -> Flash {
             &[("file", &file), ("reason", &reason)],
         )),
     }
+}
+
+/// `S`'s pick list: the list's own order, then each of `columns` (a column's name and its
+/// word) ascending and descending; the cursor on `current`.
+pub fn sort_picker(lang: Lang, columns: &[(&'static str, &str)], current: Sort) -> Picker {
+    let mut options = vec![(String::new(), lang.t("list.own_order").to_owned())];
+    for (name, word) in columns {
+        for descending in [false, true] {
+            let sort = Sort {
+                column: Some(name),
+                descending,
+            };
+            let way = lang.t(if descending {
+                "filter.descending"
+            } else {
+                "filter.ascending"
+            });
+            options.push((sort.value(), format!("{word}, {way}")));
+        }
+    }
+    Picker::new(
+        lang.t("list.sort_title").to_owned(),
+        options,
+        &current.value(),
+    )
+}
+
+/// The sort in the list's summary line: `sorted by: Name, descending`; nothing for the list's
+/// own order.
+pub fn sort_words(lang: Lang, columns: &[(&'static str, &str)], current: Sort) -> Option<String> {
+    let name = current.column?;
+    let (_, word) = columns.iter().find(|(n, _)| *n == name)?;
+    let way = lang.t(if current.descending {
+        "filter.descending"
+    } else {
+        "filter.ascending"
+    });
+    Some(format!("{word}, {way}"))
 }
 
 /// Where a list's rows would be: that they could not be read, and why.
