@@ -158,7 +158,7 @@ pub fn cli(key: &'static str) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn placeholders(text: &str) -> Vec<&str> {
@@ -266,7 +266,7 @@ mod tests {
         );
     }
 
-    fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    pub(crate) fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         let mut files = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

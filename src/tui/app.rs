@@ -25,7 +25,7 @@ use super::widgets::audit_trail::AuditTrail;
 use super::widgets::wrap::wrap;
 use super::widgets::{footer, help, status_bar, tab_bar};
 use crate::db::backup::{self, Daily};
-use crate::db::{Db, Stamp, audit};
+use crate::db::{Db, audit};
 use crate::i18n::Lang;
 
 /// Below this the layout cannot show a table, a footer and the status bar.
@@ -227,12 +227,12 @@ impl App {
     }
 
     fn undo(&mut self) {
-        let stamp = Stamp::new(self.operator.clone(), self.now);
-        let (operator, since, skip) = (self.operator.clone(), self.undo_since, &self.undo_skip);
+        let (operator, since) = (self.operator.clone(), self.undo_since);
+        let skip = self.undo_skip.clone();
         let zh = self.lang == Lang::Zh;
-        let result = self
-            .db
-            .write(|tx| audit::undo_last(tx, &operator, since, skip, &stamp, zh));
+        let (_, mut ctx) = self.current();
+        let stamp = ctx.stamp();
+        let result = ctx.save(|tx, stamp| audit::undo_last(tx, &operator, since, &skip, stamp, zh));
         let flash = match result {
             Ok(undone) => {
                 let record =

@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_width::UnicodeWidthChar;
 
 use super::*;
+use crate::db::Stamp;
 use crate::tui::testing::text;
 
 fn today() -> NaiveDate {

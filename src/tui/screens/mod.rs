@@ -14,7 +14,9 @@ use ratatui::layout::Rect;
 
 use super::action::{Action, Intent};
 use super::keys::KeyHint;
+use crate::db::job::Job;
 use crate::db::{Db, Stamp};
+use crate::error::UserError;
 use crate::i18n::Lang;
 
 /// What every screen works with: the language, the clock, who is at the console, and the
@@ -44,6 +46,56 @@ impl Ctx<'_> {
     pub fn stamp(&self) -> Stamp {
         Stamp::new(self.operator, self.now)
     }
+
+    /// The one way a screen writes: `work` runs in one transaction, committed if it returns
+    /// `Ok` and rolled back (nothing written) if not, with the operator's stamp for the rows
+    /// it writes. Whatever must hold for every save (who may make it) is checked here.
+    pub fn save<T, E: From<rusqlite::Error>>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction, &Stamp) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let stamp = self.stamp();
+        self.db.write(|tx| work(tx, &stamp))
+    }
+
+    /// [`Ctx::save`] for a long write (an import): `work` runs on a job with a connection of
+    /// its own (it tells its progress, and stops when told to), or here for an in-memory
+    /// database or when no thread can be had. `work` is handed the connection, or why the
+    /// job's could not be opened.
+    pub fn save_in_background<T, W>(&mut self, work: W) -> Saving<T>
+    where
+        T: Send + 'static,
+        W: FnOnce(
+                Result<&mut rusqlite::Connection, UserError>,
+                &Stamp,
+                &mut dyn FnMut(usize) -> bool,
+            ) -> T
+            + Send
+            + Clone
+            + 'static,
+    {
+        let stamp = self.stamp();
+        let job = self.db.path().and_then(|path| {
+            let (work, stamp) = (work.clone(), stamp.clone());
+            Job::start(path, move |db, progress| {
+                let mut tell = |done| progress.tell(done);
+                match db {
+                    Ok(mut db) => work(Ok(db.conn_mut()), &stamp, &mut tell),
+                    Err(e) => work(Err(e), &stamp, &mut tell),
+                }
+            })
+        });
+        match job {
+            Some(job) => Saving::Job(job),
+            None => Saving::Done(work(Ok(self.db.conn_mut()), &stamp, &mut |_| true)),
+        }
+    }
+}
+
+/// A long write begun: running on a job, or already done here.
+pub enum Saving<T> {
+    Job(Job<T>),
+    Done(T),
 }
 
 pub trait Screen {
@@ -86,4 +138,27 @@ pub trait Screen {
     /// Draw into `area`. Screens read what they show here (only the visible rows), so a
     /// change made in another tab or process shows on the next frame they reload.
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &mut Ctx);
+}
+
+#[cfg(test)]
+mod tests {
+    /// Screens write only through [`super::Ctx::save`]: the one place every save passes.
+    #[test]
+    fn no_screen_writes_but_through_the_one_gate() {
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/tui"));
+        let mut found = Vec::new();
+        for path in crate::i18n::tests::rust_files(dir) {
+            let name = path.display().to_string();
+            if name.ends_with("tests.rs") || name.ends_with("screens/mod.rs") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in source.lines().enumerate() {
+                if line.contains(".write(|") || line.contains("conn_mut()") {
+                    found.push(format!("{name}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "writes past Ctx::save: {found:#?}");
+    }
 }

@@ -122,10 +122,8 @@ impl ChecksScreen {
 
     fn open_selected(&mut self, ctx: &mut Ctx) -> Option<Flash> {
         let row = self.rows.get(self.cursor)?.clone();
-        let stamp = ctx.stamp();
         let opened = ctx
-            .db
-            .write(|tx| check_runs::open(tx, row.checklist.id, row.period_start, &stamp))
+            .save(|tx, stamp| check_runs::open(tx, row.checklist.id, row.period_start, stamp))
             .and_then(|id| check_runs::load(ctx.db.conn(), id));
         match opened {
             Ok(Some(run)) => {

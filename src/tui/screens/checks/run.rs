@@ -214,11 +214,7 @@ impl RunView {
         };
         let result_id = line.result_id;
         if !self.run.is_signed() && !line.repair_wanted {
-            let stamp = ctx.stamp();
-            if let Err(e) = ctx
-                .db
-                .write(|tx| check_runs::want_repair(tx, result_id, &stamp))
-            {
+            if let Err(e) = ctx.save(|tx, stamp| check_runs::want_repair(tx, result_id, stamp)) {
                 return RunEvent::Stay(Some(Flash::error(e.message(lang))));
             }
             self.reload(ctx);
@@ -285,10 +281,7 @@ impl RunView {
             return None;
         }
         let result_id = draft.result_id?;
-        let stamp = ctx.stamp();
-        let saved = ctx
-            .db
-            .write(|tx| check_runs::answer(tx, result_id, &answer, &stamp));
+        let saved = ctx.save(|tx, stamp| check_runs::answer(tx, result_id, &answer, stamp));
         self.step = Step::Browse;
         if let Err(e) = saved {
             return Some(Flash::error(e.message(ctx.lang)));
@@ -427,12 +420,8 @@ impl RunView {
             },
             Step::ConfirmPassAll => {
                 if matches!(key.code, KeyCode::Char('y' | 'Y')) {
-                    let stamp = ctx.stamp();
                     let id = self.run.id;
-                    match ctx
-                        .db
-                        .write(|tx| check_runs::pass_remaining(tx, id, &stamp))
-                    {
+                    match ctx.save(|tx, stamp| check_runs::pass_remaining(tx, id, stamp)) {
                         Ok(n) => {
                             self.reload(ctx);
                             self.cursor = self.next_open(0).unwrap_or(self.cursor);
@@ -512,9 +501,8 @@ impl RunView {
             self.step = Step::Log(Input::default());
             return Some(Flash::error(ctx.lang.t("run.log_nothing")));
         }
-        let stamp = ctx.stamp();
         let id = self.run.id;
-        match ctx.db.write(|tx| check_runs::set_log(tx, id, text, &stamp)) {
+        match ctx.save(|tx, stamp| check_runs::set_log(tx, id, text, stamp)) {
             Ok(()) => {
                 self.reload(ctx);
                 None
@@ -533,11 +521,9 @@ impl RunView {
             value: draft.value,
             note: draft.note,
         };
-        let stamp = ctx.stamp();
         let id = self.run.id;
         let result = ctx
-            .db
-            .write(|tx| check_runs::amend(tx, id, draft.result_id, &answer, reason, &stamp));
+            .save(|tx, stamp| check_runs::amend(tx, id, draft.result_id, &answer, reason, stamp));
         match result {
             Ok(()) => {
                 self.reload(ctx);
@@ -548,9 +534,8 @@ impl RunView {
     }
 
     fn sign(&mut self, ctx: &mut Ctx) -> Option<Flash> {
-        let stamp = ctx.stamp();
         let id = self.run.id;
-        match ctx.db.write(|tx| check_runs::sign(tx, id, &stamp)) {
+        match ctx.save(|tx, stamp| check_runs::sign(tx, id, stamp)) {
             Ok(()) => {
                 self.reload(ctx);
                 let label = self.run.checklist.period.label(self.run.period_start);

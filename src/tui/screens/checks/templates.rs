@@ -296,11 +296,9 @@ impl Templates {
                     Some(Flash::error(ctx.lang.t("template.reason_required")))
                 }
                 KeyCode::Enter => {
-                    let stamp = ctx.stamp();
                     let reason = input.text().trim().to_owned();
-                    let done = ctx
-                        .db
-                        .write(|tx| checklists::retire_item(tx, id, &reason, &stamp));
+                    let done =
+                        ctx.save(|tx, stamp| checklists::retire_item(tx, id, &reason, stamp));
                     self.reload(ctx, None);
                     Some(match done {
                         Ok(()) => Flash::info(ctx.lang.t("template.item_retired")),
@@ -323,11 +321,8 @@ impl Templates {
                     let Some(id) = self.checklist().map(|c| c.id) else {
                         return TemplatesEvent::Stay(None);
                     };
-                    let stamp = ctx.stamp();
                     let reason = input.text().trim().to_owned();
-                    let done = ctx
-                        .db
-                        .write(|tx| checklists::retire(tx, id, &reason, &stamp));
+                    let done = ctx.save(|tx, stamp| checklists::retire(tx, id, &reason, stamp));
                     self.current = 0;
                     self.reload(ctx, None);
                     Some(match done {
@@ -357,10 +352,7 @@ impl Templates {
         };
         let list = self.checklist()?.id;
         let after = self.items.get(self.cursor).map(|s| s.id);
-        let stamp = ctx.stamp();
-        match ctx
-            .db
-            .write(|tx| checklists::save_item(tx, list, replacing, after, &item, &stamp))
+        match ctx.save(|tx, stamp| checklists::save_item(tx, list, replacing, after, &item, stamp))
         {
             Ok(id) => {
                 self.reload(ctx, Some(id));
@@ -405,12 +397,8 @@ impl Templates {
             self.step = Step::Template(form);
             return Some(Flash::error(ctx.lang.t("template.fix_fields")));
         }
-        let stamp = ctx.stamp();
         let today = ctx.today;
-        match ctx
-            .db
-            .write(|tx| checklists::import(tx, &template, today, &stamp))
-        {
+        match ctx.save(|tx, stamp| checklists::import(tx, &template, today, stamp)) {
             Ok(_) => {
                 self.reload(ctx, None);
                 self.current = self
@@ -479,10 +467,7 @@ impl Templates {
                 {
                     let (list, id) = (list.id, stored.id);
                     let by = if c == 'K' { -1 } else { 1 };
-                    let stamp = ctx.stamp();
-                    let _ = ctx
-                        .db
-                        .write(|tx| checklists::move_item(tx, list, id, by, &stamp));
+                    let _ = ctx.save(|tx, stamp| checklists::move_item(tx, list, id, by, stamp));
                     self.reload(ctx, Some(id));
                 }
                 None

@@ -249,7 +249,6 @@ impl MetricForm {
 
     fn save(&mut self, ctx: &mut Ctx) -> FormOutcome {
         let lang = ctx.lang;
-        let stamp = ctx.stamp();
         let purpose = self.purpose.clone();
         let result = match &purpose {
             Purpose::Retire { id, version, name } => {
@@ -259,8 +258,7 @@ impl MetricForm {
                         .set_error(F::Reason, lang.t("metric_error.needs_reason").to_owned());
                     return FormOutcome::Stay;
                 }
-                ctx.db
-                    .write(|tx| readings::retire_metric(tx, *id, *version, &reason, &stamp))
+                ctx.save(|tx, stamp| readings::retire_metric(tx, *id, *version, &reason, stamp))
                     .map(|()| {
                         let text = lang.tf("data.retired", &[("name", name)]);
                         (text, None)
@@ -273,12 +271,10 @@ impl MetricForm {
                 let name = input.name(lang).to_owned();
                 match purpose {
                     Purpose::Edit { id, version } => ctx
-                        .db
-                        .write(|tx| readings::edit_metric(tx, id, version, &input, &stamp))
+                        .save(|tx, stamp| readings::edit_metric(tx, id, version, &input, stamp))
                         .map(|()| (lang.tf("data.edited", &[("name", &name)]), Some(id))),
                     _ => ctx
-                        .db
-                        .write(|tx| readings::add_metric(tx, &input, &stamp))
+                        .save(|tx, stamp| readings::add_metric(tx, &input, stamp))
                         .map(|id| (lang.tf("data.added", &[("name", &name)]), Some(id))),
                 }
             }

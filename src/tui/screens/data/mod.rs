@@ -229,10 +229,7 @@ impl DataScreen {
                 let Some(id) = self.selected().map(|r| r.metric.id) else {
                     return Self::none_selected(ctx);
                 };
-                let stamp = ctx.stamp();
-                let moved = ctx
-                    .db
-                    .write(|tx| readings::move_metric(tx, id, c == 'K', &stamp));
+                let moved = ctx.save(|tx, stamp| readings::move_metric(tx, id, c == 'K', stamp));
                 if let Err(e) = moved {
                     return Some(Action::Flash(Flash::error(e.message(ctx.lang))));
                 }
@@ -365,11 +362,9 @@ impl DataScreen {
         };
         let lang = ctx.lang;
         let day = self.day(ctx.today);
-        let (today, stamp) = (ctx.today, ctx.stamp());
+        let today = ctx.today;
         let m = &row.metric;
-        let saved = ctx
-            .db
-            .write(|tx| readings::set_reading(tx, m.id, day, value, today, &stamp));
+        let saved = ctx.save(|tx, stamp| readings::set_reading(tx, m.id, day, value, today, stamp));
         self.edit = None;
         let saved = match saved {
             Ok(s) => s,

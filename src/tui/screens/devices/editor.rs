@@ -442,7 +442,6 @@ impl Editor {
 
     fn save(&mut self, ctx: &mut Ctx) -> Outcome {
         let lang = ctx.lang;
-        let stamp = ctx.stamp();
         match &self.purpose {
             Purpose::Add | Purpose::Edit(_) => {
                 let Some(record) = self.check_record(ctx) else {
@@ -452,24 +451,22 @@ impl Editor {
                 let result = match &self.purpose {
                     Purpose::Edit(d) => {
                         let (id, version) = (d.id, d.row_version);
-                        ctx.db
-                            .write(|tx| {
-                                devices::update(tx, id, version, &record, EventKind::Edited, &stamp)
-                            })
-                            .map(|changed| {
-                                (
-                                    id,
-                                    if changed {
-                                        "devices.saved"
-                                    } else {
-                                        "devices.unchanged"
-                                    },
-                                )
-                            })
+                        ctx.save(|tx, stamp| {
+                            devices::update(tx, id, version, &record, EventKind::Edited, stamp)
+                        })
+                        .map(|changed| {
+                            (
+                                id,
+                                if changed {
+                                    "devices.saved"
+                                } else {
+                                    "devices.unchanged"
+                                },
+                            )
+                        })
                     }
                     _ => ctx
-                        .db
-                        .write(|tx| devices::insert(tx, &record, EventKind::Created, &stamp))
+                        .save(|tx, stamp| devices::insert(tx, &record, EventKind::Created, stamp))
                         .map(|id| (id, "devices.added")),
                 };
                 match result {
@@ -498,10 +495,7 @@ impl Editor {
                     date,
                     reason: self.form.value(5).to_owned(),
                 };
-                match ctx
-                    .db
-                    .write(|tx| devices::transfer(tx, id, version, &slip, &stamp))
-                {
+                match ctx.save(|tx, stamp| devices::transfer(tx, id, version, &slip, stamp)) {
                     Ok(()) => Outcome::Saved {
                         id,
                         flash: Flash::info(lang.tf("devices.transferred", &[("tag", &tag)])),
@@ -539,9 +533,7 @@ impl Editor {
                         note
                     },
                 };
-                match ctx
-                    .db
-                    .write(|tx| devices::change_status(tx, id, version, &change, &stamp))
+                match ctx.save(|tx, stamp| devices::change_status(tx, id, version, &change, stamp))
                 {
                     Ok(()) => {
                         let status = lang.t(to.label_key());
@@ -573,10 +565,7 @@ impl Editor {
             Purpose::Remove(d) => {
                 let (id, version, tag) = (d.id, d.row_version, d.record.asset_tag.clone());
                 let reason = self.form.value(0).to_owned();
-                match ctx
-                    .db
-                    .write(|tx| devices::remove(tx, id, version, &reason, &stamp))
-                {
+                match ctx.save(|tx, stamp| devices::remove(tx, id, version, &reason, stamp)) {
                     Ok(()) => Outcome::Saved {
                         id,
                         flash: Flash::info(lang.tf("devices.removed_done", &[("tag", &tag)])),

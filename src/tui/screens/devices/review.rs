@@ -21,7 +21,7 @@ use crate::exchange::input;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::keys::KeyHint;
-use crate::tui::screens::Ctx;
+use crate::tui::screens::{Ctx, Saving};
 use crate::tui::theme;
 use crate::tui::widgets::wrap::wrap;
 
@@ -160,29 +160,21 @@ impl Review {
 
     /// Write the plan on a job with a connection of its own, or here for an in-memory database.
     fn write(&mut self, plan: Arc<Plan>, ctx: &mut Ctx) {
-        let (stamp, lang) = (ctx.stamp(), ctx.lang);
-        let job = ctx.db.path().and_then(|path| {
-            let (plan, stamp) = (plan.clone(), stamp.clone());
-            Job::start(path, move |db, progress| {
-                let mut db = db.map_err(|e| e.message(lang))?;
-                let mut tell = |done| progress.tell(done);
-                device_csv::apply(db.conn_mut(), &plan, &stamp, &mut tell)
-                    .map_err(|e| e.message(lang))
-            })
+        let lang = ctx.lang;
+        let writing = plan.clone();
+        let saving = ctx.save_in_background(move |conn, stamp, tell| -> Written {
+            let conn = conn.map_err(|e| e.message(lang))?;
+            device_csv::apply(conn, &writing, stamp, tell).map_err(|e| e.message(lang))
         });
-        match job {
-            Some(job) => {
+        match saving {
+            Saving::Job(job) => {
                 self.stage = Stage::Writing {
                     plan,
                     job,
                     started: Instant::now(),
                 }
             }
-            None => {
-                let written = device_csv::apply(ctx.db.conn_mut(), &plan, &stamp, &mut |_| true)
-                    .map_err(|e| e.message(lang));
-                self.finish(plan, written, lang);
-            }
+            Saving::Done(written) => self.finish(plan, written, lang),
         }
     }
 

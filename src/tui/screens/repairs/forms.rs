@@ -457,22 +457,19 @@ impl RepairForm {
 
     fn save(&mut self, ctx: &mut Ctx) -> FormOutcome {
         let lang = ctx.lang;
-        let stamp = ctx.stamp();
         let result: Result<(i64, String), RepairError> = match self.purpose.clone() {
             Purpose::Report { check_result_id } => {
                 let Some(new) = self.new_repair(ctx, check_result_id) else {
                     return FormOutcome::Stay(Action::Noop);
                 };
-                ctx.db
-                    .write(|tx| repairs::report(tx, &new, &stamp))
+                ctx.save(|tx, stamp| repairs::report(tx, &new, stamp))
                     .map(|(id, ticket)| (id, lang.tf("repairs.reported", &[("ticket", &ticket)])))
             }
             Purpose::Step { id, version, kind } => {
                 let Some(step) = self.step_input(kind, ctx) else {
                     return FormOutcome::Stay(Action::Noop);
                 };
-                ctx.db
-                    .write(|tx| repairs::step(tx, id, version, &step, &stamp))
+                ctx.save(|tx, stamp| repairs::step(tx, id, version, &step, stamp))
                     .map(|state| (id, stepped_text(ctx, id, state)))
             }
             Purpose::Amend { id } => {
@@ -481,8 +478,7 @@ impl RepairForm {
                     .find(|f| f.key() == self.form.value(F::AmendWhich))
                     .unwrap_or(AmendField::Result);
                 let (value, reason) = (self.form.value(F::Value), self.form.value(F::Reason));
-                ctx.db
-                    .write(|tx| repairs::amend(tx, id, which, &value, &reason, &stamp))
+                ctx.save(|tx, stamp| repairs::amend(tx, id, which, &value, &reason, stamp))
                     .map(|()| (id, lang.t("repairs.amended").to_owned()))
             }
         };
@@ -719,12 +715,8 @@ fn stepped_text(ctx: &Ctx, id: i64, state: State) -> String {
 
 /// Take the start step at once (it needs nothing typed).
 pub fn start(ctx: &mut Ctx, repair: &Repair) -> Flash {
-    let stamp = ctx.stamp();
     let (id, version) = (repair.id, repair.row_version);
-    match ctx
-        .db
-        .write(|tx| repairs::step(tx, id, version, &Step::Start, &stamp))
-    {
+    match ctx.save(|tx, stamp| repairs::step(tx, id, version, &Step::Start, stamp)) {
         Ok(state) => Flash::info(stepped_text(ctx, id, state)),
         Err(e) => Flash::error(e.message(ctx.lang)),
     }

@@ -333,12 +333,8 @@ impl Checkout {
             self.go_to_scan();
             return CheckoutOutcome::Stay(Action::Noop);
         }
-        let stamp = ctx.stamp();
         let now = ctx.now;
-        match ctx
-            .db
-            .write(|tx| tools::check_out(tx, &borrowing, &codes, now, &stamp))
-        {
+        match ctx.save(|tx, stamp| tools::check_out(tx, &borrowing, &codes, now, stamp)) {
             Ok((_, number)) => {
                 let args: [(&str, &dyn std::fmt::Display); 3] = [
                     ("number", &number),

@@ -348,7 +348,6 @@ impl ToolForm {
 
     fn save(&mut self, ctx: &mut Ctx) -> FormOutcome {
         let lang = ctx.lang;
-        let stamp = ctx.stamp();
         let result: Result<String, ToolError> = match self.purpose.clone() {
             Purpose::Add | Purpose::Edit { .. } => {
                 let Some(input) = self.tool_input(ctx) else {
@@ -357,19 +356,16 @@ impl ToolForm {
                 let code = input.code.clone();
                 match self.purpose {
                     Purpose::Edit { id, version } => ctx
-                        .db
-                        .write(|tx| tools::edit(tx, id, version, &input, &stamp))
+                        .save(|tx, stamp| tools::edit(tx, id, version, &input, stamp))
                         .map(|()| lang.tf("tools.saved", &[("code", &code)])),
                     _ => ctx
-                        .db
-                        .write(|tx| tools::add(tx, &input, &stamp))
+                        .save(|tx, stamp| tools::add(tx, &input, stamp))
                         .map(|_| lang.tf("tools.added", &[("code", &code)])),
                 }
             }
             Purpose::Retire { id, version, code } => {
                 let reason = self.form.value(F::Reason);
-                ctx.db
-                    .write(|tx| tools::retire(tx, id, version, &reason, &stamp))
+                ctx.save(|tx, stamp| tools::retire(tx, id, version, &reason, stamp))
                     .map(|()| lang.tf("tools.retired_done", &[("code", &code)]))
             }
             Purpose::Return { item_id, .. } => {
@@ -391,8 +387,7 @@ impl ToolForm {
                     settled: self.form.value(F::Settled) == "yes",
                     repair: self.form.value(F::Repair) == "yes",
                 };
-                ctx.db
-                    .write(|tx| tools::return_item(tx, item_id, &back, &stamp))
+                ctx.save(|tx, stamp| tools::return_item(tx, item_id, &back, stamp))
                     .map(|done| {
                         let status = lang.t(done.status.label_key());
                         match &done.ticket {
@@ -415,8 +410,7 @@ impl ToolForm {
                 let Some(fen) = self.amount(ctx) else {
                     return FormOutcome::Stay(Action::Noop);
                 };
-                ctx.db
-                    .write(|tx| tools::settle(tx, id, fen, &stamp))
+                ctx.save(|tx, stamp| tools::settle(tx, id, fen, stamp))
                     .map(|()| {
                         lang.tf(
                             "tools.settled",

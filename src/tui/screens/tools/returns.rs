@@ -109,12 +109,8 @@ impl ReturnScan {
             settled: false,
             repair: false,
         };
-        let stamp = ctx.stamp();
         let today = ctx.today;
-        match ctx
-            .db
-            .write(|tx| tools::return_item(tx, holder.item_id, &back, &stamp))
-        {
+        match ctx.save(|tx, stamp| tools::return_item(tx, holder.item_id, &back, stamp)) {
             Ok(_) => {
                 let late = crate::domain::tool::days_overdue(holder.due_on, today);
                 let key = if late > 0 {
