@@ -7,6 +7,14 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::i18n::{Lang, cli};
 
+/// How a listing prints: a table for people, CSV for spreadsheets, JSON for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "jifang",
@@ -97,7 +105,7 @@ pub enum Command {
         #[arg(long, value_name = "TABLE", help = cli("cli.audit_table"))]
         table: Option<String>,
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
-        format: crate::commands::repairs::Format,
+        format: Format,
     },
     #[command(about = cli("cli.backup"))]
     Backup {
@@ -170,7 +178,7 @@ pub enum RepairsWhat {
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help = cli("cli.repairs_month"))]
         month: Option<chrono::NaiveDate>,
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
-        format: crate::commands::repairs::Format,
+        format: Format,
     },
 }
 
@@ -183,7 +191,7 @@ pub enum ToolsWhat {
         #[arg(long, help = cli("cli.tools_overdue"))]
         overdue: bool,
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
-        format: crate::commands::repairs::Format,
+        format: Format,
     },
     #[command(about = cli("cli.tools_loans"))]
     Loans {
@@ -192,7 +200,7 @@ pub enum ToolsWhat {
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help = cli("cli.loans_month"))]
         month: Option<chrono::NaiveDate>,
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
-        format: crate::commands::repairs::Format,
+        format: Format,
     },
 }
 
@@ -205,7 +213,7 @@ pub enum ReadingsWhat {
         #[arg(long, value_name = "prev|week|avg30", default_value = "prev", value_parser = parse_base, help = cli("cli.readings_base"))]
         base: crate::domain::reading::Base,
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
-        format: crate::commands::repairs::Format,
+        format: Format,
     },
 }
 

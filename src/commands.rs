@@ -57,7 +57,7 @@ impl std::io::Write for Out {
             // Each write is a whole piece of text (a formatted part, a whole CSV).
             true => {
                 let text = String::from_utf8_lossy(buf);
-                let shown = tui::text::printable_lines(&text);
+                let shown = crate::text::printable_lines(&text);
                 self.inner.write_all(shown.as_bytes())?;
             }
             false => self.inner.write_all(buf)?,
@@ -118,13 +118,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         error: e.into(),
         lang: Some(lang),
     };
+    // The database every command but `paths` works on, a failure said in the operator's words.
+    let open = || Db::open(&paths.db_file).map_err(with_lang);
     let localized = |e: anyhow::Error| Failure {
         error: e,
         lang: Some(lang),
     };
     // An import is one big transaction: it gets the settings for bulk writes.
     let import_session = |operator: String| -> Result<(Db, Stamp), Failure> {
-        let db = Db::open(&paths.db_file).map_err(with_lang)?;
+        let db = open()?;
         db.prepare_bulk_writes().map_err(|e| localized(e.into()))?;
         Ok((db, Stamp::new(operator, chrono::Local::now().naive_local())))
     };
@@ -166,7 +168,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             check::run(&paths.db_file, stamp, against.as_deref(), lang).map_err(localized)
         }
         Some(Command::Demo { force, scale }) => {
-            let mut db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let mut db = open()?;
             let existing = db.record_count()?;
             if existing > 0 && !force {
                 eprintln!(
@@ -247,7 +249,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Checks {
             what: ChecksWhat::Status { date },
         }) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             let today = date.unwrap_or_else(|| chrono::Local::now().date_naive());
             say!("{}", checks::status_report(&db, today, lang)?);
             Ok(ExitCode::SUCCESS)
@@ -260,7 +262,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     format,
                 },
         }) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             let now = chrono::Local::now().naive_local();
             repairs::list(&db, state, month, format, now, lang).map_err(localized)?;
             Ok(ExitCode::SUCCESS)
@@ -273,7 +275,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     format,
                 },
         }) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             let filter = match (out, overdue) {
                 (_, true) => crate::db::tools::ToolFilter::Overdue,
                 (true, _) => crate::db::tools::ToolFilter::Out,
@@ -291,7 +293,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     format,
                 },
         }) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             let today = chrono::Local::now().date_naive();
             tools::loans(&db, state, month, format, today, lang).map_err(localized)?;
             Ok(ExitCode::SUCCESS)
@@ -299,7 +301,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Readings {
             what: ReadingsWhat::Compare { date, base, format },
         }) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             // The rule compares the previous day: that is the day reported unless told.
             let day = date
                 .unwrap_or_else(|| chrono::Local::now().date_naive() - chrono::Duration::days(1));
@@ -309,13 +311,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Export {
             what: ExportWhat::Devices { out, all },
         }) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             devices::export(&db, out, all, lang).map_err(localized)
         }
         Some(Command::Export {
             what: ExportWhat::Month { month, out },
         }) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             let dir = out.unwrap_or_else(|| paths.reports_dir.clone());
             let month = crate::domain::month::Month::of(month);
             month::export(&db, month, &dir, chrono::Local::now().naive_local(), lang)
@@ -326,7 +328,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             table,
             format,
         }) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             let query = crate::db::audit::Query {
                 since,
                 table,
@@ -336,7 +338,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Backup { out }) => {
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             let now = chrono::Local::now().naive_local();
             Ok(backup::backup(&db, &paths, out, now, lang))
         }
@@ -346,7 +348,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         None => {
             let operator = operator()?;
-            let db = Db::open(&paths.db_file).map_err(with_lang)?;
+            let db = open()?;
             let mut app = tui::app::App::new(db, lang, operator, chrono::Local::now().date_naive());
             app.gateway = config.gateway_host.unwrap_or(1);
             app.start_daily_backup(paths.backup_dir.clone());
@@ -373,7 +375,7 @@ fn print_refusal(path: &std::path::Path, lines: Vec<String>, lang: Lang) -> Exit
     let args: [(&str, &dyn Display); 2] = [("file", &shown), ("count", &lines.len())];
     eprintln!("jifang: {}", lang.tf("import.refused", &args));
     for line in lines {
-        eprintln!("  {}", crate::tui::text::printable(&line));
+        eprintln!("  {}", crate::text::printable(&line));
     }
     ExitCode::FAILURE
 }

@@ -9,4 +9,5 @@ pub mod domain;
 pub mod error;
 pub mod exchange;
 pub mod i18n;
+pub mod text;
 pub mod tui;

@@ -45,7 +45,7 @@ fn main() -> ExitCode {
                 (None, None) => format!("{:#}", failure.error),
             };
             // Messages may quote what a file or the command line held: never a live escape.
-            let text = jifang::tui::text::printable(&text);
+            let text = jifang::text::printable(&text);
             eprintln!("jifang: {}: {text}", lang.t("error.prefix"));
             ExitCode::FAILURE
         }

@@ -2,13 +2,13 @@
 
 use std::io::Write;
 
-use super::repairs::Format;
+use crate::cli::Format;
 use crate::db::Db;
 use crate::db::audit::{self, Entry, Query};
 use crate::exchange::audit as file;
 use crate::exchange::table::header;
 use crate::i18n::Lang;
-use crate::tui::text::{fit, printable};
+use crate::text::{fit, printable};
 
 /// "location: A101 -> B202; name: x -> y" for an update, "location: A101; ..." otherwise.
 pub fn changes_text(entry: &Entry) -> String {

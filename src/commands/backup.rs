@@ -13,7 +13,7 @@ use crate::db::Db;
 use crate::db::audit::chain;
 use crate::db::backup::{self, BackupError};
 use crate::i18n::Lang;
-use crate::tui::text::size_text;
+use crate::text::size_text;
 
 fn failed(e: &BackupError, lang: Lang) -> ExitCode {
     eprintln!("jifang: {}", e.message(lang));

@@ -11,7 +11,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::db::audit::chain::{self, Finding};
 use crate::db::{Db, Problem, Stamp};
 use crate::i18n::Lang;
-use crate::tui::text::printable;
+use crate::text::printable;
 
 /// What one finding says to the inspector.
 fn finding_text(finding: &Finding, lang: Lang) -> String {

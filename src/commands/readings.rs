@@ -8,14 +8,14 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::repairs::Format;
 use super::{print_refusal, read_input};
+use crate::cli::Format;
 use crate::db::readings;
 use crate::db::{Db, Stamp};
 use crate::domain::reading::{Base, NO_VALUE};
 use crate::exchange::readings as file;
 use crate::i18n::Lang;
-use crate::tui::text::fit;
+use crate::text::fit;
 
 /// Print every metric in use on `day` against `base`.
 pub fn compare(

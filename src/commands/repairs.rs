@@ -4,19 +4,12 @@ use std::io::Write;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::cli::Format;
 use crate::db::Db;
 use crate::db::repairs::{self, ListQuery, StateFilter};
 use crate::exchange::repairs as file;
 use crate::i18n::Lang;
-use crate::tui::text::fit;
-
-/// How `repairs list` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-}
+use crate::text::fit;
 
 /// Print the tickets of a state (and month they were reported in) to stdout.
 pub fn list(

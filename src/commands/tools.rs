@@ -8,13 +8,13 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::repairs::Format;
+use crate::cli::Format;
 use crate::db::tools::{self, LoanFilter, LoanQuery, ToolFilter, ToolQuery};
 use crate::db::{Db, Stamp};
 use crate::exchange::table::{self, Column};
 use crate::exchange::tools as file;
 use crate::i18n::Lang;
-use crate::tui::text::fit;
+use crate::text::fit;
 
 /// Print some columns of rows as an aligned table, then the count line.
 fn print_table(

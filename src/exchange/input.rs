@@ -38,8 +38,8 @@ impl InputProblem {
             InputProblem::Folder => lang.tf("input.folder", &[("path", &shown)]),
             InputProblem::NotAFile => lang.tf("input.not_a_file", &[("path", &shown)]),
             InputProblem::TooBig { bytes } => {
-                let size = crate::tui::text::size_text(*bytes);
-                let max = crate::tui::text::size_text(MAX_BYTES);
+                let size = crate::text::size_text(*bytes);
+                let max = crate::text::size_text(MAX_BYTES);
                 lang.tf(
                     "input.too_big",
                     &[("path", &shown), ("size", &size), ("max", &max)],

@@ -9,7 +9,6 @@ pub mod screens;
 pub mod tabs;
 #[cfg(test)]
 pub mod testing;
-pub mod text;
 pub mod theme;
 pub mod widgets;
 
@@ -88,7 +87,7 @@ fn say_waiting_for_import(text: &str) {
     use std::io::Write as _;
     let mut out = std::io::stdout();
     if let Ok((width, rows)) = terminal::size() {
-        let line = text::fit(&format!(" {text}"), width);
+        let line = crate::text::fit(&format!(" {text}"), width);
         let _ = queue!(
             out,
             cursor::MoveTo(0, rows.saturating_sub(1)),

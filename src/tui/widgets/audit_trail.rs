@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use crate::db::audit::{self, Action, Entry};
 use crate::domain::record::Field;
 use crate::i18n::Lang;
-use crate::tui::text::printable;
+use crate::text::printable;
 use crate::tui::theme;
 
 /// Which record's trail to show.

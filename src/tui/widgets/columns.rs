@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use unicode_width::UnicodeWidthStr;
 
-use crate::tui::text::{fit, fit_right};
+use crate::text::{fit, fit_right};
 
 /// One column of a list.
 #[derive(Debug, Clone)]

@@ -15,9 +15,9 @@ use crate::domain::checklist::{
 use crate::domain::device::Category;
 use crate::domain::period::Period;
 use crate::i18n::Lang;
+use crate::text::fit;
 use crate::tui::action::Flash;
 use crate::tui::layout;
-use crate::tui::text::fit;
 use crate::tui::theme;
 use crate::tui::widgets::form::{Form, FormEvent, FormField, yes_no};
 use crate::tui::widgets::input::Input;

@@ -13,9 +13,9 @@ use super::DataScreen;
 use crate::db::readings::{self, Metric};
 use crate::domain::reading::{UNIT_WORDS, value_text};
 use crate::i18n::Lang;
+use crate::text::fit;
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
-use crate::tui::text::fit;
 use crate::tui::theme;
 
 /// The y-axis labels' width.

@@ -16,9 +16,9 @@ use crate::domain::reading::{
 };
 use crate::exchange::readings::change_texts;
 use crate::i18n::Lang;
+use crate::text::{fit, fit_right};
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
-use crate::tui::text::{fit, fit_right};
 use crate::tui::theme;
 
 const NAME: u16 = 20;

@@ -10,8 +10,8 @@ use crate::db::devices::Device;
 use crate::domain::device::{Category, Status};
 use crate::domain::record::{Field, Warranty, warranty};
 use crate::i18n::Lang;
+use crate::text::fit;
 use crate::tui::screens::Ctx;
-use crate::tui::text::fit;
 use crate::tui::theme;
 
 pub struct Detail {

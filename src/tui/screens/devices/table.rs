@@ -252,7 +252,7 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::text::fit;
+    use crate::text::fit;
     use unicode_width::UnicodeWidthStr;
 
     fn shown(widths: &[Option<u16>]) -> Vec<Field> {

@@ -9,8 +9,8 @@ use ratatui::widgets::Paragraph;
 use crate::db::repairs::{self, Repair, TimelineEntry};
 use crate::domain::repair::{State, StepKind, Timeliness, money_text};
 use crate::i18n::Lang;
+use crate::text::fit;
 use crate::tui::screens::Ctx;
-use crate::tui::text::fit;
 use crate::tui::theme;
 
 pub struct Detail {

@@ -11,9 +11,9 @@ use super::ReportsScreen;
 use crate::domain::repair::money_text;
 use crate::exchange::month::summary::{Summary, WeekFigures};
 use crate::i18n::Lang;
+use crate::text::{fit, fit_right};
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
-use crate::tui::text::{fit, fit_right};
 use crate::tui::theme;
 use unicode_width::UnicodeWidthStr;
 

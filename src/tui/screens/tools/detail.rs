@@ -9,8 +9,8 @@ use ratatui::widgets::Paragraph;
 use super::table::period_text;
 use crate::db::tools::{self, LoanQuery, LoanRow, Tool};
 use crate::domain::repair::money_text;
+use crate::text::fit;
 use crate::tui::screens::Ctx;
-use crate::tui::text::fit;
 use crate::tui::theme;
 
 /// How many of a tool's loans the detail shows (the loans view, `h`, has them all).

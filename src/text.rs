@@ -1,4 +1,5 @@
-//! Fitting text into terminal columns: CJK characters are two columns wide.
+//! Fitting text into terminal columns (CJK characters are two columns wide) and keeping what
+//! the data carries from steering a terminal: for the screens and the command line alike.
 
 use unicode_width::UnicodeWidthChar;
 
