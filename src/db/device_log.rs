@@ -215,19 +215,6 @@ pub struct Change {
     pub new: String,
 }
 
-/// An entry's stored reason as the operator reads it: repair steps and scrapping reasons in
-/// words, one line after another joined with `; `.
-pub fn reason_text(stored: &str, lang: crate::i18n::Lang) -> String {
-    stored
-        .lines()
-        .map(|l| {
-            super::repairs::history_text(l, lang)
-                .unwrap_or_else(|| super::devices::scrap_reason_text(l, lang))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 /// A device's history, newest first.
 pub fn history(conn: &Connection, device_id: i64) -> rusqlite::Result<Vec<Event>> {
     let mut stmt = conn.prepare(

@@ -672,24 +672,6 @@ pub struct StatusChange {
     pub note: String,
 }
 
-/// How a scrapping reason is kept in the history book; [`scrap_reason_text`] reads it back.
-fn scrap_reason_stored(reason: &ScrapReason) -> String {
-    match reason {
-        ScrapReason::BeyondRepair => "scrap:beyond_repair".to_owned(),
-        ScrapReason::RepairCostsTooMuch => "scrap:repair_cost".to_owned(),
-        ScrapReason::Other(text) => text.trim().to_owned(),
-    }
-}
-
-/// A stored event reason as the operator reads it.
-pub fn scrap_reason_text(stored: &str, lang: Lang) -> String {
-    match stored {
-        "scrap:beyond_repair" => lang.t("scrap.beyond_repair").to_owned(),
-        "scrap:repair_cost" => lang.t("scrap.repair_cost").to_owned(),
-        other => other.to_owned(),
-    }
-}
-
 pub fn change_status(
     conn: &Connection,
     id: i64,
@@ -704,7 +686,7 @@ pub fn change_status(
     after.status = change.to;
     let reason = match &change.details.scrap_reason {
         Some(r) if change.to == Status::Scrapped => {
-            let stored = scrap_reason_stored(r);
+            let stored = crate::domain::history::scrap_stored(r);
             match change.note.trim() {
                 "" => stored,
                 note if matches!(r, ScrapReason::Other(_)) => format!("{stored}; {note}"),

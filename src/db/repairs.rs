@@ -610,7 +610,7 @@ fn follow_device(
     if state == State::Unrepairable {
         target = Status::PendingScrap;
     }
-    let mut reason = format!("{REPAIR_REASON}{ticket}:{}", state.key());
+    let mut reason = crate::domain::history::repair_stored(ticket, state);
     if !note.trim().is_empty() {
         reason.push('\n');
         reason.push_str(note.trim());
@@ -621,17 +621,6 @@ fn follow_device(
     };
     devices::follow_repair(conn, device, target, &event, stamp)?;
     Ok(())
-}
-
-/// How a repair step is kept in a device's history book: `repair:<ticket>:<state>`.
-pub const REPAIR_REASON: &str = "repair:";
-
-/// A stored history-book line about a repair, as the operator reads it.
-pub fn history_text(stored: &str, lang: Lang) -> Option<String> {
-    let rest = stored.strip_prefix(REPAIR_REASON)?;
-    let (ticket, state) = rest.rsplit_once(':')?;
-    let state = State::parse(state)?;
-    Some(format!("{ticket} {}", lang.t(state.label_key())))
 }
 
 fn load_for_change(conn: &Connection, id: i64, version: i64) -> Result<Repair, RepairError> {

@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod checklist;
 pub mod device;
+pub mod history;
 pub mod month;
 pub mod net;
 pub mod period;

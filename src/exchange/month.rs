@@ -9,9 +9,9 @@ use chrono::NaiveDateTime;
 
 use super::table::{self, Column};
 use super::{devices, readings, repairs, tools, write_file};
-use crate::db::device_log::reason_text;
 use crate::db::month::{self, CheckLine, DeviceEvent, MissedRun, Pack};
 use crate::domain::device::Status;
+use crate::domain::history::reason_text;
 use crate::domain::month::Month;
 use crate::domain::reading::Base;
 use crate::i18n::Lang;

@@ -211,7 +211,7 @@ fn scrapped_devices_are_read_only_and_keep_their_reason() {
     let event = &device_log::history(db.conn(), id).unwrap()[0];
     assert_eq!(event.approver, "李主任");
     assert_eq!(
-        scrap_reason_text(event.reason.lines().next().unwrap(), Lang::Zh),
+        crate::domain::history::reason_text(event.reason.lines().next().unwrap(), Lang::Zh),
         "主要部件严重损坏，无升级和维修价值"
     );
     assert!(event.reason.ends_with("主板烧毁"));

@@ -203,7 +203,9 @@ fn the_device_follows_the_repair_and_its_history_book_shows_each_step() {
         .iter()
         .rev()
         .filter(|e| e.kind == EventKind::Repair)
-        .filter_map(|e| history_text(e.reason.lines().next().unwrap_or(""), Lang::En))
+        .map(|e| {
+            crate::domain::history::reason_text(e.reason.lines().next().unwrap_or(""), Lang::En)
+        })
         .collect();
     assert_eq!(
         repair_lines,

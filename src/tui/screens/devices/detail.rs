@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::db::device_log::{self, Event, EventKind};
+use crate::db::device_log::{Event, EventKind};
 use crate::db::devices::Device;
 use crate::domain::device::{Category, Status};
 use crate::domain::record::{Field, Warranty, warranty};
@@ -183,7 +183,7 @@ fn event_lines(event: &Event, lang: Lang) -> Vec<Line<'static>> {
         lines.push(Line::from(format!(
             "    {}: {}",
             lang.t("devices.reason"),
-            device_log::reason_text(&event.reason, lang)
+            crate::domain::history::reason_text(&event.reason, lang)
         )));
     }
     // A new device's entry lists its values; a long list helps nobody, the fields show them.
