@@ -11,3 +11,4 @@ pub mod exchange;
 pub mod i18n;
 pub mod text;
 pub mod tui;
+pub mod words;

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
             let text = match (failure.error.downcast_ref::<UserError>(), database) {
                 (Some(user), _) => user.message(lang),
                 // A wait for another program, a full disk: what happened and what to do.
-                (None, Some(db)) => jifang::db::failure_message(db, lang),
+                (None, Some(db)) => jifang::words::failure_message(db, lang),
                 (None, None) => format!("{:#}", failure.error),
             };
             // Messages may quote what a file or the command line held: never a live escape.

@@ -6,7 +6,7 @@ mod name;
 mod undo;
 
 pub use name::record_name;
-pub use undo::{UndoError, Undone, record_words, undo_last};
+pub use undo::{UndoError, Undone, undo_last};
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};

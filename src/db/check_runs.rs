@@ -12,7 +12,6 @@ use super::device_log::{self, EventKind, NewEvent};
 use super::devices;
 use crate::domain::checklist::{Answer, Item, ItemKind, Outcome};
 use crate::domain::period;
-use crate::i18n::Lang;
 
 /// How far one run has come.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -431,8 +430,7 @@ pub fn load(conn: &Connection, run_id: i64) -> rusqlite::Result<Option<Run>> {
 }
 
 /// Why an answer, a log or a sign-off was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", self.message(Lang::En))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunError {
     /// The run is signed: corrections are amendments.
     Signed,
@@ -450,21 +448,6 @@ pub enum RunError {
 impl From<rusqlite::Error> for RunError {
     fn from(e: rusqlite::Error) -> RunError {
         RunError::Db(e.to_string())
-    }
-}
-
-impl RunError {
-    pub fn message(&self, lang: Lang) -> String {
-        match self {
-            RunError::Signed => lang.t("run_error.signed").to_owned(),
-            RunError::NoteRequired => lang.t("run_error.note_required").to_owned(),
-            RunError::ReasonRequired => lang.t("run_error.reason_required").to_owned(),
-            RunError::Unanswered(n) => lang.tf("run_error.unanswered", &[("count", n)]),
-            RunError::LogMissing => lang.t("run_error.log_missing").to_owned(),
-            RunError::NotFound => lang.t("run_error.not_found").to_owned(),
-            RunError::Text(e) => e.message(lang),
-            RunError::Db(reason) => lang.tf("error.db_write", &[("reason", reason)]),
-        }
     }
 }
 

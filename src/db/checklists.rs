@@ -338,15 +338,6 @@ impl From<rusqlite::Error> for EditError {
     }
 }
 
-impl EditError {
-    pub fn message(&self, lang: crate::i18n::Lang) -> String {
-        match self {
-            EditError::CodeTaken(code) => lang.tf("checklist_edit.code_taken", &[("code", code)]),
-            EditError::Db(reason) => lang.tf("error.db_write", &[("reason", reason)]),
-        }
-    }
-}
-
 /// Save an item from the editor: `replacing` names the item it edits (retired, the new wording
 /// takes its place), `None` adds it after `after` (or at the end).
 pub fn save_item(

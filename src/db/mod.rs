@@ -33,7 +33,7 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// How long a writer waits for another before giving up. Generous: operators share one file,
 /// and a wait is always better than "database is locked".
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a read made between a key and its frame may take (a frame is due within 33 ms).
 const QUICK_READ: Duration = Duration::from_millis(25);
@@ -297,25 +297,6 @@ impl Db {
             .chain(audit::chain::check_triggers(&self.conn)?);
         problems.extend(audit.map(Problem::Audit));
         Ok(problems)
-    }
-}
-
-/// A failed write in words: a full disk, a read-only file and a long wait each say what to do;
-/// anything else names SQLite's reason. Nothing was saved in every case (the transaction rolled
-/// back).
-pub fn failure_message(e: &rusqlite::Error, lang: crate::i18n::Lang) -> String {
-    use rusqlite::ErrorCode;
-    let reason = e.to_string();
-    match e.sqlite_error_code() {
-        Some(ErrorCode::DiskFull) => lang.t("db_error.disk_full").to_owned(),
-        Some(ErrorCode::ReadOnly) => lang.t("db_error.read_only").to_owned(),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            lang.tf("db_error.busy", &[("seconds", &BUSY_TIMEOUT.as_secs())])
-        }
-        Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => {
-            lang.tf("db_error.io", &[("reason", &reason)])
-        }
-        _ => lang.tf("save.db", &[("reason", &reason)]),
     }
 }
 

@@ -196,7 +196,7 @@ impl RowProblem {
             }
             RowIssue::IpTaken { holder } => lang.tf("import.ip_taken", &[("holder", holder)]),
             RowIssue::ReadOnly => lang.t("import.read_only").to_owned(),
-            RowIssue::Transition(e) => devices::transition_message(e, lang),
+            RowIssue::Transition(e) => crate::words::transition_message(e, lang),
         };
         let column = self.field.map_or("", |f| header(f, lang));
         cell_problem(self.line, column, &self.value, &reason, lang)

@@ -335,7 +335,7 @@ pub enum ExportError {
 impl ExportError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            ExportError::Db(e) => crate::db::failure_message(e, lang),
+            ExportError::Db(e) => crate::words::failure_message(e, lang),
             ExportError::Write(e) => e.message(lang),
         }
     }

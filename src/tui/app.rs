@@ -235,8 +235,12 @@ impl App {
         let result = ctx.save(|tx, stamp| audit::undo_last(tx, &operator, since, &skip, stamp, zh));
         let flash = match result {
             Ok(undone) => {
-                let record =
-                    audit::record_words(self.lang, &undone.table, undone.record_id, &undone.name);
+                let record = crate::words::record_words(
+                    self.lang,
+                    &undone.table,
+                    undone.record_id,
+                    &undone.name,
+                );
                 let text = self.lang.tf(
                     "undo.done",
                     &[

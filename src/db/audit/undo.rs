@@ -7,7 +7,6 @@ use serde_json::{Map, Value};
 use super::name::record_name;
 use super::{Action, ENTRY_COLUMNS, Entry, columns_of, entry_from, quoted};
 use crate::db::Stamp;
-use crate::i18n::Lang;
 
 /// What an undo put back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,49 +43,6 @@ pub enum UndoError {
     Refused { reason: String },
     #[error("{0}")]
     Db(#[from] rusqlite::Error),
-}
-
-impl UndoError {
-    pub fn message(&self, lang: Lang) -> String {
-        let record = |t: &str, id: i64, name: &Option<String>| record_words(lang, t, id, name);
-        match self {
-            UndoError::Nothing => lang.t("undo.nothing").to_owned(),
-            UndoError::ChangedSince {
-                table,
-                record_id,
-                name,
-                by,
-                at,
-            } => lang.tf(
-                "undo.changed_since",
-                &[
-                    ("record", &record(table, *record_id, name)),
-                    ("by", by),
-                    ("at", at),
-                ],
-            ),
-            UndoError::Referenced {
-                table,
-                record_id,
-                name,
-            } => lang.tf(
-                "undo.referenced",
-                &[("record", &record(table, *record_id, name))],
-            ),
-            UndoError::Refused { reason } => lang.tf("undo.refused", &[("reason", reason)]),
-            UndoError::Db(e) => crate::db::failure_message(e, lang),
-        }
-    }
-}
-
-/// A record in words: its kind and the name the operator knows it by ("device JF-PC-0001"),
-/// or its number where it has no name.
-pub fn record_words(lang: Lang, table: &str, id: i64, name: &Option<String>) -> String {
-    let kind = lang.t(&format!("audit_table.{table}")).to_owned();
-    match name {
-        Some(name) => lang.tf("undo.record_named", &[("kind", &kind), ("name", name)]),
-        None => lang.tf("undo.record_numbered", &[("kind", &kind), ("id", &id)]),
-    }
 }
 
 /// Undo `operator`'s newest change made after audit row `since_id`, skipping the changes

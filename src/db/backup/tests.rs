@@ -1,3 +1,4 @@
+use crate::i18n::Lang;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -1,3 +1,4 @@
+use crate::i18n::Lang;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::*;

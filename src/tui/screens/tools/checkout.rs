@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::db::directory;
-use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolError, unavailable_text};
+use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolError};
 use crate::domain::record::parse_date;
 use crate::domain::tool::{Borrowing, BorrowingProblem, Condition, due_on, lendable};
 use crate::text::fit;
@@ -20,6 +20,7 @@ use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::form::{Form, FormEvent, FormField, choices};
 use crate::tui::widgets::input::Input;
+use crate::words::unavailable_text;
 
 const BORROWER: usize = 0;
 const DEPARTMENT: usize = 1;

@@ -1,0 +1,48 @@
+//! The words for a refused undo and for the record an undo names.
+
+use super::failure_message;
+use crate::db::audit::UndoError;
+use crate::i18n::Lang;
+
+impl UndoError {
+    pub fn message(&self, lang: Lang) -> String {
+        let record = |t: &str, id: i64, name: &Option<String>| record_words(lang, t, id, name);
+        match self {
+            UndoError::Nothing => lang.t("undo.nothing").to_owned(),
+            UndoError::ChangedSince {
+                table,
+                record_id,
+                name,
+                by,
+                at,
+            } => lang.tf(
+                "undo.changed_since",
+                &[
+                    ("record", &record(table, *record_id, name)),
+                    ("by", by),
+                    ("at", at),
+                ],
+            ),
+            UndoError::Referenced {
+                table,
+                record_id,
+                name,
+            } => lang.tf(
+                "undo.referenced",
+                &[("record", &record(table, *record_id, name))],
+            ),
+            UndoError::Refused { reason } => lang.tf("undo.refused", &[("reason", reason)]),
+            UndoError::Db(e) => failure_message(e, lang),
+        }
+    }
+}
+
+/// A record in words: its kind and the name the operator knows it by ("device JF-PC-0001"),
+/// or its number where it has no name.
+pub fn record_words(lang: Lang, table: &str, id: i64, name: &Option<String>) -> String {
+    let kind = lang.t(&format!("audit_table.{table}")).to_owned();
+    match name {
+        Some(name) => lang.tf("undo.record_named", &[("kind", &kind), ("name", name)]),
+        None => lang.tf("undo.record_numbered", &[("kind", &kind), ("id", &id)]),
+    }
+}
