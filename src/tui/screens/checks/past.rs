@@ -134,13 +134,10 @@ impl PastRuns {
         }
         // Keys act on what the list holds now, not on what the last frame showed.
         self.list.load(ctx, &self.source, self.list.visible());
+        if self.list.move_key(key, ctx) {
+            return PastEvent::Stay(None);
+        }
         match key.code {
-            KeyCode::Char('j') | KeyCode::Down => self.list.move_by(1, ctx),
-            KeyCode::Char('k') | KeyCode::Up => self.list.move_by(-1, ctx),
-            KeyCode::PageDown => self.list.page_by(1, ctx),
-            KeyCode::PageUp => self.list.page_by(-1, ctx),
-            KeyCode::Char('g') | KeyCode::Home => self.list.go_top(),
-            KeyCode::Char('G') | KeyCode::End => self.list.go_end(ctx),
             KeyCode::Enter => {
                 let Some(id) = self.list.selected().map(|r| r.id) else {
                     return PastEvent::Stay(None);

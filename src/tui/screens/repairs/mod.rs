@@ -367,13 +367,10 @@ impl RepairsScreen {
     fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
         // What the keys act on is what the list holds now, not what the last frame showed.
         self.load(ctx, self.list.visible());
+        if self.list.move_key(key, ctx) {
+            return Some(Action::Noop);
+        }
         match key.code {
-            KeyCode::Char('j') | KeyCode::Down => self.list.move_by(1, ctx),
-            KeyCode::Char('k') | KeyCode::Up => self.list.move_by(-1, ctx),
-            KeyCode::PageDown => self.list.page_by(1, ctx),
-            KeyCode::PageUp => self.list.page_by(-1, ctx),
-            KeyCode::Char('g') | KeyCode::Home => self.go_top(),
-            KeyCode::Char('G') | KeyCode::End => self.list.go_end(ctx),
             KeyCode::Char('/') => self.mode = Mode::Search,
             KeyCode::Char('E') => {
                 let source = self.source(ctx);

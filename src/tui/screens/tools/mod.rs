@@ -542,19 +542,14 @@ impl ToolsScreen {
         self.load(ctx, self.visible());
         let lang = ctx.lang;
         let none = || Some(Action::Flash(Flash::error(lang.t("tools.none_selected"))));
+        let moved = match self.view {
+            View::Tools => self.tools.move_key(key, ctx),
+            View::Loans => self.loans.move_key(key, ctx),
+        };
+        if moved {
+            return Some(Action::Noop);
+        }
         match (key.code, self.view) {
-            (KeyCode::Char('j') | KeyCode::Down, View::Tools) => self.tools.move_by(1, ctx),
-            (KeyCode::Char('j') | KeyCode::Down, View::Loans) => self.loans.move_by(1, ctx),
-            (KeyCode::Char('k') | KeyCode::Up, View::Tools) => self.tools.move_by(-1, ctx),
-            (KeyCode::Char('k') | KeyCode::Up, View::Loans) => self.loans.move_by(-1, ctx),
-            (KeyCode::PageDown, View::Tools) => self.tools.page_by(1, ctx),
-            (KeyCode::PageDown, View::Loans) => self.loans.page_by(1, ctx),
-            (KeyCode::PageUp, View::Tools) => self.tools.page_by(-1, ctx),
-            (KeyCode::PageUp, View::Loans) => self.loans.page_by(-1, ctx),
-            (KeyCode::Char('g') | KeyCode::Home, View::Tools) => self.tools.go_top(),
-            (KeyCode::Char('g') | KeyCode::Home, View::Loans) => self.loans.go_top(),
-            (KeyCode::Char('G') | KeyCode::End, View::Tools) => self.tools.go_end(ctx),
-            (KeyCode::Char('G') | KeyCode::End, View::Loans) => self.loans.go_end(ctx),
             (KeyCode::Char('/'), _) => self.mode = Mode::Search,
             (KeyCode::Char('E'), _) => return Some(Action::Flash(self.export(ctx))),
             (KeyCode::Char('S'), _) => self.open_filter(FilterKind::Sort, ctx),

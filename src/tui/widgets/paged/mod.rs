@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 use rusqlite::Connection;
@@ -450,6 +451,21 @@ impl<S: Source> Paged<S> {
     /// A page down or up: the rows the screen had room for last frame.
     pub fn page_by(&mut self, pages: isize, ctx: &Ctx) {
         self.move_by(pages * self.visible as isize, ctx);
+    }
+
+    /// The keys that move along every list alike: `j`/`k` and the arrows, `PgUp`/`PgDn`, `g`/`G`
+    /// and `Home`/`End`. False when `key` is none of them.
+    pub fn move_key(&mut self, key: KeyEvent, ctx: &Ctx) -> bool {
+        match key.code {
+            KeyCode::Char('j') | KeyCode::Down => self.move_by(1, ctx),
+            KeyCode::Char('k') | KeyCode::Up => self.move_by(-1, ctx),
+            KeyCode::PageDown => self.page_by(1, ctx),
+            KeyCode::PageUp => self.page_by(-1, ctx),
+            KeyCode::Char('g') | KeyCode::Home => self.go_top(),
+            KeyCode::Char('G') | KeyCode::End => self.go_end(ctx),
+            _ => return false,
+        }
+        true
     }
 
     /// `g`: the first row.
