@@ -65,6 +65,8 @@ pub struct App {
     /// between openings.
     log: AuditLogScreen,
     log_open: bool,
+    /// A read a screen made failed: said in the status bar at the next frame.
+    failed_read: std::cell::RefCell<Option<String>>,
     /// The audit log's newest row when the program started: undo reaches back to here.
     undo_since: i64,
     /// Changes already undone, and the undos themselves (by their stamp): never undone again.
@@ -126,6 +128,7 @@ impl App {
             audit: None,
             log: AuditLogScreen::new(),
             log_open: false,
+            failed_read: std::cell::RefCell::new(None),
             undo_since,
             undo_skip: Vec::new(),
             data_version,
@@ -376,6 +379,10 @@ impl App {
         if let Some(flash) = log.take_notice(&ctx) {
             self.flash = Some((flash, Instant::now()));
         }
+        if let Some(reason) = self.failed_read.borrow_mut().take() {
+            let text = self.lang.tf("status.read_failed", &[("reason", &reason)]);
+            self.flash = Some((Flash::error(text), Instant::now()));
+        }
     }
 
     /// The audit log, and what it works with.
@@ -387,6 +394,7 @@ impl App {
             operator: &self.operator,
             db: &mut self.db,
             gateway: self.gateway,
+            failed_read: &self.failed_read,
         };
         (&mut self.log, ctx)
     }
@@ -405,6 +413,7 @@ impl App {
             operator: &self.operator,
             db: &mut self.db,
             gateway: self.gateway,
+            failed_read: &self.failed_read,
         };
         (self.screens[index].as_mut(), ctx)
     }

@@ -24,6 +24,8 @@ mod tests {
     fn no_words_are_made_in_db() {
         let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/db"));
         let mut found = Vec::new();
+        // Spelt in two pieces, so that the catalog test does not take them for keys.
+        let needles = [concat!("lang.", "t("), concat!("lang.", "tf(")];
         for path in crate::i18n::tests::rust_files(dir) {
             let name = path.display().to_string();
             if name.ends_with("tests.rs") || name.contains("/tests/") {
@@ -31,7 +33,7 @@ mod tests {
             }
             let source = std::fs::read_to_string(&path).unwrap();
             for (n, line) in source.lines().enumerate() {
-                if line.contains("lang.t(") || line.contains("lang.tf(") {
+                if needles.iter().any(|n| line.contains(n)) {
                     found.push(format!("{name}:{}: {}", n + 1, line.trim()));
                 }
             }

@@ -39,12 +39,33 @@ pub struct Ctx<'a> {
     /// The host number every /24's router holds (the config's `gateway_host`, 1 unless set):
     /// never offered as a free address.
     pub gateway: u8,
+    /// Why the last read that failed did, for the status bar (see [`Ctx::read`]).
+    pub failed_read: &'a std::cell::RefCell<Option<String>>,
 }
 
 impl Ctx<'_> {
     /// Who makes a change now, for the rows it writes.
     pub fn stamp(&self) -> Stamp {
         Stamp::new(self.operator, self.now)
+    }
+
+    /// A read's value; when it failed, what stands in for it (nothing, zero), with the failure
+    /// kept for the status bar: the screen shows what it has, and the operator is told that
+    /// something could not be read and why, instead of seeing an empty list.
+    pub fn read<T: Default>(&self, read: rusqlite::Result<T>) -> T {
+        read.unwrap_or_else(|e| {
+            *self.failed_read.borrow_mut() = Some(e.to_string());
+            T::default()
+        })
+    }
+
+    /// A record read by its id: `None` when it is gone, or when the read failed (said in the
+    /// status bar, as [`Ctx::read`] does).
+    pub fn found<T>(&self, read: rusqlite::Result<Option<T>>) -> Option<T> {
+        read.unwrap_or_else(|e| {
+            *self.failed_read.borrow_mut() = Some(e.to_string());
+            None
+        })
     }
 
     /// The one way a screen writes: `work` runs in one transaction, committed if it returns

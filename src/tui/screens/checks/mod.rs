@@ -88,8 +88,8 @@ impl ChecksScreen {
             return;
         }
         self.read_for = read_for;
-        let due = check_runs::due(conn, ctx.today).unwrap_or_default();
-        let missed = check_runs::missed(conn, ctx.today).unwrap_or_default();
+        let due = ctx.read(check_runs::due(conn, ctx.today));
+        let missed = ctx.read(check_runs::missed(conn, ctx.today));
         self.due_count = due.len();
         self.rows = due
             .into_iter()

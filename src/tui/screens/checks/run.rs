@@ -872,7 +872,7 @@ impl RunView {
         let found = check_runs::find(ctx.db.conn(), self.run.checklist.id, start)
             .ok()
             .flatten()
-            .and_then(|id| check_runs::load(ctx.db.conn(), id).ok().flatten());
+            .and_then(|id| ctx.found(check_runs::load(ctx.db.conn(), id)));
         let open = if self.read_only {
             RunView::read_only
         } else {

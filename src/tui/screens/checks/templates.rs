@@ -235,7 +235,7 @@ impl Templates {
 
     fn reload(&mut self, ctx: &Ctx, focus: Option<i64>) {
         let conn = ctx.db.conn();
-        self.lists = checklists::list(conn).unwrap_or_default();
+        self.lists = ctx.read(checklists::list(conn));
         self.current = self.current.min(self.lists.len().saturating_sub(1));
         self.items = self
             .lists

@@ -343,3 +343,20 @@ fn past_runs_list_every_run_and_open_one_read_only() {
     press(&mut app, KeyCode::Esc);
     assert!(screen(&mut app).contains("Due now"));
 }
+
+/// A read that fails is said in the status bar, with why, instead of the screen looking as if
+/// there were nothing to do.
+#[test]
+fn a_read_that_fails_is_said_in_the_status_bar() {
+    let mut app = app(Lang::En);
+    app.db()
+        .conn()
+        .execute_batch("ALTER TABLE check_runs RENAME TO check_runs_away")
+        .unwrap();
+    let s = screen(&mut app);
+    assert!(s.contains("Could not read from the database"), "{s}");
+    app.db()
+        .conn()
+        .execute_batch("ALTER TABLE check_runs_away RENAME TO check_runs")
+        .unwrap();
+}

@@ -80,7 +80,7 @@ pub fn render(screen: &mut DataScreen, frame: &mut Frame, area: Rect, ctx: &mut 
     let day = screen.day(ctx.today);
     let span = screen.span;
     let first = day - Duration::days(span - 1);
-    let values = readings::series(ctx.db.conn(), m.id, first, day).unwrap_or_default();
+    let values = ctx.read(readings::series(ctx.db.conn(), m.id, first, day));
     let name = if m.scope.is_empty() {
         m.name(lang).to_owned()
     } else {

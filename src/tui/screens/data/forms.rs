@@ -82,7 +82,7 @@ impl MetricForm {
 
     fn fields(ctx: &Ctx, m: Option<&MetricInput>) -> Vec<(F, FormField)> {
         let lang = ctx.lang;
-        let (groups, scopes) = readings::groups_and_scopes(ctx.db.conn()).unwrap_or_default();
+        let (groups, scopes) = ctx.read(readings::groups_and_scopes(ctx.db.conn()));
         let text = |f: F, value: String| {
             let mut field = FormField::text(lang.t(f.label_key()).to_owned(), &value);
             field.hint = f.hint_key().map(|k| lang.t(k).to_owned());

@@ -152,8 +152,9 @@ impl DataScreen {
             return;
         }
         let yesterday = ctx.today - chrono::Duration::days(1);
-        let (rows, gaps) =
-            readings::day_view(conn, day, self.base, yesterday, GAP_DAYS).unwrap_or_default();
+        let (rows, gaps) = ctx.read(readings::day_view(
+            conn, day, self.base, yesterday, GAP_DAYS,
+        ));
         self.cursor = self.cursor.min(rows.len().saturating_sub(1));
         self.loaded = Some(Loaded {
             day,

@@ -24,7 +24,7 @@ pub struct Addresses {
 
 impl Addresses {
     pub fn load(ctx: &Ctx) -> Addresses {
-        let holders = devices::addresses_in_use(ctx.db.conn()).unwrap_or_default();
+        let holders = ctx.read(devices::addresses_in_use(ctx.db.conn()));
         let v4 = holders.iter().filter_map(|(ip, _)| match ip {
             IpAddr::V4(v4) => Some(*v4),
             IpAddr::V6(_) => None,

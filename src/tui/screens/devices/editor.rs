@@ -83,7 +83,7 @@ impl Editor {
         let lang = ctx.lang;
         let conn = ctx.db.conn();
         let (departments, people) = directory_names(ctx);
-        let known = |f: Field| devices::known_values(conn, f, 200).unwrap_or_default();
+        let known = |f: Field| ctx.read(devices::known_values(conn, f, 200));
         let merge = |mut a: Vec<String>, b: Vec<String>| {
             for v in b {
                 if !a.contains(&v) {
@@ -175,7 +175,7 @@ impl Editor {
         }
         let category = Category::parse(self.form.value(Field::Category.index()));
         if let Some(next) =
-            category.and_then(|c| devices::next_free_tag(ctx.db.conn(), c).ok().flatten())
+            category.and_then(|c| ctx.found(devices::next_free_tag(ctx.db.conn(), c)))
         {
             self.form.fields[at].input.set(next.clone());
             self.offered_tag = Some(next);
@@ -194,10 +194,9 @@ impl Editor {
     pub fn transfer(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
         let lang = ctx.lang;
         let (departments, people) = directory_names(ctx);
-        let approvers = directory::people_names(ctx.db.conn(), true).unwrap_or_default();
+        let approvers = ctx.read(directory::people_names(ctx.db.conn(), true));
         let r = &device.record;
-        let locations =
-            devices::known_values(ctx.db.conn(), Field::Location, 200).unwrap_or_default();
+        let locations = ctx.read(devices::known_values(ctx.db.conn(), Field::Location, 200));
         let fields = vec![
             FormField::text(lang.t("field.location").to_owned(), &r.location)
                 .with_suggestions(locations),
@@ -219,7 +218,7 @@ impl Editor {
     pub fn status(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
         let lang = ctx.lang;
         let next = device.record.status.next();
-        let approvers = directory::people_names(ctx.db.conn(), true).unwrap_or_default();
+        let approvers = ctx.read(directory::people_names(ctx.db.conn(), true));
         let first = next.first().map_or("", |s| s.key());
         let reasons = vec![
             (String::new(), "-".to_owned()),
@@ -369,7 +368,7 @@ impl Editor {
     fn reload(&mut self, ctx: &Ctx) -> Outcome {
         let fresh = self
             .device_id()
-            .and_then(|id| crate::db::devices::get(ctx.db.conn(), id).ok().flatten());
+            .and_then(|id| ctx.found(crate::db::devices::get(ctx.db.conn(), id)));
         let Some(device) = fresh else {
             return Outcome::Stay(Action::Noop);
         };

@@ -210,7 +210,7 @@ impl DevicesScreen {
             Some(Answer::Done(ids)) => ids,
             None if !wait => return,
             // Cut short or failed: read here.
-            _ => devices::list_ids(ctx.db.conn(), &self.query).unwrap_or_default(),
+            _ => ctx.read(devices::list_ids(ctx.db.conn(), &self.query)),
         };
         self.complete = true;
         self.set_ids(ids);
@@ -240,7 +240,7 @@ impl DevicesScreen {
     /// The device under the cursor, read fresh from the database.
     fn selected(&mut self, ctx: &Ctx) -> Option<Device> {
         let id = self.selected_id(ctx)?;
-        devices::get(ctx.db.conn(), id).ok().flatten()
+        ctx.found(devices::get(ctx.db.conn(), id))
     }
 
     fn move_cursor(&mut self, by: isize, ctx: &Ctx) {
@@ -257,7 +257,7 @@ impl DevicesScreen {
     }
 
     fn open_detail(&mut self, device: Device, ctx: &Ctx) {
-        let history = device_log::history(ctx.db.conn(), device.id).unwrap_or_default();
+        let history = ctx.read(device_log::history(ctx.db.conn(), device.id));
         self.mode = Mode::Detail(Box::new(detail::Detail::new(device, history)));
     }
 
@@ -512,7 +512,7 @@ impl Screen for DevicesScreen {
                         return Some(Action::Noop);
                     }
                     KeyCode::Char(c @ ('e' | 't' | 's' | 'd')) => {
-                        let device = devices::get(ctx.db.conn(), view.device.id).ok().flatten();
+                        let device = ctx.found(devices::get(ctx.db.conn(), view.device.id));
                         let action = match device {
                             Some(device) => {
                                 self.mode = Mode::Detail(view);
@@ -565,7 +565,7 @@ impl Screen for DevicesScreen {
                     }
                     editor::Outcome::Cancelled { back_to } => {
                         if let Some(device) =
-                            back_to.and_then(|id| devices::get(ctx.db.conn(), id).ok().flatten())
+                            back_to.and_then(|id| ctx.found(devices::get(ctx.db.conn(), id)))
                         {
                             self.open_detail(device, ctx);
                         }
@@ -574,7 +574,7 @@ impl Screen for DevicesScreen {
                     editor::Outcome::Saved { id, flash } => {
                         self.focus_id = Some(id);
                         self.reload();
-                        match devices::get(ctx.db.conn(), id).ok().flatten() {
+                        match ctx.found(devices::get(ctx.db.conn(), id)) {
                             Some(device) if !device.removed => self.open_detail(device, ctx),
                             _ => {}
                         }
@@ -649,9 +649,9 @@ impl Screen for DevicesScreen {
             && let Mode::Detail(view) = &self.mode
         {
             // An undo or another program changed it: show the device as it is now.
-            match devices::get(ctx.db.conn(), view.device.id).ok().flatten() {
+            match ctx.found(devices::get(ctx.db.conn(), view.device.id)) {
                 Some(device) => {
-                    let history = device_log::history(ctx.db.conn(), device.id).unwrap_or_default();
+                    let history = ctx.read(device_log::history(ctx.db.conn(), device.id));
                     if let Mode::Detail(view) = &mut self.mode {
                         view.refresh(device, history);
                     }
@@ -690,8 +690,8 @@ fn report_repair(device: &Device) -> Action {
 fn directory_names(ctx: &Ctx) -> (Vec<String>, Vec<String>) {
     let conn = ctx.db.conn();
     (
-        directory::department_names(conn).unwrap_or_default(),
-        directory::people_names(conn, false).unwrap_or_default(),
+        ctx.read(directory::department_names(conn)),
+        ctx.read(directory::people_names(conn, false)),
     )
 }
 

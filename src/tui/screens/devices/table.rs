@@ -204,7 +204,7 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
             .ids
             .as_deref()
             .map_or(&[][..], |ids| &ids[screen.offset..end]);
-        screen.page = devices::by_ids(ctx.db.conn(), slice).unwrap_or_default();
+        screen.page = ctx.read(devices::by_ids(ctx.db.conn(), slice));
         screen.page_at = Some((screen.offset, end));
     }
     let texts: Vec<Vec<String>> = screen

@@ -37,8 +37,8 @@ fn step_key(step: StepKind, state: State) -> &'static str {
 impl Detail {
     pub fn load(ctx: &Ctx, id: i64) -> Option<Detail> {
         let conn = ctx.db.conn();
-        let repair = repairs::get(conn, id).ok().flatten()?;
-        let timeline = repairs::timeline(conn, id).unwrap_or_default();
+        let repair = ctx.found(repairs::get(conn, id))?;
+        let timeline = ctx.read(repairs::timeline(conn, id));
         Some(Detail {
             repair,
             timeline,

@@ -143,8 +143,8 @@ impl<'a, 'b> Builder<'a, 'b> {
         Builder {
             ctx,
             fields: Vec::new(),
-            people: directory::people_names(conn, false).unwrap_or_default(),
-            departments: directory::department_names(conn).unwrap_or_default(),
+            people: ctx.read(directory::people_names(conn, false)),
+            departments: ctx.read(directory::department_names(conn)),
         }
     }
 
@@ -392,8 +392,8 @@ impl RepairForm {
             ..DeviceQuery::default()
         };
         let conn = ctx.db.conn();
-        let ids = devices::list_ids(conn, &query).unwrap_or_default();
-        let found = devices::by_ids(conn, &ids[..ids.len().min(50)]).unwrap_or_default();
+        let ids = ctx.read(devices::list_ids(conn, &query));
+        let found = ctx.read(devices::by_ids(conn, &ids[..ids.len().min(50)]));
         self.form.fields[i].suggestions =
             found.iter().map(|d| d.record.asset_tag.clone()).collect();
     }
@@ -651,8 +651,8 @@ fn resolve_device(ctx: &Ctx, text: &str) -> Option<Device> {
         return Some(d);
     }
     let ip = text.parse::<std::net::IpAddr>().ok()?;
-    let (id, _) = devices::address_holder(conn, ip).ok().flatten()?;
-    devices::get(conn, id).ok().flatten()
+    let (id, _) = ctx.found(devices::address_holder(conn, ip))?;
+    ctx.found(devices::get(conn, id))
 }
 
 /// The field a refusal is about, if the form has it.

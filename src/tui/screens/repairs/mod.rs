@@ -223,7 +223,7 @@ impl RepairsScreen {
     /// The ticket under the cursor, read fresh.
     fn selected(&self, ctx: &Ctx) -> Option<Repair> {
         let id = self.list.selected()?.id;
-        repairs::get(ctx.db.conn(), id).ok().flatten()
+        ctx.found(repairs::get(ctx.db.conn(), id))
     }
 
     fn go_top(&mut self) {
@@ -439,7 +439,7 @@ impl RepairsScreen {
             KeyCode::Char(c @ ('n' | 'v' | 'x' | 'U' | 'A')) => {
                 let id = view.repair.id;
                 self.mode = Mode::Detail(view);
-                let Some(repair) = repairs::get(ctx.db.conn(), id).ok().flatten() else {
+                let Some(repair) = ctx.found(repairs::get(ctx.db.conn(), id)) else {
                     return Some(Action::Noop);
                 };
                 return Some(self.start_step(c, repair, true, ctx));

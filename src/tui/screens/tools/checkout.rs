@@ -74,12 +74,12 @@ impl Checkout {
         due.hint = Some(label("tool_form.due_hint"));
         let fields = vec![
             FormField::text(label("tool_form.borrower"), "")
-                .with_suggestions(directory::people_names(conn, false).unwrap_or_default()),
+                .with_suggestions(ctx.read(directory::people_names(conn, false))),
             FormField::text(label("tool_form.department"), "")
-                .with_suggestions(directory::department_names(conn).unwrap_or_default()),
+                .with_suggestions(ctx.read(directory::department_names(conn))),
             FormField::choice(label("tool_form.borrower_type"), "internal", kinds),
             FormField::text(label("tool_form.approver"), "")
-                .with_suggestions(directory::people_names(conn, true).unwrap_or_default()),
+                .with_suggestions(ctx.read(directory::people_names(conn, true))),
             FormField::text(label("tool_form.purpose"), ""),
             due,
             // Stored as a key, shown and exported in the reader's language.
@@ -100,7 +100,7 @@ impl Checkout {
             on_scan: false,
             tools: first.into_iter().collect(),
             scan_error: None,
-            people: directory::people_with_departments(conn).unwrap_or_default(),
+            people: ctx.read(directory::people_with_departments(conn)),
             held: Vec::new(),
             overdue_agreed: false,
             asking: false,
@@ -125,7 +125,7 @@ impl Checkout {
                 filter: LoanFilter::Open,
                 ..LoanQuery::default()
             };
-            tools::loans_page(ctx.db.conn(), &query, ctx.today, 0, 50).unwrap_or_default()
+            ctx.read(tools::loans_page(ctx.db.conn(), &query, ctx.today, 0, 50))
         };
     }
 

@@ -25,12 +25,12 @@ pub struct Detail {
 impl Detail {
     pub fn load(ctx: &Ctx, id: i64) -> Option<Detail> {
         let conn = ctx.db.conn();
-        let tool = tools::get(conn, id).ok().flatten()?;
+        let tool = ctx.found(tools::get(conn, id))?;
         let query = LoanQuery {
             tool_id: Some(id),
             ..LoanQuery::default()
         };
-        let history = tools::loans_page(conn, &query, ctx.today, 0, HISTORY).unwrap_or_default();
+        let history = ctx.read(tools::loans_page(conn, &query, ctx.today, 0, HISTORY));
         Some(Detail {
             tool,
             history,

@@ -106,8 +106,7 @@ impl ToolForm {
             }
             F::LoanDays => field.hint = Some(lang.t("tool_form.loan_days_hint").to_owned()),
             F::Liable => {
-                field.suggestions =
-                    directory::people_names(ctx.db.conn(), false).unwrap_or_default();
+                field.suggestions = ctx.read(directory::people_names(ctx.db.conn(), false));
             }
             _ => {}
         }

@@ -345,7 +345,7 @@ impl ToolsScreen {
             View::Tools => self.tools.selected()?.id,
             View::Loans => self.loans.selected()?.tool_id,
         };
-        tools::get(ctx.db.conn(), id).ok().flatten()
+        ctx.found(tools::get(ctx.db.conn(), id))
     }
 
     fn selected_loan(&self) -> Option<&LoanRow> {
@@ -471,7 +471,7 @@ impl ToolsScreen {
                     .unwrap_or_default();
                 (
                     lang.t("loans.borrower"),
-                    named(tools::borrowers(conn).unwrap_or_default()),
+                    named(ctx.read(tools::borrowers(conn))),
                     current,
                 )
             }
@@ -484,7 +484,7 @@ impl ToolsScreen {
                     .unwrap_or_default();
                 (
                     lang.t("loans.department"),
-                    named(tools::departments(conn).unwrap_or_default()),
+                    named(ctx.read(tools::departments(conn))),
                     current,
                 )
             }
