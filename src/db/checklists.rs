@@ -8,7 +8,7 @@ use super::Stamp;
 use crate::domain::checklist::{BiText, Choice, Item, ItemKind, Template};
 use crate::domain::device::Category;
 use crate::domain::period::Period;
-use crate::exchange::checklist as file;
+use crate::domain::template_file as file;
 
 /// A template as stored (without its items).
 #[derive(Debug, Clone, PartialEq, Eq)]

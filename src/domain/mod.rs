@@ -11,5 +11,6 @@ pub mod reading;
 pub mod record;
 pub mod repair;
 pub mod subnet;
+pub mod template_file;
 pub mod text;
 pub mod tool;

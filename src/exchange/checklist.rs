@@ -1,20 +1,12 @@
-//! The checklist template file (TOML): the three built-in templates under `assets/checklists/`
-//! and `jifang import checklist FILE` read the same format.
-
-use serde::Deserialize;
+//! A checklist template file read from disk (UTF-8 or GB18030) and its problems in the
+//! operator's words; the format itself is `domain::template_file`'s.
 
 use super::csv_text::{self, DecodeError};
-use crate::domain::checklist::{BiText, Choice, Item, ItemKind, Template, TemplateProblem};
-use crate::domain::device::Category;
-use crate::domain::period::Period;
+use crate::domain::checklist::{Template, TemplateProblem};
+use crate::domain::template_file::{self, TemplateFileError};
 use crate::i18n::Lang;
 
-/// The templates installed into a new database, in the order the Checks tab lists them.
-pub const BUILT_IN: [&str; 3] = [
-    include_str!("../../assets/checklists/daily.toml"),
-    include_str!("../../assets/checklists/weekly.toml"),
-    include_str!("../../assets/checklists/monthly.toml"),
-];
+pub use template_file::BUILT_IN;
 
 /// Why a file is not a usable template.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,71 +60,6 @@ impl FileError {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TextIn {
-    One(String),
-    Two {
-        #[serde(default)]
-        zh: String,
-        #[serde(default)]
-        en: String,
-    },
-}
-
-impl TextIn {
-    fn into_text(self) -> BiText {
-        match self {
-            TextIn::One(text) => BiText::new(text.trim(), text.trim()),
-            TextIn::Two { zh, en } => BiText::new(zh.trim(), en.trim()),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChoiceIn {
-    #[serde(default)]
-    zh: String,
-    #[serde(default)]
-    en: String,
-    #[serde(default)]
-    fails: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ItemIn {
-    code: String,
-    #[serde(default)]
-    kind: Option<String>,
-    text: TextIn,
-    #[serde(default)]
-    unit: Option<TextIn>,
-    #[serde(default)]
-    min: Option<f64>,
-    #[serde(default)]
-    max: Option<f64>,
-    #[serde(default)]
-    choices: Vec<ChoiceIn>,
-    #[serde(default)]
-    device: String,
-    #[serde(default)]
-    category: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TemplateIn {
-    code: String,
-    name: TextIn,
-    period: String,
-    #[serde(default)]
-    run_log: bool,
-    #[serde(default, rename = "item")]
-    items: Vec<ItemIn>,
-}
-
 /// Read a template file's bytes (UTF-8, with or without BOM, or GB18030).
 pub fn parse_bytes(bytes: &[u8]) -> Result<Template, FileError> {
     let text = csv_text::decode(bytes).map_err(FileError::Decode)?;
@@ -141,68 +68,27 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Template, FileError> {
 
 /// Read and check a template.
 pub fn parse(text: &str) -> Result<Template, FileError> {
-    let raw: TemplateIn =
-        toml::from_str(text).map_err(|e| FileError::Syntax(e.to_string().trim().to_owned()))?;
-    let period = Period::parse(&raw.period).ok_or_else(|| FileError::Value {
-        item: None,
-        what: format!("period = \"{}\"", raw.period),
-    })?;
-    let mut items = Vec::with_capacity(raw.items.len());
-    for (i, item) in raw.items.into_iter().enumerate() {
-        let bad = |what: String| FileError::Value {
-            item: Some(i),
-            what,
-        };
-        let kind = match &item.kind {
-            None => ItemKind::PassFail,
-            Some(k) => ItemKind::parse(k).ok_or_else(|| bad(format!("kind = \"{k}\"")))?,
-        };
-        let category = match &item.category {
-            None => None,
-            Some(c) if c.trim().is_empty() => None,
-            Some(c) => Some(Category::parse(c).ok_or_else(|| bad(format!("category = \"{c}\"")))?),
-        };
-        items.push(Item {
-            code: item.code.trim().to_owned(),
-            kind,
-            text: item.text.into_text(),
-            unit: item.unit.map(TextIn::into_text).unwrap_or_default(),
-            min: item.min,
-            max: item.max,
-            choices: item
-                .choices
-                .into_iter()
-                .map(|c| Choice {
-                    label: BiText::new(c.zh.trim(), c.en.trim()),
-                    fails: c.fails,
-                })
-                .collect(),
-            device_tag: item.device.trim().to_owned(),
-            category,
-        });
-    }
-    let template = Template {
-        code: raw.code.trim().to_owned(),
-        name: raw.name.into_text(),
-        period,
-        run_log: raw.run_log,
-        items,
-    };
-    let problems = template.problems();
-    if problems.is_empty() {
-        Ok(template)
-    } else {
-        Err(FileError::Problems {
-            problems,
-            codes: template.items.iter().map(|i| i.code.clone()).collect(),
-        })
+    template_file::parse(text).map_err(FileError::from)
+}
+
+impl From<TemplateFileError> for FileError {
+    fn from(e: TemplateFileError) -> FileError {
+        match e {
+            TemplateFileError::Syntax(text) => FileError::Syntax(text),
+            TemplateFileError::Value { item, what } => FileError::Value { item, what },
+            TemplateFileError::Problems { problems, codes } => {
+                FileError::Problems { problems, codes }
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::checklist::ItemProblem;
+    use crate::domain::checklist::{ItemKind, ItemProblem};
+    use crate::domain::device::Category;
+    use crate::domain::period::Period;
     use unicode_width::UnicodeWidthChar;
 
     #[test]
