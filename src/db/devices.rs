@@ -351,6 +351,13 @@ pub fn ip_holder(
 }
 
 /// Whether another device, removed ones included, already has this asset tag.
+/// The asset tag of device `id`, removed or not; `None` when there is no such device.
+pub fn tag_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT asset_tag FROM devices WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}
+
 pub fn tag_taken(conn: &Connection, tag: &str, except: Option<i64>) -> rusqlite::Result<bool> {
     conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM devices WHERE asset_tag = ?1 AND id IS NOT ?2)",

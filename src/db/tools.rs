@@ -644,6 +644,13 @@ impl ToolFilter {
     }
 }
 
+/// The name of tool kind `id`; `None` when there is no such kind.
+pub fn kind_name(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT name FROM tool_kinds WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}
+
 /// Which tools the list shows, and in what words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ToolQuery {

@@ -196,19 +196,16 @@ fn value_words(
             .t(if flag == 0 { "answer.no" } else { "answer.yes" })
             .to_owned();
     }
+    // An id is shown by the name it stands for; one gone (or unreadable) as the id it is.
     if column == "kind_id"
         && let Some(id) = value.and_then(serde_json::Value::as_i64)
-        && let Ok(kind) = conn.query_row("SELECT name FROM tool_kinds WHERE id = ?1", [id], |r| {
-            r.get::<_, String>(0)
-        })
+        && let Ok(Some(kind)) = crate::db::tools::kind_name(conn, id)
     {
         return kind;
     }
     if column == "device_id"
         && let Some(id) = value.and_then(serde_json::Value::as_i64)
-        && let Ok(tag) = conn.query_row("SELECT asset_tag FROM devices WHERE id = ?1", [id], |r| {
-            r.get::<_, String>(0)
-        })
+        && let Ok(Some(tag)) = crate::db::devices::tag_of(conn, id)
     {
         return tag;
     }
