@@ -141,22 +141,12 @@ pub fn render(screen: &mut AuditLogScreen, frame: &mut Frame, area: Rect, ctx: &
         rows(area, top, 1),
     );
     let place = rows(area, top + 1, body);
-    if let Some(why) = list.failed() {
-        paged::render_failure(frame, rows(place, 0, 3), why, lang);
-        return;
-    }
-    if list.paging() || list.count() == 0 {
-        let key = if list.paging() {
-            "audit.searching"
-        } else if screen.has_filters() {
-            "audit.none_match"
-        } else {
-            "audit.none"
-        };
-        frame.render_widget(
-            Paragraph::new(format!("  {}", lang.t(key))).style(theme::HINT),
-            rows(place, 0, 1),
-        );
+    let empty = paged::Empty {
+        none_match: "audit.none_match",
+        none: "audit.none",
+        filtered: screen.has_filters(),
+    };
+    if list.render_instead(frame, place, lang, empty) {
         return;
     }
     for (i, (entry, cells)) in shown.iter().zip(texts).enumerate() {

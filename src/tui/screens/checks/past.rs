@@ -203,15 +203,12 @@ impl PastRuns {
             rows(area, 1, 1),
         );
         let place = rows(area, 2, body);
-        if let Some(why) = self.list.failed() {
-            paged::render_failure(frame, rows(place, 0, 3), why, lang);
-            return;
-        }
-        if self.list.count() == 0 && !self.list.counting() {
-            frame.render_widget(
-                Paragraph::new(format!("  {}", lang.t("past.none"))).style(theme::HINT),
-                rows(place, 0, 1),
-            );
+        let empty = paged::Empty {
+            none_match: "past.none",
+            none: "past.none",
+            filtered: false,
+        };
+        if self.list.render_instead(frame, place, lang, empty) {
             return;
         }
         for (i, cells) in cells.into_iter().enumerate() {

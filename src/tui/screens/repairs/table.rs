@@ -140,22 +140,12 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
         rows(area, top, 1),
     );
     let list = rows(area, top + 1, body);
-    if let Some(why) = list_rows.failed() {
-        paged::render_failure(frame, rows(list, 0, 3), why, lang);
-        return;
-    }
-    if list_rows.paging() || list_rows.count() == 0 {
-        let key = if list_rows.paging() {
-            "repairs.searching"
-        } else if screen.has_filters() {
-            "repairs.none_match"
-        } else {
-            "repairs.empty"
-        };
-        frame.render_widget(
-            Paragraph::new(format!("  {}", lang.t(key))).style(theme::HINT),
-            rows(list, 0, 1),
-        );
+    let empty = paged::Empty {
+        none_match: "repairs.none_match",
+        none: "repairs.empty",
+        filtered: screen.has_filters(),
+    };
+    if list_rows.render_instead(frame, list, lang, empty) {
         return;
     }
     for (i, (row, cells)) in shown.iter().zip(cells).enumerate() {

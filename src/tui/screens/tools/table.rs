@@ -115,24 +115,14 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
     }
     let list = rows(area, top + 1, body);
     let in_page = |cursor: usize, offset: usize| cursor.checked_sub(offset);
-    let (count, cursor, paging, failed) = match screen.view {
+    let (cursor, paging) = match screen.view {
         View::Tools => {
             let l = &screen.tools;
-            (
-                l.count(),
-                in_page(l.cursor(), l.offset()),
-                l.paging(),
-                l.failed(),
-            )
+            (in_page(l.cursor(), l.offset()), l.paging())
         }
         View::Loans => {
             let l = &screen.loans;
-            (
-                l.count(),
-                in_page(l.cursor(), l.offset()),
-                l.paging(),
-                l.failed(),
-            )
+            (in_page(l.cursor(), l.offset()), l.paging())
         }
     };
     let (specs, shown): (Vec<Column>, Vec<Row>) = match screen.view {
@@ -166,27 +156,16 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
         Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
         rows(area, top, 1),
     );
-    if let Some(why) = failed {
-        paged::render_failure(frame, rows(list, 0, 3), why, lang);
-        return;
-    }
-    if paging {
-        frame.render_widget(
-            Paragraph::new(format!("  {}", lang.t("loans.searching"))).style(theme::HINT),
-            rows(list, 0, 1),
-        );
-        return;
-    }
-    if count == 0 {
-        let key = if screen.has_filters() {
-            "tools.none_match"
-        } else {
-            "tools.empty"
-        };
-        frame.render_widget(
-            Paragraph::new(format!("  {}", lang.t(key))).style(theme::HINT),
-            rows(list, 0, 1),
-        );
+    let empty = paged::Empty {
+        none_match: "tools.none_match",
+        none: "tools.empty",
+        filtered: screen.has_filters(),
+    };
+    let instead = match screen.view {
+        View::Tools => screen.tools.render_instead(frame, list, lang, empty),
+        View::Loans => screen.loans.render_instead(frame, list, lang, empty),
+    };
+    if instead {
         return;
     }
     for (i, row) in shown.into_iter().enumerate() {

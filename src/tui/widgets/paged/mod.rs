@@ -662,6 +662,53 @@ pub fn sort_words(lang: Lang, columns: &[(&'static str, &str)], current: Sort) -
     Some(format!("{word}, {way}"))
 }
 
+/// What a list says where its rows would be, when it has none to show.
+pub struct Empty<'a> {
+    /// Catalog key: nothing matches the filters (`Esc` clears them).
+    pub none_match: &'a str,
+    /// Catalog key: there is nothing at all yet.
+    pub none: &'a str,
+    /// A filter or search is set.
+    pub filtered: bool,
+}
+
+impl<S: Source> Paged<S> {
+    /// Draw, in `area`, why the list shows no rows: its read failed, its rows are still being
+    /// read, or there are none (none match the filters, or none at all). False when it has
+    /// rows to show, and the screen draws them.
+    pub fn render_instead(&self, frame: &mut Frame, area: Rect, lang: Lang, empty: Empty) -> bool {
+        if let Some(why) = self.failed() {
+            render_failure(
+                frame,
+                Rect {
+                    height: area.height.min(3),
+                    ..area
+                },
+                why,
+                lang,
+            );
+            return true;
+        }
+        let key = if self.paging() {
+            "list.searching"
+        } else if self.count() > 0 || self.counting() {
+            return false;
+        } else if empty.filtered {
+            empty.none_match
+        } else {
+            empty.none
+        };
+        frame.render_widget(
+            Paragraph::new(format!("  {}", lang.t(key))).style(theme::HINT),
+            Rect {
+                height: area.height.min(1),
+                ..area
+            },
+        );
+        true
+    }
+}
+
 /// Where a list's rows would be: that they could not be read, and why.
 pub fn render_failure(frame: &mut Frame, area: Rect, why: &str, lang: Lang) {
     let text = lang.tf("list.read_failed", &[("reason", &why)]);
