@@ -148,12 +148,33 @@ impl Db {
         Ok(db)
     }
 
+    /// Put the file in WAL mode. Programs creating one new file at once each hold a read lock
+    /// while asking for the switch, and SQLite answers all but one BUSY at once, without its
+    /// busy handler (waiting could deadlock them): those ask again, until the usual wait for a
+    /// writer has passed.
+    fn switch_to_wal(&self) -> rusqlite::Result<()> {
+        let started = std::time::Instant::now();
+        loop {
+            match self
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
+            {
+                Err(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                done => return done,
+            }
+        }
+    }
+
     fn configure(&mut self) -> rusqlite::Result<()> {
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // WAL lets operators read while another writes; FULL syncs every commit to disk, so a
         // power cut in the machine room loses nothing that was reported as saved.
-        self.conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        self.switch_to_wal()?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         // Every audit row this connection writes is sealed into the chain, upgrades included
         // (the upgrade that begins the chain installs the seal itself).

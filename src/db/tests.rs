@@ -378,6 +378,26 @@ fn two_processes_creating_one_file_do_not_collide() {
     }
 }
 
+/// A new file another program holds the write lock on: SQLite answers the switch to WAL with
+/// an immediate BUSY (its deadlock rule skips the busy handler), and the open asks again until
+/// the lock is let go, as it waits for any writer.
+#[test]
+fn opening_a_new_file_another_program_is_writing_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    // As a new file is made: whole and migrated, not yet in WAL mode.
+    super::create_new(&path).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        other.execute_batch("COMMIT").unwrap();
+    });
+    let opened = Db::open(&path).map(|_| ()).map_err(|e| e.to_string());
+    release.join().unwrap();
+    assert_eq!(opened, Ok(()));
+}
+
 #[test]
 fn two_writers_wait_for_each_other_instead_of_failing() {
     let dir = tempfile::tempdir().unwrap();
