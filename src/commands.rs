@@ -27,10 +27,11 @@ use crate::cli::{
     ChecksWhat, Cli, Command, ExportWhat, ImportWhat, ReadingsWhat, RepairsWhat, Scale, ToolsWhat,
 };
 use crate::config::{self, Config, Paths};
+use crate::db::demo;
 use crate::db::{Db, Stamp};
 use crate::error::UserError;
 use crate::i18n::Lang;
-use crate::{demo, tui};
+use crate::tui;
 
 /// Standard output as every command writes it. On a terminal, what a stored value holds never
 /// steers it: control characters other than line breaks and tabs, and invisible formatting,

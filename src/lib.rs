@@ -4,7 +4,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod exchange;

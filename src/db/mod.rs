@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod check_runs;
 pub mod checklists;
+pub mod demo;
 pub mod device_log;
 pub mod devices;
 pub mod directory;

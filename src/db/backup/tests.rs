@@ -12,10 +12,10 @@ fn day(d: &str) -> NaiveDate {
 fn demo_db(dir: &Path) -> Db {
     let mut db = Db::open(&dir.join("jifang.sqlite")).unwrap();
     let stamp = crate::db::Stamp::new(
-        crate::demo::AUTHOR,
+        crate::db::demo::AUTHOR,
         day("2026-11-21").and_hms_opt(8, 0, 0).unwrap(),
     );
-    crate::demo::fill(db.conn_mut(), &stamp).unwrap();
+    crate::db::demo::fill(db.conn_mut(), &stamp).unwrap();
     db
 }
 

@@ -50,8 +50,8 @@ fn rows(text: &str) -> Vec<Vec<String>> {
 /// The demo as filled on 2026-11-21: its October, the month before, as a report shows it.
 fn demo() -> Db {
     let mut db = Db::open_in_memory().unwrap();
-    let stamp = Stamp::new(crate::demo::AUTHOR, at("2026-11-21 09:00"));
-    crate::demo::fill(db.conn_mut(), &stamp).unwrap();
+    let stamp = Stamp::new(crate::db::demo::AUTHOR, at("2026-11-21 09:00"));
+    crate::db::demo::fill(db.conn_mut(), &stamp).unwrap();
     db
 }
 

@@ -458,7 +458,7 @@ fn the_status_bar_counts_off_the_key_path_and_keeps_its_counts_until_new_ones_co
     let path = dir.path().join("j.db");
     let mut db = Db::open(&path).unwrap();
     let now = today().and_hms_opt(9, 0, 0).unwrap();
-    crate::demo::fill(db.conn_mut(), &Stamp::new(crate::demo::AUTHOR, now)).unwrap();
+    crate::db::demo::fill(db.conn_mut(), &Stamp::new(crate::db::demo::AUTHOR, now)).unwrap();
     let hold = crate::db::worker::held::hold(&path);
     let mut app = App::new(db, Lang::En, "王磊".into(), today());
     app.tick(now, Instant::now());

@@ -19,7 +19,7 @@ fn at(text: &str) -> NaiveDateTime {
 fn app(lang: Lang) -> App {
     let mut db = Db::open_in_memory().unwrap();
     let now = at("2026-11-21 09:00");
-    crate::demo::fill(db.conn_mut(), &Stamp::new(crate::demo::AUTHOR, now)).unwrap();
+    crate::db::demo::fill(db.conn_mut(), &Stamp::new(crate::db::demo::AUTHOR, now)).unwrap();
     let mut app = App::new(db, lang, "王磊".into(), now.date());
     app.tick(now, Instant::now());
     app.apply(crate::tui::action::Action::SwitchTab(Tab::Reports));
@@ -83,7 +83,7 @@ fn on_a_file_the_figures_are_read_off_the_key_path_month_by_month() {
     let path = dir.path().join("j.db");
     let mut db = Db::open(&path).unwrap();
     let now = at("2026-11-21 09:00");
-    crate::demo::fill(db.conn_mut(), &Stamp::new(crate::demo::AUTHOR, now)).unwrap();
+    crate::db::demo::fill(db.conn_mut(), &Stamp::new(crate::db::demo::AUTHOR, now)).unwrap();
     let hold = crate::db::worker::held::hold(&path);
     let mut app = App::new(db, Lang::En, "王磊".into(), now.date());
     app.tick(now, Instant::now());

@@ -986,7 +986,7 @@ mod tests {
             "foreign keys are on again"
         );
         // The small demo's year goes on top, and a second seeding adds nothing.
-        crate::demo::fill(db.conn_mut(), &stamp()).unwrap();
+        crate::db::demo::fill(db.conn_mut(), &stamp()).unwrap();
         let again = seed(db.conn_mut(), &stamp(), SMALL, &mut |_| {}).unwrap();
         assert_eq!(again, Seeded::default());
         assert_eq!(db.health_problems().unwrap(), vec![]);

@@ -104,13 +104,13 @@ pub fn fill(conn: &mut Connection, stamp: &Stamp) -> anyhow::Result<Added> {
     added.devices = devices::fill(&tx, &mut rng, stamp)?;
     added.runs = checks::fill(&tx, &mut rng, stamp.at.date(), stamp)?.runs;
     added.repairs = repairs::fill(&tx, &mut rng, stamp.at.date())
-        .map_err(|e| anyhow::anyhow!(e.message(crate::i18n::Lang::En)))?;
+        .map_err(|e| anyhow::anyhow!("the demo data was refused: {e:?}"))?;
     let filled = tools::fill(&tx, &mut rng, stamp.at.date())
-        .map_err(|e| anyhow::anyhow!(e.message(crate::i18n::Lang::En)))?;
+        .map_err(|e| anyhow::anyhow!("the demo data was refused: {e:?}"))?;
     added.tools = filled.tools;
     added.loans = filled.loans;
     added.readings = readings::fill(&tx, &mut rng, stamp.at.date())
-        .map_err(|e| anyhow::anyhow!(e.message(crate::i18n::Lang::En)))?;
+        .map_err(|e| anyhow::anyhow!("the demo data was refused: {e:?}"))?;
     tx.commit()?;
     Ok(added)
 }
