@@ -18,6 +18,7 @@ mod devices;
 mod month;
 mod readings;
 pub mod repairs;
+mod table;
 mod tools;
 
 use std::fmt::Display;

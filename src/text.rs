@@ -33,6 +33,15 @@ pub fn fit_right(text: &str, width: u16) -> String {
     )
 }
 
+/// A table line: each cell fitted to its width, one space between, trailing spaces cut.
+pub fn fitted<S: AsRef<str>>(cells: impl IntoIterator<Item = (S, u16)>) -> String {
+    let parts: Vec<String> = cells
+        .into_iter()
+        .map(|(cell, width)| fit(cell.as_ref(), width))
+        .collect();
+    parts.join(" ").trim_end().to_owned()
+}
+
 /// What a line from the data must never carry to a terminal: control characters (escape, bell,
 /// NUL, C1 ...) and invisible formatting (direction overrides, zero-width characters).
 fn is_unsafe(c: char) -> bool {

@@ -15,7 +15,7 @@ use crate::db::{Db, Stamp};
 use crate::domain::reading::{Base, NO_VALUE};
 use crate::exchange::readings as file;
 use crate::i18n::Lang;
-use crate::text::fit;
+use crate::text::fitted;
 
 /// Print every metric in use on `day` against `base`.
 pub fn compare(
@@ -37,8 +37,9 @@ pub fn compare(
             let header = crate::exchange::table::header(file::COMPARE_COLUMNS, lang);
             let widths = [20u16, 10, 10, 9, 9, 9, 8];
             let line = |cells: [&str; 7], flag: &str| {
-                let parts: Vec<String> = cells.iter().zip(widths).map(|(c, w)| fit(c, w)).collect();
-                format!("{} {flag}", parts.join(" ")).trim_end().to_owned()
+                format!("{} {flag}", fitted(cells.into_iter().zip(widths)))
+                    .trim_end()
+                    .to_owned()
             };
             let h = |i: usize| header[i];
             writeln!(

@@ -9,7 +9,6 @@ use crate::db::Db;
 use crate::db::repairs::{self, ListQuery, StateFilter};
 use crate::exchange::repairs as file;
 use crate::i18n::Lang;
-use crate::text::fit;
 
 /// Print the tickets of a state (and month they were reported in) to stdout.
 pub fn list(
@@ -32,27 +31,19 @@ pub fn list(
         Format::Json => writeln!(out, "{}", file::json(&tickets, now, lang))?,
         Format::Table => {
             // Ticket, state, device, maintainer, reported, due or on time, symptoms.
-            let shown = [0usize, 1, 2, 9, 5, 10, 14, 8];
-            let widths = [12u16, 10, 22, 8, 16, 16, 8, 30];
-            let header = file::header(lang);
-            let line = |cells: Vec<&str>| {
-                let parts: Vec<String> = cells.iter().zip(widths).map(|(c, w)| fit(c, w)).collect();
-                parts.join(" ").trim_end().to_owned()
-            };
-            writeln!(out, "{}", line(shown.iter().map(|i| header[*i]).collect()))?;
-            for r in &tickets {
-                let cells = file::cells(r, now, lang);
-                writeln!(
-                    out,
-                    "{}",
-                    line(shown.iter().map(|i| cells[*i].as_str()).collect())
-                )?;
-            }
-            writeln!(
-                out,
-                "{}",
-                lang.tf("repairs.count", &[("count", &tickets.len())])
-            )?;
+            let shown = [
+                (0, 12),
+                (1, 10),
+                (2, 22),
+                (9, 8),
+                (5, 16),
+                (10, 16),
+                (14, 8),
+                (8, 30),
+            ];
+            let rows = tickets.iter().map(|r| file::cells(r, now, lang));
+            let count = lang.tf("repairs.count", &[("count", &tickets.len())]);
+            super::table::print(&mut out, file::COLUMNS, &shown, rows, count, lang)?;
         }
     }
     Ok(())

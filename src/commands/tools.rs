@@ -11,43 +11,8 @@ use chrono::NaiveDate;
 use crate::cli::Format;
 use crate::db::tools::{self, LoanFilter, LoanQuery, ToolFilter, ToolQuery};
 use crate::db::{Db, Stamp};
-use crate::exchange::table::{self, Column};
 use crate::exchange::tools as file;
 use crate::i18n::Lang;
-use crate::text::fit;
-
-/// Print some columns of rows as an aligned table, then the count line.
-fn print_table(
-    out: &mut impl Write,
-    columns: &[Column],
-    shown: &[(usize, u16)],
-    rows: impl Iterator<Item = Vec<String>>,
-    count: String,
-    lang: Lang,
-) -> std::io::Result<()> {
-    let header = table::header(columns, lang);
-    let line = |cells: Vec<&str>| {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(shown)
-            .map(|(c, (_, w))| fit(c, *w))
-            .collect();
-        parts.join(" ").trim_end().to_owned()
-    };
-    writeln!(
-        out,
-        "{}",
-        line(shown.iter().map(|(i, _)| header[*i]).collect())
-    )?;
-    for cells in rows {
-        writeln!(
-            out,
-            "{}",
-            line(shown.iter().map(|(i, _)| cells[*i].as_str()).collect())
-        )?;
-    }
-    writeln!(out, "{count}")
-}
 
 /// Print the tools (all in use, those out, or those overdue).
 pub fn list(
@@ -80,7 +45,7 @@ pub fn list(
             ];
             let rows = list.iter().map(|t| file::tool_cells(t, today, lang));
             let count = lang.tf("tools.count", &[("count", &list.len())]);
-            print_table(&mut out, file::TOOL_COLUMNS, &shown, rows, count, lang)?;
+            super::table::print(&mut out, file::TOOL_COLUMNS, &shown, rows, count, lang)?;
         }
     }
     Ok(())
@@ -119,7 +84,7 @@ pub fn loans(
             ];
             let cells = rows.iter().map(|r| file::loan_cells(r, today, lang));
             let count = lang.tf("tools.loans_count", &[("count", &rows.len())]);
-            print_table(&mut out, file::LOAN_COLUMNS, &shown, cells, count, lang)?;
+            super::table::print(&mut out, file::LOAN_COLUMNS, &shown, cells, count, lang)?;
         }
     }
     Ok(())

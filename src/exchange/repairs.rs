@@ -103,10 +103,6 @@ pub fn cells(r: &Repair, now: NaiveDateTime, lang: Lang) -> Vec<String> {
     ]
 }
 
-/// The header row in the language: English keys, or Chinese labels.
-pub fn header(lang: Lang) -> Vec<&'static str> {
-    table::header(COLUMNS, lang)
-}
 
 /// Columns that hold numbers: never formula-guarded.
 fn is_number(column: &str) -> bool {
