@@ -103,7 +103,6 @@ pub fn cells(r: &Repair, now: NaiveDateTime, lang: Lang) -> Vec<String> {
     ]
 }
 
-
 /// Columns that hold numbers: never formula-guarded.
 fn is_number(column: &str) -> bool {
     matches!(column, "cost" | "reopened")

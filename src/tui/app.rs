@@ -322,10 +322,7 @@ impl App {
         if let Some(trail) = self.audit.as_mut() {
             match key.code {
                 KeyCode::Esc | KeyCode::Char('q' | 'L') => self.audit = None,
-                KeyCode::Char('j') | KeyCode::Down => trail.scroll_by(1),
-                KeyCode::Char('k') | KeyCode::Up => trail.scroll_by(-1),
-                KeyCode::PageDown | KeyCode::Char(' ') => trail.scroll_by(10),
-                KeyCode::PageUp => trail.scroll_by(-10),
+                _ if let Some(by) = keys::scroll_step(&key) => trail.scroll_by(by),
                 KeyCode::Char('G') | KeyCode::End => trail.scroll_by(trail.line_count() as i32),
                 KeyCode::Char('g') | KeyCode::Home => trail.scroll = 0,
                 _ => {}

@@ -19,6 +19,19 @@ impl KeyHint {
     }
 }
 
+/// How far a key scrolls a page of text (a detail, a trail, an opened entry): `j`/`k` and the
+/// arrows a line, `PgDn`/`Space` and `PgUp` ten; `None` for any other key.
+pub fn scroll_step(key: &ratatui::crossterm::event::KeyEvent) -> Option<i32> {
+    use ratatui::crossterm::event::KeyCode;
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => Some(1),
+        KeyCode::Char('k') | KeyCode::Up => Some(-1),
+        KeyCode::PageDown | KeyCode::Char(' ') => Some(10),
+        KeyCode::PageUp => Some(-10),
+        _ => None,
+    }
+}
+
 /// Keys that work on every screen (unless a text field has the focus).
 pub const GLOBAL: &[KeyHint] = &[
     KeyHint::new("1-6", "key.jump_tab", false),

@@ -373,14 +373,9 @@ impl Screen for AuditLogScreen {
                         self.mode = Mode::Entry(view);
                         return Some(Action::OpenHelp);
                     }
-                    KeyCode::Char('j') | KeyCode::Down => {
-                        view.scroll = view.scroll.saturating_add(1)
+                    _ if let Some(by) = keys::scroll_step(&key) => {
+                        view.scroll = view.scroll.saturating_add_signed(by as i16);
                     }
-                    KeyCode::Char('k') | KeyCode::Up => view.scroll = view.scroll.saturating_sub(1),
-                    KeyCode::PageDown | KeyCode::Char(' ') => {
-                        view.scroll = view.scroll.saturating_add(10)
-                    }
-                    KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(10),
                     _ => {}
                 }
                 let last = view.lines.len().saturating_sub(1) as u16;

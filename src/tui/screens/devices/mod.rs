@@ -544,10 +544,7 @@ impl Screen for DevicesScreen {
                         self.mode = Mode::Detail(view);
                         return Some(Action::Open(intent));
                     }
-                    KeyCode::Char('j') | KeyCode::Down => view.scroll(1),
-                    KeyCode::Char('k') | KeyCode::Up => view.scroll(-1),
-                    KeyCode::PageDown | KeyCode::Char(' ') => view.scroll(10),
-                    KeyCode::PageUp => view.scroll(-10),
+                    _ if let Some(by) = keys::scroll_step(&key) => view.scroll(by),
                     _ => {
                         self.mode = Mode::Detail(view);
                         return None;

@@ -675,12 +675,8 @@ impl ToolsScreen {
             }
             KeyCode::Char('e') => self.mode = Mode::Form(Box::new(ToolForm::edit(ctx, &tool))),
             KeyCode::Char('h') => self.show_history(&tool),
-            KeyCode::Char('j') | KeyCode::Down => {
-                view.scroll(1);
-                self.mode = Mode::Detail(view);
-            }
-            KeyCode::Char('k') | KeyCode::Up => {
-                view.scroll(-1);
+            _ if let Some(by) = keys::scroll_step(&key) => {
+                view.scroll(by);
                 self.mode = Mode::Detail(view);
             }
             _ => {
