@@ -383,26 +383,26 @@ impl App {
     }
 
     /// The audit log, and what it works with.
-    fn log_and_ctx(&mut self) -> (&mut AuditLogScreen, Ctx<'_>) {
-        let ctx = Ctx {
-            lang: self.lang,
-            today: self.today,
-            now: self.now,
-            operator: &self.operator,
-            db: &mut self.db,
-            gateway: self.gateway,
-            failed_read: &self.failed_read,
-        };
-        (&mut self.log, ctx)
+    fn log_and_ctx(&mut self) -> (&mut dyn Screen, Ctx<'_>) {
+        self.screen_and_ctx(None)
     }
 
     /// The open tab's screen, and what it works with.
     fn current(&mut self) -> (&mut dyn Screen, Ctx<'_>) {
-        self.screen_at(self.tab.index())
+        self.screen_and_ctx(Some(self.tab.index()))
     }
 
     /// The screen of tab `index` (in tab order), and what it works with.
     fn screen_at(&mut self, index: usize) -> (&mut dyn Screen, Ctx<'_>) {
+        self.screen_and_ctx(Some(index))
+    }
+
+    /// A tab's screen, or (`None`) the audit log over them, and what it works with.
+    fn screen_and_ctx(&mut self, tab: Option<usize>) -> (&mut dyn Screen, Ctx<'_>) {
+        let screen: &mut dyn Screen = match tab {
+            Some(index) => self.screens[index].as_mut(),
+            None => &mut self.log,
+        };
         let ctx = Ctx {
             lang: self.lang,
             today: self.today,
@@ -412,7 +412,7 @@ impl App {
             gateway: self.gateway,
             failed_read: &self.failed_read,
         };
-        (self.screens[index].as_mut(), ctx)
+        (screen, ctx)
     }
 
     fn switch_to(&mut self, tab: Tab) {
