@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::sheet::{FileIssue, Sheet, Texts, cell_problem, header_of};
+use super::sheet::{FileIssue, Sheet, Texts};
 use super::table::{self, Column};
 use crate::db::Stamp;
 use crate::db::readings::{self, CompareRow, Metric, ReadingError, Saved};
@@ -155,25 +155,10 @@ const TEXTS: Texts = Texts {
     missing_column: "reading_import.missing_column",
 };
 
-/// A problem, with the line and column it was found at (0 and "" for the file as a whole).
-#[derive(Debug)]
-pub struct Problem {
-    pub line: u64,
-    pub column: &'static str,
-    pub value: String,
-    pub issue: Issue,
-}
+/// A problem of this import, with where it was found.
+pub type Problem = super::sheet::Problem<Issue>;
 
 impl Problem {
-    fn file(issue: FileIssue) -> Problem {
-        Problem {
-            line: 0,
-            column: "",
-            value: String::new(),
-            issue: Issue::File(issue),
-        }
-    }
-
     pub fn message(&self, lang: Lang) -> String {
         let reason = match &self.issue {
             Issue::File(issue) => return issue.message(READING_COLUMNS, &TEXTS, lang),
@@ -188,8 +173,7 @@ impl Problem {
                 lang.tf("reading_import.repeated", &[("line", first_line)])
             }
         };
-        let column = header_of(READING_COLUMNS, self.column, lang);
-        cell_problem(self.line, column, &self.value, &reason, lang)
+        self.located(READING_COLUMNS, &reason, lang)
     }
 }
 
@@ -212,7 +196,7 @@ pub fn plan(conn: &Connection, bytes: &[u8], today: NaiveDate) -> Result<Plan, V
     // Scope may be left out when every metric of the file has none (the machine-room set).
     const READ: [&str; 4] = ["date", "metric", "scope", "value"];
     let sheet = Sheet::read(bytes, READING_COLUMNS, &READ, &["date", "metric", "value"])
-        .map_err(|e| vec![Problem::file(e)])?;
+        .map_err(|e| vec![Problem::whole_file(Issue::File(e))])?;
     let mut problems = Vec::new();
     let mut plan = Plan::default();
     let mut seen: HashMap<(i64, NaiveDate), u64> = HashMap::new();

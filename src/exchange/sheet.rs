@@ -16,6 +16,34 @@ pub struct Texts {
     pub missing_column: &'static str,
 }
 
+/// A problem an import found, with the line and column it was found at (0 and "" for the file
+/// as a whole); `I` says what it is, in the import's own terms.
+#[derive(Debug)]
+pub struct Problem<I> {
+    pub line: u64,
+    pub column: &'static str,
+    pub value: String,
+    pub issue: I,
+}
+
+impl<I> Problem<I> {
+    /// A problem of the file as a whole.
+    pub fn whole_file(issue: I) -> Problem<I> {
+        Problem {
+            line: 0,
+            column: "",
+            value: String::new(),
+            issue,
+        }
+    }
+
+    /// `reason` said where it was found: line, column (its header in `lang`) and value.
+    pub fn located(&self, columns: &[Column], reason: &str, lang: Lang) -> String {
+        let column = header_of(columns, self.column, lang);
+        cell_problem(self.line, column, &self.value, reason, lang)
+    }
+}
+
 /// What is wrong with an import file as a whole.
 #[derive(Debug)]
 pub enum FileIssue {

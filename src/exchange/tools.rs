@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
-use super::sheet::{FileIssue, Sheet, Texts, cell_problem, header_of};
+use super::sheet::{FileIssue, Sheet, Texts};
 use super::table::{self, Column};
 use crate::db::Stamp;
 use crate::db::tools::{self, LoanRow, Tool, ToolError, ToolInput};
@@ -210,14 +210,8 @@ pub enum Issue {
     },
 }
 
-/// A problem, with the line and column it was found at (0 and "" for the file as a whole).
-#[derive(Debug)]
-pub struct Problem {
-    pub line: u64,
-    pub column: &'static str,
-    pub value: String,
-    pub issue: Issue,
-}
+/// A problem of this import, with where it was found.
+pub type Problem = super::sheet::Problem<Issue>;
 
 const TEXTS: Texts = Texts {
     empty: "tool_import.empty",
@@ -225,15 +219,6 @@ const TEXTS: Texts = Texts {
 };
 
 impl Problem {
-    fn file(issue: FileIssue) -> Problem {
-        Problem {
-            line: 0,
-            column: "",
-            value: String::new(),
-            issue: Issue::File(issue),
-        }
-    }
-
     pub fn message(&self, lang: Lang) -> String {
         let reason = match &self.issue {
             Issue::File(issue) => return issue.message(TOOL_COLUMNS, &TEXTS, lang),
@@ -248,8 +233,7 @@ impl Problem {
                 lang.tf("tool_import.kind_days", &[("line", first_line)])
             }
         };
-        let column = header_of(TOOL_COLUMNS, self.column, lang);
-        cell_problem(self.line, column, &self.value, &reason, lang)
+        self.located(TOOL_COLUMNS, &reason, lang)
     }
 }
 
@@ -261,8 +245,8 @@ pub struct Plan {
 
 /// Read and check a whole file against the inventory: every problem, in file order.
 pub fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan, Vec<Problem>> {
-    let sheet =
-        Sheet::read(bytes, TOOL_COLUMNS, IMPORTED, REQUIRED).map_err(|e| vec![Problem::file(e)])?;
+    let sheet = Sheet::read(bytes, TOOL_COLUMNS, IMPORTED, REQUIRED)
+        .map_err(|e| vec![Problem::whole_file(Issue::File(e))])?;
     let mut problems = Vec::new();
     let mut plan = Plan::default();
     let mut code_lines: HashMap<String, u64> = HashMap::new();
