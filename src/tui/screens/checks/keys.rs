@@ -16,7 +16,7 @@ pub const RUN: &[KeyHint] = &[
     KeyHint::new("0-9", "key.type_reading", false),
     KeyHint::new("A", "key.pass_all", true),
     KeyHint::new("r", "key.repair_item", false),
-    KeyHint::new("L", "key.run_log", false),
+    KeyHint::new("w", "key.run_log", false),
     KeyHint::new("s", "key.sign", true),
     KeyHint::new("[ / ]", "key.previous_next_period", false),
     KeyHint::new("j/k g/G", "key.move", false),
@@ -25,7 +25,7 @@ pub const RUN: &[KeyHint] = &[
 
 pub const SIGNED: &[KeyHint] = &[
     KeyHint::new("e", "key.amend", true),
-    KeyHint::new("L", "key.amend_log", true),
+    KeyHint::new("w", "key.amend_log", true),
     KeyHint::new("r", "key.repair_item", false),
     KeyHint::new("[ / ]", "key.previous_next_period", true),
     KeyHint::new("j/k g/G", "key.move", false),

@@ -587,7 +587,7 @@ impl RunView {
             }
             // Reading only: every other key is the program's own (`L` the audit log).
             _ if self.read_only => return RunEvent::Ignored,
-            KeyCode::Char('L') if self.run.checklist.run_log => {
+            KeyCode::Char('w') if self.run.checklist.run_log => {
                 let start = if signed {
                     String::new()
                 } else {

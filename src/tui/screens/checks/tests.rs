@@ -213,7 +213,7 @@ fn signing_checks_first_asks_second_and_opening_a_run_does_not_start_it() {
     press(&mut app, KeyCode::Char('y'));
     press(&mut app, KeyCode::Char('s'));
     let s = screen(&mut app);
-    assert!(s.contains("write the network run log first (L)"), "{s}");
+    assert!(s.contains("write the network run log first (w)"), "{s}");
     // The cursor is on the log: Enter opens it, and Enter on nothing says why nothing happened.
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
@@ -359,4 +359,19 @@ fn a_read_that_fails_is_said_in_the_status_bar() {
         .conn()
         .execute_batch("ALTER TABLE check_runs_away RENAME TO check_runs")
         .unwrap();
+}
+
+/// One key, one meaning: in a run `L` is the audit log as everywhere; the run log is `w`.
+#[test]
+fn in_a_run_l_is_the_audit_log_and_w_the_run_log() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('L'));
+    let s = screen(&mut app);
+    assert!(s.contains("Audit log"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('w'));
+    let s = screen(&mut app);
+    assert!(!s.contains("Audit log") && s.contains(" Run log:"), "{s}");
+    assert!(s.contains("Enter save"), "the log is being written: {s}");
 }
