@@ -20,6 +20,13 @@ fn the_demo_repairs_list_as_a_table_csv_and_json() {
         assert!(open.stdout.contains(state), "{state}: {}", open.stdout);
     }
     assert!(!open.stdout.contains("已关闭"), "{}", open.stdout);
+    // In English too, every state's word whole, the longest included.
+    let en = jifang(&home, &["--lang", "en", "repairs", "list"]);
+    assert!(
+        en.stdout.contains("Awaiting confirmation "),
+        "{}",
+        en.stdout
+    );
 
     let csv = jifang(
         &home,

@@ -4,9 +4,12 @@ use std::io::Write;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::cli::Format;
 use crate::db::Db;
 use crate::db::repairs::{self, ListQuery, StateFilter};
+use crate::domain::repair::State;
 use crate::exchange::repairs as file;
 use crate::i18n::Lang;
 
@@ -30,10 +33,16 @@ pub fn list(
         Format::Csv => out.write_all(&file::csv(&tickets, now, lang))?,
         Format::Json => writeln!(out, "{}", file::json(&tickets, now, lang))?,
         Format::Table => {
-            // Ticket, state, device, maintainer, reported, due or on time, symptoms.
+            // Ticket, state (never cut: as wide as the longest state's word), device,
+            // maintainer, reported, due or on time, symptoms.
+            let state = State::ALL
+                .iter()
+                .map(|s| UnicodeWidthStr::width(lang.t(s.label_key())) as u16)
+                .max()
+                .unwrap_or(10);
             let shown = [
                 (0, 12),
-                (1, 10),
+                (1, state),
                 (2, 22),
                 (9, 8),
                 (5, 16),
