@@ -42,7 +42,16 @@ pub fn export(conn: &Connection, all: bool, lang: Lang) -> rusqlite::Result<(Vec
         archived: all,
         ..ListQuery::default()
     };
-    let ids = devices::list_ids(conn, &query)?;
+    export_list(conn, &query, lang)
+}
+
+/// The devices a list shows, in its order, as the register CSV; removed devices never.
+pub fn export_list(
+    conn: &Connection,
+    query: &ListQuery,
+    lang: Lang,
+) -> rusqlite::Result<(Vec<u8>, usize)> {
+    let ids = devices::list_ids(conn, query)?;
     let mut out = Rows::new(lang);
     for chunk in ids.chunks(500) {
         for device in devices::by_ids(conn, chunk)? {

@@ -7,7 +7,10 @@ mod editor;
 mod review;
 mod table;
 
+use std::io::Write;
 use std::path::PathBuf;
+
+use rusqlite::Connection;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -19,13 +22,14 @@ use crate::db::sort::Sort;
 use crate::db::worker::{Answer, Worker};
 use crate::db::{device_log, directory};
 use crate::domain::device::{Category, Status};
+use crate::exchange::devices as device_csv;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::tabs::Tab;
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged;
+use crate::tui::widgets::paged::{self, Exported, Paged, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 
 const LIST_KEYS: &[KeyHint] = &[
@@ -93,23 +97,11 @@ enum Mode {
 
 pub struct DevicesScreen {
     query: ListQuery,
-    /// The ids the list shows, in order; `None` until (re)loaded.
-    ids: Option<Vec<i64>>,
-    /// False while `ids` holds only the first screenfuls and the worker reads the rest.
-    complete: bool,
-    /// Reads whole lists off the key path; opened at the first list of a file database.
-    reader: Option<Worker<Vec<i64>>>,
-    cursor: usize,
-    offset: usize,
-    /// The rows drawn last time, and which slice of `ids` they are.
-    page: Vec<Device>,
-    page_at: Option<(usize, usize)>,
-    /// Put the cursor on this device after the next reload.
+    list: Paged<DeviceList>,
+    /// Put the cursor on this device after the next read of the list.
     focus_id: Option<i64>,
     search: Input,
     mode: Mode,
-    /// Rows the table had room for last frame, for paging keys.
-    visible_rows: usize,
     /// An export being written by a worker (what the status bar then says), and its file
     /// and whether it has scrapped devices too.
     exporting: Option<(Worker<Flash>, PathBuf, bool)>,
@@ -118,6 +110,81 @@ pub struct DevicesScreen {
     last_import: Option<PathBuf>,
     /// The data changed under the open detail (an undo, another program): read it again.
     detail_stale: bool,
+}
+
+/// The devices a filter and sort show. Rows are read by position: the first ones along the
+/// sort's index, the last ones from the far end in the reverse order.
+#[derive(Debug, Clone)]
+struct DeviceList(ListQuery);
+
+impl DeviceList {
+    /// The same list in the reverse order.
+    fn reversed(&self) -> ListQuery {
+        ListQuery {
+            descending: !self.0.descending,
+            ..self.0.clone()
+        }
+    }
+}
+
+impl Source for DeviceList {
+    type Row = Device;
+    const EXPORT_NAME: &'static str = "devices";
+
+    fn same_list(&self, other: &DeviceList) -> bool {
+        self.0 == other.0
+    }
+
+    fn id(row: &Device) -> i64 {
+        row.id
+    }
+
+    fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
+        devices::list_ids(conn, &self.0).map(|ids| ids.len())
+    }
+
+    fn page(&self, conn: &Connection, offset: usize, rows: usize) -> rusqlite::Result<Vec<Device>> {
+        let ids = devices::first_ids(conn, &self.0, offset.saturating_add(rows))?;
+        devices::by_ids(conn, &ids[offset.min(ids.len())..])
+    }
+
+    fn window(
+        &self,
+        conn: &Connection,
+        offset: usize,
+        rows: usize,
+        count: usize,
+    ) -> rusqlite::Result<Vec<Device>> {
+        let end = count.min(offset.saturating_add(rows));
+        let from_end = count - end;
+        if from_end >= offset {
+            return self.page(conn, offset, rows);
+        }
+        // From the far end: the rows after the window, then the window, in reverse.
+        let mut ids = devices::first_ids(conn, &self.reversed(), count - offset)?;
+        ids.drain(..from_end.min(ids.len()));
+        ids.reverse();
+        devices::by_ids(conn, &ids)
+    }
+
+    fn reads_from_end(&self) -> bool {
+        true
+    }
+
+    fn last_page(&self, conn: &Connection, rows: usize) -> Option<rusqlite::Result<Vec<Device>>> {
+        Some(
+            devices::first_ids(conn, &self.reversed(), rows).and_then(|mut ids| {
+                ids.reverse();
+                devices::by_ids(conn, &ids)
+            }),
+        )
+    }
+
+    fn export(&self, conn: &Connection, lang: Lang, out: &mut dyn Write) -> Exported {
+        let (bytes, rows) = device_csv::export_list(conn, &self.0, lang)?;
+        out.write_all(&bytes)?;
+        Ok(rows)
+    }
 }
 
 impl Default for DevicesScreen {
@@ -146,114 +213,43 @@ impl DevicesScreen {
     pub fn new() -> DevicesScreen {
         DevicesScreen {
             query: ListQuery::default(),
-            ids: None,
-            complete: true,
-            reader: None,
-            cursor: 0,
-            offset: 0,
-            page: Vec::new(),
-            page_at: None,
+            list: Paged::default(),
             focus_id: None,
             search: Input::default(),
             mode: Mode::List,
-            visible_rows: 10,
             exporting: None,
             last_import: None,
             detail_stale: false,
         }
     }
 
-    /// Forget what was loaded: the next frame reads the list again.
+    /// Forget what was read: the next frame reads the list again.
     fn reload(&mut self) {
-        self.ids = None;
-        self.page_at = None;
+        self.list.data_changed();
     }
 
-    /// The ids the list shows. A new list reads its first screenfuls at once; when there may
-    /// be more, the whole list is asked of a worker and takes their place when it comes.
-    fn ids(&mut self, ctx: &Ctx) -> &[i64] {
-        if self.ids.is_none() {
-            self.read_ids(ctx);
-        } else if !self.complete {
-            self.take_ids(ctx, false);
-        }
-        self.ids.as_deref().unwrap_or(&[])
-    }
-
-    fn read_ids(&mut self, ctx: &Ctx) {
-        let conn = ctx.db.conn();
-        // The window the cursor is in and a page more; one over says whether there are more.
-        let most = self.cursor.max(self.offset) + self.visible_rows.max(1) * 2 + 1;
-        // Finding a device to focus needs the whole list; so does the address order (Rust's).
-        let early = self.focus_id.is_none() && self.query.sort != SortKey::Ip && self.reader(ctx);
-        let ids = if early {
-            devices::first_ids(conn, &self.query, most)
-        } else {
-            devices::list_ids(conn, &self.query)
-        }
-        .unwrap_or_default();
-        self.complete = !early || ids.len() < most;
-        if let Some(reader) = self.reader.as_mut() {
-            if self.complete {
-                reader.cancel();
-            } else {
-                let query = self.query.clone();
-                reader.ask(Box::new(move |conn| devices::list_ids(conn, &query)));
+    /// Read the rows in view of the current filter and sort (see [`Paged::load`]); a device
+    /// to focus is looked for in the whole list and the cursor put on it.
+    fn load(&mut self, ctx: &Ctx, rows: usize) {
+        if let Some(id) = self.focus_id.take() {
+            let ids = ctx.read(devices::list_ids(ctx.db.conn(), &self.query));
+            match ids.iter().position(|i| *i == id) {
+                Some(at) => self.list.go_to(at),
+                None => self.list.go_top(),
             }
         }
-        self.set_ids(ids);
+        self.list.load(ctx, &DeviceList(self.query.clone()), rows);
     }
 
-    /// Take the worker's whole list if it has come (with `wait`, once it comes).
-    fn take_ids(&mut self, ctx: &Ctx, wait: bool) {
-        let ids = match self.reader.as_mut().and_then(|r| r.answer(wait)) {
-            Some(Answer::Done(ids)) => ids,
-            None if !wait => return,
-            // Cut short or failed: read here.
-            _ => ctx.read(devices::list_ids(ctx.db.conn(), &self.query)),
-        };
-        self.complete = true;
-        self.set_ids(ids);
-    }
-
-    fn set_ids(&mut self, ids: Vec<i64>) {
-        if let Some(id) = self.focus_id.take()
-            && let Some(at) = ids.iter().position(|i| *i == id)
-        {
-            self.cursor = at;
-        }
-        self.cursor = self.cursor.min(ids.len().saturating_sub(1));
-        self.ids = Some(ids);
-        self.page_at = None;
-    }
-
-    /// Whether a worker can read for this screen (not for an in-memory database).
-    fn reader(&mut self, ctx: &Ctx) -> bool {
-        Worker::in_slot(&mut self.reader, ctx.db.path()).is_some()
-    }
-
-    fn selected_id(&mut self, ctx: &Ctx) -> Option<i64> {
-        let cursor = self.cursor;
-        self.ids(ctx).get(cursor).copied()
+    fn selected_id(&self) -> Option<i64> {
+        self.list.selected().map(|d| d.id)
     }
 
     /// The device under the cursor, read fresh from the database.
     fn selected(&mut self, ctx: &Ctx) -> Option<Device> {
-        let id = self.selected_id(ctx)?;
+        self.load(ctx, self.list.visible());
+        let id = self.selected_id()?;
         ctx.found(devices::get(ctx.db.conn(), id))
-    }
-
-    fn move_cursor(&mut self, by: isize, ctx: &Ctx) {
-        let mut len = self.ids(ctx).len();
-        if !self.complete && self.cursor as isize + by >= len as isize - 1 {
-            // Past the first screenfuls: the whole list is needed.
-            self.take_ids(ctx, true);
-            len = self.ids(ctx).len();
-        }
-        if len == 0 {
-            return;
-        }
-        self.cursor = (self.cursor as isize + by).clamp(0, len as isize - 1) as usize;
     }
 
     fn open_detail(&mut self, device: Device, ctx: &Ctx) {
@@ -321,8 +317,7 @@ impl DevicesScreen {
             // Chosen through [`Self::choose_sort`], which keeps the cursor's device.
             FilterKind::Sort => return,
         }
-        self.cursor = 0;
-        self.reload();
+        self.list.go_top();
     }
 
     fn has_filters(&self) -> bool {
@@ -334,14 +329,12 @@ impl DevicesScreen {
 
     fn list_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Option<Action> {
         let lang = ctx.lang;
-        let page = self.visible_rows.max(1) as isize;
+        // Keys act on what the list holds now, not on what the last frame showed.
+        self.load(ctx, self.list.visible());
+        if self.list.move_key(key, ctx) {
+            return Some(Action::Noop);
+        }
         match key.code {
-            KeyCode::Char('j') | KeyCode::Down => self.move_cursor(1, ctx),
-            KeyCode::Char('k') | KeyCode::Up => self.move_cursor(-1, ctx),
-            KeyCode::PageDown => self.move_cursor(page, ctx),
-            KeyCode::PageUp => self.move_cursor(-page, ctx),
-            KeyCode::Char('g') | KeyCode::Home => self.cursor = 0,
-            KeyCode::Char('G') | KeyCode::End => self.move_cursor(isize::MAX / 2, ctx),
             KeyCode::Char('/') => self.mode = Mode::Search,
             KeyCode::Enter => {
                 if let Some(device) = self.selected(ctx) {
@@ -413,7 +406,8 @@ impl DevicesScreen {
 
     /// Reload the list keeping the cursor on the same device.
     fn keep_selection(&mut self, ctx: &Ctx) {
-        self.focus_id = self.selected_id(ctx);
+        self.load(ctx, self.list.visible());
+        self.focus_id = self.selected_id();
         self.reload();
     }
 
@@ -454,8 +448,7 @@ impl DevicesScreen {
                 self.mode = Mode::Search;
                 if self.search.handle_key(key) {
                     self.query.search = self.search.text().to_owned();
-                    self.cursor = 0;
-                    self.reload();
+                    self.list.go_top();
                 }
             }
         }
@@ -621,7 +614,7 @@ impl Screen for DevicesScreen {
     }
 
     fn busy(&self) -> bool {
-        !self.complete
+        self.list.busy()
             || self.exporting.is_some()
             || matches!(&self.mode, Mode::Review(review) if review.busy())
     }

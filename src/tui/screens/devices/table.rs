@@ -9,14 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{DevicesScreen, Mode};
-use crate::db::devices::{self, Device};
+use crate::db::devices::Device;
 use crate::domain::device::Status;
 use crate::domain::record::{Field, Warranty, warranty};
 use crate::i18n::Lang;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self, Column};
-use crate::tui::widgets::prompt;
+use crate::tui::widgets::{paged, prompt};
 
 /// A table column: what it shows, its width bounds, and how soon it is left out when narrow
 /// (0 = never).
@@ -92,10 +92,10 @@ fn summary(screen: &DevicesScreen, count: usize, lang: Lang) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!(
             " {} ",
-            if screen.complete {
-                lang.tf("devices.count", &[("count", &count)])
-            } else {
+            if screen.list.counting() {
                 lang.t("devices.counting").to_owned()
+            } else {
+                lang.tf("devices.count", &[("count", &count)])
             }
         ),
         theme::TITLE,
@@ -138,21 +138,9 @@ fn summary(screen: &DevicesScreen, count: usize, lang: Lang) -> Line<'static> {
 
 pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
     let lang = ctx.lang;
-    let count = screen.ids(ctx).len();
-    frame.render_widget(
-        Paragraph::new(summary(screen, count, lang)),
-        Rect { height: 1, ..area },
-    );
     let searching = matches!(screen.mode, Mode::Search) || !screen.query.search.is_empty();
     let mut top = area.y + 1;
     if searching {
-        let row = Rect { y: top, ..area };
-        prompt::search(
-            frame,
-            row,
-            &screen.search,
-            matches!(screen.mode, Mode::Search),
-        );
         top += 1;
     }
     let header_area = Rect {
@@ -160,63 +148,56 @@ pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &m
         height: 1,
         ..area
     };
-    let specs = columns(lang);
-    let draw_header = |frame: &mut Frame, widths: &[Option<u16>]| {
-        let text = format!("  {}", columns::header(&specs, widths));
-        frame.render_widget(Paragraph::new(text).style(theme::HEADER), header_area);
-    };
     let rows_area = Rect {
         y: top + 1,
         height: (area.y + area.height).saturating_sub(top + 1),
         ..area
     };
-    let rows = usize::from(rows_area.height);
-    screen.visible_rows = rows;
-    if count == 0 {
+    screen.load(ctx, usize::from(rows_area.height));
+    let count = screen.list.count();
+    frame.render_widget(
+        Paragraph::new(summary(screen, count, lang)),
+        Rect { height: 1, ..area },
+    );
+    if searching {
+        let row = Rect {
+            y: area.y + 1,
+            ..area
+        };
+        prompt::search(
+            frame,
+            row,
+            &screen.search,
+            matches!(screen.mode, Mode::Search),
+        );
+    }
+    let specs = columns(lang);
+    let draw_header = |frame: &mut Frame, widths: &[Option<u16>]| {
+        let text = format!("  {}", columns::header(&specs, widths));
+        frame.render_widget(Paragraph::new(text).style(theme::HEADER), header_area);
+    };
+    let list = &screen.list;
+    let empty = paged::Empty {
+        none_match: "devices.none_match",
+        none: "devices.empty",
+        filtered: screen.has_filters(),
+    };
+    let shown: &[Device] = if list.paging() { &[] } else { list.rows() };
+    if shown.is_empty() {
         let widths = fit_columns(&specs, &[], area.width);
         draw_header(frame, &widths);
-        let key = if screen.has_filters() {
-            "devices.none_match"
-        } else {
-            "devices.empty"
-        };
-        frame.render_widget(
-            Paragraph::new(format!("  {}", lang.t(key))).style(theme::HINT),
-            Rect {
-                height: 1,
-                ..rows_area
-            },
-        );
+        list.render_instead(frame, rows_area, lang, empty);
         return;
     }
-    // Keep the cursor in view, moving the window as little as possible.
-    if screen.cursor < screen.offset {
-        screen.offset = screen.cursor;
-    } else if rows > 0 && screen.cursor >= screen.offset + rows {
-        screen.offset = screen.cursor + 1 - rows;
-    }
-    screen.offset = screen.offset.min(count.saturating_sub(rows.max(1)));
-    let end = (screen.offset + rows).min(count);
-    // The rows in view are read every frame (a few rows by id): a change made in another tab
-    // or by another operator, such as a repair putting a device under repair, shows at once.
-    {
-        let slice = screen
-            .ids
-            .as_deref()
-            .map_or(&[][..], |ids| &ids[screen.offset..end]);
-        screen.page = ctx.read(devices::by_ids(ctx.db.conn(), slice));
-        screen.page_at = Some((screen.offset, end));
-    }
-    let texts: Vec<Vec<String>> = screen
-        .page
+    let texts: Vec<Vec<String>> = shown
         .iter()
         .map(|d| COLUMNS.iter().map(|c| cell(d, c.field, lang)).collect())
         .collect();
     let widths = fit_columns(&specs, &texts, area.width);
     draw_header(frame, &widths);
-    for (i, (device, texts)) in screen.page.iter().zip(texts).enumerate() {
+    for (i, (device, texts)) in shown.iter().zip(texts).enumerate() {
         let y = rows_area.y + i as u16;
-        let selected = screen.offset + i == screen.cursor;
+        let selected = list.offset() + i == list.cursor();
         let (flag, flag_style) = match warranty(device.record.warranty_until, ctx.today) {
             Warranty::Expired => ("x", theme::BAD),
             Warranty::EndingIn(_) => ("!", theme::WARN),

@@ -468,6 +468,12 @@ impl<S: Source> Paged<S> {
         true
     }
 
+    /// Put the cursor on row `index` of the list (a row found again after a save or a sort).
+    pub fn go_to(&mut self, index: usize) {
+        self.cursor = index;
+        self.to_end = false;
+    }
+
     /// `g`: the first row.
     pub fn go_top(&mut self) {
         self.cursor = 0;
