@@ -366,7 +366,7 @@ impl DevicesScreen {
                 return Some(Action::Flash(Flash::info(lang.t(key))));
             }
             KeyCode::Char('S') => self.open_filter(FilterKind::Sort, ctx),
-            KeyCode::Char('r') => self.keep_selection(ctx),
+            KeyCode::Char('r') => self.keep_selection(),
             KeyCode::Char('i') => {
                 self.mode = Mode::Addresses(addresses::Addresses::load(ctx));
             }
@@ -378,6 +378,7 @@ impl DevicesScreen {
                 self.mode = Mode::Edit(Box::new(editor::Editor::import(ctx, last)));
             }
             KeyCode::Esc if self.has_filters() => {
+                self.keep_selection();
                 self.query = ListQuery {
                     sort: self.query.sort,
                     descending: self.query.descending,
@@ -385,7 +386,6 @@ impl DevicesScreen {
                     ..ListQuery::default()
                 };
                 self.search = Input::default();
-                self.keep_selection(ctx);
             }
             _ => return None,
         }
@@ -394,19 +394,19 @@ impl DevicesScreen {
 
     /// `S`'s choice: the register by a field, either way (by asset tag for its own order),
     /// the cursor kept on its device.
-    fn choose_sort(&mut self, value: &str, ctx: &Ctx) {
+    fn choose_sort(&mut self, value: &str) {
+        self.keep_selection();
         let (name, way) = value.split_once(':').unwrap_or(("", "asc"));
         self.query.sort = SortKey::ALL
             .into_iter()
             .find(|k| k.field().key() == name)
             .unwrap_or_default();
         self.query.descending = way == "desc";
-        self.keep_selection(ctx);
     }
 
-    /// Reload the list keeping the cursor on the same device.
-    fn keep_selection(&mut self, ctx: &Ctx) {
-        self.load(ctx, self.list.visible());
+    /// Read the list anew with the cursor on the device it is on now (as last read), wherever
+    /// that device then stands: called before the filter or sort changes.
+    fn keep_selection(&mut self) {
         self.focus_id = self.selected_id();
         self.reload();
     }
@@ -435,14 +435,14 @@ impl DevicesScreen {
         Some(Action::Noop)
     }
 
-    fn search_key(&mut self, key: KeyEvent, ctx: &Ctx) -> Option<Action> {
+    fn search_key(&mut self, key: KeyEvent) -> Option<Action> {
         match key.code {
             KeyCode::Enter | KeyCode::Down => self.mode = Mode::List,
             KeyCode::Esc => {
+                self.keep_selection();
                 self.search = Input::default();
                 self.query.search.clear();
                 self.mode = Mode::List;
-                self.keep_selection(ctx);
             }
             _ => {
                 self.mode = Mode::Search;
@@ -486,14 +486,12 @@ impl Screen for DevicesScreen {
         let mode = std::mem::replace(&mut self.mode, Mode::List);
         match mode {
             Mode::List => self.list_key(key, ctx),
-            Mode::Search => self.search_key(key, ctx),
+            Mode::Search => self.search_key(key),
             Mode::Filter(kind, mut picker) => {
                 match picker.handle_key(key) {
                     Picked::Nothing => self.mode = Mode::Filter(kind, picker),
                     Picked::Cancelled => {}
-                    Picked::Chosen(value) if kind == FilterKind::Sort => {
-                        self.choose_sort(&value, ctx)
-                    }
+                    Picked::Chosen(value) if kind == FilterKind::Sort => self.choose_sort(&value),
                     Picked::Chosen(value) => self.set_filter(kind, &value),
                 }
                 Some(Action::Noop)
@@ -501,7 +499,7 @@ impl Screen for DevicesScreen {
             Mode::Detail(mut view) => {
                 match key.code {
                     KeyCode::Esc | KeyCode::Char('q') if !ctrl => {
-                        self.keep_selection(ctx);
+                        self.keep_selection();
                         return Some(Action::Noop);
                     }
                     KeyCode::Char(c @ ('e' | 't' | 's' | 'd')) => {

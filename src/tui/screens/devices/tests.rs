@@ -455,3 +455,30 @@ fn a_new_device_is_offered_the_next_tag_and_from_the_ip_table_the_next_free_addr
     let s = screen(&mut app);
     assert!(line(&s, "IP address").contains("10.10.0.2"), "{s}");
 }
+
+/// A new sort keeps the cursor on the device it was on, wherever that device now stands.
+#[test]
+fn sorting_keeps_the_cursor_on_its_device() {
+    let mut app = app(Lang::En);
+    screen(&mut app);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    let tag = ["JF-PC-0003", "JF-SV-0002", "JF-SW-0001"]
+        .into_iter()
+        .find(|t| s.lines().nth(1).is_some_and(|l| l.contains(t)))
+        .unwrap_or_else(|| panic!("{s}"));
+    press(&mut app, KeyCode::Esc);
+    for way in ["name, desc", "name, asc", "owner, desc"] {
+        press(&mut app, KeyCode::Char('S'));
+        typed(&mut app, way);
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Enter);
+        let s = screen(&mut app);
+        assert!(
+            s.lines().nth(1).is_some_and(|l| l.contains(tag)),
+            "{way}: {s}"
+        );
+        press(&mut app, KeyCode::Esc);
+    }
+}
