@@ -14,6 +14,7 @@ mod audit;
 mod backup;
 mod check;
 mod checks;
+mod demo;
 mod devices;
 mod month;
 mod readings;
@@ -25,10 +26,9 @@ use std::fmt::Display;
 use std::process::ExitCode;
 
 use crate::cli::{
-    ChecksWhat, Cli, Command, ExportWhat, ImportWhat, ReadingsWhat, RepairsWhat, Scale, ToolsWhat,
+    ChecksWhat, Cli, Command, ExportWhat, ImportWhat, ReadingsWhat, RepairsWhat, ToolsWhat,
 };
 use crate::config::{self, Config, Paths};
-use crate::db::demo;
 use crate::db::{Db, Stamp};
 use crate::error::UserError;
 use crate::i18n::Lang;
@@ -144,22 +144,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     };
     match cli.command {
         Some(Command::Paths) => {
-            say!("{}: {}", lang.t("paths.database"), paths.db_file.display());
-            say!(
-                "{}: {}",
-                lang.t("paths.config"),
-                paths.config_file.display()
-            );
-            say!(
-                "{}: {}",
-                lang.t("paths.backups"),
-                paths.backup_dir.display()
-            );
-            say!(
-                "{}: {}",
-                lang.t("paths.reports"),
-                paths.reports_dir.display()
-            );
+            paths_say(&paths, lang);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { repair, against }) => {
@@ -171,53 +156,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Some(Command::Demo { force, scale }) => {
             let mut db = open()?;
-            let existing = db.record_count()?;
-            if existing > 0 && !force {
-                eprintln!(
-                    "jifang: {}",
-                    lang.tf("demo.refused", &[("count", &existing)])
-                );
-                return Ok(ExitCode::FAILURE);
-            }
-            // Demo rows are nobody's work: they are stamped as such, and need no operator name.
-            let stamp = Stamp::new(demo::AUTHOR, chrono::Local::now().naive_local());
-            if scale == Scale::Large {
-                let started = std::time::Instant::now();
-                let seeded = demo::large::seed(
-                    db.conn_mut(),
-                    &stamp,
-                    demo::large::Size::LARGE,
-                    &mut |part| {
-                        let part = lang.t(&format!("demo.part_{part}")).to_owned();
-                        eprintln!("{}", lang.tf("demo.large_part", &[("part", &part)]));
-                    },
-                )?;
-                let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
-                let args: [(&str, &dyn Display); 6] = [
-                    ("seconds", &seconds),
-                    ("devices", &seeded.devices),
-                    ("repairs", &seeded.repairs),
-                    ("loans", &seeded.loans),
-                    ("results", &seeded.results),
-                    ("readings", &seeded.readings),
-                ];
-                say!("{}", lang.tf("demo.large_done", &args));
-            }
-            let added = demo::fill(db.conn_mut(), &stamp)?;
-            let path = paths.db_file.display();
-            let args: [(&str, &dyn Display); 9] = [
-                ("path", &path),
-                ("departments", &added.departments),
-                ("people", &added.people),
-                ("devices", &added.devices),
-                ("runs", &added.runs),
-                ("repairs", &added.repairs),
-                ("tools", &added.tools),
-                ("loans", &added.loans),
-                ("readings", &added.readings),
-            ];
-            say!("{}", lang.tf("demo.done", &args));
-            Ok(ExitCode::SUCCESS)
+            demo::run(&mut db, scale, force, &paths.db_file, lang).map_err(localized)
         }
         Some(Command::Import {
             what:
@@ -369,6 +308,26 @@ fn read_input(path: &std::path::Path) -> Result<Vec<u8>, UserError> {
         path: path.to_path_buf(),
         problem,
     })
+}
+
+/// `jifang paths`: where this database's files are.
+fn paths_say(paths: &Paths, lang: Lang) {
+    say!("{}: {}", lang.t("paths.database"), paths.db_file.display());
+    say!(
+        "{}: {}",
+        lang.t("paths.config"),
+        paths.config_file.display()
+    );
+    say!(
+        "{}: {}",
+        lang.t("paths.backups"),
+        paths.backup_dir.display()
+    );
+    say!(
+        "{}: {}",
+        lang.t("paths.reports"),
+        paths.reports_dir.display()
+    );
 }
 
 /// Say that an import file was refused, with every problem on its own line.
