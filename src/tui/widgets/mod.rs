@@ -10,6 +10,7 @@ pub mod input;
 pub mod paged;
 pub mod picker;
 pub mod prompt;
+pub mod scrolled;
 pub mod status_bar;
 pub mod tab_bar;
 pub mod wrap;

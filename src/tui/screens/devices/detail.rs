@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::db::device_log::{Event, EventKind};
 use crate::db::devices::Device;
@@ -39,7 +38,7 @@ impl Detail {
         self.scroll = (i32::from(self.scroll) + by).clamp(0, 10_000) as u16;
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    pub fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let lang = ctx.lang;
         let r = &self.device.record;
         let mut lines = Vec::new();
@@ -115,9 +114,7 @@ impl Detail {
         for event in &self.history {
             lines.extend(event_lines(event, lang));
         }
-        let max_scroll = (lines.len() as u16).saturating_sub(area.height);
-        let scroll = self.scroll.min(max_scroll);
-        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+        crate::tui::widgets::scrolled::render(frame, area, lines, &mut self.scroll);
     }
 }
 

@@ -4,7 +4,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::db::repairs::{self, Repair, TimelineEntry};
 use crate::domain::repair::{State, StepKind, Timeliness, money_text};
@@ -238,7 +237,7 @@ impl Detail {
         lines
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    pub fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let lang = ctx.lang;
         let mut lines = self.head(ctx);
         let fields = self.fields(ctx);
@@ -282,6 +281,6 @@ impl Detail {
             }
         }
         lines.extend(self.timeline_lines(lang));
-        frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), area);
+        crate::tui::widgets::scrolled::render(frame, area, lines, &mut self.scroll);
     }
 }

@@ -556,3 +556,18 @@ fn the_sort_key_orders_the_list_by_a_column_either_way() {
     let s = screen(&mut app);
     assert!(!s.contains("sorted by"), "{s}");
 }
+
+/// A detail never scrolls past its end: one that fits the screen stays where it is however
+/// often PgDn is pressed, instead of scrolling into an empty screen.
+#[test]
+fn a_detail_never_scrolls_past_its_end() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Enter);
+    let top = screen(&mut app);
+    assert!(top.contains("Timeline"), "{top}");
+    for _ in 0..30 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(screen(&mut app), top);
+}

@@ -4,7 +4,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::table::period_text;
 use crate::db::tools::{self, LoanQuery, LoanRow, Tool};
@@ -50,7 +49,7 @@ impl Detail {
         self.scroll = (i32::from(self.scroll) + by).clamp(0, 10_000) as u16;
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    pub fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let lang = ctx.lang;
         let t = &self.tool;
         let mut lines = vec![Line::from(vec![
@@ -137,6 +136,6 @@ impl Detail {
                 style,
             ));
         }
-        frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), area);
+        crate::tui::widgets::scrolled::render(frame, area, lines, &mut self.scroll);
     }
 }
