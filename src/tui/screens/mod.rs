@@ -62,10 +62,7 @@ impl Ctx<'_> {
     /// A record read by its id: `None` when it is gone, or when the read failed (said in the
     /// status bar, as [`Ctx::read`] does).
     pub fn found<T>(&self, read: rusqlite::Result<Option<T>>) -> Option<T> {
-        read.unwrap_or_else(|e| {
-            *self.failed_read.borrow_mut() = Some(e.to_string());
-            None
-        })
+        self.read(read)
     }
 
     /// The one way a screen writes: `work` runs in one transaction, committed if it returns
