@@ -10,6 +10,7 @@ use super::Stamp;
 use super::checklists::{self, Checklist, ITEM_COLUMNS, item_from_row};
 use super::device_log::{self, EventKind, NewEvent};
 use super::devices;
+use crate::db::stamped;
 use crate::domain::checklist::{Answer, Item, ItemKind, Outcome};
 use crate::domain::period;
 
@@ -586,12 +587,7 @@ pub fn set_log(conn: &Connection, run_id: i64, text: &str, stamp: &Stamp) -> Res
     if run_signed(conn, run_id)? {
         return Err(RunError::Signed);
     }
-    conn.prepare_cached(
-        "UPDATE check_runs SET run_log = ?2, updated_at = ?3, updated_by = ?4,
-             row_version = row_version + 1
-         WHERE id = ?1",
-    )?
-    .execute(params![run_id, text.trim(), stamp.at_text(), stamp.by])?;
+    stamped::set(conn, "check_runs", "run_log", run_id, text.trim(), stamp)?;
     Ok(())
 }
 

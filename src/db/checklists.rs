@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Stamp;
+use crate::db::stamped;
 use crate::domain::checklist::{BiText, Choice, Item, ItemKind, Template};
 use crate::domain::device::Category;
 use crate::domain::period::Period;
@@ -316,13 +317,14 @@ fn set_position(
     position: i64,
     stamp: &Stamp,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "UPDATE checklist_items SET position = ?2, updated_at = ?3, updated_by = ?4,
-             row_version = row_version + 1
-         WHERE id = ?1 AND position <> ?2",
-    )?
-    .execute(params![item_id, position, stamp.at_text(), stamp.by])?;
-    Ok(())
+    stamped::set(
+        conn,
+        "checklist_items",
+        "position",
+        item_id,
+        position,
+        stamp,
+    )
 }
 
 /// Why the template editor could not save.
@@ -437,13 +439,14 @@ pub fn set_active_from(
     from: NaiveDate,
     stamp: &Stamp,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE checklists SET active_from = ?2, updated_at = ?3, updated_by = ?4,
-             row_version = row_version + 1
-         WHERE id = ?1",
-        params![checklist_id, from.to_string(), stamp.at_text(), stamp.by],
-    )?;
-    Ok(())
+    stamped::set(
+        conn,
+        "checklists",
+        "active_from",
+        checklist_id,
+        from.to_string(),
+        stamp,
+    )
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use super::Stamp;
+use super::stamped::Fields;
 use crate::domain::record::{Field, parse_date};
 
 /// What kind of thing happened to a device.
@@ -95,21 +96,14 @@ pub fn append(
     changes: &[(Field, String, String)],
     stamp: &Stamp,
 ) -> rusqlite::Result<i64> {
-    let at = stamp.at_text();
-    conn.prepare_cached(
-        "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
+    event_fields(event, stamp)
+        .value(":device", device_id)
+        .execute(
+            conn,
+            "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
              created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)",
-    )?
-    .execute(params![
-        device_id,
-        event.kind.key(),
-        event.effective_on.to_string(),
-        event.approver,
-        event.reason,
-        at,
-        stamp.by
-    ])?;
+         VALUES (:device, :kind, :effective_on, :approver, :reason, :at, :by, :at, :by)",
+        )?;
     let event_id = conn.last_insert_rowid();
     if changes.is_empty() {
         return Ok(event_id);
@@ -130,6 +124,15 @@ pub fn append(
     Ok(event_id)
 }
 
+/// An entry's own fields, as one device's entry and a bulk import's entries store them.
+fn event_fields(event: &NewEvent, stamp: &Stamp) -> Fields {
+    Fields::stamped(stamp)
+        .value(":kind", event.kind.key().to_owned())
+        .value(":effective_on", event.effective_on.to_string())
+        .value(":approver", event.approver.clone())
+        .value(":reason", event.reason.clone())
+}
+
 /// Write the first entry of every device after `after_device` (devices just added in bulk),
 /// each listing every value the device was given: what [`append`] writes for one device, in
 /// two statements for all of them.
@@ -142,20 +145,15 @@ pub fn open_books_after(
     let last_event: i64 = conn
         .prepare_cached("SELECT ifnull(max(id), 0) FROM device_events")?
         .query_row([], |r| r.get(0))?;
-    conn.prepare_cached(
-        "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
+    event_fields(event, stamp)
+        .value(":after", after_device)
+        .execute(
+            conn,
+            "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
              created_at, created_by, updated_at, updated_by)
-         SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7 FROM devices WHERE id > ?1 ORDER BY id",
-    )?
-    .execute(params![
-        after_device,
-        event.kind.key(),
-        event.effective_on.to_string(),
-        event.approver,
-        event.reason,
-        stamp.at_text(),
-        stamp.by
-    ])?;
+         SELECT id, :kind, :effective_on, :approver, :reason, :at, :by, :at, :by
+         FROM devices WHERE id > :after ORDER BY id",
+        )?;
     open_books(conn, last_event)
 }
 

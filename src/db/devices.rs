@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 
 use super::Stamp;
 use super::device_log::{self, EventKind};
+use super::paging::Place;
 use crate::domain::device::{
     Category, ChangeDetails, ScrapReason, Status, TransitionError, check_transition, next_tag,
 };
@@ -179,6 +180,37 @@ pub struct ListQuery {
     pub archived: bool,
     pub sort: SortKey,
     pub descending: bool,
+}
+
+/// `limit` devices of the list from `place`, in list order: the first ones read along the
+/// sort's index, the last ones from the far end in the reverse order. Past a device it does not
+/// read (`None`): the register's sort by address is made in Rust, not along an index.
+pub fn rows(
+    conn: &Connection,
+    query: &ListQuery,
+    place: Place,
+    limit: usize,
+) -> Option<rusqlite::Result<Vec<Device>>> {
+    let reversed = || ListQuery {
+        descending: !query.descending,
+        ..query.clone()
+    };
+    // The ids of the last `skip + take` devices, the last `skip` of them left out, in list order.
+    let from_end = |skip: usize, take: usize| {
+        let mut ids = first_ids(conn, &reversed(), skip.saturating_add(take))?;
+        ids.drain(..skip.min(ids.len()));
+        ids.reverse();
+        by_ids(conn, &ids)
+    };
+    Some(match place {
+        Place::Down { offset, of } => match of.and_then(|n| Place::nearer_end(offset, limit, n)) {
+            Some((below, take)) => from_end(below, take),
+            None => first_ids(conn, query, offset.saturating_add(limit))
+                .and_then(|ids| by_ids(conn, &ids[offset.min(ids.len())..])),
+        },
+        Place::End => from_end(0, limit),
+        Place::After(_) | Place::Before(_) => return None,
+    })
 }
 
 /// The ids of the devices a query shows, in order. Ids only: the screen fetches the few rows

@@ -13,11 +13,13 @@ pub mod job;
 pub mod migrate;
 pub mod month;
 pub mod open_files;
+pub mod paging;
 pub mod place;
 pub mod readings;
 pub mod repairs;
 pub mod search;
 pub mod sort;
+pub mod stamped;
 pub mod tools;
 pub mod worker;
 

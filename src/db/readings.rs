@@ -13,6 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Deserialize;
 
 use super::Stamp;
+use crate::db::stamped::{self, Fields};
 use crate::domain::reading::{Direction, Rule, Target};
 use crate::i18n::Lang;
 
@@ -258,27 +259,16 @@ pub fn add_metric(
          WHERE position > ?1",
     )?
     .execute(params![position, stamp.at_text(), stamp.by])?;
-    conn.prepare_cached(
-        "INSERT INTO metrics (name_zh, name_en, group_name, scope, unit, decimals, direction,
+    metric_fields(input, stamp)
+        .value(":position", position + 1)
+        .execute(
+            conn,
+            "INSERT INTO metrics (name_zh, name_en, group_name, scope, unit, decimals, direction,
              target_min, target_max, alert_pct, position, created_at, created_by, updated_at,
              updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?12, ?13)",
-    )?
-    .execute(params![
-        input.name_zh.trim(),
-        input.name_en.trim(),
-        input.group.trim(),
-        input.scope.trim(),
-        input.unit.trim(),
-        input.decimals.min(MAX_DECIMALS),
-        input.direction.key(),
-        input.target.min,
-        input.target.max,
-        input.alert_pct,
-        position + 1,
-        stamp.at_text(),
-        stamp.by,
-    ])?;
+         VALUES (:name_zh, :name_en, :group_name, :scope, :unit, :decimals, :direction,
+             :target_min, :target_max, :alert_pct, :position, :at, :by, :at, :by)",
+        )?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -301,28 +291,30 @@ pub fn edit_metric(
 ) -> Result<(), ReadingError> {
     check_input(conn, input, Some(id))?;
     load_for_change(conn, id, version)?;
-    conn.prepare_cached(
-        "UPDATE metrics SET name_zh = ?2, name_en = ?3, group_name = ?4, scope = ?5, unit = ?6,
-             decimals = ?7, direction = ?8, target_min = ?9, target_max = ?10, alert_pct = ?11,
-             updated_at = ?12, updated_by = ?13, row_version = row_version + 1
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        input.name_zh.trim(),
-        input.name_en.trim(),
-        input.group.trim(),
-        input.scope.trim(),
-        input.unit.trim(),
-        input.decimals.min(MAX_DECIMALS),
-        input.direction.key(),
-        input.target.min,
-        input.target.max,
-        input.alert_pct,
-        stamp.at_text(),
-        stamp.by,
-    ])?;
+    metric_fields(input, stamp).value(":id", id).execute(
+        conn,
+        "UPDATE metrics SET name_zh = :name_zh, name_en = :name_en, group_name = :group_name,
+             scope = :scope, unit = :unit, decimals = :decimals, direction = :direction,
+             target_min = :target_min, target_max = :target_max, alert_pct = :alert_pct,
+             updated_at = :at, updated_by = :by, row_version = row_version + 1
+         WHERE id = :id",
+    )?;
     Ok(())
+}
+
+/// A metric's typed fields, as both adding and changing it store them.
+fn metric_fields(input: &MetricInput, stamp: &Stamp) -> Fields {
+    Fields::stamped(stamp)
+        .text(":name_zh", &input.name_zh)
+        .text(":name_en", &input.name_en)
+        .text(":group_name", &input.group)
+        .text(":scope", &input.scope)
+        .text(":unit", &input.unit)
+        .value(":decimals", input.decimals.min(MAX_DECIMALS))
+        .text(":direction", input.direction.key())
+        .value(":target_min", input.target.min)
+        .value(":target_max", input.target.max)
+        .value(":alert_pct", input.alert_pct)
 }
 
 /// Take a metric out of use: it leaves the table, its values stay in the database.
@@ -371,13 +363,8 @@ pub fn move_metric(
     } else {
         (other.position, mine.position)
     };
-    let mut set = conn.prepare_cached(
-        "UPDATE metrics SET position = ?2, updated_at = ?3, updated_by = ?4,
-             row_version = row_version + 1
-         WHERE id = ?1",
-    )?;
-    set.execute(params![mine.id, a, stamp.at_text(), stamp.by])?;
-    set.execute(params![other.id, b, stamp.at_text(), stamp.by])?;
+    stamped::set(conn, "metrics", "position", mine.id, a, stamp)?;
+    stamped::set(conn, "metrics", "position", other.id, b, stamp)?;
     Ok(true)
 }
 

@@ -9,13 +9,13 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub use list::{
-    ListQuery, ListRow, SORTS, StateFilter, count, last_page, late_count, maintainers, page,
-    page_after, page_before, reported_since, window,
+    ListQuery, ListRow, SORTS, StateFilter, count, late_count, maintainers, reported_since, rows,
 };
 
 use super::Stamp;
 use super::device_log::{EventKind, NewEvent};
 use super::devices::{self, Device, SaveError};
+use super::paging::Place;
 use crate::domain::device::Status;
 use crate::domain::record::{Warranty, parse_date, warranty};
 use crate::domain::repair::{
@@ -216,7 +216,7 @@ pub fn matching(
     query: &ListQuery,
     now: NaiveDateTime,
 ) -> rusqlite::Result<Vec<Repair>> {
-    let rows = page(conn, query, now, 0, i64::MAX as usize)?;
+    let rows = rows(conn, query, now, Place::top(0), i64::MAX as usize)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         if let Some(repair) = get(conn, row.id)? {

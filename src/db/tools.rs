@@ -9,13 +9,13 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub use loans::{
     LOAN_SORTS, Liability, LoanFilter, LoanQuery, LoanRow, borrowers, count_loans, departments,
-    item as loan_item, loans_after, loans_before, loans_page, loans_window, matching_loans,
-    overdue_count,
+    item as loan_item, loans, matching_loans, overdue_count,
 };
 
 use super::Stamp;
 use super::repairs::{self, DeviceRef, NewRepair, RepairError, time_text};
 use super::sort::{self, Sort};
+use crate::db::stamped::{self, Fields};
 use crate::domain::repair::{FaultKind, Priority};
 use crate::domain::tool::{
     Borrowing, BorrowingProblem, Condition, MAX_LOAN_DAYS, ToolStatus, Unavailable, due_on,
@@ -221,11 +221,7 @@ pub fn ensure_kind(
     match found {
         Some((id, current)) => {
             if let Some(days) = days.filter(|d| *d != current) {
-                conn.prepare_cached(
-                    "UPDATE tool_kinds SET loan_days = ?2, updated_at = ?3, updated_by = ?4,
-                         row_version = row_version + 1 WHERE id = ?1",
-                )?
-                .execute(params![id, days, stamp.at_text(), stamp.by])?;
+                stamped::set(conn, "tool_kinds", "loan_days", id, days, stamp)?;
             }
             Ok(id)
         }
@@ -291,22 +287,13 @@ pub fn add(conn: &Connection, input: &ToolInput, stamp: &Stamp) -> Result<i64, T
         });
     }
     let kind = ensure_kind(conn, &input.kind, input.loan_days, stamp)?;
-    conn.prepare_cached(
+    let status = input.status.unwrap_or(ToolStatus::Available);
+    tool_fields(input, kind, status, stamp).execute(
+        conn,
         "INSERT INTO tools (code, name, kind_id, spec, place, condition, status, created_at,
              created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
-    )?
-    .execute(params![
-        input.code.trim(),
-        input.name.trim(),
-        kind,
-        input.spec.trim(),
-        input.place.trim(),
-        input.condition.trim(),
-        input.status.unwrap_or(ToolStatus::Available).key(),
-        stamp.at_text(),
-        stamp.by,
-    ])?;
+         VALUES (:code, :name, :kind_id, :spec, :place, :condition, :status, :at, :by, :at, :by)",
+    )?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -355,25 +342,28 @@ pub fn edit(
         _ => tool.status,
     };
     let kind = ensure_kind(conn, &input.kind, input.loan_days, stamp)?;
-    conn.prepare_cached(
-        "UPDATE tools SET code = ?2, name = ?3, kind_id = ?4, spec = ?5, place = ?6,
-             condition = ?7, status = ?8, updated_at = ?9, updated_by = ?10,
-             row_version = row_version + 1
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        input.code.trim(),
-        input.name.trim(),
-        kind,
-        input.spec.trim(),
-        input.place.trim(),
-        input.condition.trim(),
-        status.key(),
-        stamp.at_text(),
-        stamp.by,
-    ])?;
+    tool_fields(input, kind, status, stamp)
+        .value(":id", id)
+        .execute(
+            conn,
+            "UPDATE tools SET code = :code, name = :name, kind_id = :kind_id, spec = :spec,
+             place = :place, condition = :condition, status = :status, updated_at = :at,
+             updated_by = :by, row_version = row_version + 1
+         WHERE id = :id",
+        )?;
     Ok(())
+}
+
+/// A tool's typed fields, as both adding and changing it store them.
+fn tool_fields(input: &ToolInput, kind: i64, status: ToolStatus, stamp: &Stamp) -> Fields {
+    Fields::stamped(stamp)
+        .text(":code", &input.code)
+        .text(":name", &input.name)
+        .value(":kind_id", kind)
+        .text(":spec", &input.spec)
+        .text(":place", &input.place)
+        .text(":condition", &input.condition)
+        .text(":status", status.key())
 }
 
 /// Take a tool out of use for good (停用), with the reason.
@@ -481,12 +471,7 @@ fn set_status(
     status: ToolStatus,
     stamp: &Stamp,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "UPDATE tools SET status = ?2, updated_at = ?3, updated_by = ?4,
-             row_version = row_version + 1 WHERE id = ?1",
-    )?
-    .execute(params![id, status.key(), stamp.at_text(), stamp.by])?;
-    Ok(())
+    stamped::set(conn, "tools", "status", id, status.key(), stamp)
 }
 
 /// What a return wrote besides the item: the repair ticket it opened, if any.

@@ -6,6 +6,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::{ENTRY_COLUMNS, Entry, entry_from};
+use crate::db::paging::Place;
 
 /// Which audit rows the log shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,43 +81,28 @@ pub fn count(conn: &Connection, query: &LogQuery) -> rusqlite::Result<usize> {
         .map(|n| n as usize)
 }
 
-/// `rows` entries from `offset`, newest first.
-pub fn page(
+/// Up to `rows` entries from `place`, newest first. Past an entry, the read starts at its id.
+pub fn rows(
     conn: &Connection,
     query: &LogQuery,
-    offset: usize,
+    place: Place,
     rows: usize,
 ) -> rusqlite::Result<Vec<Entry>> {
-    query.read(conn, "", None, "DESC", rows, offset)
-}
-
-/// Up to `rows` entries older than the entry `last`, newest first.
-pub fn after(
-    conn: &Connection,
-    query: &LogQuery,
-    last: i64,
-    rows: usize,
-) -> rusqlite::Result<Vec<Entry>> {
-    query.read(conn, " AND id < ?", Some(last), "DESC", rows, 0)
-}
-
-/// The `rows` entries newer than the entry `first`, newest first.
-pub fn before(
-    conn: &Connection,
-    query: &LogQuery,
-    first: i64,
-    rows: usize,
-) -> rusqlite::Result<Vec<Entry>> {
-    let mut newer = query.read(conn, " AND id > ?", Some(first), "ASC", rows, 0)?;
-    newer.reverse();
-    Ok(newer)
-}
-
-/// The log's `rows` oldest entries, newest first: its end, read without the count.
-pub fn last_page(conn: &Connection, query: &LogQuery, rows: usize) -> rusqlite::Result<Vec<Entry>> {
-    let mut oldest = query.read(conn, "", None, "ASC", rows, 0)?;
-    oldest.reverse();
-    Ok(oldest)
+    let (past, id, oldest_first, offset, rows) = match place {
+        Place::Down { offset, of } => match of.and_then(|n| Place::nearer_end(offset, rows, n)) {
+            Some((below, rows)) => ("", None, true, below, rows),
+            None => ("", None, false, offset, rows),
+        },
+        Place::End => ("", None, true, 0, rows),
+        Place::After(last) => (" AND id < ?", Some(last), false, 0, rows),
+        Place::Before(first) => (" AND id > ?", Some(first), true, 0, rows),
+    };
+    let order = if oldest_first { "ASC" } else { "DESC" };
+    let mut entries = query.read(conn, past, id, order, rows, offset)?;
+    if oldest_first {
+        entries.reverse();
+    }
+    Ok(entries)
 }
 
 /// Everyone who has changed anything, by name; read by skipping along the operator index, so

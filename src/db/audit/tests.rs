@@ -3,6 +3,7 @@ use serde_json::json;
 
 use super::*;
 use crate::db::device_log::EventKind;
+use crate::db::paging::Place;
 use crate::db::repairs::{self, DeviceRef, NewRepair};
 use crate::db::{Db, Stamp, devices};
 use crate::domain::record::{Field, Record};
@@ -403,24 +404,35 @@ fn the_log_lists_newest_first_filters_and_reads_on_past_a_row() {
     let conn = db.conn();
     let all = log::LogQuery::default();
     let n = log::count(conn, &all).unwrap();
-    let whole = log::page(conn, &all, 0, n).unwrap();
+    let whole = log::rows(conn, &all, Place::top(0), n).unwrap();
     assert_eq!(whole.len(), n);
     assert!(whole.windows(2).all(|w| w[0].id > w[1].id), "newest first");
     // Reading on from any row, either way, gives what the offset gives.
     for at in 1..n - 1 {
-        let on = log::after(conn, &all, whole[at].id, 2).unwrap();
+        let on = log::rows(conn, &all, Place::After(whole[at].id), 2).unwrap();
         let ids: Vec<i64> = on.iter().map(|e| e.id).collect();
         let want: Vec<i64> = whole[at + 1..(at + 3).min(n)]
             .iter()
             .map(|e| e.id)
             .collect();
         assert_eq!(ids, want, "after row {at}");
-        let back = log::before(conn, &all, whole[at].id, at.min(2)).unwrap();
+        let back = log::rows(conn, &all, Place::Before(whole[at].id), at.min(2)).unwrap();
         let ids: Vec<i64> = back.iter().map(|e| e.id).collect();
         let want: Vec<i64> = whole[at - at.min(2)..at].iter().map(|e| e.id).collect();
         assert_eq!(ids, want, "before row {at}");
     }
-    let last: Vec<i64> = log::last_page(conn, &all, 2)
+    // Read from the far end where it is nearer: the same rows, newest first.
+    for offset in 0..n {
+        let of = Some(n);
+        let near = log::rows(conn, &all, Place::Down { offset, of }, 2).unwrap();
+        let ids: Vec<i64> = near.iter().map(|e| e.id).collect();
+        let want: Vec<i64> = whole[offset..(offset + 2).min(n)]
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(ids, want, "window at {offset}");
+    }
+    let last: Vec<i64> = log::rows(conn, &all, Place::End, 2)
         .unwrap()
         .iter()
         .map(|e| e.id)
@@ -432,7 +444,7 @@ fn the_log_lists_newest_first_filters_and_reads_on_past_a_row() {
         operator: Some("赵平".into()),
         ..Default::default()
     };
-    let rows = log::page(conn, &zhao, 0, 10).unwrap();
+    let rows = log::rows(conn, &zhao, Place::top(0), 10).unwrap();
     let seen: Vec<(i64, Action)> = rows.iter().map(|e| (e.record_id, e.action)).collect();
     assert_eq!(seen, vec![(a, Action::Update), (b, Action::Insert)]);
     assert_eq!(log::count(conn, &zhao).unwrap(), 2);
@@ -444,7 +456,7 @@ fn the_log_lists_newest_first_filters_and_reads_on_past_a_row() {
         record: named,
         ..Default::default()
     };
-    let rows = log::page(conn, &one, 0, 10).unwrap();
+    let rows = log::rows(conn, &one, Place::top(0), 10).unwrap();
     assert!(
         rows.iter()
             .all(|e| e.table == "devices" && e.record_id == b)

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use super::{parse_time, time_text};
+use crate::db::paging::Place;
 use crate::db::search;
 use crate::db::sort::{self, Sort};
 use crate::domain::repair::{Priority, State, Timeliness, timeliness};
@@ -168,69 +169,26 @@ pub fn count(conn: &Connection, query: &ListQuery, now: NaiveDateTime) -> rusqli
         .map(|n| n as usize)
 }
 
-/// `limit` tickets from position `offset` of the list, open first, then newest first.
-pub fn page(
+/// `limit` tickets of the list (open first, then newest first) from `place`, in list order.
+/// Past a ticket, the read starts at that ticket's place in the index (a keyset), not counted
+/// from the list's start: a step down a filter whose matches lie deep in ten years of tickets
+/// costs what a step at its top does.
+pub fn rows(
     conn: &Connection,
     query: &ListQuery,
     now: NaiveDateTime,
-    offset: usize,
+    place: Place,
     limit: usize,
 ) -> rusqlite::Result<Vec<ListRow>> {
-    read(conn, query, now, Start::Offset(offset), limit, false)
-}
-
-/// The list's last `limit` tickets, in list order, read from the far end of its index: what
-/// `G` shows before the list is counted.
-pub fn last_page(
-    conn: &Connection,
-    query: &ListQuery,
-    now: NaiveDateTime,
-    limit: usize,
-) -> rusqlite::Result<Vec<ListRow>> {
-    read_back(conn, query, now, Start::Offset(0), limit)
-}
-
-/// [`page`] of a list of `total` tickets, read from whichever end is nearer: the index is
-/// walked up to the window, so the last page of a million tickets costs what the first does.
-pub fn window(
-    conn: &Connection,
-    query: &ListQuery,
-    now: NaiveDateTime,
-    offset: usize,
-    limit: usize,
-    total: usize,
-) -> rusqlite::Result<Vec<ListRow>> {
-    let end = total.min(offset.saturating_add(limit));
-    let from_end = total - end;
-    if from_end >= offset {
-        return page(conn, query, now, offset, limit);
+    match place {
+        Place::Down { offset, of } => match of.and_then(|n| Place::nearer_end(offset, limit, n)) {
+            Some((below, limit)) => read_back(conn, query, now, Start::Offset(below), limit),
+            None => read(conn, query, now, Start::Offset(offset), limit, false),
+        },
+        Place::End => read_back(conn, query, now, Start::Offset(0), limit),
+        Place::After(id) => read(conn, query, now, Start::Beyond(id), limit, false),
+        Place::Before(id) => read_back(conn, query, now, Start::Beyond(id), limit),
     }
-    let limit = end.saturating_sub(offset);
-    read_back(conn, query, now, Start::Offset(from_end), limit)
-}
-
-/// The `limit` tickets that follow ticket `id` in the list. Read from that ticket's place in
-/// the index (a keyset), not counted from the list's start: a step down a filter whose
-/// matches lie deep in ten years of tickets costs what a step at its top does.
-pub fn page_after(
-    conn: &Connection,
-    query: &ListQuery,
-    now: NaiveDateTime,
-    id: i64,
-    limit: usize,
-) -> rusqlite::Result<Vec<ListRow>> {
-    read(conn, query, now, Start::Beyond(id), limit, false)
-}
-
-/// The `limit` tickets that come before ticket `id` in the list, in list order.
-pub fn page_before(
-    conn: &Connection,
-    query: &ListQuery,
-    now: NaiveDateTime,
-    id: i64,
-    limit: usize,
-) -> rusqlite::Result<Vec<ListRow>> {
-    read_back(conn, query, now, Start::Beyond(id), limit)
 }
 
 /// Where a read starts, in its direction: skipping rows, or past a ticket.

@@ -3,6 +3,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::*;
 use crate::db::device_log::{self, EventKind};
+use crate::db::paging::Place;
 use crate::db::sort::Sort;
 use crate::db::{Db, check_runs, checklists};
 use crate::domain::checklist::{Answer, Outcome as CheckOutcome};
@@ -450,7 +451,7 @@ fn the_list_puts_open_tickets_first_and_filters() {
 
     let now = at("2026-11-21 09:00");
     let ids = |q: &ListQuery| -> Vec<i64> {
-        page(db.conn(), q, now, 0, 50)
+        rows(db.conn(), q, now, Place::top(0), 50)
             .unwrap()
             .iter()
             .map(|r| r.id)
@@ -459,7 +460,10 @@ fn the_list_puts_open_tickets_first_and_filters() {
     let all = ListQuery::default();
     assert_eq!(ids(&all), [new_open, old_open, closed]);
     assert_eq!(count(db.conn(), &all, now).unwrap(), 3);
-    assert_eq!(page(db.conn(), &all, now, 1, 1).unwrap()[0].id, old_open);
+    assert_eq!(
+        rows(db.conn(), &all, now, Place::top(1), 1).unwrap()[0].id,
+        old_open
+    );
     let q = |state| ListQuery {
         state,
         ..ListQuery::default()
@@ -484,21 +488,8 @@ fn the_list_puts_open_tickets_first_and_filters() {
     };
     assert_eq!(ids(&by), [old_open, closed]);
     assert_eq!(maintainers(db.conn()).unwrap(), ["王强"]);
-    let row = &page(db.conn(), &all, now, 1, 1).unwrap()[0];
+    let row = &rows(db.conn(), &all, now, Place::top(1), 1).unwrap()[0];
     assert_eq!(row.timeliness(now), Timeliness::Late);
-    // Windows read from the far end hold the same rows, in list order.
-    let full = ids(&all);
-    for offset in 0..full.len() {
-        for limit in 1..=full.len() + 1 {
-            let got: Vec<i64> = window(db.conn(), &all, now, offset, limit, full.len())
-                .unwrap()
-                .iter()
-                .map(|r| r.id)
-                .collect();
-            let end = full.len().min(offset + limit);
-            assert_eq!(got, full[offset..end], "offset {offset}, limit {limit}");
-        }
-    }
 }
 
 #[test]
@@ -557,7 +548,7 @@ fn a_ticket_is_found_by_what_it_says_now_and_a_stale_search_index_is_reported() 
             search: words.into(),
             ..ListQuery::default()
         };
-        page(db.conn(), &q, now, 0, 50)
+        rows(db.conn(), &q, now, Place::top(0), 50)
             .unwrap()
             .iter()
             .map(|r| r.id)
@@ -646,18 +637,28 @@ fn the_rows_next_to_a_ticket_are_the_rows_at_the_next_offsets() {
         },
     ] {
         let ids = |rows: Vec<ListRow>| -> Vec<i64> { rows.iter().map(|r| r.id).collect() };
-        let full = ids(page(db.conn(), &query, now, 0, 50).unwrap());
+        let full = ids(rows(db.conn(), &query, now, Place::top(0), 50).unwrap());
         assert!(full.len() >= 5, "{query:?}");
         for (at, id) in full.iter().enumerate() {
             for limit in 1..=full.len() + 1 {
-                let after = ids(page_after(db.conn(), &query, now, *id, limit).unwrap());
+                let after = ids(rows(db.conn(), &query, now, Place::After(*id), limit).unwrap());
                 let end = full.len().min(at + 1 + limit);
                 assert_eq!(after, full[at + 1..end], "after #{at}, {limit} rows");
-                let before = ids(page_before(db.conn(), &query, now, *id, limit).unwrap());
+                let before = ids(rows(db.conn(), &query, now, Place::Before(*id), limit).unwrap());
                 assert_eq!(before, full[at.saturating_sub(limit)..at], "before #{at}");
             }
         }
-        let last = ids(last_page(db.conn(), &query, now, 3).unwrap());
+        for offset in 0..full.len() {
+            for limit in 1..=full.len() + 1 {
+                // Read from the far end where it is nearer: the same rows, in list order.
+                let of = Some(full.len());
+                let near =
+                    ids(rows(db.conn(), &query, now, Place::Down { offset, of }, limit).unwrap());
+                let end = full.len().min(offset + limit);
+                assert_eq!(near, full[offset..end], "window at {offset}, {limit} rows");
+            }
+        }
+        let last = ids(rows(db.conn(), &query, now, Place::End, 3).unwrap());
         assert_eq!(last, full[full.len() - 3..], "{query:?}");
     }
     // Sorted by device: every 交换机 before every 打印机 (by their stored text), and reversed.
@@ -666,7 +667,7 @@ fn the_rows_next_to_a_ticket_are_the_rows_at_the_next_offsets() {
             sort: Sort::parse(&format!("device:{way}"), SORTS),
             ..ListQuery::default()
         };
-        let rows = page(db.conn(), &query, now, 0, 50).unwrap();
+        let rows = rows(db.conn(), &query, now, Place::top(0), 50).unwrap();
         rows.into_iter().map(|r| r.device_text).collect()
     };
     let up = devices("asc");

@@ -7,6 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::parse_day;
+use crate::db::paging::Place;
 use crate::db::sort::{self, Sort};
 use crate::domain::tool::{Condition, days_overdue};
 
@@ -264,11 +265,47 @@ fn count_where(
         .map(|n| n as usize)
 }
 
-/// `limit` loans from `offset` of the list. The open ones (a few: a tool is out once at a
-/// time) come first by due date, so the overdue lead; then the returned ones newest first.
-/// Each part is read along an index in its own order, so a page near the top of a million
-/// loans costs a few rows, not a sort of them all.
-pub fn loans_page(
+/// `limit` loans of the list from `place`, in list order. The open ones (a few: a tool is out
+/// once at a time) come first by due date, so the overdue lead; then the returned ones newest
+/// first. Each part is read along an index in its own order, so a page near the top of a
+/// million loans costs a few rows, not a sort of them all; past a loan, the read starts at that
+/// loan's place in the index (a keyset). A column's order reads by offset only.
+pub fn loans(
+    conn: &Connection,
+    query: &LoanQuery,
+    today: NaiveDate,
+    place: Place,
+    limit: usize,
+) -> rusqlite::Result<Vec<LoanRow>> {
+    match place {
+        Place::Down {
+            offset,
+            of: Some(total),
+        } => window(conn, query, today, offset, limit, total),
+        Place::Down { offset, of: None } => top_down(conn, query, today, offset, limit),
+        Place::End => {
+            // Not read from the far end without the count: the list is counted first.
+            let total = count_loans(conn, query, today)?;
+            window(
+                conn,
+                query,
+                today,
+                total.saturating_sub(limit),
+                limit,
+                total,
+            )
+        }
+        Place::After(item_id) => read_beyond(conn, query, today, item_id, limit, false),
+        Place::Before(item_id) => {
+            let mut rows = read_beyond(conn, query, today, item_id, limit, true)?;
+            rows.reverse();
+            Ok(rows)
+        }
+    }
+}
+
+/// `limit` loans from `offset` of the list, read from its top.
+fn top_down(
     conn: &Connection,
     query: &LoanQuery,
     today: NaiveDate,
@@ -302,7 +339,7 @@ fn sorted_page(
     rows.collect()
 }
 
-/// [`loans_page`] once the open loans are counted (`open` of them).
+/// [`top_down`] once the open loans are counted (`open` of them).
 fn page_with_open(
     conn: &Connection,
     query: &LoanQuery,
@@ -324,9 +361,8 @@ fn page_with_open(
     read_parts(conn, query, today, &parts[from_returned..], limit)
 }
 
-/// [`loans_page`] of a list of `total` loans, read from whichever end is nearer: the index is
-/// walked up to the window, so the last page of a million loans costs what the first does.
-pub fn loans_window(
+/// [`top_down`] of a list of `total` loans, read from whichever end is nearer.
+fn window(
     conn: &Connection,
     query: &LoanQuery,
     today: NaiveDate,
@@ -334,12 +370,13 @@ pub fn loans_window(
     limit: usize,
     total: usize,
 ) -> rusqlite::Result<Vec<LoanRow>> {
-    let end = total.min(offset.saturating_add(limit));
-    let from_end = total - end;
+    let nearer_end = Place::nearer_end(offset, limit, total);
     // Only the returned part is read from its far end: the open one is a few loans.
-    if from_end >= offset || !query.with(Part::Returned) || query.sort != Sort::default() {
-        return loans_page(conn, query, today, offset, limit);
-    }
+    let Some((from_end, count)) =
+        nearer_end.filter(|_| query.with(Part::Returned) && query.sort == Sort::default())
+    else {
+        return top_down(conn, query, today, offset, limit);
+    };
     let open = open_count(conn, query, today)?;
     if offset < open {
         return page_with_open(conn, query, today, open, offset, limit);
@@ -348,7 +385,6 @@ pub fn loans_window(
         place: None,
         backward: true,
     };
-    let count = end.saturating_sub(offset);
     let mut rows = read_part(conn, query, today, Part::Returned, back, from_end, count)?;
     rows.reverse();
     Ok(rows)
@@ -360,32 +396,6 @@ fn open_count(conn: &Connection, query: &LoanQuery, today: NaiveDate) -> rusqlit
         return Ok(0);
     }
     count_where(conn, query, today, " AND i.returned_at IS NULL")
-}
-
-/// The `limit` loans that follow loan item `item_id` in the list. Read from that loan's place
-/// in the index (a keyset), not counted from the list's start: a step down a filter whose
-/// matches lie deep in ten years of loans costs what a step at its top does.
-pub fn loans_after(
-    conn: &Connection,
-    query: &LoanQuery,
-    today: NaiveDate,
-    item_id: i64,
-    limit: usize,
-) -> rusqlite::Result<Vec<LoanRow>> {
-    read_beyond(conn, query, today, item_id, limit, false)
-}
-
-/// The `limit` loans that come before loan item `item_id` in the list, in list order.
-pub fn loans_before(
-    conn: &Connection,
-    query: &LoanQuery,
-    today: NaiveDate,
-    item_id: i64,
-    limit: usize,
-) -> rusqlite::Result<Vec<LoanRow>> {
-    let mut rows = read_beyond(conn, query, today, item_id, limit, true)?;
-    rows.reverse();
-    Ok(rows)
 }
 
 /// `limit` loans past `item_id`, towards the list's end or (`backward`, in reverse order) its
@@ -449,20 +459,20 @@ impl LoanQuery {
 
 /// A loan's sort key, as stored: bound as values, an index range starts at it (compared with a
 /// subquery, SQLite would walk from the list's start).
-struct Place {
+struct SortKey {
     part: Part,
     due_on: String,
     out_at: String,
     item_id: i64,
 }
 
-fn place(conn: &Connection, item_id: i64) -> rusqlite::Result<Place> {
+fn place(conn: &Connection, item_id: i64) -> rusqlite::Result<SortKey> {
     conn.prepare_cached(
         "SELECT i.returned_at IS NULL, i.due_on, l.out_at
          FROM tool_loan_items i JOIN tool_loans l ON l.id = i.loan_id WHERE i.id = ?1",
     )?
     .query_row([item_id], |r| {
-        Ok(Place {
+        Ok(SortKey {
             part: if r.get(0)? {
                 Part::Open
             } else {
@@ -479,7 +489,7 @@ fn place(conn: &Connection, item_id: i64) -> rusqlite::Result<Place> {
 /// end or past a loan.
 #[derive(Clone, Copy)]
 struct Reading<'a> {
-    place: Option<&'a Place>,
+    place: Option<&'a SortKey>,
     backward: bool,
 }
 
@@ -492,7 +502,7 @@ impl Reading<'_> {
     /// The condition on a part's rows past the loan, and its arguments: all of them when there
     /// is no loan, or it is of the other part (the reading starts at the part's near end).
     fn condition(&self, part: Part) -> (&'static str, Vec<Value>) {
-        let Some(Place {
+        let Some(SortKey {
             due_on,
             out_at,
             item_id,
@@ -593,7 +603,7 @@ pub fn matching_loans(
     query: &LoanQuery,
     today: NaiveDate,
 ) -> rusqlite::Result<Vec<LoanRow>> {
-    loans_page(conn, query, today, 0, i64::MAX as usize)
+    top_down(conn, query, today, 0, i64::MAX as usize)
 }
 
 /// One loan item.

@@ -1,3 +1,4 @@
+use crate::db::paging::Place;
 use crate::i18n::Lang;
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -250,7 +251,7 @@ fn overdue_loans_are_counted_and_listed_first() {
         "the ladder is late tomorrow"
     );
     let q = LoanQuery::default();
-    let rows = loans_page(db.conn(), &q, day(21), 0, 10).unwrap();
+    let rows = loans(db.conn(), &q, day(21), Place::top(0), 10).unwrap();
     let order: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(order, ["T-004", "T-003", "T-001", "T-002"]);
     assert_eq!(count_loans(db.conn(), &q, day(21)).unwrap(), 4);
@@ -466,7 +467,7 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
     lend(&mut db, "李娜", &["T-002", "T-003", "T-005"], at(19, 9));
     give_back(&mut db, "T-002", 20);
     let today = day(21);
-    let all = loans_page(db.conn(), &LoanQuery::default(), today, 0, 100).unwrap();
+    let all = loans(db.conn(), &LoanQuery::default(), today, Place::top(0), 100).unwrap();
     // The order, worked out here rather than by SQLite.
     let mut expected = all.clone();
     expected.sort_by_key(|r| {
@@ -508,7 +509,7 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
             ..LoanQuery::default()
         },
     ] {
-        let full = loans_page(db.conn(), &query, today, 0, 100).unwrap();
+        let full = loans(db.conn(), &query, today, Place::top(0), 100).unwrap();
         let wanted: Vec<&LoanRow> = expected
             .iter()
             .filter(|r| full.iter().any(|f| f.item_id == r.item_id))
@@ -517,7 +518,7 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
         assert_eq!(count_loans(db.conn(), &query, today).unwrap(), full.len());
         for offset in 0..=full.len() {
             for limit in 1..=full.len() + 1 {
-                let got = loans_page(db.conn(), &query, today, offset, limit).unwrap();
+                let got = loans(db.conn(), &query, today, Place::top(offset), limit).unwrap();
                 let end = full.len().min(offset + limit);
                 assert_eq!(
                     got,
@@ -526,7 +527,17 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
                 );
                 // The same window read from the nearer end of a counted list.
                 let total = full.len();
-                let near = loans_window(db.conn(), &query, today, offset, limit, total).unwrap();
+                let near = loans(
+                    db.conn(),
+                    &query,
+                    today,
+                    Place::Down {
+                        offset,
+                        of: Some(total),
+                    },
+                    limit,
+                )
+                .unwrap();
                 assert_eq!(near, got, "{query:?} {offset} {limit} of {total}");
             }
         }
@@ -535,8 +546,10 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
         for (at, row) in all.iter().enumerate() {
             let place = full.iter().position(|f| f.item_id == row.item_id);
             for limit in 1..=full.len() + 1 {
-                let after = loans_after(db.conn(), &query, today, row.item_id, limit).unwrap();
-                let before = loans_before(db.conn(), &query, today, row.item_id, limit).unwrap();
+                let after =
+                    loans(db.conn(), &query, today, Place::After(row.item_id), limit).unwrap();
+                let before =
+                    loans(db.conn(), &query, today, Place::Before(row.item_id), limit).unwrap();
                 // Where the loan would stand in this list: after the rows that precede it.
                 let next = place.map_or_else(
                     || full.iter().filter(|f| precedes(f, row, &expected)).count(),

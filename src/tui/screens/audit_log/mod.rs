@@ -14,13 +14,14 @@ use rusqlite::Connection;
 
 use super::{Ctx, Screen};
 use crate::db::audit::{self, Entry, log};
+use crate::db::paging::Place;
 use crate::exchange::audit as file;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{Exported, Paged, Source};
+use crate::tui::widgets::paged::{Exported, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 
 const LIST_KEYS: &[KeyHint] = &[
@@ -75,30 +76,8 @@ impl Source for LogList {
         log::count(conn, &self.0)
     }
 
-    fn page(&self, conn: &Connection, offset: usize, rows: usize) -> rusqlite::Result<Vec<Entry>> {
-        log::page(conn, &self.0, offset, rows)
-    }
-
-    fn after(
-        &self,
-        conn: &Connection,
-        last: i64,
-        rows: usize,
-    ) -> Option<rusqlite::Result<Vec<Entry>>> {
-        Some(log::after(conn, &self.0, last, rows))
-    }
-
-    fn before(
-        &self,
-        conn: &Connection,
-        first: i64,
-        rows: usize,
-    ) -> Option<rusqlite::Result<Vec<Entry>>> {
-        Some(log::before(conn, &self.0, first, rows))
-    }
-
-    fn last_page(&self, conn: &Connection, rows: usize) -> Option<rusqlite::Result<Vec<Entry>>> {
-        Some(log::last_page(conn, &self.0, rows))
+    fn rows(&self, conn: &Connection, place: Place, rows: usize) -> Option<Read<Entry>> {
+        Some(log::rows(conn, &self.0, place, rows))
     }
 
     fn export(&self, conn: &Connection, lang: Lang, out: &mut dyn Write) -> Exported {

@@ -14,6 +14,7 @@ use rusqlite::Connection;
 use super::run::{RunEvent, RunView, period_text};
 use crate::db::check_runs::{self, PastRun};
 use crate::db::checklists::Checklist;
+use crate::db::paging::Place;
 use crate::exchange::runs as file;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
@@ -22,7 +23,7 @@ use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self as table, Column};
-use crate::tui::widgets::paged::{self, Exported, Paged, Source};
+use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
 
 /// The runs of one template.
 #[derive(Debug, Clone)]
@@ -44,13 +45,11 @@ impl Source for PastList {
         check_runs::past_count(conn, self.0.id)
     }
 
-    fn page(
-        &self,
-        conn: &Connection,
-        offset: usize,
-        rows: usize,
-    ) -> rusqlite::Result<Vec<PastRun>> {
-        check_runs::past_page(conn, self.0.id, offset, rows)
+    fn rows(&self, conn: &Connection, place: Place, rows: usize) -> Option<Read<PastRun>> {
+        let Place::Down { offset, .. } = place else {
+            return None;
+        };
+        Some(check_runs::past_page(conn, self.0.id, offset, rows))
     }
 
     fn export(&self, conn: &Connection, lang: Lang, out: &mut dyn Write) -> Exported {

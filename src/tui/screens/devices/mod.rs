@@ -18,6 +18,7 @@ use ratatui::layout::Rect;
 
 use super::{Ctx, Screen};
 use crate::db::devices::{self, Device, ListQuery, SortKey};
+use crate::db::paging::Place;
 use crate::db::sort::Sort;
 use crate::db::worker::{Answer, Worker};
 use crate::db::{device_log, directory};
@@ -29,7 +30,7 @@ use crate::tui::keys::{self, KeyHint};
 use crate::tui::tabs::Tab;
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Paged, Source};
+use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 
 const LIST_KEYS: &[KeyHint] = &[
@@ -117,16 +118,6 @@ pub struct DevicesScreen {
 #[derive(Debug, Clone)]
 struct DeviceList(ListQuery);
 
-impl DeviceList {
-    /// The same list in the reverse order.
-    fn reversed(&self) -> ListQuery {
-        ListQuery {
-            descending: !self.0.descending,
-            ..self.0.clone()
-        }
-    }
-}
-
 impl Source for DeviceList {
     type Row = Device;
     const EXPORT_NAME: &'static str = "devices";
@@ -143,41 +134,12 @@ impl Source for DeviceList {
         devices::list_ids(conn, &self.0).map(|ids| ids.len())
     }
 
-    fn page(&self, conn: &Connection, offset: usize, rows: usize) -> rusqlite::Result<Vec<Device>> {
-        let ids = devices::first_ids(conn, &self.0, offset.saturating_add(rows))?;
-        devices::by_ids(conn, &ids[offset.min(ids.len())..])
-    }
-
-    fn window(
-        &self,
-        conn: &Connection,
-        offset: usize,
-        rows: usize,
-        count: usize,
-    ) -> rusqlite::Result<Vec<Device>> {
-        let end = count.min(offset.saturating_add(rows));
-        let from_end = count - end;
-        if from_end >= offset {
-            return self.page(conn, offset, rows);
-        }
-        // From the far end: the rows after the window, then the window, in reverse.
-        let mut ids = devices::first_ids(conn, &self.reversed(), count - offset)?;
-        ids.drain(..from_end.min(ids.len()));
-        ids.reverse();
-        devices::by_ids(conn, &ids)
-    }
-
     fn reads_from_end(&self) -> bool {
         true
     }
 
-    fn last_page(&self, conn: &Connection, rows: usize) -> Option<rusqlite::Result<Vec<Device>>> {
-        Some(
-            devices::first_ids(conn, &self.reversed(), rows).and_then(|mut ids| {
-                ids.reverse();
-                devices::by_ids(conn, &ids)
-            }),
-        )
+    fn rows(&self, conn: &Connection, place: Place, rows: usize) -> Option<Read<Device>> {
+        devices::rows(conn, &self.0, place, rows)
     }
 
     fn export(&self, conn: &Connection, lang: Lang, out: &mut dyn Write) -> Exported {

@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 use rusqlite::Connection;
 
 use super::{Ctx, Screen};
+use crate::db::paging::Place;
 use crate::db::repairs::{self, ListQuery, ListRow, Repair, RepairError, StateFilter};
 use crate::db::sort::Sort;
 use crate::domain::period::Period;
@@ -24,7 +25,7 @@ use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Paged, Source};
+use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use forms::{FormOutcome, RepairForm};
 
@@ -132,51 +133,8 @@ impl Source for RepairList {
         Ok(tickets.len())
     }
 
-    fn page(
-        &self,
-        conn: &Connection,
-        offset: usize,
-        rows: usize,
-    ) -> rusqlite::Result<Vec<ListRow>> {
-        repairs::page(conn, &self.query, self.now, offset, rows)
-    }
-
-    fn window(
-        &self,
-        conn: &Connection,
-        offset: usize,
-        rows: usize,
-        count: usize,
-    ) -> rusqlite::Result<Vec<ListRow>> {
-        repairs::window(conn, &self.query, self.now, offset, rows, count)
-    }
-
-    fn after(
-        &self,
-        conn: &Connection,
-        last: i64,
-        rows: usize,
-    ) -> Option<rusqlite::Result<Vec<ListRow>>> {
-        Some(repairs::page_after(conn, &self.query, self.now, last, rows))
-    }
-
-    fn before(
-        &self,
-        conn: &Connection,
-        first: i64,
-        rows: usize,
-    ) -> Option<rusqlite::Result<Vec<ListRow>>> {
-        Some(repairs::page_before(
-            conn,
-            &self.query,
-            self.now,
-            first,
-            rows,
-        ))
-    }
-
-    fn last_page(&self, conn: &Connection, rows: usize) -> Option<rusqlite::Result<Vec<ListRow>>> {
-        Some(repairs::last_page(conn, &self.query, self.now, rows))
+    fn rows(&self, conn: &Connection, place: Place, rows: usize) -> Option<Read<ListRow>> {
+        Some(repairs::rows(conn, &self.query, self.now, place, rows))
     }
 }
 

@@ -2,6 +2,7 @@
 //! codes typed or scanned one after another (a barcode scanner is a keyboard that presses
 //! Enter), each checked at once, and `Ctrl-S` lends them all as one requisition.
 
+use crate::db::paging::Place;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -125,7 +126,13 @@ impl Checkout {
                 filter: LoanFilter::Open,
                 ..LoanQuery::default()
             };
-            ctx.read(tools::loans_page(ctx.db.conn(), &query, ctx.today, 0, 50))
+            ctx.read(tools::loans(
+                ctx.db.conn(),
+                &query,
+                ctx.today,
+                Place::top(0),
+                50,
+            ))
         };
     }
 

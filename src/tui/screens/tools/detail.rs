@@ -1,6 +1,7 @@
 //! One tool in full: what it is, where it is kept, who holds it until when, and every loan of
 //! it with how it came back and who paid.
 
+use crate::db::paging::Place;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,7 +30,13 @@ impl Detail {
             tool_id: Some(id),
             ..LoanQuery::default()
         };
-        let history = ctx.read(tools::loans_page(conn, &query, ctx.today, 0, HISTORY));
+        let history = ctx.read(tools::loans(
+            conn,
+            &query,
+            ctx.today,
+            Place::top(0),
+            HISTORY,
+        ));
         Some(Detail {
             tool,
             history,

@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 use rusqlite::Connection;
 
 use super::{Ctx, Screen};
+use crate::db::paging::Place;
 use crate::db::sort::Sort;
 use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolFilter, ToolQuery};
 use crate::domain::period::Period;
@@ -26,7 +27,7 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Paged, Source};
+use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use checkout::{Checkout, CheckoutOutcome};
 use forms::{FormOutcome, ToolForm};
@@ -177,8 +178,17 @@ impl Source for ToolList {
         Ok(list.len())
     }
 
-    fn page(&self, conn: &Connection, offset: usize, rows: usize) -> rusqlite::Result<Vec<Tool>> {
-        tools::tools_page(conn, &self.query, self.today, offset, rows)
+    fn rows(&self, conn: &Connection, place: Place, rows: usize) -> Option<Read<Tool>> {
+        let Place::Down { offset, .. } = place else {
+            return None;
+        };
+        Some(tools::tools_page(
+            conn,
+            &self.query,
+            self.today,
+            offset,
+            rows,
+        ))
     }
 }
 
@@ -216,53 +226,9 @@ impl Source for LoanList {
         Ok(rows.len())
     }
 
-    fn page(
-        &self,
-        conn: &Connection,
-        offset: usize,
-        rows: usize,
-    ) -> rusqlite::Result<Vec<LoanRow>> {
-        tools::loans_page(conn, &self.query, self.today, offset, rows)
-    }
-
-    fn window(
-        &self,
-        conn: &Connection,
-        offset: usize,
-        rows: usize,
-        count: usize,
-    ) -> rusqlite::Result<Vec<LoanRow>> {
-        tools::loans_window(conn, &self.query, self.today, offset, rows, count)
-    }
-
-    fn after(
-        &self,
-        conn: &Connection,
-        last: i64,
-        rows: usize,
-    ) -> Option<rusqlite::Result<Vec<LoanRow>>> {
-        Some(tools::loans_after(
-            conn,
-            &self.query,
-            self.today,
-            last,
-            rows,
-        ))
-    }
-
-    fn before(
-        &self,
-        conn: &Connection,
-        first: i64,
-        rows: usize,
-    ) -> Option<rusqlite::Result<Vec<LoanRow>>> {
-        Some(tools::loans_before(
-            conn,
-            &self.query,
-            self.today,
-            first,
-            rows,
-        ))
+    fn rows(&self, conn: &Connection, place: Place, rows: usize) -> Option<Read<LoanRow>> {
+        let keyset = matches!(place, Place::After(_) | Place::Before(_));
+        (self.keyset() || !keyset).then(|| tools::loans(conn, &self.query, self.today, place, rows))
     }
 }
 

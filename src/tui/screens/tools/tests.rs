@@ -1,5 +1,6 @@
 //! The Tools tab driven by keys through the application shell, as an operator uses it.
 
+use crate::db::paging::Place;
 use std::time::Instant;
 
 use chrono::NaiveDateTime;
@@ -489,7 +490,14 @@ fn scrolling_the_loans_reads_on_from_the_rows_shown_and_keeps_the_list_whole() {
     // The list as a fresh read from its start has it, open loans first.
     let other = Db::open(&dir.path().join("j.db")).unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-    let all = tools::loans_page(other.conn(), &Default::default(), today, 0, 1000).unwrap();
+    let all = tools::loans(
+        other.conn(),
+        &Default::default(),
+        today,
+        Place::top(0),
+        1000,
+    )
+    .unwrap();
     let list: Vec<String> = all.iter().map(|r| r.number.clone()).collect();
     assert_eq!(list.len(), 302);
     assert!(all[0].is_open() && all[1].is_open() && !all[2].is_open());
@@ -555,7 +563,7 @@ fn a_check_out_stores_the_condition_as_a_key_and_each_language_reads_its_word() 
     );
     let query = tools::LoanQuery::default();
     let day = at("2026-11-21 09:00").date();
-    let rows = tools::loans_page(conn, &query, day, 0, 100).unwrap();
+    let rows = tools::loans(conn, &query, day, Place::top(0), 100).unwrap();
     let zh = String::from_utf8(crate::exchange::tools::loans_csv(&rows, day, Lang::Zh)).unwrap();
     assert!(!zh.contains("Good") && !zh.contains(",good,"), "{zh}");
     assert_eq!(

@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 use rusqlite::Connection;
 
+use crate::db::paging::Place;
 use crate::db::sort::Sort;
 use crate::db::worker::{Answer, Worker};
 use crate::i18n::Lang;
@@ -23,17 +24,20 @@ use crate::tui::theme;
 use crate::tui::widgets::picker::Picker;
 use keyset::Neighbour;
 
+/// A read of a list's rows.
+pub type Read<R> = rusqlite::Result<Vec<R>>;
+
 /// What one list shows (its filter, search and any time it depends on) and how to read it.
 pub trait Source: Clone + Send + 'static {
     type Row: Clone + Send + 'static;
 
-    /// Whether [`Source::after`] and [`Source::before`] read on past a row in this list
-    /// (a list may, in its own order, and not when sorted by a column).
+    /// Whether this list reads past a row ([`Place::After`], [`Place::Before`]): a list may in
+    /// its own order, and not when sorted by a column.
     fn keyset(&self) -> bool {
         false
     }
 
-    /// Whether [`Source::last_page`] reads the last rows without the count.
+    /// Whether this list reads its last rows without the count ([`Place::End`]).
     fn reads_from_end(&self) -> bool {
         false
     }
@@ -47,45 +51,9 @@ pub trait Source: Clone + Send + 'static {
 
     fn count(&self, conn: &Connection) -> rusqlite::Result<usize>;
 
-    /// `rows` rows from `offset`, read from the list's start.
-    fn page(
-        &self,
-        conn: &Connection,
-        offset: usize,
-        rows: usize,
-    ) -> rusqlite::Result<Vec<Self::Row>>;
-
-    /// The same rows when the count is known: a source may read them from the nearer end.
-    fn window(
-        &self,
-        conn: &Connection,
-        offset: usize,
-        rows: usize,
-        _count: usize,
-    ) -> rusqlite::Result<Vec<Self::Row>> {
-        self.page(conn, offset, rows)
-    }
-
-    /// Up to `rows` rows after the row keyed `last`; `None` when the source reads by offset
-    /// only (and says so in [`Source::keyset`]).
-    fn after(
-        &self,
-        _conn: &Connection,
-        _last: i64,
-        _rows: usize,
-    ) -> Option<rusqlite::Result<Vec<Self::Row>>> {
-        None
-    }
-
-    /// The `rows` rows before the row keyed `first`, in list order.
-    fn before(
-        &self,
-        _conn: &Connection,
-        _first: i64,
-        _rows: usize,
-    ) -> Option<rusqlite::Result<Vec<Self::Row>>> {
-        None
-    }
+    /// Up to `rows` rows from `place`, in list order; `None` for a place this list is not read
+    /// from (it says which it is in [`Source::keyset`] and [`Source::reads_from_end`]).
+    fn rows(&self, conn: &Connection, place: Place, rows: usize) -> Option<Read<Self::Row>>;
 
     /// The start of an export's file name, e.g. `repairs`.
     const EXPORT_NAME: &'static str;
@@ -93,16 +61,6 @@ pub trait Source: Clone + Send + 'static {
     /// Every row of the list, in its order, written to `out` as CSV for Excel and WPS; how
     /// many rows.
     fn export(&self, conn: &Connection, lang: Lang, out: &mut dyn Write) -> Exported;
-
-    /// The list's last `rows` rows, in list order, read without the count; `None` when the
-    /// source cannot, and `G` waits for the count.
-    fn last_page(
-        &self,
-        _conn: &Connection,
-        _rows: usize,
-    ) -> Option<rusqlite::Result<Vec<Self::Row>>> {
-        None
-    }
 }
 
 /// The window a page was read for: which count it belongs to, its offset and height, and
@@ -321,21 +279,22 @@ impl<S: Source> Paged<S> {
             };
             if let Some(next) = &neighbour {
                 match next.read(
-                    |last, more| on(source.after(conn, last, more)),
-                    |first, more| on(source.before(conn, first, more)),
+                    |last, more| on(source.rows(conn, Place::After(last), more)),
+                    |first, more| on(source.rows(conn, Place::Before(first), more)),
                 ) {
                     Ok(page) => return Ok(page),
                     Err(Some(e)) => return Err(e),
                     Err(None) => {}
                 }
             }
-            if to_end && let Some(last) = source.last_page(conn, rows) {
-                return last;
-            }
-            if counting {
-                source.page(conn, offset, rows)
-            } else {
-                source.window(conn, offset, rows, count)
+            let down = Place::Down {
+                offset,
+                of: (!counting).then_some(count),
+            };
+            let place = if to_end { Place::End } else { down };
+            match source.rows(conn, place, rows) {
+                Some(read) => read,
+                None => source.rows(conn, down, rows).unwrap_or(Ok(Vec::new())),
             }
         }
     }
