@@ -16,18 +16,16 @@ mod check;
 mod checks;
 mod demo;
 mod devices;
+mod import;
 mod month;
 mod readings;
 pub mod repairs;
 mod table;
 mod tools;
 
-use std::fmt::Display;
 use std::process::ExitCode;
 
-use crate::cli::{
-    ChecksWhat, Cli, Command, ExportWhat, ImportWhat, ReadingsWhat, RepairsWhat, ToolsWhat,
-};
+use crate::cli::{ChecksWhat, Cli, Command, ExportWhat, ReadingsWhat, RepairsWhat, ToolsWhat};
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Stamp};
 use crate::error::UserError;
@@ -158,34 +156,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let mut db = open()?;
             demo::run(&mut db, scale, force, &paths.db_file, lang).map_err(localized)
         }
-        Some(Command::Import {
-            what:
-                ImportWhat::Devices {
-                    file,
-                    dry_run,
-                    update,
-                },
-        }) => {
-            let (mut db, stamp) = import_session(operator()?)?;
-            devices::import(&mut db, &file, dry_run, update, &stamp, lang).map_err(localized)
-        }
-        Some(Command::Import {
-            what: ImportWhat::Tools { file, dry_run },
-        }) => {
-            let (mut db, stamp) = import_session(operator()?)?;
-            tools::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
-        }
-        Some(Command::Import {
-            what: ImportWhat::Readings { file, dry_run },
-        }) => {
-            let (mut db, stamp) = import_session(operator()?)?;
-            readings::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
-        }
-        Some(Command::Import {
-            what: ImportWhat::Checklist { file, dry_run },
-        }) => {
-            let (mut db, stamp) = import_session(operator()?)?;
-            checks::import(&mut db, &file, dry_run, &stamp, lang).map_err(localized)
+        Some(Command::Import { what }) => {
+            let (db, stamp) = import_session(operator()?)?;
+            import::run(what, db, stamp, lang).map_err(localized)
         }
         Some(Command::Checks {
             what: ChecksWhat::Status { date },
@@ -302,14 +275,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
 }
 
-/// The bytes of a file to import, or why it cannot be read.
-fn read_input(path: &std::path::Path) -> Result<Vec<u8>, UserError> {
-    crate::exchange::input::read(path).map_err(|problem| UserError::Input {
-        path: path.to_path_buf(),
-        problem,
-    })
-}
-
 /// `jifang paths`: where this database's files are.
 fn paths_say(paths: &Paths, lang: Lang) {
     say!("{}: {}", lang.t("paths.database"), paths.db_file.display());
@@ -328,15 +293,4 @@ fn paths_say(paths: &Paths, lang: Lang) {
         lang.t("paths.reports"),
         paths.reports_dir.display()
     );
-}
-
-/// Say that an import file was refused, with every problem on its own line.
-fn print_refusal(path: &std::path::Path, lines: Vec<String>, lang: Lang) -> ExitCode {
-    let shown = path.display();
-    let args: [(&str, &dyn Display); 2] = [("file", &shown), ("count", &lines.len())];
-    eprintln!("jifang: {}", lang.tf("import.refused", &args));
-    for line in lines {
-        eprintln!("  {}", crate::text::printable(&line));
-    }
-    ExitCode::FAILURE
 }

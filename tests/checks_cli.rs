@@ -112,7 +112,7 @@ fn a_bad_template_file_says_what_and_where_and_adds_nothing() {
     );
     assert_eq!(out.code, 1);
     assert!(
-        out.stderr.contains("bad.toml: not imported"),
+        out.stderr.contains("bad.toml: ") && out.stderr.contains("nothing was imported"),
         "{}",
         out.stderr
     );

@@ -1,39 +1,24 @@
 //! `jifang import checklist` and `jifang checks status`.
 
 use std::fmt::Display;
-use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
+use super::import::Import;
 use crate::db::check_runs::{self, Due, RunSummary};
-use crate::db::{Db, Stamp, checklists};
+use crate::db::{Db, checklists};
 use crate::domain::calendar::iso_week_label;
 use crate::exchange::checklist as file;
 use crate::i18n::Lang;
 
 /// Check a template file, then (unless `dry_run`) add it or update the template with its code.
-pub fn import(
-    db: &mut Db,
-    path: &Path,
-    dry_run: bool,
-    stamp: &Stamp,
-    lang: Lang,
-) -> anyhow::Result<ExitCode> {
-    let bytes = super::read_input(path)?;
-    let shown = path.display();
-    let template = match file::parse_bytes(&bytes) {
-        Ok(t) => t,
-        Err(error) => {
-            eprintln!(
-                "jifang: {}",
-                lang.tf("checklist_import.refused", &[("file", &shown)])
-            );
-            for line in error.message(lang).lines() {
-                eprintln!("  {line}");
-            }
-            return Ok(ExitCode::FAILURE);
-        }
+pub fn import(mut job: Import) -> anyhow::Result<ExitCode> {
+    let lang = job.lang;
+    let template = file::parse_bytes(&job.bytes()?);
+    let lines = |error: file::FileError| error.message(lang).lines().map(str::to_owned).collect();
+    let Some(template) = job.planned(template, lines) else {
+        return Ok(ExitCode::FAILURE);
     };
     let name = template.name.get(lang).to_owned();
     let period = lang.t(template.period.label_key());
@@ -44,8 +29,8 @@ pub fn import(
         ("period", &period),
         ("items", &items),
     ];
-    if dry_run {
-        let key = if checklists::code_taken(db.conn(), &template.code)? {
+    if job.dry_run {
+        let key = if checklists::code_taken(job.db.conn(), &template.code)? {
             "checklist_import.would_update"
         } else {
             "checklist_import.would_add"
@@ -54,8 +39,10 @@ pub fn import(
         say!("{}", lang.t("checklist_import.dry_run"));
         return Ok(ExitCode::SUCCESS);
     }
-    let today = stamp.at.date();
-    let done = db.write(|tx| checklists::import(tx, &template, today, stamp))?;
+    let (today, stamp) = (job.stamp.at.date(), &job.stamp);
+    let done = job
+        .db
+        .write(|tx| checklists::import(tx, &template, today, stamp))?;
     if done.new_template {
         say!("{}", lang.tf("checklist_import.added", &head));
     } else {

@@ -2,29 +2,22 @@
 
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use crate::db::{Db, Stamp};
+use super::import::Import;
+use crate::db::Db;
 use crate::error::UserError;
 use crate::exchange::{self, devices};
 use crate::i18n::Lang;
 
 /// Check a file in full, then (unless `dry_run`) write it in one transaction.
-pub fn import(
-    db: &mut Db,
-    file: &Path,
-    dry_run: bool,
-    update: bool,
-    stamp: &Stamp,
-    lang: Lang,
-) -> anyhow::Result<ExitCode> {
-    let bytes = super::read_input(file)?;
-    let shown = file.display();
-    let plan = match devices::plan(db.conn(), bytes, update) {
-        Ok(plan) => plan,
-        Err(error) => return Ok(super::print_refusal(file, error.lines(lang), lang)),
+pub fn import(mut job: Import, update: bool) -> anyhow::Result<ExitCode> {
+    let lang = job.lang;
+    let plan = devices::plan(job.db.conn(), job.bytes()?, update);
+    let Some(plan) = job.planned(plan, |error| error.lines(lang)) else {
+        return Ok(ExitCode::FAILURE);
     };
     let counts = |adds: &usize, updates: &usize| -> [(&str, String); 3] {
         [
@@ -33,7 +26,7 @@ pub fn import(
             ("unchanged", plan.unchanged.to_string()),
         ]
     };
-    if dry_run {
+    if job.dry_run {
         for (_, record) in plan.adds.iter() {
             say!("+ {} {}", record.asset_tag, record.name);
         }
@@ -60,7 +53,7 @@ pub fn import(
     ] {
         signal_hook::flag::register(signal, stop.clone())?;
     }
-    let applied = devices::apply(db.conn_mut(), &plan, stamp, &mut |done| {
+    let applied = devices::apply(job.db.conn_mut(), &plan, &job.stamp, &mut |done| {
         progress.tell(done) && !stop.load(std::sync::atomic::Ordering::Relaxed)
     });
     progress.end();
@@ -68,6 +61,7 @@ pub fn import(
     let c = counts(&applied.added, &applied.updated);
     let mut args: Vec<(&str, &dyn Display)> =
         c.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
+    let shown = job.shown();
     args.push(("file", &shown));
     say!("{}", lang.tf("import.done", &args));
     Ok(ExitCode::SUCCESS)

@@ -3,15 +3,14 @@
 
 use std::fmt::Display;
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::{print_refusal, read_input};
+use super::import::Import;
 use crate::cli::Format;
+use crate::db::Db;
 use crate::db::readings;
-use crate::db::{Db, Stamp};
 use crate::domain::reading::{Base, NO_VALUE};
 use crate::exchange::readings as file;
 use crate::i18n::Lang;
@@ -95,23 +94,15 @@ pub fn compare(
 }
 
 /// Load the values of a CSV file: all of them, or none with every problem listed.
-pub fn import(
-    db: &mut Db,
-    path: &Path,
-    dry_run: bool,
-    stamp: &Stamp,
-    lang: Lang,
-) -> anyhow::Result<ExitCode> {
-    let bytes = read_input(path)?;
-    let today = stamp.at.date();
-    let plan = match file::plan(db.conn(), &bytes, today) {
-        Ok(plan) => plan,
-        Err(problems) => {
-            let lines = problems.iter().map(|p| p.message(lang)).collect();
-            return Ok(print_refusal(path, lines, lang));
-        }
+pub fn import(mut job: Import) -> anyhow::Result<ExitCode> {
+    let (lang, today) = (job.lang, job.stamp.at.date());
+    let plan = file::plan(job.db.conn(), &job.bytes()?, today);
+    let Some(plan) = job.planned(plan, |problems| {
+        problems.iter().map(|p| p.message(lang)).collect()
+    }) else {
+        return Ok(ExitCode::FAILURE);
     };
-    if dry_run {
+    if job.dry_run {
         let count = plan.values.len();
         say!(
             "{}",
@@ -119,9 +110,9 @@ pub fn import(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let done = file::apply(db.conn_mut(), &plan, today, stamp)
+    let done = file::apply(job.db.conn_mut(), &plan, today, &job.stamp)
         .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    let shown = path.display();
+    let shown = job.shown();
     let args: [(&str, &dyn Display); 4] = [
         ("file", &shown),
         ("added", &done.added),

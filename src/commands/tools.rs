@@ -3,14 +3,14 @@
 
 use std::fmt::Display;
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
+use super::import::Import;
 use crate::cli::Format;
+use crate::db::Db;
 use crate::db::tools::{self, LoanFilter, LoanQuery, ToolFilter, ToolQuery};
-use crate::db::{Db, Stamp};
 use crate::exchange::tools as file;
 use crate::i18n::Lang;
 
@@ -91,23 +91,15 @@ pub fn loans(
 }
 
 /// Add the tools of a CSV file: all of them, or none with every problem listed.
-pub fn import(
-    db: &mut Db,
-    path: &Path,
-    dry_run: bool,
-    stamp: &Stamp,
-    lang: Lang,
-) -> anyhow::Result<ExitCode> {
-    let bytes = super::read_input(path)?;
-    let shown = path.display();
-    let plan = match file::plan(db.conn(), &bytes) {
-        Ok(plan) => plan,
-        Err(problems) => {
-            let lines = problems.iter().map(|p| p.message(lang)).collect();
-            return Ok(super::print_refusal(path, lines, lang));
-        }
+pub fn import(mut job: Import) -> anyhow::Result<ExitCode> {
+    let lang = job.lang;
+    let plan = file::plan(job.db.conn(), &job.bytes()?);
+    let Some(plan) = job.planned(plan, |problems| {
+        problems.iter().map(|p| p.message(lang)).collect()
+    }) else {
+        return Ok(ExitCode::FAILURE);
     };
-    if dry_run {
+    if job.dry_run {
         for (_, t) in &plan.adds {
             say!("+ {} {} [{}]", t.code, t.name, t.kind);
         }
@@ -117,9 +109,9 @@ pub fn import(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let added =
-        file::apply(db.conn_mut(), &plan, stamp).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    let args: [(&str, &dyn Display); 2] = [("file", &shown), ("adds", &added)];
+    let added = file::apply(job.db.conn_mut(), &plan, &job.stamp)
+        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    let args: [(&str, &dyn Display); 2] = [("file", &job.shown()), ("adds", &added)];
     say!("{}", lang.tf("tool_import.done", &args));
     Ok(ExitCode::SUCCESS)
 }
