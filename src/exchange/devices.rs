@@ -2,14 +2,13 @@
 //! listed with its line and column) before anything is written.
 
 use std::collections::HashMap;
-use std::fmt::Display;
 use std::net::IpAddr;
 
 use rusqlite::Connection;
 
 pub(crate) use super::csv_text::unescape_cell;
-use super::csv_text::{self, DecodeError, escape_cell};
-use super::sheet::{self, cell_problem};
+use super::csv_text::{self, escape_cell};
+use super::sheet::{self, FileIssue, cell_problem};
 use crate::db::devices::{self, Device, ListQuery};
 use crate::domain::device::{ChangeDetails, TransitionError, check_initial, check_transition};
 use crate::domain::record::{Field, FieldError, Problem, Record};
@@ -109,26 +108,8 @@ pub enum FileProblem {
         path: std::path::PathBuf,
         problem: super::input::InputProblem,
     },
-    Decode(DecodeError),
-    Empty,
-    UnknownColumn {
-        column: String,
-    },
-    RepeatedColumn {
-        column: String,
-    },
-    MissingColumn {
-        field: Field,
-    },
-    Malformed {
-        line: u64,
-        reason: String,
-    },
-    ColumnCount {
-        line: u64,
-        found: usize,
-        expected: usize,
-    },
+    /// Its header or rows (see [`FileIssue`]).
+    Sheet(FileIssue),
 }
 
 /// What is wrong with one row.
@@ -162,30 +143,13 @@ impl FileProblem {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             FileProblem::Input { path, problem } => problem.message(path, lang),
-            FileProblem::Decode(e) => e.message(lang),
-            FileProblem::Empty => lang.t("import.empty").to_owned(),
-            FileProblem::UnknownColumn { column } => {
-                let known = Field::ALL.map(|f| header(f, lang)).join(", ");
-                lang.tf(
-                    "import.unknown_column",
-                    &[("column", column), ("known", &known)],
-                )
-            }
-            FileProblem::RepeatedColumn { column } => {
-                lang.tf("import.repeated_column", &[("column", column)])
-            }
-            FileProblem::MissingColumn { field } => {
-                let args: [(&str, &dyn Display); 2] =
-                    [("key", &field.key()), ("zh", &field.header_zh())];
-                lang.tf("import.missing_column", &args)
-            }
-            FileProblem::ColumnCount {
-                line,
-                found,
-                expected,
-            } => sheet::column_count_message(*line, *found, *expected, lang),
-            FileProblem::Malformed { line, reason } => {
-                lang.tf("import.malformed", &[("line", line), ("reason", reason)])
+            FileProblem::Sheet(issue) => {
+                let columns = Field::ALL.map(|f| (f.key(), f.header_zh()));
+                let texts = sheet::Texts {
+                    empty: "import.empty",
+                    missing_column: "import.missing_column",
+                };
+                issue.message(&columns, &texts, lang)
             }
         }
     }
@@ -247,17 +211,17 @@ pub fn plan(
     update: bool,
 ) -> Result<Plan, ImportError> {
     let text = csv_text::decode_owned(bytes.into())
-        .map_err(|e| ImportError::File(FileProblem::Decode(e)))?;
+        .map_err(|e| ImportError::File(FileProblem::Sheet(FileIssue::Decode(e))))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header_row = match records.next() {
-        None => return Err(ImportError::File(FileProblem::Empty)),
+        None => return Err(ImportError::File(FileProblem::Sheet(FileIssue::Empty))),
         Some(row) => row.map_err(|e| malformed(&e))?,
     };
-    let columns = read_header(&header_row).map_err(ImportError::File)?;
+    let columns = read_header(&header_row).map_err(|e| ImportError::File(FileProblem::Sheet(e)))?;
 
     let mut problems = Vec::new();
     let mut plan = Plan {
@@ -276,11 +240,13 @@ pub fn plan(
             continue;
         }
         if row.len() != header_row.len() {
-            return Err(ImportError::File(FileProblem::ColumnCount {
-                line,
-                found: row.len(),
-                expected: header_row.len(),
-            }));
+            return Err(ImportError::File(FileProblem::Sheet(
+                FileIssue::ColumnCount {
+                    line,
+                    found: row.len(),
+                    expected: header_row.len(),
+                },
+            )));
         }
         let cell = |f: Field| -> Option<String> {
             let i = columns.iter().position(|c| *c == f)?;
@@ -410,37 +376,32 @@ pub fn plan(
 
 fn malformed(e: &csv::Error) -> ImportError {
     let line = e.position().map_or(0, |p| p.line());
-    ImportError::File(FileProblem::Malformed {
+    ImportError::File(FileProblem::Sheet(FileIssue::Malformed {
         line,
         reason: e.to_string(),
-    })
+    }))
 }
 
 fn db_problem(e: rusqlite::Error) -> ImportError {
-    ImportError::File(FileProblem::Malformed {
+    ImportError::File(FileProblem::Sheet(FileIssue::Malformed {
         line: 0,
         reason: e.to_string(),
-    })
+    }))
 }
 
-fn read_header(row: &csv::StringRecord) -> Result<Vec<Field>, FileProblem> {
+fn read_header(row: &csv::StringRecord) -> Result<Vec<Field>, FileIssue> {
     let mut columns = Vec::new();
     for cell in row.iter() {
         let name = cell.trim_start_matches('\u{feff}').trim();
-        let field = Field::from_header(name).ok_or_else(|| FileProblem::UnknownColumn {
-            column: name.to_owned(),
-        })?;
+        let field =
+            Field::from_header(name).ok_or_else(|| FileIssue::UnknownColumn(name.to_owned()))?;
         if columns.contains(&field) {
-            return Err(FileProblem::RepeatedColumn {
-                column: name.to_owned(),
-            });
+            return Err(FileIssue::RepeatedColumn(name.to_owned()));
         }
         columns.push(field);
     }
     if !columns.contains(&Field::AssetTag) {
-        return Err(FileProblem::MissingColumn {
-            field: Field::AssetTag,
-        });
+        return Err(FileIssue::MissingColumn(Field::AssetTag.key()));
     }
     Ok(columns)
 }

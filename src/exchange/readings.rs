@@ -197,73 +197,54 @@ pub fn plan(conn: &Connection, bytes: &[u8], today: NaiveDate) -> Result<Plan, V
     const READ: [&str; 4] = ["date", "metric", "scope", "value"];
     let sheet = Sheet::read(bytes, READING_COLUMNS, &READ, &["date", "metric", "value"])
         .map_err(|e| vec![Problem::whole_file(Issue::File(e))])?;
-    let mut problems = Vec::new();
     let mut plan = Plan::default();
     let mut seen: HashMap<(i64, NaiveDate), u64> = HashMap::new();
     let mut known: HashMap<(String, String), Option<Metric>> = HashMap::new();
-    for (line, row) in &sheet.rows {
-        let line = *line;
-        let cell = |key: &str| sheet.cell(row, key);
-        let mut fail = |column: &'static str, issue: Issue| {
-            problems.push(Problem {
-                line,
-                column,
-                value: cell(column),
-                issue,
-            });
-        };
-        let day = match parse_day(&cell("date")) {
+    sheet.check(|row| {
+        let line = row.line;
+        let day = match parse_day(&row.cell("date")) {
             None => {
-                fail("date", Issue::BadDate);
+                row.fail("date", Issue::BadDate);
                 None
             }
             Some(d) if d > today => {
-                fail("date", Issue::FutureDate);
+                row.fail("date", Issue::FutureDate);
                 None
             }
             Some(d) => Some(d),
         };
-        let (name, scope) = (cell("metric"), cell("scope"));
+        let (name, scope) = (row.cell("metric"), row.cell("scope"));
         let key = (name.to_lowercase(), scope.to_lowercase());
         let metric = match known.get(&key) {
             Some(m) => m.clone(),
             None => {
-                let found = readings::find_metric(conn, &name, &scope).map_err(|e| {
-                    vec![Problem {
-                        line,
-                        column: "metric",
-                        value: name.clone(),
-                        issue: Issue::Db(e.to_string()),
-                    }]
-                })?;
+                let found = readings::find_metric(conn, &name, &scope)
+                    .map_err(|e| row.fatal("metric", Issue::Db(e.to_string())))?;
                 known.insert(key, found.clone());
                 found
             }
         };
         if metric.is_none() {
-            fail("metric", Issue::UnknownMetric { scope });
+            row.fail("metric", Issue::UnknownMetric { scope });
         }
-        let value = parse_number(&cell("value"));
+        let value = parse_number(&row.cell("value"));
         if value.is_none() {
-            fail("value", Issue::BadValue);
+            row.fail("value", Issue::BadValue);
         }
         let (Some(day), Some(metric), Some(value)) = (day, metric, value) else {
-            continue;
+            return Ok(());
         };
         if let Some(first_line) = seen.get(&(metric.id, day)) {
             let first_line = *first_line;
-            fail("date", Issue::Repeated { first_line });
-            continue;
+            row.fail("date", Issue::Repeated { first_line });
+            return Ok(());
         }
         seen.insert((metric.id, day), line);
         plan.values
             .push((line, metric.id, day, round(value, metric.decimals)));
-    }
-    if problems.is_empty() {
-        Ok(plan)
-    } else {
-        Err(problems)
-    }
+        Ok(())
+    })?;
+    Ok(plan)
 }
 
 /// Write every value of a plan in one transaction: all of them, or (on any error) none. A

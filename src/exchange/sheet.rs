@@ -45,7 +45,7 @@ impl<I> Problem<I> {
 }
 
 /// What is wrong with an import file as a whole.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileIssue {
     Decode(DecodeError),
     Empty,
@@ -197,6 +197,29 @@ impl Sheet {
         Ok(Sheet { columns, rows })
     }
 
+    /// Check every row with `check`, which notes each problem on the row (or stops the import at
+    /// once with `Err`): nothing when no row has a problem, every problem in file order if any.
+    pub fn check<I>(
+        &self,
+        mut check: impl FnMut(&mut Row<'_, I>) -> Result<(), Vec<Problem<I>>>,
+    ) -> Result<(), Vec<Problem<I>>> {
+        let mut problems = Vec::new();
+        for (line, cells) in &self.rows {
+            let mut row = Row {
+                sheet: self,
+                cells,
+                line: *line,
+                problems: &mut problems,
+            };
+            check(&mut row)?;
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
     /// The cell of column `key` in `row`, trimmed and with the formula guard undone; empty
     /// when the file has no such column.
     pub fn cell(&self, row: &csv::StringRecord, key: &str) -> String {
@@ -205,5 +228,41 @@ impl Sheet {
             .position(|c| *c == Some(key))
             .and_then(|i| row.get(i))
             .map_or(String::new(), |v| unescape_cell(v).trim().to_owned())
+    }
+}
+
+/// One data row of a sheet being checked: its line, its cells, and what is found wrong in it.
+pub struct Row<'a, I> {
+    sheet: &'a Sheet,
+    cells: &'a csv::StringRecord,
+    pub line: u64,
+    problems: &'a mut Vec<Problem<I>>,
+}
+
+impl<I> Row<'_, I> {
+    /// The cell of column `key` (see [`Sheet::cell`]).
+    pub fn cell(&self, key: &str) -> String {
+        self.sheet.cell(self.cells, key)
+    }
+
+    /// Note what is wrong with the cell in `column`.
+    pub fn fail(&mut self, column: &'static str, issue: I) {
+        let problem = self.problem(column, issue);
+        self.problems.push(problem);
+    }
+
+    /// What is wrong at the cell in `column`, as the one problem that stops the import (the
+    /// database could not be read).
+    pub fn fatal(&self, column: &'static str, issue: I) -> Vec<Problem<I>> {
+        vec![self.problem(column, issue)]
+    }
+
+    fn problem(&self, column: &'static str, issue: I) -> Problem<I> {
+        Problem {
+            line: self.line,
+            column,
+            value: self.cell(column),
+            issue,
+        }
     }
 }

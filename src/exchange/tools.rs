@@ -247,49 +247,39 @@ pub struct Plan {
 pub fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan, Vec<Problem>> {
     let sheet = Sheet::read(bytes, TOOL_COLUMNS, IMPORTED, REQUIRED)
         .map_err(|e| vec![Problem::whole_file(Issue::File(e))])?;
-    let mut problems = Vec::new();
     let mut plan = Plan::default();
     let mut code_lines: HashMap<String, u64> = HashMap::new();
     let mut kind_days: HashMap<String, (u32, u64)> = HashMap::new();
-    for (line, row) in &sheet.rows {
-        let line = *line;
-        let cell = |key: &str| sheet.cell(row, key);
-        let mut fail = |column: &'static str, issue: Issue| {
-            problems.push(Problem {
-                line,
-                column,
-                value: cell(column),
-                issue,
-            });
-        };
-        let status = match cell("status").as_str() {
+    sheet.check(|row| {
+        let line = row.line;
+        let status = match row.cell("status").as_str() {
             "" => None,
             text => match ToolStatus::parse(text).filter(|s| ToolStatus::EDITABLE.contains(s)) {
                 Some(s) => Some(s),
                 None => {
-                    fail("status", Issue::BadStatus);
-                    continue;
+                    row.fail("status", Issue::BadStatus);
+                    return Ok(());
                 }
             },
         };
-        let loan_days = match cell("loan_days").as_str() {
+        let loan_days = match row.cell("loan_days").as_str() {
             "" => None,
             text => match parse_loan_days(text) {
                 Some(d) => Some(d),
                 None => {
-                    fail("loan_days", Issue::BadLoanDays);
-                    continue;
+                    row.fail("loan_days", Issue::BadLoanDays);
+                    return Ok(());
                 }
             },
         };
         let input = ToolInput {
-            code: cell("code"),
-            name: cell("name"),
-            kind: cell("kind"),
+            code: row.cell("code"),
+            name: row.cell("name"),
+            kind: row.cell("kind"),
             loan_days,
-            spec: cell("spec"),
-            place: cell("place"),
-            condition: cell("condition"),
+            spec: row.cell("spec"),
+            place: row.cell("place"),
+            condition: row.cell("condition"),
             status,
         };
         let input_problems = tools::input_problems(&input);
@@ -303,41 +293,32 @@ pub fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan, Vec<Problem>> {
                     ToolError::Text(t) => t.field.strip_prefix("text_field.").unwrap_or(t.field),
                     _ => "status",
                 };
-                fail(column, Issue::Tool(e));
+                row.fail(column, Issue::Tool(e));
             }
-            continue;
+            return Ok(());
         }
         let key = input.code.to_lowercase();
         if let Some(first_line) = code_lines.get(&key) {
             let first_line = *first_line;
-            fail("code", Issue::RepeatedCode { first_line });
-            continue;
+            row.fail("code", Issue::RepeatedCode { first_line });
+            return Ok(());
         }
         code_lines.insert(key, line);
         match tools::by_code(conn, &input.code) {
             Ok(Some(t)) => {
-                fail("code", Issue::Tool(ToolError::CodeTaken { code: t.code }));
-                continue;
+                row.fail("code", Issue::Tool(ToolError::CodeTaken { code: t.code }));
+                return Ok(());
             }
             Ok(None) => {}
-            Err(e) => {
-                let issue = Issue::Db(e.to_string());
-                let value = input.code.clone();
-                return Err(vec![Problem {
-                    line,
-                    column: "code",
-                    value,
-                    issue,
-                }]);
-            }
+            Err(e) => return Err(row.fatal("code", Issue::Db(e.to_string()))),
         }
         if let Some(days) = loan_days {
             let kind = input.kind.to_lowercase();
             match kind_days.get(&kind) {
                 Some((d, first_line)) if *d != days => {
                     let first_line = *first_line;
-                    fail("loan_days", Issue::KindDays { first_line });
-                    continue;
+                    row.fail("loan_days", Issue::KindDays { first_line });
+                    return Ok(());
                 }
                 Some(_) => {}
                 None => {
@@ -346,12 +327,9 @@ pub fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan, Vec<Problem>> {
             }
         }
         plan.adds.push((line, input));
-    }
-    if problems.is_empty() {
-        Ok(plan)
-    } else {
-        Err(problems)
-    }
+        Ok(())
+    })?;
+    Ok(plan)
 }
 
 /// Add every tool of a plan in one transaction: all of them, or (on any error) none.

@@ -107,7 +107,10 @@ fn header_problems_are_named() {
             .unwrap_err()
             .lines(Lang::En)
     };
-    assert_eq!(err(""), vec![FileProblem::Empty.message(Lang::En)]);
+    assert_eq!(
+        err(""),
+        vec![FileProblem::Sheet(FileIssue::Empty).message(Lang::En)]
+    );
     assert!(err("asset_tag,price\n")[0].starts_with("unknown column \"price\""));
     assert!(err("name,名称\n")[0].contains("appears twice"));
     assert!(err("name\nx\n")[0].contains("no asset_tag (资产编号) column"));
