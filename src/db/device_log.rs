@@ -96,14 +96,10 @@ pub fn append(
     changes: &[(Field, String, String)],
     stamp: &Stamp,
 ) -> rusqlite::Result<i64> {
-    event_fields(event, stamp)
-        .value(":device", device_id)
-        .execute(
-            conn,
-            "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
-             created_at, created_by, updated_at, updated_by)
-         VALUES (:device, :kind, :effective_on, :approver, :reason, :at, :by, :at, :by)",
-        )?;
+    if open_entries(conn, event, stamp, "id = :device", device_id)? == 0 {
+        // No such device: nothing to write the entry for.
+        return Err(rusqlite::Error::QueryReturnedNoRows);
+    }
     let event_id = conn.last_insert_rowid();
     if changes.is_empty() {
         return Ok(event_id);
@@ -124,13 +120,29 @@ pub fn append(
     Ok(event_id)
 }
 
-/// An entry's own fields, as one device's entry and a bulk import's entries store them.
-fn event_fields(event: &NewEvent, stamp: &Stamp) -> Fields {
+/// Write the entry `event` for each device `devices` picks (with `:device`).
+fn open_entries(
+    conn: &Connection,
+    event: &NewEvent,
+    stamp: &Stamp,
+    devices: &str,
+    device: i64,
+) -> rusqlite::Result<usize> {
     Fields::stamped(stamp)
+        .value(":device", device)
         .value(":kind", event.kind.key().to_owned())
         .value(":effective_on", event.effective_on.to_string())
         .value(":approver", event.approver.clone())
         .value(":reason", event.reason.clone())
+        .execute(
+            conn,
+            &format!(
+                "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
+                     created_at, created_by, updated_at, updated_by)
+                 SELECT id, :kind, :effective_on, :approver, :reason, :at, :by, :at, :by
+                 FROM devices WHERE {devices}"
+            ),
+        )
 }
 
 /// Write the first entry of every device after `after_device` (devices just added in bulk),
@@ -145,15 +157,7 @@ pub fn open_books_after(
     let last_event: i64 = conn
         .prepare_cached("SELECT ifnull(max(id), 0) FROM device_events")?
         .query_row([], |r| r.get(0))?;
-    event_fields(event, stamp)
-        .value(":after", after_device)
-        .execute(
-            conn,
-            "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
-             created_at, created_by, updated_at, updated_by)
-         SELECT id, :kind, :effective_on, :approver, :reason, :at, :by, :at, :by
-         FROM devices WHERE id > :after ORDER BY id",
-        )?;
+    open_entries(conn, event, stamp, "id > :device ORDER BY id", after_device)?;
     open_books(conn, last_event)
 }
 

@@ -217,7 +217,17 @@ impl Form {
         FormEvent::Changed
     }
 
+    /// What `key` did to the form. An edit, or a save about to be tried, clears the errors
+    /// the last save marked: they are checked again on the next save.
     pub fn handle_key(&mut self, key: KeyEvent) -> FormEvent {
+        let event = self.key_event(key);
+        if matches!(event, FormEvent::Changed | FormEvent::Save) {
+            self.clear_errors();
+        }
+        event
+    }
+
+    fn key_event(&mut self, key: KeyEvent) -> FormEvent {
         if let Some(picker) = self.picker.as_mut() {
             match picker.handle_key(key) {
                 Picked::Nothing => {}
@@ -282,6 +292,7 @@ impl Form {
         let last = self.fields.iter().rposition(|f| f.kind != Kind::Fixed);
         let idle = self.picker.is_none() && !self.confirm_discard;
         if key.code == KeyCode::Enter && Some(self.focus) == last && idle {
+            self.clear_errors();
             return FormEvent::Save;
         }
         self.handle_key(key)
@@ -422,9 +433,12 @@ impl<K: Copy + PartialEq> KeyedForm<K> {
             .map_or(String::new(), |i| self.form.value(i).trim().to_owned())
     }
 
+    /// Mark the field `key` wrong, and put the cursor on the first field marked (in form order):
+    /// a refused save leaves the operator where the first thing to fix is.
     pub fn set_error(&mut self, key: K, text: String) {
         if let Some(i) = self.at(key) {
             self.form.fields[i].error = Some(text);
+            self.form.focus_first_error();
         }
     }
 

@@ -10,7 +10,7 @@ use super::{AuditLogScreen, Mode, table_words};
 use crate::db::audit::{self, Action, Entry};
 use crate::i18n::Lang;
 use crate::text::printable;
-use crate::tui::layout::rows;
+use crate::tui::layout::{ListAreas, rows};
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::audit_trail::column_words;
@@ -119,17 +119,13 @@ pub fn render(screen: &mut AuditLogScreen, frame: &mut Frame, area: Rect, ctx: &
         return;
     }
     let typing = matches!(screen.mode, Mode::Record(_));
-    let top = 1 + u16::from(typing);
-    let body = area.height.saturating_sub(top + 1);
-    screen.list.load(ctx, &screen.source(), usize::from(body));
-    frame.render_widget(Paragraph::new(summary(screen, lang)), rows(area, 0, 1));
-    if let Mode::Record(input) = &screen.mode {
-        prompt::render(
-            frame,
-            rows(area, 1, 1),
-            lang.t("audit.record_prompt"),
-            input,
-        );
+    let areas = ListAreas::of(area, typing);
+    screen
+        .list
+        .load(ctx, &screen.source(), usize::from(areas.rows.height));
+    frame.render_widget(Paragraph::new(summary(screen, lang)), areas.summary);
+    if let (Mode::Record(input), Some(line)) = (&screen.mode, areas.search) {
+        prompt::render(frame, line, lang.t("audit.record_prompt"), input);
     }
     let list = &screen.list;
     let shown: &[Entry] = if list.paging() { &[] } else { list.rows() };
@@ -138,9 +134,9 @@ pub fn render(screen: &mut AuditLogScreen, frame: &mut Frame, area: Rect, ctx: &
     let widths = table::widths(&specs, &texts, area.width.saturating_sub(2));
     frame.render_widget(
         Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
-        rows(area, top, 1),
+        areas.header,
     );
-    let place = rows(area, top + 1, body);
+    let place = areas.rows;
     let empty = paged::Empty {
         none_match: "audit.none_match",
         none: "audit.none",

@@ -179,20 +179,9 @@ impl MetricForm {
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> FormOutcome {
         let event = self.form.handle_key_last_saves(key);
         match event {
-            FormEvent::Nothing => FormOutcome::Stay,
-            FormEvent::Changed => {
-                self.form.clear_errors();
-                FormOutcome::Stay
-            }
+            FormEvent::Nothing | FormEvent::Changed => FormOutcome::Stay,
             FormEvent::Close => FormOutcome::Closed,
-            FormEvent::Save => {
-                self.form.clear_errors();
-                let outcome = self.save(ctx);
-                if let FormOutcome::Stay = outcome {
-                    self.form.focus_first_error();
-                }
-                outcome
-            }
+            FormEvent::Save => self.save(ctx),
         }
     }
 

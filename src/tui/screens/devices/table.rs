@@ -13,10 +13,11 @@ use crate::db::devices::Device;
 use crate::domain::device::Status;
 use crate::domain::record::{Field, Warranty, warranty};
 use crate::i18n::Lang;
+use crate::tui::layout::ListAreas;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self, Column};
-use crate::tui::widgets::{paged, prompt};
+use crate::tui::widgets::paged;
 
 /// A table column: what it shows, its width bounds, and how soon it is left out when narrow
 /// (0 = never).
@@ -139,38 +140,12 @@ fn summary(screen: &DevicesScreen, count: usize, lang: Lang) -> Line<'static> {
 pub fn render(screen: &mut DevicesScreen, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
     let lang = ctx.lang;
     let searching = matches!(screen.mode, Mode::Search) || !screen.query.search.is_empty();
-    let mut top = area.y + 1;
-    if searching {
-        top += 1;
-    }
-    let header_area = Rect {
-        y: top,
-        height: 1,
-        ..area
-    };
-    let rows_area = Rect {
-        y: top + 1,
-        height: (area.y + area.height).saturating_sub(top + 1),
-        ..area
-    };
+    let areas = ListAreas::of(area, searching);
+    let (header_area, rows_area) = (areas.header, areas.rows);
     screen.load(ctx, usize::from(rows_area.height));
     let count = screen.list.count();
-    frame.render_widget(
-        Paragraph::new(summary(screen, count, lang)),
-        Rect { height: 1, ..area },
-    );
-    if searching {
-        let row = Rect {
-            y: area.y + 1,
-            ..area
-        };
-        prompt::search(
-            frame,
-            row,
-            &screen.search,
-            matches!(screen.mode, Mode::Search),
-        );
-    }
+    let focused = matches!(screen.mode, Mode::Search);
+    areas.draw_top(frame, summary(screen, count, lang), &screen.search, focused);
     let specs = columns(lang);
     let draw_header = |frame: &mut Frame, widths: &[Option<u16>]| {
         let text = format!("  {}", columns::header(&specs, widths));

@@ -430,7 +430,6 @@ impl RepairForm {
         match event {
             FormEvent::Nothing => FormOutcome::Stay(Action::Noop),
             FormEvent::Changed => {
-                self.form.clear_errors();
                 if self.form.at(F::AmendWhich) == Some(self.form.focus) {
                     self.refill_amend_value(ctx);
                 }
@@ -440,14 +439,7 @@ impl RepairForm {
             FormEvent::Close => FormOutcome::Closed {
                 back_to: self.back_to,
             },
-            FormEvent::Save => {
-                self.form.clear_errors();
-                let outcome = self.save(ctx);
-                if let FormOutcome::Stay(_) = outcome {
-                    self.form.focus_first_error();
-                }
-                outcome
-            }
+            FormEvent::Save => self.save(ctx),
         }
     }
 

@@ -12,11 +12,11 @@ use super::{Mode, RepairsScreen, filter_label};
 use crate::db::repairs::{ListRow, StateFilter};
 use crate::domain::repair::{State, Timeliness};
 use crate::i18n::Lang;
-use crate::tui::layout::rows;
+use crate::tui::layout::{ListAreas, rows};
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self as table, Column};
-use crate::tui::widgets::{paged, prompt};
+use crate::tui::widgets::paged;
 
 /// The list's columns: ticket, state, device, description, maintainer, reported, estimate.
 /// When narrow the maintainer goes first, then the report time: the estimate says more.
@@ -113,14 +113,10 @@ fn summary(screen: &RepairsScreen, lang: Lang) -> Line<'static> {
 pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
     let lang = ctx.lang;
     let searching = matches!(screen.mode, Mode::Search) || !screen.query.search.is_empty();
-    let top = 1 + u16::from(searching);
-    let body = area.height.saturating_sub(top + 1);
-    screen.load(ctx, usize::from(body));
-    frame.render_widget(Paragraph::new(summary(screen, lang)), rows(area, 0, 1));
-    if searching {
-        let focused = matches!(screen.mode, Mode::Search);
-        prompt::search(frame, rows(area, 1, 1), &screen.search, focused);
-    }
+    let areas = ListAreas::of(area, searching);
+    screen.load(ctx, usize::from(areas.rows.height));
+    let focused = matches!(screen.mode, Mode::Search);
+    areas.draw_top(frame, summary(screen, lang), &screen.search, focused);
     let specs = columns(lang);
     let list_rows = &screen.list;
     let shown = if list_rows.paging() {
@@ -137,9 +133,9 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
     let widths = fit_columns(&specs, &texts, area.width);
     frame.render_widget(
         Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
-        rows(area, top, 1),
+        areas.header,
     );
-    let list = rows(area, top + 1, body);
+    let list = areas.rows;
     let empty = paged::Empty {
         none_match: "repairs.none_match",
         none: "repairs.empty",

@@ -291,7 +291,6 @@ impl Checkout {
             FormEvent::Close => CheckoutOutcome::Closed,
             FormEvent::Save => self.save(ctx),
             FormEvent::Changed => {
-                self.form.clear_errors();
                 self.follow_borrower(ctx, focus_was);
                 if focus_was == BORROWER {
                     self.read_held(ctx);

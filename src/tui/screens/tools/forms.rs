@@ -283,19 +283,11 @@ impl ToolForm {
         match event {
             FormEvent::Nothing => FormOutcome::Stay(Action::Noop),
             FormEvent::Changed => {
-                self.form.clear_errors();
                 self.follow_condition(ctx);
                 FormOutcome::Stay(Action::Noop)
             }
             FormEvent::Close => FormOutcome::Closed,
-            FormEvent::Save => {
-                self.form.clear_errors();
-                let outcome = self.save(ctx);
-                if let FormOutcome::Stay(_) = outcome {
-                    self.form.focus_first_error();
-                }
-                outcome
-            }
+            FormEvent::Save => self.save(ctx),
         }
     }
 

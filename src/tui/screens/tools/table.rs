@@ -13,11 +13,11 @@ use crate::db::tools::{LoanFilter, LoanRow, Tool, ToolFilter};
 use crate::domain::repair::money_text;
 use crate::domain::tool::{Condition, ToolStatus};
 use crate::i18n::Lang;
-use crate::tui::layout::rows;
+use crate::tui::layout::{ListAreas, rows};
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self as table, Column};
-use crate::tui::widgets::{paged, prompt};
+use crate::tui::widgets::paged;
 
 fn short(day: NaiveDate) -> String {
     day.format("%m-%d").to_string()
@@ -105,15 +105,11 @@ fn summary(screen: &ToolsScreen, lang: Lang) -> Line<'static> {
 pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut Ctx) {
     let lang = ctx.lang;
     let searching = matches!(screen.mode, Mode::Search) || !screen.search.text().is_empty();
-    let top = 1 + u16::from(searching);
-    let body = area.height.saturating_sub(top + 1);
-    screen.load(ctx, usize::from(body));
-    frame.render_widget(Paragraph::new(summary(screen, lang)), rows(area, 0, 1));
-    if searching {
-        let focused = matches!(screen.mode, Mode::Search);
-        prompt::search(frame, rows(area, 1, 1), &screen.search, focused);
-    }
-    let list = rows(area, top + 1, body);
+    let areas = ListAreas::of(area, searching);
+    screen.load(ctx, usize::from(areas.rows.height));
+    let focused = matches!(screen.mode, Mode::Search);
+    areas.draw_top(frame, summary(screen, lang), &screen.search, focused);
+    let list = areas.rows;
     let in_page = |cursor: usize, offset: usize| cursor.checked_sub(offset);
     let (cursor, paging) = match screen.view {
         View::Tools => {
@@ -154,7 +150,7 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
     let widths = fit_columns(&specs, &texts, area.width);
     frame.render_widget(
         Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
-        rows(area, top, 1),
+        areas.header,
     );
     let empty = paged::Empty {
         none_match: "tools.none_match",
