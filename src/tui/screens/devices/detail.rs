@@ -12,11 +12,12 @@ use crate::i18n::Lang;
 use crate::text::fit;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
+use crate::tui::widgets::scrolled::{self, Scroll};
 
 pub struct Detail {
     pub device: Device,
     history: Vec<Event>,
-    scroll: u16,
+    pub scroll: Scroll,
 }
 
 impl Detail {
@@ -24,7 +25,7 @@ impl Detail {
         Detail {
             device,
             history,
-            scroll: 0,
+            scroll: Scroll::default(),
         }
     }
 
@@ -32,10 +33,6 @@ impl Detail {
     pub fn refresh(&mut self, device: Device, history: Vec<Event>) {
         self.device = device;
         self.history = history;
-    }
-
-    pub fn scroll(&mut self, by: i32) {
-        self.scroll = (i32::from(self.scroll) + by).clamp(0, 10_000) as u16;
     }
 
     pub fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -114,7 +111,7 @@ impl Detail {
         for event in &self.history {
             lines.extend(event_lines(event, lang));
         }
-        crate::tui::widgets::scrolled::render(frame, area, lines, &mut self.scroll);
+        scrolled::render(frame, area, lines, &mut self.scroll);
     }
 }
 

@@ -32,6 +32,7 @@ use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
+use crate::tui::widgets::scrolled;
 
 const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("j/k PgUp/PgDn g/G", "key.move", false),
@@ -458,54 +459,45 @@ impl Screen for DevicesScreen {
                 }
                 Some(Action::Noop)
             }
-            Mode::Detail(mut view) => {
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('q') if !ctrl => {
-                        self.keep_selection();
-                        return Some(Action::Noop);
-                    }
-                    KeyCode::Char(c @ ('e' | 't' | 's' | 'd')) => {
-                        let device = ctx.found(devices::get(ctx.db.conn(), view.device.id));
-                        let action = match device {
-                            Some(device) => {
-                                self.mode = Mode::Detail(view);
-                                self.start_action(c, device, true, ctx)
-                            }
-                            None => Some(Action::Noop),
-                        };
-                        return action;
-                    }
-                    KeyCode::Char('R') => {
-                        let action = report_repair(&view.device);
-                        self.mode = Mode::Detail(view);
-                        return Some(action);
-                    }
-                    KeyCode::Char('L') => {
-                        let target = audit_trail::Target {
-                            table: "devices",
-                            id: view.device.id,
-                            label: view.device.record.asset_tag.clone(),
-                        };
-                        self.mode = Mode::Detail(view);
-                        return Some(Action::ShowAudit(target));
-                    }
-                    KeyCode::Char('w') => {
-                        let intent = Intent::RepairsOfDevice {
-                            id: view.device.id,
-                            tag: view.device.record.asset_tag.clone(),
-                        };
-                        self.mode = Mode::Detail(view);
-                        return Some(Action::Open(intent));
-                    }
-                    _ if let Some(by) = keys::scroll_step(&key) => view.scroll(by),
-                    _ => {
-                        self.mode = Mode::Detail(view);
-                        return None;
+            Mode::Detail(mut view) => match key.code {
+                KeyCode::Esc | KeyCode::Char('q') if !ctrl => {
+                    self.keep_selection();
+                    Some(Action::Noop)
+                }
+                KeyCode::Char(c @ ('e' | 't' | 's' | 'd')) => {
+                    let device = ctx.found(devices::get(ctx.db.conn(), view.device.id));
+                    match device {
+                        Some(device) => {
+                            self.mode = Mode::Detail(view);
+                            self.start_action(c, device, true, ctx)
+                        }
+                        None => Some(Action::Noop),
                     }
                 }
-                self.mode = Mode::Detail(view);
-                Some(Action::Noop)
-            }
+                KeyCode::Char('R') => {
+                    let action = report_repair(&view.device);
+                    self.mode = Mode::Detail(view);
+                    Some(action)
+                }
+                KeyCode::Char('w') => {
+                    let intent = Intent::RepairsOfDevice {
+                        id: view.device.id,
+                        tag: view.device.record.asset_tag.clone(),
+                    };
+                    self.mode = Mode::Detail(view);
+                    Some(Action::Open(intent))
+                }
+                _ => {
+                    let trail = audit_trail::Target {
+                        table: "devices",
+                        id: view.device.id,
+                        label: view.device.record.asset_tag.clone(),
+                    };
+                    let action = scrolled::detail_key(&key, &mut view.scroll, trail);
+                    self.mode = Mode::Detail(view);
+                    action
+                }
+            },
             Mode::Edit(mut edit) => {
                 let outcome = edit.handle_key(key, ctx);
                 match outcome {

@@ -11,11 +11,12 @@ use crate::i18n::Lang;
 use crate::text::fit;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
+use crate::tui::widgets::scrolled::{self, Scroll};
 
 pub struct Detail {
     pub repair: Repair,
     timeline: Vec<TimelineEntry>,
-    scroll: u16,
+    pub scroll: Scroll,
 }
 
 fn minute(at: chrono::NaiveDateTime) -> String {
@@ -41,7 +42,7 @@ impl Detail {
         Some(Detail {
             repair,
             timeline,
-            scroll: 0,
+            scroll: Scroll::default(),
         })
     }
 
@@ -51,10 +52,6 @@ impl Detail {
             self.repair = fresh.repair;
             self.timeline = fresh.timeline;
         }
-    }
-
-    pub fn scroll(&mut self, by: i32) {
-        self.scroll = (i32::from(self.scroll) + by).clamp(0, 10_000) as u16;
     }
 
     fn fields(&self, ctx: &Ctx) -> Vec<(&'static str, String)> {
@@ -281,6 +278,6 @@ impl Detail {
             }
         }
         lines.extend(self.timeline_lines(lang));
-        crate::tui::widgets::scrolled::render(frame, area, lines, &mut self.scroll);
+        scrolled::render(frame, area, lines, &mut self.scroll);
     }
 }

@@ -27,6 +27,7 @@ use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
+use crate::tui::widgets::scrolled;
 use forms::{FormOutcome, RepairForm};
 
 const LIST_KEYS: &[KeyHint] = &[
@@ -393,32 +394,26 @@ impl RepairsScreen {
     ) -> Option<Action> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Esc | KeyCode::Char('q') if !ctrl => return Some(Action::Noop),
+            KeyCode::Esc | KeyCode::Char('q') if !ctrl => Some(Action::Noop),
             KeyCode::Char(c @ ('n' | 'v' | 'x' | 'U' | 'A')) => {
                 let id = view.repair.id;
                 self.mode = Mode::Detail(view);
                 let Some(repair) = ctx.found(repairs::get(ctx.db.conn(), id)) else {
                     return Some(Action::Noop);
                 };
-                return Some(self.start_step(c, repair, true, ctx));
+                Some(self.start_step(c, repair, true, ctx))
             }
-            KeyCode::Char('L') => {
-                let target = audit_trail::Target {
+            _ => {
+                let trail = audit_trail::Target {
                     table: "repairs",
                     id: view.repair.id,
                     label: view.repair.ticket.clone(),
                 };
+                let action = scrolled::detail_key(&key, &mut view.scroll, trail);
                 self.mode = Mode::Detail(view);
-                return Some(Action::ShowAudit(target));
-            }
-            _ if let Some(by) = keys::scroll_step(&key) => view.scroll(by),
-            _ => {
-                self.mode = Mode::Detail(view);
-                return None;
+                action
             }
         }
-        self.mode = Mode::Detail(view);
-        Some(Action::Noop)
     }
 
     fn form_key(

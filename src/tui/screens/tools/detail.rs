@@ -12,6 +12,7 @@ use crate::domain::repair::money_text;
 use crate::text::fit;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
+use crate::tui::widgets::scrolled::{self, Scroll};
 
 /// How many of a tool's loans the detail shows (the loans view, `h`, has them all).
 const HISTORY: usize = 200;
@@ -19,7 +20,7 @@ const HISTORY: usize = 200;
 pub struct Detail {
     pub tool: Tool,
     history: Vec<LoanRow>,
-    scroll: u16,
+    pub scroll: Scroll,
 }
 
 impl Detail {
@@ -40,7 +41,7 @@ impl Detail {
         Some(Detail {
             tool,
             history,
-            scroll: 0,
+            scroll: Scroll::default(),
         })
     }
 
@@ -50,10 +51,6 @@ impl Detail {
             self.tool = fresh.tool;
             self.history = fresh.history;
         }
-    }
-
-    pub fn scroll(&mut self, by: i32) {
-        self.scroll = (i32::from(self.scroll) + by).clamp(0, 10_000) as u16;
     }
 
     pub fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -143,6 +140,6 @@ impl Detail {
                 style,
             ));
         }
-        crate::tui::widgets::scrolled::render(frame, area, lines, &mut self.scroll);
+        scrolled::render(frame, area, lines, &mut self.scroll);
     }
 }

@@ -29,6 +29,7 @@ use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
+use crate::tui::widgets::scrolled;
 use checkout::{Checkout, CheckoutOutcome};
 use forms::{FormOutcome, ToolForm};
 use returns::{ReturnOutcome, ReturnScan};
@@ -615,15 +616,6 @@ impl ToolsScreen {
         let tool = view.tool.clone();
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => return Some(Action::Noop),
-            KeyCode::Char('L') => {
-                let target = audit_trail::Target {
-                    table: "tools",
-                    id: tool.id,
-                    label: tool.code.clone(),
-                };
-                self.mode = Mode::Detail(view);
-                return Some(Action::ShowAudit(target));
-            }
             KeyCode::Char('o') => {
                 let first =
                     (tool.status == crate::domain::tool::ToolStatus::Available).then_some(tool);
@@ -641,13 +633,15 @@ impl ToolsScreen {
             }
             KeyCode::Char('e') => self.mode = Mode::Form(Box::new(ToolForm::edit(ctx, &tool))),
             KeyCode::Char('h') => self.show_history(&tool),
-            _ if let Some(by) = keys::scroll_step(&key) => {
-                view.scroll(by);
-                self.mode = Mode::Detail(view);
-            }
             _ => {
+                let trail = audit_trail::Target {
+                    table: "tools",
+                    id: tool.id,
+                    label: tool.code,
+                };
+                let action = scrolled::detail_key(&key, &mut view.scroll, trail);
                 self.mode = Mode::Detail(view);
-                return None;
+                return action;
             }
         }
         Some(Action::Noop)
