@@ -185,10 +185,7 @@ fn upgrading_from_every_older_version_gives_the_new_schema() {
             .unwrap();
         migrate(&mut conn).unwrap();
         assert_eq!(objects(&conn), objects(fresh.conn()), "from version {old}");
-        let version: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, VERSION);
+        assert_eq!(user_version(&conn), VERSION);
     }
 }
 
@@ -247,16 +244,16 @@ fn refuses_garbage() {
     assert!(err.to_string().contains("\"this is just som\""), "{err}");
 }
 
+/// A proxy's error page saved as the database, and a file too short to be one.
 #[test]
-fn refuses_html() {
-    let err = refused_untouched(b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>");
-    assert!(matches!(err, UserError::NotSqlite { .. }), "{err:?}");
-}
-
-#[test]
-fn refuses_a_short_file() {
-    let err = refused_untouched(b"SQLite");
-    assert!(matches!(err, UserError::NotSqlite { .. }), "{err:?}");
+fn refuses_html_and_a_short_file() {
+    for bytes in [
+        &b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>"[..],
+        b"SQLite",
+    ] {
+        let err = refused_untouched(bytes);
+        assert!(matches!(err, UserError::NotSqlite { .. }), "{err:?}");
+    }
 }
 
 #[test]
@@ -370,11 +367,7 @@ fn two_processes_creating_one_file_do_not_collide() {
             h.join().unwrap().unwrap();
         }
         let db = Db::open(&path).unwrap();
-        let version: i64 = db
-            .conn()
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, VERSION);
+        assert_eq!(user_version(db.conn()), VERSION);
     }
 }
 
@@ -528,4 +521,10 @@ fn history_lines_from_before_version_17_read_back_in_their_order() {
         columns,
         ["event_id", "seq", "field", "old_value", "new_value"]
     );
+}
+
+/// The schema version a file says it has.
+fn user_version(conn: &rusqlite::Connection) -> i64 {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap()
 }

@@ -47,25 +47,13 @@ fn inventory() -> Db {
     db
 }
 
-fn internal(borrower: &str) -> Borrowing {
-    Borrowing {
-        borrower: borrower.into(),
-        department: "信息中心".into(),
-        external: false,
-        approver: String::new(),
-        purpose: "布线".into(),
-        due_on: None,
-        condition_out: "完好".into(),
-    }
-}
-
 fn codes(list: &[&str]) -> Vec<String> {
     list.iter().map(|c| c.to_string()).collect()
 }
 
 fn lend(db: &mut Db, who: &str, list: &[&str], when: NaiveDateTime) -> (i64, String) {
     let s = Stamp::new("张三", when);
-    db.write(|tx| check_out(tx, &internal(who), &codes(list), when, &s))
+    db.write(|tx| check_out(tx, &Borrowing::internal(who), &codes(list), when, &s))
         .unwrap()
 }
 
@@ -109,7 +97,7 @@ fn one_requisition_lends_several_tools_each_due_by_its_kind() {
     assert_eq!(due("T-004"), day(27));
     // One date typed in the form holds for every tool.
     let s = stamp(20);
-    let mut b = internal("李娜");
+    let mut b = Borrowing::internal("李娜");
     b.due_on = Some(day(21));
     db.write(|tx| check_out(tx, &b, &codes(&["T-002"]), at(20, 11), &s))
         .unwrap();
@@ -123,7 +111,7 @@ fn one_requisition_lends_several_tools_each_due_by_its_kind() {
         day(21)
     );
     let err = db
-        .write(|tx| check_out(tx, &internal("王伟"), &[], at(20, 12), &s))
+        .write(|tx| check_out(tx, &Borrowing::internal("王伟"), &[], at(20, 12), &s))
         .unwrap_err();
     assert!(
         matches!(&err, ToolError::Borrowing(p) if p == &[BorrowingProblem::NoTools]),
@@ -140,7 +128,7 @@ fn a_tool_already_out_is_refused_naming_who_holds_it_and_nothing_is_written() {
         .write(|tx| {
             check_out(
                 tx,
-                &internal("李娜"),
+                &Borrowing::internal("李娜"),
                 &codes(&["T-002", "T-001"]),
                 at(20, 11),
                 &s,
@@ -184,7 +172,7 @@ fn a_tool_already_out_is_refused_naming_who_holds_it_and_nothing_is_written() {
         .write(|tx| {
             check_out(
                 tx,
-                &internal("李娜"),
+                &Borrowing::internal("李娜"),
                 &codes(&["T-002", "t-002"]),
                 at(20, 11),
                 &s,
@@ -193,7 +181,15 @@ fn a_tool_already_out_is_refused_naming_who_holds_it_and_nothing_is_written() {
         .unwrap_err();
     assert!(matches!(err, ToolError::RepeatedCode { .. }), "{err:?}");
     let err = db
-        .write(|tx| check_out(tx, &internal("李娜"), &codes(&["X-9"]), at(20, 11), &s))
+        .write(|tx| {
+            check_out(
+                tx,
+                &Borrowing::internal("李娜"),
+                &codes(&["X-9"]),
+                at(20, 11),
+                &s,
+            )
+        })
         .unwrap_err();
     assert!(matches!(err, ToolError::UnknownCode { .. }), "{err:?}");
 }
@@ -205,7 +201,7 @@ fn another_department_borrows_only_with_an_approver() {
     let external = Borrowing {
         department: "财务部".into(),
         external: true,
-        ..internal("赵敏")
+        ..Borrowing::internal("赵敏")
     };
     let err = db
         .write(|tx| check_out(tx, &external, &codes(&["T-001"]), at(20, 10), &s))
@@ -353,7 +349,15 @@ fn a_return_sets_the_status_and_damage_opens_a_liability_and_a_repair() {
     // A damaged tool is not lent until someone sets it back to available.
     let s = stamp(21);
     let err = db
-        .write(|tx| check_out(tx, &internal("李娜"), &codes(&["T-002"]), at(21, 9), &s))
+        .write(|tx| {
+            check_out(
+                tx,
+                &Borrowing::internal("李娜"),
+                &codes(&["T-002"]),
+                at(21, 9),
+                &s,
+            )
+        })
         .unwrap_err();
     assert!(
         matches!(
