@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use rusqlite::Connection;
 
 use super::directory_names;
 use super::review::Review;
@@ -16,7 +15,7 @@ use crate::db::devices::{self, Device, SaveError, StatusChange, Transfer};
 use crate::db::directory;
 use crate::domain::device::{Category, ChangeDetails, ScrapReason, Status};
 use crate::domain::record::{Field, Record, parse_date};
-use crate::exchange::{self, devices as device_csv};
+use crate::exchange;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::screens::Ctx;
@@ -29,7 +28,6 @@ enum Purpose {
     Transfer(Device),
     Status(Device),
     Remove(Device),
-    Export { archived: bool },
     Import,
 }
 
@@ -48,19 +46,9 @@ pub struct Editor {
 /// Where a key left the form.
 pub enum Outcome {
     Stay(Action),
-    Cancelled {
-        back_to: Option<i64>,
-    },
-    Saved {
-        id: i64,
-        flash: Flash,
-    },
+    Cancelled { back_to: Option<i64> },
+    Saved { id: i64, flash: Flash },
     Review(Box<Review>),
-    /// Write the register to `path` ([`export`]), off the key path when it can be.
-    Export {
-        path: PathBuf,
-        archived: bool,
-    },
 }
 
 impl Editor {
@@ -272,15 +260,6 @@ impl Editor {
             Form::new(title, vec![reason]),
             from_detail,
         )
-    }
-
-    pub fn export(ctx: &Ctx, archived: bool) -> Editor {
-        let lang = ctx.lang;
-        let name = format!("devices-{}.csv", ctx.today);
-        let mut file = FormField::text(lang.t("devices.file").to_owned(), &name);
-        file.hint = Some(lang.t("devices.export_hint").to_owned());
-        let form = Form::new(lang.t("devices.export_title").to_owned(), vec![file]);
-        Editor::new(Purpose::Export { archived }, form, false)
     }
 
     /// The import prompt, offering `last` (the file imported last) again.
@@ -575,30 +554,6 @@ impl Editor {
                     }
                 }
             }
-            Purpose::Export { archived } => {
-                let path = PathBuf::from(self.form.value(0).trim());
-                if path.as_os_str().is_empty() {
-                    self.form.fields[0].error = Some(lang.t("invalid.required").to_owned());
-                    return self.invalid(lang);
-                }
-                // Asked here, so a bad folder keeps the prompt open to be corrected.
-                if let Err(problem) = exchange::refuse_database(&path) {
-                    let message = problem.message(&path, lang);
-                    self.form.fields[0].error = Some(message.clone());
-                    return Outcome::Stay(Action::Flash(Flash::error(message)));
-                }
-                if let Err(e) = exchange::check_writable(&path) {
-                    let reason = e.to_string();
-                    let message =
-                        crate::error::UserError::Unwritable { path, reason }.message(lang);
-                    self.form.fields[0].error = Some(message.clone());
-                    return Outcome::Stay(Action::Flash(Flash::error(message)));
-                }
-                Outcome::Export {
-                    path,
-                    archived: *archived,
-                }
-            }
             Purpose::Import => {
                 let path = PathBuf::from(self.form.value(0).trim());
                 // Asked here without reading, so a wrong path keeps the prompt open to be
@@ -620,33 +575,5 @@ impl Editor {
 
     pub fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
         self.form.render(frame, area, lang);
-    }
-}
-
-/// Write the register (scrapped devices too with `archived`) to `path`: what the status bar
-/// then says.
-pub fn export(conn: &Connection, path: &Path, archived: bool, lang: Lang) -> Flash {
-    let written = device_csv::export(conn, archived, lang)
-        .map_err(|e| e.to_string())
-        .and_then(|(bytes, count)| {
-            exchange::write_file(path, &bytes)
-                .map(|()| count)
-                .map_err(|e| e.to_string())
-        });
-    match written {
-        Ok(count) => {
-            let shown = std::path::absolute(path)
-                .unwrap_or(path.to_path_buf())
-                .display()
-                .to_string();
-            Flash::info(lang.tf("import.exported", &[("count", &count), ("file", &shown)]))
-        }
-        Err(reason) => Flash::error(
-            crate::error::UserError::Unwritable {
-                path: path.to_path_buf(),
-                reason,
-            }
-            .message(lang),
-        ),
     }
 }

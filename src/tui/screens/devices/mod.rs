@@ -20,7 +20,6 @@ use super::{Ctx, Screen};
 use crate::db::devices::{self, Device, ListQuery, SortKey};
 use crate::db::paging::Place;
 use crate::db::sort::Sort;
-use crate::db::worker::{Answer, Worker};
 use crate::db::{device_log, directory};
 use crate::domain::device::{Category, Status};
 use crate::exchange::devices as device_csv;
@@ -48,7 +47,8 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("v", "key.show_archived", false),
     KeyHint::new("S", "key.sort_list", false),
     KeyHint::new("i", "key.addresses", true),
-    KeyHint::new("I / E", "key.import_export", false),
+    KeyHint::new("E", "key.export_list", false),
+    KeyHint::new("I", "key.import_csv", false),
     KeyHint::new("Esc", "key.clear_filters", false),
 ];
 
@@ -104,9 +104,6 @@ pub struct DevicesScreen {
     focus_id: Option<i64>,
     search: Input,
     mode: Mode,
-    /// An export being written by a worker (what the status bar then says), and its file
-    /// and whether it has scrapped devices too.
-    exporting: Option<(Worker<Flash>, PathBuf, bool)>,
     /// The file last imported (or tried): the import prompt offers it again, to finish a
     /// stopped import or retry a refused one.
     last_import: Option<PathBuf>,
@@ -157,22 +154,6 @@ impl Default for DevicesScreen {
 }
 
 impl DevicesScreen {
-    /// Write the register to `path` on a worker (100,000 devices take a second or two), or here
-    /// for an in-memory database; what the status bar says now.
-    fn export(&mut self, path: PathBuf, archived: bool, ctx: &Ctx) -> Flash {
-        let lang = ctx.lang;
-        let Some(mut worker) = ctx.db.path().and_then(Worker::open) else {
-            return editor::export(ctx.db.conn(), &path, archived, lang);
-        };
-        let target = path.clone();
-        worker.ask(Box::new(move |conn| {
-            Ok(editor::export(conn, &target, archived, lang))
-        }));
-        let shown = path.display().to_string();
-        self.exporting = Some((worker, path, archived));
-        Flash::info(lang.tf("devices.exporting", &[("file", &shown)]))
-    }
-
     pub fn new() -> DevicesScreen {
         DevicesScreen {
             query: ListQuery::default(),
@@ -180,7 +161,6 @@ impl DevicesScreen {
             focus_id: None,
             search: Input::default(),
             mode: Mode::List,
-            exporting: None,
             last_import: None,
             detail_stale: false,
         }
@@ -334,7 +314,8 @@ impl DevicesScreen {
                 self.mode = Mode::Addresses(addresses::Addresses::load(ctx));
             }
             KeyCode::Char('E') => {
-                self.mode = Mode::Edit(Box::new(editor::Editor::export(ctx, self.query.archived)));
+                let source = DeviceList(self.query.clone());
+                return Some(Action::Flash(self.list.export(ctx, &source)));
             }
             KeyCode::Char('I') => {
                 let last = self.last_import.as_deref();
@@ -527,9 +508,6 @@ impl Screen for DevicesScreen {
                         self.mode = Mode::Review(review);
                         Some(Action::Noop)
                     }
-                    editor::Outcome::Export { path, archived } => {
-                        Some(Action::Flash(self.export(path, archived, ctx)))
-                    }
                 }
             }
             Mode::Addresses(mut view) => {
@@ -566,19 +544,11 @@ impl Screen for DevicesScreen {
     }
 
     fn busy(&self) -> bool {
-        self.list.busy()
-            || self.exporting.is_some()
-            || matches!(&self.mode, Mode::Review(review) if review.busy())
+        self.list.busy() || matches!(&self.mode, Mode::Review(review) if review.busy())
     }
 
     fn take_notice(&mut self, ctx: &Ctx) -> Option<Flash> {
-        let answer = self.exporting.as_mut()?.0.answer(false)?;
-        let (_, path, archived) = self.exporting.take()?;
-        Some(match answer {
-            Answer::Done(flash) => flash,
-            // The worker could not read: the export is written here after all.
-            Answer::Failed => editor::export(ctx.db.conn(), &path, archived, ctx.lang),
-        })
+        self.list.take_notice(ctx)
     }
 
     fn data_changed(&mut self) {

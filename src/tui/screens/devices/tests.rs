@@ -367,42 +367,58 @@ fn on_a_file_a_long_list_shows_its_first_rows_and_the_rest_follows() {
     assert!(s.contains("99 devices") && s.contains("JF-PC-0099"), "{s}");
 }
 
+/// `E` writes exactly the devices of the search and sort, in the list's order, into the
+/// reports folder beside the database: on a worker while the list stays on screen, its end
+/// told in the status bar. The file is the register's CSV, read back by `I`.
 #[test]
-fn an_export_is_written_beside_the_screen_and_its_end_told_in_the_status_bar() {
+fn the_export_key_writes_the_list_in_view_beside_the_screen() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("j.db");
     let mut app = pcs_on_file(dir.path());
     crate::tui::testing::keys::settle(&mut app);
+    // The ten devices 0010-0019, descending by tag.
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "JF-PC-001");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('S'));
+    typed(&mut app, "asset tag, desc");
+    press(&mut app, KeyCode::Enter);
+    let s = crate::tui::testing::keys::settle(&mut app);
+    assert!(s.contains("JF-PC-0019"), "{s}");
 
-    // A folder that is not there keeps the prompt open, with the reason beside the field.
-    press(&mut app, KeyCode::Char('E'));
-    ctrl(&mut app, 'u');
-    typed(
-        &mut app,
-        &dir.path().join("gone/reg.csv").display().to_string(),
-    );
-    ctrl(&mut app, 's');
-    let s = screen(&mut app);
-    assert!(s.contains("Export the register to CSV"), "{s}");
-    assert!(s.contains("cannot write"), "{s}");
-
-    let file = dir.path().join("reg.csv");
     let hold = crate::db::worker::held::hold(&db_path);
-    ctrl(&mut app, 'u');
-    typed(&mut app, &file.display().to_string());
-    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Char('E'));
     let s = screen(&mut app);
-    assert!(s.contains("Exporting the register to"), "{s}");
-    assert!(s.contains("JF-PC-0001"), "the list is back at once: {s}");
-    assert!(
-        !file.exists(),
+    assert!(s.contains("Exporting this list to"), "{s}");
+    assert!(s.contains("JF-PC-0019"), "the list stays: {s}");
+    let reports = dir.path().join("reports");
+    let written = || std::fs::read_dir(&reports).map_or(0, |d| d.count());
+    assert_eq!(
+        written(),
+        0,
         "written beside the screen, not before the frame"
     );
     drop(hold);
     let s = crate::tui::testing::keys::settle(&mut app);
-    assert!(s.contains("Exported 120 devices to"), "{s}");
-    let text = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(text.lines().count(), 121, "the header and every device");
+    assert!(s.contains("Exported 10 rows to"), "{s}");
+    let file = std::fs::read_dir(&reports)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let name = file.file_name().into_string().unwrap();
+    assert!(
+        name.starts_with("devices-2026-11-21") && name.ends_with(".csv"),
+        "{name}"
+    );
+    let text = std::fs::read_to_string(file.path()).unwrap();
+    let tags: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let want: Vec<String> = (10..=19).rev().map(|n| format!("JF-PC-{n:04}")).collect();
+    assert_eq!(tags, want, "{text}");
 }
 
 #[test]
