@@ -1,6 +1,7 @@
 //! The status bar's warnings (runs due and missed, late repairs, overdue tools, missing
 //! readings), counted by a worker off the key path and shown until newer counts come.
 
+use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -28,14 +29,13 @@ pub struct Alerts {
 impl Alerts {
     /// Count them all: on ten years of a big campus that is more than a key may wait, so it is
     /// not done after every key.
-    fn count(conn: &Connection, today: NaiveDate, now: NaiveDateTime) -> Alerts {
-        Alerts {
-            checks: check_runs::open_counts(conn, today).unwrap_or_default(),
-            late_repairs: repairs::late_count(conn, now).unwrap_or_default(),
-            overdue_tools: tools::overdue_count(conn, today).unwrap_or_default(),
-            missing_readings: readings::missing_on(conn, today - chrono::Duration::days(1))
-                .unwrap_or_default(),
-        }
+    fn count(conn: &Connection, today: NaiveDate, now: NaiveDateTime) -> rusqlite::Result<Alerts> {
+        Ok(Alerts {
+            checks: check_runs::open_counts(conn, today)?,
+            late_repairs: repairs::late_count(conn, now)?,
+            overdue_tools: tools::overdue_count(conn, today)?,
+            missing_readings: readings::missing_on(conn, today - chrono::Duration::days(1))?,
+        })
     }
 }
 
@@ -54,18 +54,33 @@ pub struct AlertCounts {
 impl AlertCounts {
     /// The counts to draw. Outdated ones (a write, or a minute gone) stay up while the worker
     /// counts anew; the first frame after it answers shows the new ones. Without a worker (an
-    /// in-memory database) they are counted here.
-    pub fn get(&mut self, db: &Db, today: NaiveDate, now: NaiveDateTime) -> Alerts {
+    /// in-memory database) they are counted here. Counts that could not be read leave the last
+    /// ones up, and why is put in `failed` for the status bar.
+    pub fn get(
+        &mut self,
+        db: &Db,
+        today: NaiveDate,
+        now: NaiveDateTime,
+        failed: &RefCell<Option<String>>,
+    ) -> Alerts {
+        let counted = |conn: &Connection| match Alerts::count(conn, today, now) {
+            Ok(alerts) => Some(alerts),
+            Err(e) => {
+                *failed.borrow_mut() = Some(e.to_string());
+                None
+            }
+        };
         let changes = db.conn().total_changes();
         if let Some(counter) = self.counter.as_mut()
             && let Some(answer) = counter.answer(false)
             && let Some((at, seen)) = self.asked.take()
         {
             let alerts = match answer {
-                Answer::Done(alerts) => alerts,
-                Answer::Failed => Alerts::count(db.conn(), today, now),
+                Answer::Done(alerts) => Some(alerts),
+                Answer::Failed => counted(db.conn()),
             };
-            self.shown = Some((alerts, at, seen));
+            let last = self.shown.map(|(alerts, _, _)| alerts);
+            self.shown = alerts.or(last).map(|alerts| (alerts, at, seen));
         }
         let fresh = !self.outdated
             && self
@@ -77,12 +92,14 @@ impl AlertCounts {
         self.outdated = false;
         match Worker::in_slot(&mut self.counter, db.path()) {
             Some(counter) => {
-                counter.ask(Box::new(move |conn| Ok(Alerts::count(conn, today, now))));
+                counter.ask(Box::new(move |conn| Alerts::count(conn, today, now)));
                 self.asked = Some((Instant::now(), changes));
                 self.shown.map(|(alerts, _, _)| alerts).unwrap_or_default()
             }
             None => {
-                let alerts = Alerts::count(db.conn(), today, now);
+                let Some(alerts) = counted(db.conn()) else {
+                    return self.shown.map(|(alerts, _, _)| alerts).unwrap_or_default();
+                };
                 self.shown = Some((alerts, Instant::now(), changes));
                 alerts
             }

@@ -537,7 +537,9 @@ impl App {
                 self.lang,
             );
         }
-        let alerts = self.alerts.get(&self.db, self.today, self.now);
+        let alerts = self
+            .alerts
+            .get(&self.db, self.today, self.now, &self.failed_read);
         let info = status_bar::StatusInfo {
             checks: alerts.checks,
             late_repairs: alerts.late_repairs,

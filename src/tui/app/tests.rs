@@ -589,3 +589,22 @@ fn the_audit_trail_speaks_the_screens_language() {
         "{screen}"
     );
 }
+
+/// The status bar's counts say when they could not be read, instead of showing no overdue
+/// tools: the count is the operator's reminder, and a zero there would be a false all-clear.
+#[test]
+fn a_count_the_status_bar_could_not_read_is_said_not_shown_as_zero() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('2'));
+    app.db()
+        .conn()
+        .execute_batch("DROP INDEX tool_loan_items_open_by_due")
+        .unwrap();
+    // The counts are read as the status bar is drawn; what failed is said from the next frame.
+    draw(&mut app, 100, 30);
+    let s = text(draw(&mut app, 100, 30).backend().buffer());
+    assert!(
+        s.contains("Could not read from the database") && s.contains("tool_loan_items_open_by_due"),
+        "{s}"
+    );
+}

@@ -168,8 +168,8 @@ impl RunView {
     }
 
     fn load_tickets(&mut self, ctx: &Ctx) {
-        self.tickets = repairs::for_run(ctx.db.conn(), self.run.id)
-            .unwrap_or_default()
+        self.tickets = ctx
+            .read(repairs::for_run(ctx.db.conn(), self.run.id))
             .into_iter()
             .map(|t| (t.result_id, t))
             .collect();

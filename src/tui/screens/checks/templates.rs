@@ -240,7 +240,7 @@ impl Templates {
         self.items = self
             .lists
             .get(self.current)
-            .and_then(|c| checklists::items(conn, c.id).ok())
+            .map(|c| ctx.read(checklists::items(conn, c.id)))
             .unwrap_or_default();
         if let Some(id) = focus
             && let Some(i) = self.items.iter().position(|s| s.id == id)

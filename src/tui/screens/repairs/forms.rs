@@ -506,8 +506,8 @@ impl RepairForm {
         let reporter = self.form.value(F::Reporter);
         let mut department = self.form.value(F::Department);
         if department.is_empty() {
-            department = directory::people_with_departments(ctx.db.conn())
-                .unwrap_or_default()
+            department = ctx
+                .read(directory::people_with_departments(ctx.db.conn()))
                 .into_iter()
                 .find(|(_, name)| *name == reporter)
                 .map(|(dept, _)| dept)
@@ -689,9 +689,8 @@ fn error_field(error: &RepairError, form: &RepairForm) -> Option<F> {
 /// The flash after a step: the ticket and where it is now.
 fn stepped_text(ctx: &Ctx, id: i64, state: State) -> String {
     let lang = ctx.lang;
-    let ticket = repairs::get(ctx.db.conn(), id)
-        .ok()
-        .flatten()
+    let ticket = ctx
+        .found(repairs::get(ctx.db.conn(), id))
         .map(|r| r.ticket)
         .unwrap_or_default();
     let key = if state == State::Unrepairable {

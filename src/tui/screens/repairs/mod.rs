@@ -231,8 +231,7 @@ impl RepairsScreen {
             FilterKind::Maintainer => {
                 let mut options = vec![(String::new(), lang.t("filter.all").to_owned())];
                 options.extend(
-                    repairs::maintainers(ctx.db.conn())
-                        .unwrap_or_default()
+                    ctx.read(repairs::maintainers(ctx.db.conn()))
                         .into_iter()
                         .map(|m| (m.clone(), m)),
                 );

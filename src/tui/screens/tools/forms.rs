@@ -97,8 +97,8 @@ impl ToolForm {
         let mut field = FormField::text(lang.t(f.label_key()).to_owned(), value);
         match f {
             F::Kind => {
-                field.suggestions = tools::kinds(ctx.db.conn())
-                    .unwrap_or_default()
+                field.suggestions = ctx
+                    .read(tools::kinds(ctx.db.conn()))
                     .into_iter()
                     .map(|(k, _)| k)
                     .collect();
