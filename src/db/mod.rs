@@ -241,6 +241,13 @@ impl Db {
         Ok(value)
     }
 
+    /// SQLite's count of commits by other connections to this file: when it moves, another
+    /// program (or a worker) wrote.
+    pub fn data_version(&self) -> rusqlite::Result<i64> {
+        self.conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+    }
+
     /// The file behind this database; `None` in memory.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()

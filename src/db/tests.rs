@@ -528,3 +528,38 @@ fn user_version(conn: &rusqlite::Connection) -> i64 {
     conn.pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap()
 }
+
+/// Only `src/db/` speaks SQL: the layers above ask it for data, so a schema change is made in
+/// one layer and a query's cost is seen in one place. Tests may set up what they need.
+#[test]
+fn no_file_outside_db_holds_sql() {
+    let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+    let needles = [
+        "SELECT ",
+        "INSERT INTO",
+        "UPDATE ",
+        "DELETE FROM",
+        "CREATE ",
+        "pragma_",
+        "execute_batch",
+        ".prepare(",
+        ".prepare_cached(",
+    ];
+    let mut found = Vec::new();
+    for path in crate::i18n::tests::rust_files(src) {
+        let name = path.display().to_string();
+        let test_file = name.ends_with("tests.rs") || name.ends_with("testing.rs");
+        if name.contains("/src/db/") || name.contains("/tests/") || test_file {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            let comment = line.trim_start().starts_with("//");
+            if !comment && needles.iter().any(|needle| line.contains(needle)) {
+                found.push(format!("{name}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "SQL outside src/db/: {found:#?}");
+}

@@ -110,7 +110,7 @@ impl App {
             })
             .collect();
         let undo_since = audit::last_id(db.conn()).unwrap_or_default();
-        let data_version = data_version(&db);
+        let data_version = db.data_version().unwrap_or_default();
         App {
             lang,
             operator,
@@ -213,7 +213,8 @@ impl App {
         {
             return;
         }
-        let version = data_version(&self.db);
+        // Unreadable, it is taken as unchanged: the next look asks again.
+        let version = self.db.data_version().unwrap_or(self.data_version);
         if version != self.data_version {
             self.data_version = version;
             self.noticed_at = Some(now);
@@ -559,13 +560,6 @@ impl App {
             trail.render(frame, body);
         }
     }
-}
-
-/// SQLite's count of commits by other connections to this file.
-fn data_version(db: &Db) -> i64 {
-    db.conn()
-        .pragma_query_value(None, "data_version", |r| r.get(0))
-        .unwrap_or_default()
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect, lang: Lang) {
