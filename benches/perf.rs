@@ -229,9 +229,8 @@ fn keystrokes(db: &Path) {
         let (median, p99) = spread(samples);
         row(what, format!("{} / {}", ms(median), ms(p99)), target);
     };
-    for (tab, name) in [('2', "devices"), ('3', "repairs"), ('4', "tools")] {
-        measure(&mut app, &mut term, "tab switch", &[KeyCode::Char(tab)], "");
-        // Back and forth, so every key moves: rows down, pages down and up, end and start.
+    // Back and forth, so every key moves: rows down, pages down and up, end and start.
+    let scrolls = |name: &str, app: &mut App, term: &mut Terminal<TestBackend>| {
         let alternate = |n: usize, a: KeyCode, b: KeyCode| -> Vec<KeyCode> {
             (0..n).map(|i| if i % 2 == 0 { a } else { b }).collect()
         };
@@ -248,8 +247,29 @@ fn keystrokes(db: &Path) {
         ];
         for (what, keys) in series {
             let label = format!("{name}: {what}");
-            measure(&mut app, &mut term, &label, &keys, "16 / 33 ms");
+            measure(app, term, &label, &keys, "16 / 33 ms");
         }
+    };
+    for (tab, name) in [('2', "devices"), ('3', "repairs"), ('4', "tools")] {
+        measure(&mut app, &mut term, "tab switch", &[KeyCode::Char(tab)], "");
+        scrolls(name, &mut app, &mut term);
+    }
+    // The lists over the tabs: the audit log of every change (`L`, millions of rows) and the
+    // past runs of the daily patrol (`h` on the Checks tab, ten years of days).
+    let lists: [(&[KeyCode], &str); 2] = [
+        (&[KeyCode::Char('L')], "audit log"),
+        (&[KeyCode::Char('1'), KeyCode::Char('h')], "past runs"),
+    ];
+    for (open, name) in lists {
+        measure(
+            &mut app,
+            &mut term,
+            &format!("{name}: open"),
+            open,
+            "16 / 33 ms",
+        );
+        scrolls(name, &mut app, &mut term);
+        press(&mut app, &mut term, KeyCode::Esc);
     }
     for (tab, name) in [('5', "daily data"), ('6', "reports")] {
         let label = format!("tab switch, first visit: {name}");
