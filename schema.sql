@@ -815,3 +815,19 @@ CREATE TRIGGER device_event_changes_no_update BEFORE UPDATE ON device_event_chan
 CREATE TRIGGER device_event_changes_kept BEFORE DELETE ON device_event_changes
     WHEN EXISTS (SELECT 1 FROM device_events WHERE id = OLD.event_id)
     BEGIN SELECT RAISE(ABORT, 'history lines are removed only with their entry'); END;
+
+-- == version 18 ==
+-- The directory is kept by hand (issue 33): a person holds any of the regulations' roles
+-- (`roles`, their keys separated by spaces, e.g. `network_admin duty`), may have an employee
+-- number, and is marked as having left on a day instead of being deleted. The single `role`
+-- that only ordered pick lists is gone; who held one now holds it among `roles` ('staff' held
+-- none). The people table's audit triggers are made again after this version.
+DROP TRIGGER IF EXISTS audit_people_insert;
+DROP TRIGGER IF EXISTS audit_people_update;
+DROP TRIGGER IF EXISTS audit_people_delete;
+ALTER TABLE people ADD COLUMN roles TEXT NOT NULL DEFAULT '';
+UPDATE people SET roles = role WHERE role <> 'staff';
+ALTER TABLE people DROP COLUMN role;
+ALTER TABLE people ADD COLUMN employee_no TEXT NOT NULL DEFAULT '';
+ALTER TABLE people ADD COLUMN left_on TEXT;
+CREATE UNIQUE INDEX people_by_employee_no ON people (employee_no) WHERE employee_no <> '';

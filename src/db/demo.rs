@@ -40,18 +40,19 @@ const GIVEN: &[&str] = &[
     "子涵", "宇航", "欣怡",
 ];
 
-/// The centre's own staff and what they sign for (roles named in the regulations).
-const CENTRE_ROLES: &[Role] = &[
-    Role::Director,
-    Role::Deputy,
-    Role::Supervisor,
-    Role::NetworkAdmin,
-    Role::NetworkAdmin,
-    Role::Maintainer,
-    Role::Maintainer,
-    Role::Maintainer,
-    Role::Duty,
-    Role::Duty,
+/// The centre's own staff and what they sign for (roles named in the regulations): the first
+/// network administrator also keeps the accounts, the second is on the duty roster too.
+const CENTRE_ROLES: &[&[Role]] = &[
+    &[Role::Director],
+    &[Role::Deputy],
+    &[Role::Supervisor],
+    &[Role::NetworkAdmin, Role::Admin],
+    &[Role::NetworkAdmin, Role::Duty],
+    &[Role::Maintainer],
+    &[Role::Maintainer],
+    &[Role::Maintainer],
+    &[Role::Duty],
+    &[Role::Duty],
 ];
 
 /// What `jifang demo` added.
@@ -76,12 +77,12 @@ pub fn fill(conn: &mut Connection, stamp: &Stamp) -> anyhow::Result<Added> {
     let (departments_before, _) = directory::counts(&tx)?;
     for (i, name) in DEPARTMENTS.iter().enumerate() {
         let dept = directory::ensure_department(&tx, name, i == 0, stamp)?;
-        let roles: Vec<Role> = if i == 0 {
+        let roles: Vec<&[Role]> = if i == 0 {
             CENTRE_ROLES.to_vec()
         } else {
             // Each user department: a head who approves, and a few responsible persons.
-            let mut r = vec![Role::Supervisor];
-            r.extend(std::iter::repeat_n(Role::Staff, 2 + rng.below(4)));
+            let mut r: Vec<&[Role]> = vec![&[Role::DepartmentHead]];
+            r.extend(std::iter::repeat_n(&[][..], 2 + rng.below(4)));
             r
         };
         for role in roles {
@@ -157,7 +158,7 @@ mod tests {
             .conn()
             .query_row(
                 "SELECT count(*) FROM people p JOIN departments d ON d.id = p.department_id
-                 WHERE d.is_centre = 1 AND p.role = 'director'",
+                 WHERE d.is_centre = 1 AND p.roles = 'director'",
                 [],
                 |r| r.get(0),
             )

@@ -1,34 +1,18 @@
-//! Departments and people: the directory that owners, borrowers, reporters and approvers come from.
+//! Departments and people: the directory that owners, borrowers, reporters and approvers come
+//! from, kept by hand (a person is added, changed, marked as left, never deleted).
+
+mod people;
+
+pub use people::{
+    PeopleQuery, Person, PersonError, PersonInput, add_person, check_person, count_people,
+    edit_person, find_person, mark_left, people, person,
+};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Stamp;
 
-/// What a person may sign for; the regulations name who approves what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Director,
-    Deputy,
-    Supervisor,
-    NetworkAdmin,
-    Maintainer,
-    Duty,
-    Staff,
-}
-
-impl Role {
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Director => "director",
-            Role::Deputy => "deputy",
-            Role::Supervisor => "supervisor",
-            Role::NetworkAdmin => "network_admin",
-            Role::Maintainer => "maintainer",
-            Role::Duty => "duty",
-            Role::Staff => "staff",
-        }
-    }
-}
+pub use crate::domain::role::{Role, Roles};
 
 /// The department's id, adding it if no department has that name.
 pub fn ensure_department(
@@ -58,15 +42,16 @@ pub fn ensure_person(
     conn: &Connection,
     name: &str,
     department_id: i64,
-    role: Role,
+    roles: &[Role],
     phone: Option<&str>,
     stamp: &Stamp,
 ) -> rusqlite::Result<bool> {
+    let roles = Roles::new(roles.iter().copied()).keys();
     let added = conn.execute(
-        "INSERT INTO people (name, department_id, role, phone, created_at, created_by, updated_at, updated_by)
+        "INSERT INTO people (name, department_id, roles, phone, created_at, created_by, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)
          ON CONFLICT (department_id, name) DO NOTHING",
-        params![name, department_id, role.key(), phone, stamp.at_text(), stamp.by],
+        params![name, department_id, roles, phone, stamp.at_text(), stamp.by],
     )?;
     Ok(added == 1)
 }
@@ -80,16 +65,25 @@ pub fn department_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     rows.collect()
 }
 
-/// Names of the people on record, those who may approve (director, deputy, supervisor)
-/// first: for pick lists of owners and approvers.
+/// Names of the people who work here, those who may approve (director, deputy, supervisor,
+/// department head) first: for pick lists of owners and approvers.
 pub fn people_names(conn: &Connection, approvers_first: bool) -> rusqlite::Result<Vec<String>> {
+    let holds = |role: Role| format!("instr(' ' || roles || ' ', ' {} ') > 0", role.key());
     let order = if approvers_first {
-        "min(CASE role WHEN 'director' THEN 0 WHEN 'deputy' THEN 1 WHEN 'supervisor' THEN 2 ELSE 3 END), min(id)"
+        format!(
+            "min(CASE WHEN {} THEN 0 WHEN {} THEN 1 WHEN {} THEN 2 WHEN {} THEN 3 ELSE 4 END), min(id)",
+            holds(Role::Director),
+            holds(Role::Deputy),
+            holds(Role::Supervisor),
+            holds(Role::DepartmentHead)
+        )
     } else {
-        "min(id)"
+        "min(id)".to_owned()
     };
-    let sql =
-        format!("SELECT name FROM people WHERE retired_at IS NULL GROUP BY name ORDER BY {order}");
+    let sql = format!(
+        "SELECT name FROM people WHERE retired_at IS NULL AND left_on IS NULL
+         GROUP BY name ORDER BY {order}"
+    );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
@@ -99,7 +93,7 @@ pub fn people_names(conn: &Connection, approvers_first: bool) -> rusqlite::Resul
 pub fn people_with_departments(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT d.name, p.name FROM people p JOIN departments d ON d.id = p.department_id
-         WHERE p.retired_at IS NULL ORDER BY p.id",
+         WHERE p.retired_at IS NULL AND p.left_on IS NULL ORDER BY p.id",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
@@ -122,3 +116,6 @@ pub fn is_centre(conn: &Connection, name: &str) -> rusqlite::Result<Option<bool>
         .query_row([name.trim()], |r| r.get(0))
         .optional()
 }
+
+#[cfg(test)]
+mod tests;

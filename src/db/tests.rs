@@ -223,14 +223,7 @@ fn every_table_carries_who_when_and_row_version() {
 #[test]
 fn foreign_keys_are_enforced() {
     let db = Db::open_in_memory().unwrap();
-    let err = directory::ensure_person(
-        db.conn(),
-        "王芳",
-        999,
-        directory::Role::Staff,
-        None,
-        &stamp(),
-    );
+    let err = directory::ensure_person(db.conn(), "王芳", 999, &[], None, &stamp());
     assert!(
         err.is_err(),
         "a person in a missing department was accepted"
@@ -419,28 +412,8 @@ fn record_count_and_health() {
     let db = Db::open_in_memory().unwrap();
     assert_eq!(db.record_count().unwrap(), 0);
     let dept = directory::ensure_department(db.conn(), "后勤处", false, &stamp()).unwrap();
-    assert!(
-        directory::ensure_person(
-            db.conn(),
-            "赵敏",
-            dept,
-            directory::Role::Staff,
-            None,
-            &stamp()
-        )
-        .unwrap()
-    );
-    assert!(
-        !directory::ensure_person(
-            db.conn(),
-            "赵敏",
-            dept,
-            directory::Role::Staff,
-            None,
-            &stamp()
-        )
-        .unwrap()
-    );
+    assert!(directory::ensure_person(db.conn(), "赵敏", dept, &[], None, &stamp()).unwrap());
+    assert!(!directory::ensure_person(db.conn(), "赵敏", dept, &[], None, &stamp()).unwrap());
     assert_eq!(db.record_count().unwrap(), 2);
     assert_eq!(db.health_problems().unwrap(), vec![]);
     db.conn()

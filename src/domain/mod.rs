@@ -10,6 +10,7 @@ pub mod period;
 pub mod reading;
 pub mod record;
 pub mod repair;
+pub mod role;
 pub mod subnet;
 pub mod template_file;
 pub mod text;

@@ -7,6 +7,7 @@ mod check_runs;
 mod checklists;
 mod db;
 mod devices;
+mod directory;
 mod readings;
 mod repairs;
 mod tools;

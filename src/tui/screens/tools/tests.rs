@@ -28,9 +28,9 @@ fn app_on(mut db: Db, lang: Lang) -> App {
         let s = Stamp::new("赵平", at("2026-11-01 09:00"));
         let centre = directory::ensure_department(tx, "信息中心", true, &s)?;
         let office = directory::ensure_department(tx, "办公室", false, &s)?;
-        directory::ensure_person(tx, "林霞", centre, directory::Role::Maintainer, None, &s)?;
-        directory::ensure_person(tx, "杨明", office, directory::Role::Staff, None, &s)?;
-        directory::ensure_person(tx, "刘主任", centre, directory::Role::Director, None, &s)?;
+        directory::ensure_person(tx, "林霞", centre, &[directory::Role::Maintainer], None, &s)?;
+        directory::ensure_person(tx, "杨明", office, &[], None, &s)?;
+        directory::ensure_person(tx, "刘主任", centre, &[directory::Role::Director], None, &s)?;
         for (code, name, kind, days) in [
             ("GJ-001", "数字万用表", "万用表", 3),
             ("GJ-002", "数字万用表", "万用表", 3),
@@ -206,7 +206,7 @@ fn five_tools_to_one_borrower_take_the_borrower_five_scans_and_two_keys() {
     db.write(|tx| {
         let s = Stamp::new("赵平", at("2026-11-01 09:00"));
         let centre = directory::ensure_department(tx, "信息中心", true, &s)?;
-        directory::ensure_person(tx, "周强", centre, directory::Role::Staff, None, &s)?;
+        directory::ensure_person(tx, "周强", centre, &[], None, &s)?;
         Ok::<_, rusqlite::Error>(())
     })
     .unwrap();
