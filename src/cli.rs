@@ -73,6 +73,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    #[command(about = cli("cli.people"))]
+    People {
+        #[command(subcommand)]
+        what: PeopleWhat,
+    },
     #[command(about = cli("cli.checks"))]
     Checks {
         #[command(subcommand)]
@@ -146,6 +151,13 @@ pub enum ImportWhat {
     },
     #[command(about = cli("cli.import_readings"))]
     Readings {
+        #[arg(value_name = "FILE", help = cli("cli.import_file"))]
+        file: PathBuf,
+        #[arg(long, help = cli("cli.dry_run"))]
+        dry_run: bool,
+    },
+    #[command(about = cli("cli.import_people"))]
+    People {
         #[arg(value_name = "FILE", help = cli("cli.import_file"))]
         file: PathBuf,
         #[arg(long, help = cli("cli.dry_run"))]
@@ -248,6 +260,24 @@ fn parse_month(text: &str) -> Result<chrono::NaiveDate, String> {
 fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
     crate::domain::record::parse_date(text)
         .ok_or_else(|| cli("cli.bad_date").replace("{value}", text))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleWhat {
+    #[command(about = cli("cli.import_people"))]
+    Import {
+        #[arg(value_name = "FILE", help = cli("cli.import_file"))]
+        file: PathBuf,
+        #[arg(long, help = cli("cli.dry_run"))]
+        dry_run: bool,
+    },
+    #[command(about = cli("cli.export_people"))]
+    Export {
+        #[arg(long, value_name = "FILE", help = cli("cli.out"))]
+        out: Option<PathBuf>,
+        #[arg(long, help = cli("cli.export_people_all"))]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

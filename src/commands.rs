@@ -18,6 +18,7 @@ mod demo;
 mod devices;
 mod import;
 mod month;
+mod people;
 mod readings;
 pub mod repairs;
 mod table;
@@ -25,7 +26,10 @@ mod tools;
 
 use std::process::ExitCode;
 
-use crate::cli::{ChecksWhat, Cli, Command, ExportWhat, ReadingsWhat, RepairsWhat, ToolsWhat};
+use crate::cli::{
+    ChecksWhat, Cli, Command, ExportWhat, ImportWhat, PeopleWhat, ReadingsWhat, RepairsWhat,
+    ToolsWhat,
+};
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Stamp};
 use crate::error::UserError;
@@ -160,6 +164,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let (db, stamp) = import_session(operator()?)?;
             import::run(what, db, stamp, lang).map_err(localized)
         }
+        Some(Command::People {
+            what: PeopleWhat::Import { file, dry_run },
+        }) => {
+            let (db, stamp) = import_session(operator()?)?;
+            let what = ImportWhat::People { file, dry_run };
+            import::run(what, db, stamp, lang).map_err(localized)
+        }
+        Some(Command::People {
+            what: PeopleWhat::Export { out, all },
+        }) => {
+            let db = open()?;
+            people::export(&db, out, all, lang).map_err(localized)
+        }
         Some(Command::Checks {
             what: ChecksWhat::Status { date },
         }) => {
@@ -293,4 +310,31 @@ fn paths_say(paths: &Paths, lang: Lang) {
         lang.t("paths.reports"),
         paths.reports_dir.display()
     );
+}
+
+/// An export's bytes written to `out` (what was written said on standard error), or to
+/// standard output.
+fn write_out(
+    out: Option<std::path::PathBuf>,
+    bytes: &[u8],
+    count: usize,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    match out {
+        Some(path) => {
+            crate::exchange::refuse_database(&path).map_err(|problem| UserError::Input {
+                path: path.clone(),
+                problem,
+            })?;
+            crate::exchange::write_file(&path, bytes).map_err(|e| UserError::Unwritable {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            let shown = path.display();
+            let args: [(&str, &dyn std::fmt::Display); 2] = [("count", &count), ("file", &shown)];
+            eprintln!("{}", lang.tf("import.exported", &args));
+        }
+        None => std::io::Write::write_all(&mut stdout(), bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,15 +1,14 @@
 //! `jifang import devices` and `jifang export devices`.
 
 use std::fmt::Display;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use super::import::Import;
 use crate::db::Db;
-use crate::error::UserError;
-use crate::exchange::{self, devices};
+use crate::exchange::devices;
 use crate::i18n::Lang;
 
 /// Check a file in full, then (unless `dry_run`) write it in one transaction.
@@ -125,21 +124,5 @@ impl Progress {
 /// Write the register as CSV to `out`, or to standard output.
 pub fn export(db: &Db, out: Option<PathBuf>, all: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     let (bytes, count) = devices::export(db.conn(), all, lang)?;
-    match out {
-        Some(path) => {
-            exchange::refuse_database(&path).map_err(|problem| UserError::Input {
-                path: path.clone(),
-                problem,
-            })?;
-            exchange::write_file(&path, &bytes).map_err(|e| UserError::Unwritable {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            let shown = path.display();
-            let args: [(&str, &dyn Display); 2] = [("count", &count), ("file", &shown)];
-            eprintln!("{}", lang.tf("import.exported", &args));
-        }
-        None => super::stdout().write_all(&bytes)?,
-    }
-    Ok(ExitCode::SUCCESS)
+    super::write_out(out, &bytes, count, lang)
 }

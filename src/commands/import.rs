@@ -26,6 +26,7 @@ pub fn run(what: ImportWhat, db: Db, stamp: Stamp, lang: Lang) -> anyhow::Result
         ImportWhat::Devices { file, dry_run, .. }
         | ImportWhat::Tools { file, dry_run }
         | ImportWhat::Readings { file, dry_run }
+        | ImportWhat::People { file, dry_run }
         | ImportWhat::Checklist { file, dry_run } => (file.clone(), *dry_run),
     };
     let job = Import {
@@ -39,6 +40,7 @@ pub fn run(what: ImportWhat, db: Db, stamp: Stamp, lang: Lang) -> anyhow::Result
         ImportWhat::Devices { update, .. } => super::devices::import(job, update),
         ImportWhat::Tools { .. } => super::tools::import(job),
         ImportWhat::Readings { .. } => super::readings::import(job),
+        ImportWhat::People { .. } => super::people::import(job),
         ImportWhat::Checklist { .. } => super::checks::import(job),
     }
 }

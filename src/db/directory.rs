@@ -5,7 +5,7 @@ mod people;
 
 pub use people::{
     PeopleQuery, Person, PersonError, PersonInput, add_person, check_person, count_people,
-    edit_person, find_person, mark_left, people, person,
+    edit_person, find_person, mark_left, people, person, person_by_number,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};

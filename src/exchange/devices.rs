@@ -232,10 +232,11 @@ pub fn plan(
     let mut ip_lines: HashMap<IpAddr, u64> = HashMap::new();
     // Addresses rows give up (an update moving a device off an address) and take.
     let mut planned_ips: Vec<(u64, IpAddr, Option<i64>)> = Vec::new();
+    let mut lines = sheet::Lines::new(&text);
     for row in records {
         let row = row.map_err(|e| malformed(&e))?;
-        let line = row.position().map_or(0, |p| p.line());
         let offset = row.position().map_or(0, |p| p.byte());
+        let line = lines.of(offset);
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

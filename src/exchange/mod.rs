@@ -6,6 +6,7 @@ pub mod csv_text;
 pub mod devices;
 pub mod input;
 pub mod month;
+pub mod people;
 pub mod readings;
 pub mod repairs;
 pub mod runs;

@@ -132,6 +132,43 @@ pub fn header_of<'a>(columns: &'a [Column], key: &'a str, lang: Lang) -> &'a str
         .map_or(key, |c| header(c, lang))
 }
 
+/// The line each record of a text starts on, counted in the text itself: after a CRLF line end
+/// (Excel's) the csv reader's own count is one short, as it ends a record at the `\r` and
+/// counts the `\n` with the next one. Records are asked for in order, so the text is read once.
+pub struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record read at byte `byte` (its line ends before it passed over).
+    pub fn of(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start >= self.at {
+            self.line += self.text[self.at..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            self.at = start;
+        }
+        self.line
+    }
+}
+
 /// A file's rows, with the column each cell belongs to.
 pub struct Sheet {
     /// The key of each column of the file; `None` for a known column the import skips.
@@ -179,12 +216,13 @@ impl Sheet {
             return Err(FileIssue::MissingColumn(missing));
         }
         let mut rows = Vec::new();
+        let mut lines = Lines::new(&text);
         for row in records {
             let row = row.map_err(malformed)?;
             if row.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            let line = row.position().map_or(0, |p| p.line());
+            let line = lines.of(row.position().map_or(0, |p| p.byte()));
             if row.len() != head.len() {
                 return Err(FileIssue::ColumnCount {
                     line,
@@ -192,7 +230,7 @@ impl Sheet {
                     expected: head.len(),
                 });
             }
-            rows.push((row.position().map_or(0, |p| p.line()), row));
+            rows.push((line, row));
         }
         Ok(Sheet { columns, rows })
     }

@@ -173,6 +173,13 @@ pub fn find_person(
     .optional()
 }
 
+/// The person with that employee number, if any.
+pub fn person_by_number(conn: &Connection, number: &str) -> rusqlite::Result<Option<Person>> {
+    conn.prepare_cached(&format!("{COLUMNS} WHERE p.employee_no = ?1"))?
+        .query_row([number.trim()], person_from)
+        .optional()
+}
+
 /// What is wrong with `input` for the person `except` (a new one: `None`), first found first.
 pub fn check_person(
     conn: &Connection,

@@ -97,6 +97,9 @@ fn every_problem_is_listed_with_line_column_and_value_and_nothing_is_written() {
         1,
         "nothing of the bad file was written"
     );
+    // Saved by Excel with CRLF line ends: the same lines.
+    let crlf = import(&mut db, &csv.replace('\n', "\r\n"), false).unwrap_err();
+    assert_eq!(crlf, problems);
 }
 
 #[test]
