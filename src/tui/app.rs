@@ -16,6 +16,7 @@ use super::screens::audit_log::AuditLogScreen;
 use super::screens::checks::ChecksScreen;
 use super::screens::data::DataScreen;
 use super::screens::devices::DevicesScreen;
+use super::screens::people::PeopleScreen;
 use super::screens::repairs::RepairsScreen;
 use super::screens::reports::ReportsScreen;
 use super::screens::tools::ToolsScreen;
@@ -107,6 +108,7 @@ impl App {
                 Tab::Tools => Box::new(ToolsScreen::new()) as Box<dyn Screen>,
                 Tab::Data => Box::new(DataScreen::new()) as Box<dyn Screen>,
                 Tab::Reports => Box::new(ReportsScreen::new()) as Box<dyn Screen>,
+                Tab::People => Box::new(PeopleScreen::new()) as Box<dyn Screen>,
             })
             .collect();
         let undo_since = audit::last_id(db.conn()).unwrap_or_default();

@@ -1,4 +1,4 @@
-//! The six tabs, in the order operators know them by number.
+//! The tabs, in the order operators know them by number.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
@@ -8,23 +8,25 @@ pub enum Tab {
     Tools,
     Data,
     Reports,
+    People,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Checks,
         Tab::Devices,
         Tab::Repairs,
         Tab::Tools,
         Tab::Data,
         Tab::Reports,
+        Tab::People,
     ];
 
     pub fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 
-    /// The tab for a number key `1`..`6`.
+    /// The tab for a number key `1`..`7`.
     pub fn from_digit(c: char) -> Option<Tab> {
         let n = c.to_digit(10)? as usize;
         Tab::ALL.get(n.checked_sub(1)?).copied()
@@ -47,6 +49,7 @@ impl Tab {
             Tab::Tools => "tab.tools",
             Tab::Data => "tab.data",
             Tab::Reports => "tab.reports",
+            Tab::People => "tab.people",
         }
     }
 
@@ -59,6 +62,7 @@ impl Tab {
             Tab::Tools => "tab.about.tools",
             Tab::Data => "tab.about.data",
             Tab::Reports => "tab.about.reports",
+            Tab::People => "tab.about.people",
         }
     }
 }
@@ -68,15 +72,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn digits_and_cycling_cover_all_six_tabs() {
+    fn digits_and_cycling_cover_every_tab() {
         assert_eq!(Tab::from_digit('1'), Some(Tab::Checks));
         assert_eq!(Tab::from_digit('6'), Some(Tab::Reports));
         assert_eq!(Tab::from_digit('0'), None);
-        assert_eq!(Tab::from_digit('7'), None);
-        assert_eq!(Tab::Reports.next(), Tab::Checks);
-        assert_eq!(Tab::Checks.prev(), Tab::Reports);
+        assert_eq!(Tab::from_digit('7'), Some(Tab::People));
+        assert_eq!(Tab::from_digit('8'), None);
+        assert_eq!(Tab::People.next(), Tab::Checks);
+        assert_eq!(Tab::Checks.prev(), Tab::People);
         let mut t = Tab::Checks;
-        for _ in 0..6 {
+        for _ in 0..Tab::ALL.len() {
             t = t.next();
         }
         assert_eq!(t, Tab::Checks);

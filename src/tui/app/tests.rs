@@ -45,7 +45,9 @@ fn number_keys_jump_and_tab_cycles() {
     press(&mut app, KeyCode::BackTab);
     assert_eq!(app.tab(), Tab::Repairs);
     press(&mut app, KeyCode::Char('7'));
-    assert_eq!(app.tab(), Tab::Repairs, "7 is not a tab");
+    assert_eq!(app.tab(), Tab::People);
+    press(&mut app, KeyCode::Char('8'));
+    assert_eq!(app.tab(), Tab::People, "8 is not a tab");
     assert!(!app.quit);
 }
 

@@ -4,6 +4,7 @@ pub mod audit_log;
 pub mod checks;
 pub mod data;
 pub mod devices;
+pub mod people;
 pub mod repairs;
 pub mod reports;
 pub mod tools;

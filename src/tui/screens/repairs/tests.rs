@@ -495,7 +495,8 @@ fn a_list_that_cannot_be_read_says_so_and_is_read_again_at_the_next_key() {
         .unwrap();
     press(&mut app, KeyCode::Char('j'));
     let s = screen(&mut app);
-    assert!(!s.contains("Could not read"), "{s}");
+    // The list reads again; the status bar may still say for a while that a count failed.
+    assert!(!s.contains("Could not read this list"), "{s}");
     assert!(s.contains("Tickets: 0"), "{s}");
 }
 
