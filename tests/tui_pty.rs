@@ -55,6 +55,8 @@ fn cycles_tabs_with_tab_and_shift_tab_in_chinese() {
     tui.send("\x1b[Z"); // Shift-Tab
     tui.wait_for("每周网络与设备巡检");
     tui.send("\x1b[Z");
+    tui.wait_for("暂无人员");
+    tui.send("\x1b[Z");
     tui.wait_for("巡检完成率（按周）");
     tui.send("?");
     tui.wait_for("所有页面");
