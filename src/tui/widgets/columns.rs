@@ -2,8 +2,11 @@
 //! in view need (CJK counted as two cells), within its bounds; columns that cannot fit are left
 //! out, least important first, and room that is short is shared out evenly.
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use crate::text::{fit, fit_right};
@@ -53,6 +56,28 @@ impl Column {
         self.whole = true;
         self
     }
+}
+
+/// The texts of styled cells, to fit the columns to.
+pub fn texts(cells: &[Vec<(String, Style)>]) -> Vec<Vec<String>> {
+    cells
+        .iter()
+        .map(|row| row.iter().map(|(text, _)| text.clone()).collect())
+        .collect()
+}
+
+/// Fit `columns` to the rows in view (after the two-cell mark every list starts its lines
+/// with), draw their header in `area`, and give the widths the rows are drawn with.
+pub fn draw_header<R: AsRef<[String]>>(
+    frame: &mut Frame,
+    area: Rect,
+    columns: &[Column],
+    rows: &[R],
+) -> Vec<Option<u16>> {
+    let widths = widths(columns, rows, area.width.saturating_sub(2));
+    let text = format!("  {}", header(columns, &widths));
+    frame.render_widget(Paragraph::new(text).style(crate::tui::theme::HEADER), area);
+    widths
 }
 
 /// The width of each column (None: left out) for a table `width` cells wide, one space between

@@ -21,7 +21,7 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{Exported, Paged, Read, Source};
+use crate::tui::widgets::paged::{Exported, Keyed, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 
 const LIST_KEYS: &[KeyHint] = &[
@@ -49,8 +49,14 @@ const RECORD_KEYS: &[KeyHint] = &[
 ];
 
 /// The entries a filter shows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct LogList(log::LogQuery);
+
+impl Keyed for Entry {
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
 
 impl Source for LogList {
     type Row = Entry;
@@ -62,14 +68,6 @@ impl Source for LogList {
 
     fn reads_from_end(&self) -> bool {
         true
-    }
-
-    fn same_list(&self, other: &LogList) -> bool {
-        self.0 == other.0
-    }
-
-    fn id(row: &Entry) -> i64 {
-        row.id
     }
 
     fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {

@@ -131,11 +131,7 @@ pub fn render(screen: &mut AuditLogScreen, frame: &mut Frame, area: Rect, ctx: &
     let shown: &[Entry] = if list.paging() { &[] } else { list.rows() };
     let texts: Vec<Vec<String>> = shown.iter().map(|e| row_cells(ctx, e)).collect();
     let specs = columns(lang);
-    let widths = table::widths(&specs, &texts, area.width.saturating_sub(2));
-    frame.render_widget(
-        Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
-        areas.header,
-    );
+    let widths = table::draw_header(frame, areas.header, &specs, &texts);
     let place = areas.rows;
     let empty = paged::Empty {
         none_match: "audit.none_match",

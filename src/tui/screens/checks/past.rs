@@ -23,23 +23,28 @@ use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self as table, Column};
-use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
+use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
 
 /// The runs of one template.
 #[derive(Debug, Clone)]
 struct PastList(Checklist);
 
+impl Keyed for PastRun {
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
+
+/// The same template's runs.
+impl PartialEq for PastList {
+    fn eq(&self, other: &PastList) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
 impl Source for PastList {
     type Row = PastRun;
     const EXPORT_NAME: &'static str = "runs";
-
-    fn same_list(&self, other: &PastList) -> bool {
-        self.0.id == other.0.id
-    }
-
-    fn id(row: &PastRun) -> i64 {
-        row.id
-    }
 
     fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
         check_runs::past_count(conn, self.0.id)
@@ -192,15 +197,7 @@ impl PastRuns {
             .iter()
             .map(|r| row_cells(r, checklist, lang))
             .collect();
-        let texts: Vec<Vec<String>> = cells
-            .iter()
-            .map(|r| r.iter().map(|(t, _)| t.clone()).collect())
-            .collect();
-        let widths = table::widths(&specs, &texts, area.width.saturating_sub(2));
-        frame.render_widget(
-            Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
-            rows(area, 1, 1),
-        );
+        let widths = table::draw_header(frame, rows(area, 1, 1), &specs, &table::texts(&cells));
         let place = rows(area, 2, body);
         let empty = paged::Empty {
             none_match: "past.none",

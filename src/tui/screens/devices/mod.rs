@@ -29,7 +29,7 @@ use crate::tui::keys::{self, KeyHint};
 use crate::tui::tabs::Tab;
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
+use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use crate::tui::widgets::scrolled;
 
@@ -113,20 +113,18 @@ pub struct DevicesScreen {
 
 /// The devices a filter and sort show. Rows are read by position: the first ones along the
 /// sort's index, the last ones from the far end in the reverse order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct DeviceList(ListQuery);
+
+impl Keyed for Device {
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
 
 impl Source for DeviceList {
     type Row = Device;
     const EXPORT_NAME: &'static str = "devices";
-
-    fn same_list(&self, other: &DeviceList) -> bool {
-        self.0 == other.0
-    }
-
-    fn id(row: &Device) -> i64 {
-        row.id
-    }
 
     fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
         devices::list_ids(conn, &self.0).map(|ids| ids.len())
@@ -380,20 +378,17 @@ impl DevicesScreen {
     }
 
     fn search_key(&mut self, key: KeyEvent) -> Option<Action> {
-        match key.code {
-            KeyCode::Enter | KeyCode::Down => self.mode = Mode::List,
-            KeyCode::Esc => {
-                self.keep_selection();
-                self.search = Input::default();
-                self.query.search.clear();
-                self.mode = Mode::List;
-            }
-            _ => {
-                self.mode = Mode::Search;
-                if self.search.handle_key(key) {
-                    self.query.search = self.search.text().to_owned();
-                    self.list.go_top();
-                }
+        let searched = paged::search_key(key, &mut self.search);
+        match searched {
+            // The device under the cursor stays under it as the whole register comes back.
+            paged::Searched::Cleared => self.keep_selection(),
+            paged::Searched::Typed(_) => self.mode = Mode::Search,
+            paged::Searched::Kept => {}
+        }
+        if searched.changed() {
+            self.query.search = self.search.text().to_owned();
+            if searched != paged::Searched::Cleared {
+                self.list.go_top();
             }
         }
         Some(Action::Noop)

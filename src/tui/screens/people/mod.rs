@@ -26,7 +26,7 @@ use crate::tui::theme;
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::columns::{self as table, Column};
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
+use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use forms::{FormOutcome, PersonForm, roles_words};
 
@@ -45,20 +45,18 @@ const LIST_KEYS: &[KeyHint] = &[
 ];
 
 /// The people a filter shows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct PeopleList(PeopleQuery);
+
+impl Keyed for Person {
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
 
 impl Source for PeopleList {
     type Row = Person;
     const EXPORT_NAME: &'static str = "people";
-
-    fn same_list(&self, other: &PeopleList) -> bool {
-        self.0 == other.0
-    }
-
-    fn id(row: &Person) -> i64 {
-        row.id
-    }
 
     fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
         directory::count_people(conn, &self.0)
@@ -233,21 +231,10 @@ impl PeopleScreen {
     }
 
     fn search_key(&mut self, key: KeyEvent) -> Option<Action> {
-        match key.code {
-            KeyCode::Enter | KeyCode::Down => self.mode = Mode::List,
-            KeyCode::Esc => {
-                self.search = Input::default();
-                self.query.search.clear();
-                self.list.go_top();
-            }
-            _ => {
-                self.mode = Mode::Search;
-                if self.search.handle_key(key) {
-                    self.query.search = self.search.text().to_owned();
-                    self.list.go_top();
-                }
-            }
+        if self.list.search(key, &mut self.search).typing() {
+            self.mode = Mode::Search;
         }
+        self.query.search = self.search.text().to_owned();
         Some(Action::Noop)
     }
 
@@ -291,15 +278,7 @@ impl PeopleScreen {
             self.list.rows()
         };
         let cells: Vec<Vec<(String, Style)>> = shown.iter().map(|p| cells(p, lang)).collect();
-        let texts: Vec<Vec<String>> = cells
-            .iter()
-            .map(|r| r.iter().map(|(t, _)| t.clone()).collect())
-            .collect();
-        let widths = table::widths(&specs, &texts, area.width.saturating_sub(2));
-        frame.render_widget(
-            Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
-            areas.header,
-        );
+        let widths = table::draw_header(frame, areas.header, &specs, &table::texts(&cells));
         let empty = paged::Empty {
             none_match: "people.none_match",
             none: "people.none",

@@ -25,7 +25,7 @@ use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
+use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use crate::tui::widgets::scrolled;
 use forms::{FormOutcome, RepairForm};
@@ -102,6 +102,22 @@ struct RepairList {
     now: NaiveDateTime,
 }
 
+impl Keyed for ListRow {
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
+
+/// The same filter; a list of late tickets also the same minute (a ticket becomes late as
+/// the clock passes its estimate).
+impl PartialEq for RepairList {
+    fn eq(&self, other: &RepairList) -> bool {
+        let minute = |at: NaiveDateTime| at.and_utc().timestamp() / 60;
+        self.query == other.query
+            && (self.query.state != StateFilter::Late || minute(self.now) == minute(other.now))
+    }
+}
+
 impl Source for RepairList {
     type Row = ListRow;
     const EXPORT_NAME: &'static str = "repairs";
@@ -112,16 +128,6 @@ impl Source for RepairList {
 
     fn reads_from_end(&self) -> bool {
         true
-    }
-
-    fn same_list(&self, other: &RepairList) -> bool {
-        let minute = |at: NaiveDateTime| at.and_utc().timestamp() / 60;
-        self.query == other.query
-            && (self.query.state != StateFilter::Late || minute(self.now) == minute(other.now))
-    }
-
-    fn id(row: &ListRow) -> i64 {
-        row.id
     }
 
     fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
@@ -367,21 +373,10 @@ impl RepairsScreen {
     }
 
     fn search_key(&mut self, key: KeyEvent) -> Option<Action> {
-        match key.code {
-            KeyCode::Enter | KeyCode::Down => self.mode = Mode::List,
-            KeyCode::Esc => {
-                self.search = Input::default();
-                self.query.search.clear();
-                self.mode = Mode::List;
-            }
-            _ => {
-                self.mode = Mode::Search;
-                if self.search.handle_key(key) {
-                    self.query.search = self.search.text().to_owned();
-                    self.go_top();
-                }
-            }
+        if self.list.search(key, &mut self.search).typing() {
+            self.mode = Mode::Search;
         }
+        self.query.search = self.search.text().to_owned();
         Some(Action::Noop)
     }
 

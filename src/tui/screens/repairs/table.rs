@@ -32,11 +32,6 @@ fn columns(lang: Lang) -> Vec<Column> {
     ]
 }
 
-/// The columns' widths for the rows in view, after the two-cell marker.
-fn fit_columns(columns: &[Column], rows: &[Vec<String>], width: u16) -> Vec<Option<u16>> {
-    crate::tui::widgets::columns::widths(columns, rows, width.saturating_sub(2))
-}
-
 fn short(at: NaiveDateTime) -> String {
     at.format("%m-%d %H:%M").to_string()
 }
@@ -126,15 +121,7 @@ pub fn render(screen: &mut RepairsScreen, frame: &mut Frame, area: Rect, ctx: &m
     };
     let cells: Vec<Vec<(String, Style)>> =
         shown.iter().map(|r| row_cells(r, ctx.now, lang)).collect();
-    let texts: Vec<Vec<String>> = cells
-        .iter()
-        .map(|r| r.iter().map(|(t, _)| t.clone()).collect())
-        .collect();
-    let widths = fit_columns(&specs, &texts, area.width);
-    frame.render_widget(
-        Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
-        areas.header,
-    );
+    let widths = table::draw_header(frame, areas.header, &specs, &table::texts(&cells));
     let list = areas.rows;
     let empty = paged::Empty {
         none_match: "repairs.none_match",
@@ -198,12 +185,12 @@ mod tests {
             };
             let rows = vec![row(State::AwaitingConfirmation), row(State::Reported)];
             for width in [60u16, 80, 100, 160] {
-                let w = fit_columns(&specs, &rows, width);
+                let w = table::widths(&specs, &rows, width - 2);
                 let used: u16 = w.iter().flatten().map(|w| w + 1).sum::<u16>() + 1;
                 assert!(used <= width, "{width}: {used}");
                 assert!(w[6].is_some(), "{width}: the estimate always shows");
             }
-            let w = fit_columns(&specs, &rows, 120);
+            let w = table::widths(&specs, &rows, 118);
             assert!(w.iter().all(Option::is_some));
             assert_eq!(
                 w[1],

@@ -27,7 +27,7 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
+use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
 use crate::tui::widgets::picker::{Picked, Picker};
 use crate::tui::widgets::scrolled;
 use checkout::{Checkout, CheckoutOutcome};
@@ -151,23 +151,21 @@ enum Mode {
 }
 
 /// The tools a filter shows on a day (overdue changes with the day).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct ToolList {
     query: ToolQuery,
     today: NaiveDate,
 }
 
+impl Keyed for Tool {
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
+
 impl Source for ToolList {
     type Row = Tool;
     const EXPORT_NAME: &'static str = "tools";
-
-    fn same_list(&self, other: &ToolList) -> bool {
-        self.query == other.query && self.today == other.today
-    }
-
-    fn id(row: &Tool) -> i64 {
-        row.id
-    }
 
     fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
         tools::count_tools(conn, &self.query, self.today)
@@ -194,10 +192,16 @@ impl Source for ToolList {
 }
 
 /// The loans a filter shows on a day.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct LoanList {
     query: LoanQuery,
     today: NaiveDate,
+}
+
+impl Keyed for LoanRow {
+    fn key(&self) -> i64 {
+        self.item_id
+    }
 }
 
 impl Source for LoanList {
@@ -207,14 +211,6 @@ impl Source for LoanList {
     /// Read on past a loan in the list's own order; sorted by a column, by offset.
     fn keyset(&self) -> bool {
         self.query.sort == Sort::default()
-    }
-
-    fn same_list(&self, other: &LoanList) -> bool {
-        self.query == other.query && self.today == other.today
-    }
-
-    fn id(row: &LoanRow) -> i64 {
-        row.item_id
     }
 
     fn count(&self, conn: &Connection) -> rusqlite::Result<usize> {
@@ -581,19 +577,12 @@ impl ToolsScreen {
     }
 
     fn search_key(&mut self, key: KeyEvent) -> Option<Action> {
-        match key.code {
-            KeyCode::Enter | KeyCode::Down => self.mode = Mode::List,
-            KeyCode::Esc => {
-                self.search = Input::default();
-                self.set_search();
-                self.mode = Mode::List;
-            }
-            _ => {
-                self.mode = Mode::Search;
-                if self.search.handle_key(key) {
-                    self.set_search();
-                }
-            }
+        let searched = paged::search_key(key, &mut self.search);
+        if searched.typing() {
+            self.mode = Mode::Search;
+        }
+        if searched.changed() {
+            self.set_search();
         }
         Some(Action::Noop)
     }

@@ -143,15 +143,8 @@ pub fn render(screen: &mut ToolsScreen, frame: &mut Frame, area: Rect, ctx: &mut
                 .collect(),
         ),
     };
-    let texts: Vec<Vec<String>> = shown
-        .iter()
-        .map(|r| r.cells.iter().map(|(t, _)| t.clone()).collect())
-        .collect();
-    let widths = fit_columns(&specs, &texts, area.width);
-    frame.render_widget(
-        Paragraph::new(format!("  {}", table::header(&specs, &widths))).style(theme::HEADER),
-        areas.header,
-    );
+    let cells: Vec<Vec<(String, Style)>> = shown.iter().map(|r| r.cells.clone()).collect();
+    let widths = table::draw_header(frame, areas.header, &specs, &table::texts(&cells));
     let empty = paged::Empty {
         none_match: "tools.none_match",
         none: "tools.empty",
@@ -180,11 +173,6 @@ struct Row {
     late: bool,
     cells: Vec<(String, Style)>,
     style: Style,
-}
-
-/// The columns' widths for the rows in view, after the two-cell overdue mark.
-fn fit_columns(columns: &[Column], rows: &[Vec<String>], width: u16) -> Vec<Option<u16>> {
-    table::widths(columns, rows, width.saturating_sub(2))
 }
 
 /// The tool list's columns; the place goes first when narrow.
@@ -314,16 +302,16 @@ mod tests {
             let specs = tool_columns(lang);
             let rows = texts(&[tool_row(&tool, today, lang)]);
             for width in [60u16, 80, 100, 160] {
-                let w = fit_columns(&specs, &rows, width);
+                let w = table::widths(&specs, &rows, width - 2);
                 let used: u16 = w.iter().flatten().map(|w| w + 1).sum::<u16>() + 1;
                 assert!(used <= width, "tools at {width}: {used}");
             }
-            let w = fit_columns(&specs, &rows, 120);
+            let w = table::widths(&specs, &rows, 118);
             assert!(w.iter().all(Option::is_some), "{w:?}");
             assert!(w[1].unwrap() <= 10, "the name column is {w:?}");
             let specs = loan_columns(lang);
             for width in [60u16, 80, 100, 160] {
-                let w = fit_columns(&specs, &[], width);
+                let w = table::widths::<Vec<String>>(&specs, &[], width - 2);
                 let used: u16 = w.iter().flatten().map(|w| w + 1).sum::<u16>() + 1;
                 assert!(used <= width, "loans at {width}: {used}");
             }

@@ -4,6 +4,7 @@
 //! What a list holds and how it is read is its [`Source`]; the screen draws the rows.
 
 mod keyset;
+mod search;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,13 +24,21 @@ use crate::tui::screens::{Ctx, reports_dir};
 use crate::tui::theme;
 use crate::tui::widgets::picker::Picker;
 use keyset::Neighbour;
+pub use search::{Searched, search_key};
 
 /// A read of a list's rows.
 pub type Read<R> = rusqlite::Result<Vec<R>>;
 
+/// A row's key, for reading on past it.
+pub trait Keyed {
+    fn key(&self) -> i64;
+}
+
 /// What one list shows (its filter, search and any time it depends on) and how to read it.
-pub trait Source: Clone + Send + 'static {
-    type Row: Clone + Send + 'static;
+/// Two sources are equal when a count made for one holds for the other: the same filter, and
+/// the same minute or day where the list depends on the clock.
+pub trait Source: Clone + PartialEq + Send + 'static {
+    type Row: Keyed + Clone + Send + 'static;
 
     /// Whether this list reads past a row ([`Place::After`], [`Place::Before`]): a list may in
     /// its own order, and not when sorted by a column.
@@ -41,13 +50,6 @@ pub trait Source: Clone + Send + 'static {
     fn reads_from_end(&self) -> bool {
         false
     }
-
-    /// Whether a count made for `other` still holds for this list: the same filter, and the
-    /// same minute or day where the list depends on the clock.
-    fn same_list(&self, other: &Self) -> bool;
-
-    /// The row's key for reading on past it.
-    fn id(row: &Self::Row) -> i64;
 
     fn count(&self, conn: &Connection) -> rusqlite::Result<usize>;
 
@@ -160,7 +162,7 @@ impl<S: Source> Paged<S> {
         let same = self
             .counted
             .as_ref()
-            .is_some_and(|(s, c)| *c == changes && s.same_list(source));
+            .is_some_and(|(s, c)| *c == changes && s == source);
         if !same {
             self.counted = Some((source.clone(), changes));
             self.generation += 1;
@@ -309,7 +311,7 @@ impl<S: Source> Paged<S> {
         if !self.counted.as_ref().is_some_and(|(s, _)| s.keyset()) {
             return None;
         }
-        Neighbour::of(&self.page, shown_at, self.offset, rows, S::id)
+        Neighbour::of(&self.page, shown_at, self.offset, rows, Keyed::key)
     }
 
     /// Show the pager's rows if they have come.
@@ -434,6 +436,20 @@ impl<S: Source> Paged<S> {
     }
 
     /// `g`: the first row.
+    /// A key on the list's search `line` (see [`search_key`]); a change of its words starts
+    /// the list again from its top.
+    pub fn search(
+        &mut self,
+        key: KeyEvent,
+        line: &mut crate::tui::widgets::input::Input,
+    ) -> Searched {
+        let searched = search_key(key, line);
+        if searched.changed() {
+            self.go_top();
+        }
+        searched
+    }
+
     pub fn go_top(&mut self) {
         self.cursor = 0;
         self.to_end = false;
