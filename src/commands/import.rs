@@ -5,6 +5,8 @@ use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use rusqlite::Connection;
+
 use crate::cli::ImportWhat;
 use crate::db::{Db, Stamp};
 use crate::error::UserError;
@@ -38,14 +40,61 @@ pub fn run(what: ImportWhat, db: Db, stamp: Stamp, lang: Lang) -> anyhow::Result
     };
     match what {
         ImportWhat::Devices { update, .. } => super::devices::import(job, update),
-        ImportWhat::Tools { .. } => super::tools::import(job),
-        ImportWhat::Readings { .. } => super::readings::import(job),
-        ImportWhat::People { .. } => super::people::import(job),
+        ImportWhat::Tools { .. } => job.run(super::tools::ToolFile(lang)),
+        ImportWhat::Readings { .. } => {
+            let today = job.stamp.at.date();
+            job.run(super::readings::ReadingFile { today, lang })
+        }
+        ImportWhat::People { .. } => job.run(super::people::PeopleFile(lang)),
         ImportWhat::Checklist { .. } => super::checks::import(job),
     }
 }
 
+/// A kind of file that is checked whole, then written whole: what the import session needs of
+/// it, in the operator's words (the kind holds their language).
+pub trait FileKind {
+    type Plan;
+
+    /// What the file would do, or every problem found in it, one a line.
+    fn plan(&self, conn: &Connection, bytes: &[u8]) -> Result<Self::Plan, Vec<String>>;
+
+    /// What `--dry-run` says: a line a record, then what it comes to.
+    fn preview(&self, plan: &Self::Plan) -> Vec<String>;
+
+    /// The catalog key of what an import says it wrote: `{file}` and the counts of `apply`.
+    const DONE: &'static str;
+
+    /// Write it all in one transaction: how many of each were written, or why nothing was.
+    fn apply(&self, conn: &mut Connection, plan: &Self::Plan, stamp: &Stamp) -> Written;
+}
+
+/// How many records of each kind an import wrote (`added`, `changed`…), or why it wrote none.
+pub type Written = Result<Vec<(&'static str, usize)>, String>;
+
 impl Import {
+    /// Check the file whole, then write it whole; with `--dry-run`, say what it would do.
+    pub fn run<K: FileKind>(mut self, kind: K) -> anyhow::Result<ExitCode> {
+        let lang = self.lang;
+        let plan = kind.plan(self.db.conn(), &self.bytes()?);
+        let Some(plan) = self.planned(plan, |lines| lines) else {
+            return Ok(ExitCode::FAILURE);
+        };
+        if self.dry_run {
+            for line in kind.preview(&plan) {
+                say!("{line}");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        let counts = kind
+            .apply(self.db.conn_mut(), &plan, &self.stamp)
+            .map_err(anyhow::Error::msg)?;
+        let file = self.shown();
+        let mut args: Vec<(&str, &dyn Display)> = vec![("file", &file)];
+        args.extend(counts.iter().map(|(name, n)| (*name, n as &dyn Display)));
+        say!("{}", lang.tf(K::DONE, &args));
+        Ok(ExitCode::SUCCESS)
+    }
+
     /// The file's bytes (standard input's for `-`), or why it cannot be read.
     pub fn bytes(&self) -> Result<Vec<u8>, UserError> {
         read_input(&self.path)

@@ -4,47 +4,52 @@ use std::fmt::Display;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::import::Import;
+use rusqlite::Connection;
+
+use super::import::{FileKind, Written};
 use crate::db::Db;
+use crate::db::Stamp;
 use crate::db::directory::{self, PeopleQuery};
 use crate::exchange::people as file;
 use crate::i18n::Lang;
 
-/// Add or change the people of a CSV file: all of them, or none with every problem listed.
-pub fn import(mut job: Import) -> anyhow::Result<ExitCode> {
-    let lang = job.lang;
-    let plan = file::plan(job.db.conn(), &job.bytes()?);
-    let Some(plan) = job.planned(plan, |problems| {
-        problems.iter().map(|p| p.message(lang)).collect()
-    }) else {
-        return Ok(ExitCode::FAILURE);
-    };
-    if job.dry_run {
-        for row in &plan.adds {
-            say!("+ {} {}", row.input.department, row.input.name);
-        }
-        for row in &plan.changes {
-            say!("~ {} {}", row.input.department, row.input.name);
-        }
+/// The directory as CSV: people added or changed, all of them or none with every problem
+/// listed.
+pub struct PeopleFile(pub Lang);
+
+impl FileKind for PeopleFile {
+    type Plan = file::Plan;
+
+    fn plan(&self, conn: &Connection, bytes: &[u8]) -> Result<file::Plan, Vec<String>> {
+        file::plan(conn, bytes).map_err(|ps| ps.iter().map(|p| p.message(self.0)).collect())
+    }
+
+    fn preview(&self, plan: &file::Plan) -> Vec<String> {
+        let lang = self.0;
+        let line = |sign: &str, row: &file::Row| {
+            format!("{sign} {} {}", row.input.department, row.input.name)
+        };
+        let mut lines: Vec<String> = plan.adds.iter().map(|r| line("+", r)).collect();
+        lines.extend(plan.changes.iter().map(|r| line("~", r)));
         let args: [(&str, &dyn Display); 3] = [
             ("adds", &plan.adds.len()),
             ("changes", &plan.changes.len()),
             ("unchanged", &plan.unchanged),
         ];
-        say!("{}", lang.tf("people_import.dry_run", &args));
-        return Ok(ExitCode::SUCCESS);
+        lines.push(lang.tf("people_import.dry_run", &args));
+        lines
     }
-    let done = file::apply(job.db.conn_mut(), &plan, &job.stamp)
-        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    let shown = job.shown();
-    let args: [(&str, &dyn Display); 4] = [
-        ("file", &shown),
-        ("adds", &done.added),
-        ("changes", &done.changed),
-        ("unchanged", &done.unchanged),
-    ];
-    say!("{}", lang.tf("people_import.done", &args));
-    Ok(ExitCode::SUCCESS)
+
+    const DONE: &'static str = "people_import.done";
+
+    fn apply(&self, conn: &mut Connection, plan: &file::Plan, stamp: &Stamp) -> Written {
+        let done = file::apply(conn, plan, stamp).map_err(|e| e.message(self.0))?;
+        Ok(vec![
+            ("adds", done.added),
+            ("changes", done.changed),
+            ("unchanged", done.unchanged),
+        ])
+    }
 }
 
 /// The directory as CSV: to `out`, or standard output.

@@ -3,13 +3,15 @@
 
 use std::fmt::Display;
 use std::io::Write;
-use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::import::Import;
+use rusqlite::Connection;
+
+use super::import::{FileKind, Written};
 use crate::cli::Format;
 use crate::db::Db;
+use crate::db::Stamp;
 use crate::db::readings;
 use crate::domain::reading::{Base, NO_VALUE};
 use crate::exchange::readings as file;
@@ -93,32 +95,34 @@ pub fn compare(
     Ok(())
 }
 
-/// Load the values of a CSV file: all of them, or none with every problem listed.
-pub fn import(mut job: Import) -> anyhow::Result<ExitCode> {
-    let (lang, today) = (job.lang, job.stamp.at.date());
-    let plan = file::plan(job.db.conn(), &job.bytes()?, today);
-    let Some(plan) = job.planned(plan, |problems| {
-        problems.iter().map(|p| p.message(lang)).collect()
-    }) else {
-        return Ok(ExitCode::FAILURE);
-    };
-    if job.dry_run {
-        let count = plan.values.len();
-        say!(
-            "{}",
-            lang.tf("reading_import.dry_run", &[("count", &count)])
-        );
-        return Ok(ExitCode::SUCCESS);
+/// Daily figures as CSV, loaded as of `today`: all of them, or none with every problem listed.
+pub struct ReadingFile {
+    pub today: chrono::NaiveDate,
+    pub lang: Lang,
+}
+
+impl FileKind for ReadingFile {
+    type Plan = file::Plan;
+
+    fn plan(&self, conn: &Connection, bytes: &[u8]) -> Result<file::Plan, Vec<String>> {
+        file::plan(conn, bytes, self.today)
+            .map_err(|ps| ps.iter().map(|p| p.message(self.lang)).collect())
     }
-    let done = file::apply(job.db.conn_mut(), &plan, today, &job.stamp)
-        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    let shown = job.shown();
-    let args: [(&str, &dyn Display); 4] = [
-        ("file", &shown),
-        ("added", &done.added),
-        ("corrected", &done.corrected),
-        ("unchanged", &done.unchanged),
-    ];
-    say!("{}", lang.tf("reading_import.done", &args));
-    Ok(ExitCode::SUCCESS)
+
+    fn preview(&self, plan: &file::Plan) -> Vec<String> {
+        let lang = self.lang;
+        let count = plan.values.len();
+        vec![lang.tf("reading_import.dry_run", &[("count", &count)])]
+    }
+
+    const DONE: &'static str = "reading_import.done";
+
+    fn apply(&self, conn: &mut Connection, plan: &file::Plan, stamp: &Stamp) -> Written {
+        let done = file::apply(conn, plan, self.today, stamp).map_err(|e| e.message(self.lang))?;
+        Ok(vec![
+            ("added", done.added),
+            ("corrected", done.corrected),
+            ("unchanged", done.unchanged),
+        ])
+    }
 }

@@ -1,15 +1,16 @@
 //! `jifang tools list|loans` and `jifang import tools`: the tool inventory and its requisition
 //! rows for scripts and spreadsheets, and adding tools from a CSV file.
 
-use std::fmt::Display;
 use std::io::Write;
-use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::import::Import;
+use rusqlite::Connection;
+
+use super::import::{FileKind, Written};
 use crate::cli::Format;
 use crate::db::Db;
+use crate::db::Stamp;
 use crate::db::tools::{self, LoanFilter, LoanQuery, ToolFilter, ToolQuery};
 use crate::exchange::tools as file;
 use crate::i18n::Lang;
@@ -90,28 +91,31 @@ pub fn loans(
     Ok(())
 }
 
-/// Add the tools of a CSV file: all of them, or none with every problem listed.
-pub fn import(mut job: Import) -> anyhow::Result<ExitCode> {
-    let lang = job.lang;
-    let plan = file::plan(job.db.conn(), &job.bytes()?);
-    let Some(plan) = job.planned(plan, |problems| {
-        problems.iter().map(|p| p.message(lang)).collect()
-    }) else {
-        return Ok(ExitCode::FAILURE);
-    };
-    if job.dry_run {
-        for (_, t) in &plan.adds {
-            say!("+ {} {} [{}]", t.code, t.name, t.kind);
-        }
-        say!(
-            "{}",
-            lang.tf("tool_import.dry_run", &[("adds", &plan.adds.len())])
-        );
-        return Ok(ExitCode::SUCCESS);
+/// The tool inventory's CSV: tools added, all of them or none with every problem listed.
+pub struct ToolFile(pub Lang);
+
+impl FileKind for ToolFile {
+    type Plan = file::Plan;
+
+    fn plan(&self, conn: &Connection, bytes: &[u8]) -> Result<file::Plan, Vec<String>> {
+        file::plan(conn, bytes).map_err(|ps| ps.iter().map(|p| p.message(self.0)).collect())
     }
-    let added = file::apply(job.db.conn_mut(), &plan, &job.stamp)
-        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    let args: [(&str, &dyn Display); 2] = [("file", &job.shown()), ("adds", &added)];
-    say!("{}", lang.tf("tool_import.done", &args));
-    Ok(ExitCode::SUCCESS)
+
+    fn preview(&self, plan: &file::Plan) -> Vec<String> {
+        let lang = self.0;
+        let mut lines: Vec<String> = plan
+            .adds
+            .iter()
+            .map(|(_, t)| format!("+ {} {} [{}]", t.code, t.name, t.kind))
+            .collect();
+        lines.push(lang.tf("tool_import.dry_run", &[("adds", &plan.adds.len())]));
+        lines
+    }
+
+    const DONE: &'static str = "tool_import.done";
+
+    fn apply(&self, conn: &mut Connection, plan: &file::Plan, stamp: &Stamp) -> Written {
+        let added = file::apply(conn, plan, stamp).map_err(|e| e.message(self.0))?;
+        Ok(vec![("adds", added)])
+    }
 }

@@ -344,6 +344,13 @@ impl Stamp {
         Stamp { by: by.into(), at }
     }
 
+    /// A stamp at a time written as stored (`2026-12-03 09:00:00`), for tests.
+    #[cfg(test)]
+    pub fn at(by: &str, at: &str) -> Stamp {
+        let at = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").unwrap();
+        Stamp::new(by, at)
+    }
+
     /// The stored form, local time to the second.
     pub fn at_text(&self) -> String {
         self.at.format("%Y-%m-%d %H:%M:%S").to_string()

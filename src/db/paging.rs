@@ -29,3 +29,29 @@ impl Place {
         (below < offset).then(|| (below, end.saturating_sub(offset)))
     }
 }
+
+/// A row's key, for reading on past it ([`Place::After`], [`Place::Before`]).
+pub trait Keyed {
+    fn key(&self) -> i64;
+}
+
+/// The rows of the lists that are read a page at a time, each with the field that keys it.
+macro_rules! keyed {
+    ($($row:ty => $field:ident),* $(,)?) => {
+        $(impl Keyed for $row {
+            fn key(&self) -> i64 {
+                self.$field
+            }
+        })*
+    };
+}
+
+keyed! {
+    crate::db::audit::Entry => id,
+    crate::db::check_runs::PastRun => id,
+    crate::db::devices::Device => id,
+    crate::db::directory::Person => id,
+    crate::db::repairs::ListRow => id,
+    crate::db::tools::Tool => id,
+    crate::db::tools::LoanRow => item_id,
+}

@@ -25,21 +25,22 @@ const BUILT_IN: &str = include_str!("../../assets/metrics.toml");
 /// The most decimal places a metric may have.
 pub const MAX_DECIMALS: u8 = 4;
 
-/// A metric in use.
+/// A metric in use: what the operator set on it ([`MetricInput`], read through the metric
+/// itself: `metric.unit`), where it stands in the table and which version of it was read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
     pub id: i64,
-    pub name_zh: String,
-    pub name_en: String,
-    pub group: String,
-    pub scope: String,
-    pub unit: String,
-    pub decimals: u8,
-    pub direction: Direction,
-    pub target: Target,
-    pub alert_pct: Option<f64>,
+    pub set: MetricInput,
     pub position: i64,
     pub row_version: i64,
+}
+
+impl std::ops::Deref for Metric {
+    type Target = MetricInput;
+
+    fn deref(&self) -> &MetricInput {
+        &self.set
+    }
 }
 
 impl Metric {
@@ -60,17 +61,7 @@ impl Metric {
     }
 
     pub fn input(&self) -> MetricInput {
-        MetricInput {
-            name_zh: self.name_zh.clone(),
-            name_en: self.name_en.clone(),
-            group: self.group.clone(),
-            scope: self.scope.clone(),
-            unit: self.unit.clone(),
-            decimals: self.decimals,
-            direction: self.direction,
-            target: self.target,
-            alert_pct: self.alert_pct,
-        }
+        self.set.clone()
     }
 }
 
@@ -130,20 +121,20 @@ const METRIC_COLUMNS: &str = "id, name_zh, name_en, group_name, scope, unit, dec
 
 fn metric_from_row(r: &Row) -> rusqlite::Result<Metric> {
     let direction: String = r.get(7)?;
+    let (min, max) = (r.get(8)?, r.get(9)?);
     Ok(Metric {
         id: r.get(0)?,
-        name_zh: r.get(1)?,
-        name_en: r.get(2)?,
-        group: r.get(3)?,
-        scope: r.get(4)?,
-        unit: r.get(5)?,
-        decimals: r.get(6)?,
-        direction: Direction::parse(&direction).unwrap_or(Direction::Neutral),
-        target: Target {
-            min: r.get(8)?,
-            max: r.get(9)?,
+        set: MetricInput {
+            name_zh: r.get(1)?,
+            name_en: r.get(2)?,
+            group: r.get(3)?,
+            scope: r.get(4)?,
+            unit: r.get(5)?,
+            decimals: r.get(6)?,
+            direction: Direction::parse(&direction).unwrap_or(Direction::Neutral),
+            target: Target { min, max },
+            alert_pct: r.get(10)?,
         },
-        alert_pct: r.get(10)?,
         position: r.get(11)?,
         row_version: r.get(12)?,
     })

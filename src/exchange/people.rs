@@ -262,13 +262,7 @@ mod tests {
     use crate::db::Db;
 
     fn stamp() -> Stamp {
-        Stamp::new(
-            "王磊",
-            NaiveDate::from_ymd_opt(2026, 12, 3)
-                .unwrap()
-                .and_hms_opt(9, 0, 0)
-                .unwrap(),
-        )
+        Stamp::at("王磊", "2026-12-03 09:00:00")
     }
 
     fn import(db: &mut Db, bytes: &[u8]) -> Result<Applied, Vec<String>> {

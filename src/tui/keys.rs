@@ -34,7 +34,7 @@ pub fn scroll_step(key: &ratatui::crossterm::event::KeyEvent) -> Option<i32> {
 
 /// Keys that work on every screen (unless a text field has the focus).
 pub const GLOBAL: &[KeyHint] = &[
-    KeyHint::new("1-6", "key.jump_tab", false),
+    KeyHint::new("1-7", "key.jump_tab", false),
     KeyHint::new("Tab / Shift-Tab", "key.cycle_tab", false),
     KeyHint::new("? / F1", "key.help", true),
     KeyHint::new("u", "key.undo", false),

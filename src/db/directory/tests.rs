@@ -6,13 +6,7 @@ use crate::db::migrate::{self, VERSION};
 use crate::db::{Db, Stamp};
 
 fn stamp() -> Stamp {
-    Stamp::new(
-        "王磊",
-        NaiveDate::from_ymd_opt(2026, 12, 3)
-            .unwrap()
-            .and_hms_opt(9, 0, 0)
-            .unwrap(),
-    )
+    Stamp::at("王磊", "2026-12-03 09:00:00")
 }
 
 fn input(name: &str, department: &str, roles: &str, number: &str) -> PersonInput {

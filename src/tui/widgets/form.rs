@@ -126,6 +126,14 @@ pub struct Form {
     picker: Option<Picker>,
 }
 
+/// Where a key left a form: still open (with what the key asked for), closed unsaved, or
+/// saved (with what the save gives the screen: the status bar's message, the record to show).
+pub enum Outcome<S> {
+    Stay(crate::tui::action::Action),
+    Closed,
+    Saved(S),
+}
+
 /// What a key did to the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormEvent {

@@ -49,6 +49,19 @@ impl Picker {
             .collect()
     }
 
+    /// A key on the pick list a screen holds open: `reopen` gets it back while it stays open;
+    /// the value chosen once it closes with one (`None` when it was cancelled).
+    pub fn pick(mut self, key: KeyEvent, reopen: impl FnOnce(Picker)) -> Option<String> {
+        match self.handle_key(key) {
+            Picked::Nothing => {
+                reopen(self);
+                None
+            }
+            Picked::Cancelled => None,
+            Picked::Chosen(value) => Some(value),
+        }
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> Picked {
         let count = self.visible().len();
         match key.code {

@@ -21,8 +21,8 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{Exported, Keyed, Paged, Read, Source};
-use crate::tui::widgets::picker::{Picked, Picker};
+use crate::tui::widgets::paged::{Exported, Paged, Read, Source};
+use crate::tui::widgets::picker::Picker;
 
 const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("j/k PgUp/PgDn g/G", "key.move", false),
@@ -51,12 +51,6 @@ const RECORD_KEYS: &[KeyHint] = &[
 /// The entries a filter shows.
 #[derive(Debug, Clone, PartialEq)]
 struct LogList(log::LogQuery);
-
-impl Keyed for Entry {
-    fn key(&self) -> i64 {
-        self.id
-    }
-}
 
 impl Source for LogList {
     type Row = Entry;
@@ -319,11 +313,9 @@ impl Screen for AuditLogScreen {
         let mode = std::mem::replace(&mut self.mode, Mode::List);
         let action = match mode {
             Mode::List => self.list_key(key, ctx),
-            Mode::Filter(kind, mut picker) => {
-                match picker.handle_key(key) {
-                    Picked::Nothing => self.mode = Mode::Filter(kind, picker),
-                    Picked::Cancelled => {}
-                    Picked::Chosen(value) => self.set_filter(kind, value),
+            Mode::Filter(kind, picker) => {
+                if let Some(value) = picker.pick(key, |p| self.mode = Mode::Filter(kind, p)) {
+                    self.set_filter(kind, value);
                 }
                 None
             }

@@ -23,17 +23,11 @@ use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self as table, Column};
-use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
+use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
 
 /// The runs of one template.
 #[derive(Debug, Clone)]
 struct PastList(Checklist);
-
-impl Keyed for PastRun {
-    fn key(&self) -> i64 {
-        self.id
-    }
-}
 
 /// The same template's runs.
 impl PartialEq for PastList {

@@ -29,8 +29,8 @@ use crate::tui::keys::{self, KeyHint};
 use crate::tui::tabs::Tab;
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
-use crate::tui::widgets::picker::{Picked, Picker};
+use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
+use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::scrolled;
 
 const LIST_KEYS: &[KeyHint] = &[
@@ -115,12 +115,6 @@ pub struct DevicesScreen {
 /// sort's index, the last ones from the far end in the reverse order.
 #[derive(Debug, Clone, PartialEq)]
 struct DeviceList(ListQuery);
-
-impl Keyed for Device {
-    fn key(&self) -> i64 {
-        self.id
-    }
-}
 
 impl Source for DeviceList {
     type Row = Device;
@@ -426,12 +420,11 @@ impl Screen for DevicesScreen {
         match mode {
             Mode::List => self.list_key(key, ctx),
             Mode::Search => self.search_key(key),
-            Mode::Filter(kind, mut picker) => {
-                match picker.handle_key(key) {
-                    Picked::Nothing => self.mode = Mode::Filter(kind, picker),
-                    Picked::Cancelled => {}
-                    Picked::Chosen(value) if kind == FilterKind::Sort => self.choose_sort(&value),
-                    Picked::Chosen(value) => self.set_filter(kind, &value),
+            Mode::Filter(kind, picker) => {
+                match picker.pick(key, |p| self.mode = Mode::Filter(kind, p)) {
+                    Some(value) if kind == FilterKind::Sort => self.choose_sort(&value),
+                    Some(value) => self.set_filter(kind, &value),
+                    None => {}
                 }
                 Some(Action::Noop)
             }

@@ -9,7 +9,7 @@ use crate::domain::reading::parse_day;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::screens::Ctx;
-use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm};
+use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, Outcome};
 
 /// The fields the forms are made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,13 +47,8 @@ pub struct PersonForm {
     form: KeyedForm<F>,
 }
 
-/// Where a key left the form.
-pub enum FormOutcome {
-    Stay(Action),
-    Closed,
-    /// Saved: the person's id, and what the status bar says.
-    Saved(i64, Flash),
-}
+/// Where a key left the form; saved: the person's id, and what the status bar says.
+pub type FormOutcome = Outcome<(i64, Flash)>;
 
 /// The roles as a form shows them: their names in the screen's language.
 pub fn roles_words(roles: &Roles, lang: Lang) -> String {
@@ -197,7 +192,7 @@ impl PersonForm {
             }
         };
         match saved {
-            Ok((id, text)) => FormOutcome::Saved(id, Flash::info(text)),
+            Ok((id, text)) => FormOutcome::Saved((id, Flash::info(text))),
             Err(e) => {
                 let message = e.message(lang);
                 let field = match (&e, self.purpose) {

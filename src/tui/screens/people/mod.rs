@@ -26,8 +26,8 @@ use crate::tui::theme;
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::columns::{self as table, Column};
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
-use crate::tui::widgets::picker::{Picked, Picker};
+use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
+use crate::tui::widgets::picker::Picker;
 use forms::{FormOutcome, PersonForm, roles_words};
 
 const LIST_KEYS: &[KeyHint] = &[
@@ -47,12 +47,6 @@ const LIST_KEYS: &[KeyHint] = &[
 /// The people a filter shows.
 #[derive(Debug, Clone, PartialEq)]
 struct PeopleList(PeopleQuery);
-
-impl Keyed for Person {
-    fn key(&self) -> i64 {
-        self.id
-    }
-}
 
 impl Source for PeopleList {
     type Row = Person;
@@ -316,7 +310,7 @@ fn columns(lang: Lang) -> Vec<Column> {
         Column::new(lang.t("people.department"), 4, 14),
         Column::new(lang.t("people.roles"), 6, 30),
         Column::new(lang.t("people.phone"), 11, 13).drop(2),
-        Column::new(lang.t("people.employee_no"), 4, 10).drop(1),
+        Column::new(lang.t("people.employee_no"), 4, 12).drop(1),
         Column::new(lang.t("people.left_on"), 10, 10).whole(),
     ]
 }
@@ -367,11 +361,9 @@ impl Screen for PeopleScreen {
         match std::mem::replace(&mut self.mode, Mode::List) {
             Mode::List => self.list_key(key, ctx),
             Mode::Search => self.search_key(key),
-            Mode::Filter(kind, mut picker) => {
-                match picker.handle_key(key) {
-                    Picked::Nothing => self.mode = Mode::Filter(kind, picker),
-                    Picked::Cancelled => {}
-                    Picked::Chosen(value) => self.set_filter(kind, &value),
+            Mode::Filter(kind, picker) => {
+                if let Some(value) = picker.pick(key, |p| self.mode = Mode::Filter(kind, p)) {
+                    self.set_filter(kind, &value);
                 }
                 Some(Action::Noop)
             }
@@ -381,7 +373,7 @@ impl Screen for PeopleScreen {
                     Some(action)
                 }
                 FormOutcome::Closed => Some(Action::Noop),
-                FormOutcome::Saved(id, flash) => {
+                FormOutcome::Saved((id, flash)) => {
                     self.list.data_changed();
                     self.focus_id = Some(id);
                     Some(Action::Flash(flash))

@@ -25,8 +25,8 @@ use crate::tui::action::{Action, Flash, Intent, RepairDraft};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
-use crate::tui::widgets::picker::{Picked, Picker};
+use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
+use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::scrolled;
 use forms::{FormOutcome, RepairForm};
 
@@ -100,12 +100,6 @@ enum Mode {
 struct RepairList {
     query: ListQuery,
     now: NaiveDateTime,
-}
-
-impl Keyed for ListRow {
-    fn key(&self) -> i64 {
-        self.id
-    }
 }
 
 /// The same filter; a list of late tickets also the same minute (a ticket becomes late as
@@ -490,11 +484,9 @@ impl Screen for RepairsScreen {
         match mode {
             Mode::List => self.list_key(key, ctx),
             Mode::Search => self.search_key(key),
-            Mode::Filter(kind, mut picker) => {
-                match picker.handle_key(key) {
-                    Picked::Nothing => self.mode = Mode::Filter(kind, picker),
-                    Picked::Cancelled => {}
-                    Picked::Chosen(value) => self.set_filter(kind, &value),
+            Mode::Filter(kind, picker) => {
+                if let Some(value) = picker.pick(key, |p| self.mode = Mode::Filter(kind, p)) {
+                    self.set_filter(kind, &value);
                 }
                 Some(Action::Noop)
             }

@@ -19,7 +19,7 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::layout::rows;
 use crate::tui::screens::Ctx;
 use crate::tui::theme;
-use crate::tui::widgets::form::{Form, FormEvent, FormField, choices};
+use crate::tui::widgets::form::{Form, FormEvent, FormField, Outcome, choices};
 use crate::tui::widgets::input::Input;
 use crate::words::unavailable_text;
 
@@ -50,11 +50,7 @@ pub struct Checkout {
 }
 
 /// Where a key left the check-out.
-pub enum CheckoutOutcome {
-    Stay(Action),
-    Closed,
-    Saved(Flash),
-}
+pub type CheckoutOutcome = Outcome<Flash>;
 
 impl Checkout {
     /// Something was typed, or a tool scanned, since the check-out opened.

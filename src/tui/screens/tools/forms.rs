@@ -12,7 +12,7 @@ use crate::domain::tool::{Condition, ToolStatus, parse_loan_days};
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
 use crate::tui::screens::Ctx;
-use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, Kind, choices, yes_no};
+use crate::tui::widgets::form::{FormEvent, FormField, KeyedForm, Kind, Outcome, choices, yes_no};
 
 /// The fields the forms are made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,11 +73,7 @@ pub struct ToolForm {
 }
 
 /// Where a key left the form.
-pub enum FormOutcome {
-    Stay(Action),
-    Closed,
-    Saved(Flash),
-}
+pub type FormOutcome = Outcome<Flash>;
 
 impl ToolForm {
     /// Something was typed or chosen since the form opened.

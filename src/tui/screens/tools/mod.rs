@@ -27,8 +27,8 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::{self, KeyHint};
 use crate::tui::widgets::audit_trail;
 use crate::tui::widgets::input::Input;
-use crate::tui::widgets::paged::{self, Exported, Keyed, Paged, Read, Source};
-use crate::tui::widgets::picker::{Picked, Picker};
+use crate::tui::widgets::paged::{self, Exported, Paged, Read, Source};
+use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::scrolled;
 use checkout::{Checkout, CheckoutOutcome};
 use forms::{FormOutcome, ToolForm};
@@ -157,12 +157,6 @@ struct ToolList {
     today: NaiveDate,
 }
 
-impl Keyed for Tool {
-    fn key(&self) -> i64 {
-        self.id
-    }
-}
-
 impl Source for ToolList {
     type Row = Tool;
     const EXPORT_NAME: &'static str = "tools";
@@ -196,12 +190,6 @@ impl Source for ToolList {
 struct LoanList {
     query: LoanQuery,
     today: NaiveDate,
-}
-
-impl Keyed for LoanRow {
-    fn key(&self) -> i64 {
-        self.item_id
-    }
 }
 
 impl Source for LoanList {
@@ -687,11 +675,9 @@ impl Screen for ToolsScreen {
         match mode {
             Mode::List => self.list_key(key, ctx),
             Mode::Search => self.search_key(key),
-            Mode::Filter(kind, mut picker) => {
-                match picker.handle_key(key) {
-                    Picked::Nothing => self.mode = Mode::Filter(kind, picker),
-                    Picked::Cancelled => {}
-                    Picked::Chosen(value) => self.set_filter(kind, &value),
+            Mode::Filter(kind, picker) => {
+                if let Some(value) = picker.pick(key, |p| self.mode = Mode::Filter(kind, p)) {
+                    self.set_filter(kind, &value);
                 }
                 Some(Action::Noop)
             }

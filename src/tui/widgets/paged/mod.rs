@@ -15,7 +15,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 use rusqlite::Connection;
 
-use crate::db::paging::Place;
+use crate::db::paging::{Keyed, Place};
 use crate::db::sort::Sort;
 use crate::db::worker::{Answer, Worker};
 use crate::i18n::Lang;
@@ -28,11 +28,6 @@ pub use search::{Searched, search_key};
 
 /// A read of a list's rows.
 pub type Read<R> = rusqlite::Result<Vec<R>>;
-
-/// A row's key, for reading on past it.
-pub trait Keyed {
-    fn key(&self) -> i64;
-}
 
 /// What one list shows (its filter, search and any time it depends on) and how to read it.
 /// Two sources are equal when a count made for one holds for the other: the same filter, and
