@@ -264,6 +264,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 since,
                 table,
                 record_id: None,
+                // Nothing is written: the operator named on the command line is whose changes
+                // to show.
+                operator: cli.global.operator.clone(),
             };
             audit::print(&db, &query, format, lang).map_err(localized)?;
             Ok(ExitCode::SUCCESS)

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{Home, jifang};
+use support::{Home, jifang, run};
 
 #[test]
 fn a_fresh_database_is_set_up_from_a_sheet_and_exported_again() {
@@ -60,6 +60,35 @@ fn a_fresh_database_is_set_up_from_a_sheet_and_exported_again() {
         "{}",
         again.stdout
     );
+    // Who added them: `jifang audit --operator NAME` shows that operator's changes only.
+    let by = |name: &str| {
+        let db = home.path("t.db");
+        let args = [
+            "--db",
+            db.to_str().unwrap(),
+            "--lang",
+            "en",
+            "--operator",
+            name,
+        ];
+        run(
+            home.command(),
+            &[&args[..], &["audit", "--format", "csv"]].concat(),
+        )
+    };
+    let zhang = by("张三");
+    assert_eq!(
+        zhang.stdout.lines().count(),
+        1 + 5,
+        "three people, two departments: {}",
+        zhang.stdout
+    );
+    assert!(
+        zhang.stdout.lines().skip(1).all(|l| l.contains(",张三,")),
+        "{}",
+        zhang.stdout
+    );
+    assert_eq!(by("李四").stdout.lines().count(), 1, "only the header");
 }
 
 #[test]

@@ -141,6 +141,8 @@ pub struct Query {
     pub since: Option<NaiveDate>,
     pub table: Option<String>,
     pub record_id: Option<i64>,
+    /// Changes this operator made (their name as recorded).
+    pub operator: Option<String>,
 }
 
 /// Tables whose rows are written once with a row that is audited, and are protected by
@@ -302,10 +304,12 @@ pub fn for_each(
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log
          WHERE (?1 IS NULL OR at >= ?1 OR clock_at >= ?1) AND (?2 IS NULL OR table_name = ?2)
-           AND (?3 IS NULL OR record_id = ?3)
+           AND (?3 IS NULL OR record_id = ?3) AND (?4 IS NULL OR operator = ?4)
          ORDER BY id"
     ))?;
-    let rows = stmt.query_map(params![since, query.table, query.record_id], entry_from)?;
+    let operator = query.operator.as_deref().map(str::trim);
+    let args = params![since, query.table, query.record_id, operator];
+    let rows = stmt.query_map(args, entry_from)?;
     for row in rows {
         visit(row?).map_err(ReadError::Io)?;
     }
