@@ -56,6 +56,28 @@ pub fn ensure_person(
     Ok(added == 1)
 }
 
+/// Make the department `name` the information centre (its staff borrow tools as insiders and
+/// come first in the directory); the one that was is no longer. False when no department has
+/// that name.
+pub fn set_centre(conn: &Connection, name: &str, stamp: &Stamp) -> rusqlite::Result<bool> {
+    let changes: Vec<(i64, bool)> = conn
+        .prepare_cached(
+            "SELECT id, name = ?1 FROM departments
+             WHERE retired_at IS NULL AND is_centre <> (name = ?1)",
+        )?
+        .query_map([name.trim()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, centre) in &changes {
+        super::stamped::set(conn, "departments", "is_centre", *id, centre, stamp)?;
+    }
+    let known: bool = conn
+        .prepare_cached(
+            "SELECT count(*) > 0 FROM departments WHERE name = ?1 AND retired_at IS NULL",
+        )?
+        .query_row([name.trim()], |r| r.get(0))?;
+    Ok(known)
+}
+
 /// Names of the departments on record, for pick lists.
 pub fn department_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(

@@ -39,6 +39,7 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("d", "key.filter_department", false),
     KeyHint::new("r", "key.filter_role", false),
     KeyHint::new("v", "key.show_left", false),
+    KeyHint::new("c", "key.mark_centre", false),
     KeyHint::new("E", "key.export_list", false),
     KeyHint::new("L", "key.audit_trail", false),
     KeyHint::new("Esc", "key.clear_filters", false),
@@ -197,6 +198,21 @@ impl PeopleScreen {
                     _ => PersonForm::edit(ctx, &person),
                 };
                 self.mode = Mode::Form(Box::new(form));
+            }
+            KeyCode::Char('c') => {
+                let Some(person) = self.selected(ctx) else {
+                    return Some(Action::Flash(Flash::error(lang.t("people.none_selected"))));
+                };
+                let department = person.department;
+                let saved = ctx.save(|tx, stamp| directory::set_centre(tx, &department, stamp));
+                self.list.data_changed();
+                let flash = match saved {
+                    Ok(_) => {
+                        Flash::info(lang.tf("people.centre_set", &[("department", &department)]))
+                    }
+                    Err(e) => Flash::error(crate::words::failure_message(&e, lang)),
+                };
+                return Some(Action::Flash(flash));
             }
             KeyCode::Char('d') => self.open_filter(FilterKind::Department, ctx),
             KeyCode::Char('r') => self.open_filter(FilterKind::Role, ctx),

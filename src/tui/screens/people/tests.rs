@@ -148,3 +148,20 @@ fn a_person_is_changed_and_the_change_is_in_their_audit_trail() {
     let s = screen(&mut app);
     assert!(s.contains("Phone") && s.contains("13800000001"), "{s}");
 }
+
+/// A directory set up from a sheet does not know which department is the information centre:
+/// `c` on one of its people says so, and its staff come first and borrow tools as insiders.
+#[test]
+fn c_marks_a_persons_department_as_the_information_centre() {
+    let mut app = app(Lang::En);
+    // The last of the list: 张伟 of 财务部.
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('c'));
+    let s = screen(&mut app);
+    assert!(s.contains("财务部 is the information centre"), "{s}");
+    let conn = app.db().conn();
+    assert_eq!(directory::is_centre(conn, "财务部").unwrap(), Some(true));
+    assert_eq!(directory::is_centre(conn, "信息中心").unwrap(), Some(false));
+    let first = s.lines().nth(3).unwrap_or_default();
+    assert!(first.contains("张伟"), "the centre's staff first: {s}");
+}
