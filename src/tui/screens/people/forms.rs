@@ -71,8 +71,7 @@ impl PersonForm {
                 field.hint = Some(lang.t("people.department_hint").to_owned());
             }
             F::Roles => {
-                let all: Vec<&str> = Role::ALL.iter().map(|r| lang.t(r.label_key())).collect();
-                let roles = all.join(", ");
+                let roles = roles_words(&Roles::new(Role::ALL), lang);
                 field.hint = Some(lang.tf("people.roles_hint", &[("roles", &roles)]));
             }
             F::LeftOn => field.hint = Some(lang.t("people.left_on_hint").to_owned()),
