@@ -109,6 +109,8 @@ pub enum Command {
         since: Option<chrono::NaiveDate>,
         #[arg(long, value_name = "TABLE", help = cli("cli.audit_table"))]
         table: Option<String>,
+        #[arg(long, value_name = "NAME", help = cli("cli.audit_by"))]
+        by: Option<String>,
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
         format: Format,
     },

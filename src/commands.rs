@@ -257,6 +257,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Audit {
             since,
             table,
+            by,
             format,
         }) => {
             let db = open()?;
@@ -264,9 +265,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 since,
                 table,
                 record_id: None,
-                // Nothing is written: the operator named on the command line is whose changes
-                // to show.
-                operator: cli.global.operator.clone(),
+                operator: by,
             };
             audit::print(&db, &query, format, lang).map_err(localized)?;
             Ok(ExitCode::SUCCESS)

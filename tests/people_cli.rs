@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{Home, jifang, run};
+use support::{Home, jifang};
 
 #[test]
 fn a_fresh_database_is_set_up_from_a_sheet_and_exported_again() {
@@ -60,20 +60,11 @@ fn a_fresh_database_is_set_up_from_a_sheet_and_exported_again() {
         "{}",
         again.stdout
     );
-    // Who added them: `jifang audit --operator NAME` shows that operator's changes only.
+    // Who added them: `jifang audit --by NAME` shows that operator's changes only.
     let by = |name: &str| {
-        let db = home.path("t.db");
-        let args = [
-            "--db",
-            db.to_str().unwrap(),
-            "--lang",
-            "en",
-            "--operator",
-            name,
-        ];
-        run(
-            home.command(),
-            &[&args[..], &["audit", "--format", "csv"]].concat(),
+        jifang(
+            &home,
+            &["--lang", "en", "audit", "--by", name, "--format", "csv"],
         )
     };
     let zhang = by("张三");
