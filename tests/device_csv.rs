@@ -117,7 +117,9 @@ fn pcs_file(dir: &std::path::Path, rows: usize) -> std::path::PathBuf {
 #[test]
 fn an_import_in_a_terminal_shows_how_far_it_got_and_leaves_only_its_result() {
     let files = tempfile::tempdir().unwrap();
-    let file = pcs_file(files.path(), 3_000);
+    // Enough devices that a debug build on a fast machine still takes several progress steps
+    // (one every 250 ms): with 3,000 an idle machine finished before the first.
+    let file = pcs_file(files.path(), 20_000);
     let mut tui = support::Tui::start(
         100,
         10,
@@ -132,8 +134,8 @@ fn an_import_in_a_terminal_shows_how_far_it_got_and_leaves_only_its_result() {
         ],
     );
     let during = tui.wait_for("Importing: ");
-    assert!(during.contains(" of 3000 devices ("), "{during}");
-    let after = tui.wait_for("pcs.csv: 3000 added, 0 changed, 0 unchanged.");
+    assert!(during.contains(" of 20000 devices ("), "{during}");
+    let after = tui.wait_for("pcs.csv: 20000 added, 0 changed, 0 unchanged.");
     assert_eq!(tui.exit_code(), 0);
     assert!(
         !after.contains("Importing") && !after.contains("Saving"),
