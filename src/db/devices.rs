@@ -92,6 +92,8 @@ pub enum SaveError {
     StatusNeedsAction,
     Transition(TransitionError),
     NeedsApprover,
+    /// The operator recording a change named themselves as its approver.
+    SelfApproved,
     NeedsReason,
     NothingToTransfer,
     NotFound,
@@ -627,6 +629,7 @@ pub fn transfer(
     if slip.approver.trim().is_empty() {
         return Err(SaveError::NeedsApprover);
     }
+    own_approval(&slip.approver, stamp)?;
     let date = slip
         .date
         .ok_or(SaveError::Transition(TransitionError::NeedsDate))?;
@@ -642,6 +645,15 @@ pub fn transfer(
     };
     if !apply_change(conn, &before, &after, &event, stamp)? {
         return Err(SaveError::NothingToTransfer);
+    }
+    Ok(())
+}
+
+/// Nobody approves their own action: the operator recording a change is not its approver.
+fn own_approval(approver: &str, stamp: &Stamp) -> Result<(), SaveError> {
+    let approver = approver.trim();
+    if !approver.is_empty() && approver == stamp.by.trim() {
+        return Err(SaveError::SelfApproved);
     }
     Ok(())
 }
@@ -665,6 +677,7 @@ pub fn change_status(
     let before = load_for_change(conn, id, version)?;
     check_transition(before.record.status, change.to, &change.details)
         .map_err(SaveError::Transition)?;
+    own_approval(change.details.approver.as_deref().unwrap_or(""), stamp)?;
     let mut after = before.record.clone();
     after.status = change.to;
     let reason = match &change.details.scrap_reason {

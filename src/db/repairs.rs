@@ -596,6 +596,12 @@ pub fn step(
 ) -> Result<State, RepairError> {
     let repair = load_for_change(conn, id, version)?;
     let before = repair.flow.state;
+    // Nobody approves their own action: the operator sending a device out is not its approver.
+    if let Step::ToVendor { vendor, .. } = step
+        && vendor.approver.trim() == stamp.by.trim()
+    {
+        return Err(StepError::SelfApproved.into());
+    }
     let t = advance(&repair.flow, step, stamp.at)?;
     let (o, v, d) = (&t.outcome, &t.vendor, &t.damage);
     check_texts(&[

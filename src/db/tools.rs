@@ -398,6 +398,21 @@ fn next_seq(conn: &Connection, year: i32) -> rusqlite::Result<i64> {
 
 /// Check out `codes` together as one requisition at `out_at`. Every tool must be on the shelf;
 /// the first that is not is named with who holds it. Returns the loan's id and number.
+/// Whether the directory places the borrower outside the information centre: their department
+/// as given, or, when none is, the department the directory has them in.
+fn outside_centre(conn: &Connection, borrowing: &Borrowing) -> rusqlite::Result<bool> {
+    let mut department = borrowing.department.trim().to_owned();
+    if department.is_empty() {
+        let borrower = borrowing.borrower.trim();
+        let known = super::directory::people_with_departments(conn)?;
+        let mut theirs = known.into_iter().filter(|(_, name)| name == borrower);
+        if let (Some((only, _)), None) = (theirs.next(), theirs.next()) {
+            department = only;
+        }
+    }
+    Ok(super::directory::is_centre(conn, &department)? == Some(false))
+}
+
 pub fn check_out(
     conn: &Connection,
     borrowing: &Borrowing,
@@ -405,7 +420,13 @@ pub fn check_out(
     out_at: NaiveDateTime,
     stamp: &Stamp,
 ) -> Result<(i64, String), ToolError> {
-    let problems = borrowing.problems(out_at.date(), codes.len());
+    let mut problems = borrowing.problems(out_at.date(), codes.len());
+    if !borrowing.approver.trim().is_empty() && borrowing.approver.trim() == stamp.by.trim() {
+        problems.push(BorrowingProblem::ApprovedByOperator);
+    }
+    if !borrowing.external && outside_centre(conn, borrowing)? {
+        problems.push(BorrowingProblem::OutsideCentre);
+    }
     if !problems.is_empty() {
         return Err(ToolError::Borrowing(problems));
     }

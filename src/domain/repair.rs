@@ -378,12 +378,17 @@ impl Step {
 /// Why a step was refused. Nothing changes when one comes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepError {
-    NotAllowed { from: State, step: StepKind },
+    NotAllowed {
+        from: State,
+        step: StepKind,
+    },
     NeedsMaintainer,
     NeedsEstimate,
     EstimateBeforeReport,
     NeedsVendor,
     NeedsApprover,
+    /// The operator recording the step named themselves as its approver.
+    SelfApproved,
     NeedsSentDate,
     NeedsReturnDate,
     ReturnBeforeSent,
@@ -405,6 +410,7 @@ impl StepError {
             StepError::EstimateBeforeReport => "repair_error.estimate_before_report",
             StepError::NeedsVendor => "repair_error.needs_vendor",
             StepError::NeedsApprover => "repair_error.needs_approver",
+            StepError::SelfApproved => "repair_error.self_approved",
             StepError::NeedsSentDate => "repair_error.needs_sent_date",
             StepError::NeedsReturnDate => "repair_error.needs_return_date",
             StepError::ReturnBeforeSent => "repair_error.return_before_sent",

@@ -224,6 +224,11 @@ pub enum BorrowingProblem {
     NeedsApprover,
     /// The borrower cannot approve their own loan.
     SelfApproved,
+    /// Nor can the operator who records it: nobody approves their own action.
+    ApprovedByOperator,
+    /// The borrower's department is in the directory and is not the information centre: the
+    /// loan is to another department, with its approval, however the form was set.
+    OutsideCentre,
     DueBeforeOut,
     NoTools,
 }
@@ -235,6 +240,8 @@ impl BorrowingProblem {
             BorrowingProblem::NeedsDepartment => "tool_error.needs_department",
             BorrowingProblem::NeedsApprover => "tool_error.needs_approver",
             BorrowingProblem::SelfApproved => "tool_error.self_approved",
+            BorrowingProblem::ApprovedByOperator => "tool_error.approved_by_operator",
+            BorrowingProblem::OutsideCentre => "tool_error.outside_centre",
             BorrowingProblem::DueBeforeOut => "tool_error.due_before_out",
             BorrowingProblem::NoTools => "tool_error.no_tools",
         }

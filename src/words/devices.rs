@@ -16,6 +16,7 @@ impl SaveError {
             SaveError::StatusNeedsAction => lang.t("save.status_needs_action").to_owned(),
             SaveError::Transition(e) => transition_message(e, lang),
             SaveError::NeedsApprover => lang.t("save.needs_approver").to_owned(),
+            SaveError::SelfApproved => lang.t("save.self_approved").to_owned(),
             SaveError::NeedsReason => lang.t("save.needs_reason").to_owned(),
             SaveError::NothingToTransfer => lang.t("save.nothing_to_transfer").to_owned(),
             SaveError::NotFound => lang.t("save.not_found").to_owned(),

@@ -402,7 +402,13 @@ fn play(
             Step::ToVendor {
                 vendor: VendorRepair {
                     vendor: VENDORS[index % VENDORS.len()].to_owned(),
-                    approver: folks.approver.clone(),
+                    // Nobody approves their own action: the centre's head, unless they take
+                    // the step themselves.
+                    approver: if folks.approver == *maintainer {
+                        other.clone()
+                    } else {
+                        folks.approver.clone()
+                    },
                     sent_on: Some(sent.at.date()),
                     returned_on: None,
                     reference: format!("RMA{}", 240_000 + index * 7),

@@ -49,6 +49,14 @@ fn scrap(db: &Db, id: i64) {
         },
         note: "主板烧毁".into(),
     };
+    // The operator cannot approve their own scrapping.
+    let mut own = scrapped.clone();
+    own.details.approver = Some(stamp().by);
+    let refused = change_status(db.conn(), id, version(db), &own, &stamp());
+    assert!(
+        matches!(refused, Err(SaveError::SelfApproved)),
+        "{refused:?}"
+    );
     change_status(db.conn(), id, version(db), &scrapped, &stamp()).unwrap();
 }
 
@@ -182,6 +190,10 @@ fn a_transfer_needs_an_approver_and_records_the_slip() {
     };
     let err = transfer(db.conn(), id, 1, &slip, &stamp());
     assert!(matches!(err, Err(SaveError::NeedsApprover)));
+    // Nobody approves their own action: not the operator recording the transfer.
+    slip.approver = stamp().by;
+    let own = transfer(db.conn(), id, 1, &slip, &stamp());
+    assert!(matches!(own, Err(SaveError::SelfApproved)), "{own:?}");
     slip.approver = "赵副总".into();
     transfer(db.conn(), id, 1, &slip, &stamp()).unwrap();
     let event = &device_log::history(db.conn(), id).unwrap()[0];

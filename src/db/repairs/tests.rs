@@ -171,6 +171,16 @@ fn the_device_follows_the_repair_and_its_history_book_shows_each_step() {
             second: "李娜".into(),
         },
     };
+    // Nobody approves their own action: not the operator sending the device out.
+    let mut own = to_vendor.clone();
+    if let Step::ToVendor { vendor, .. } = &mut own {
+        vendor.approver = stamp_at("2026-11-20 12:00").by;
+    }
+    let refused = take(&mut db, id, own, "2026-11-20 12:00");
+    assert!(
+        matches!(refused, Err(RepairError::Step(StepError::SelfApproved))),
+        "{refused:?}"
+    );
     take(&mut db, id, to_vendor, "2026-11-20 12:00").unwrap();
     assert_eq!(device_status_of(&db, dev), Status::AtVendor);
     take(

@@ -578,3 +578,52 @@ fn precedes(a: &LoanRow, b: &LoanRow, order: &[LoanRow]) -> bool {
     let at = |r: &LoanRow| order.iter().position(|o| o.item_id == r.item_id);
     at(a) < at(b)
 }
+
+/// The borrower's department in the directory decides: one outside the information centre
+/// borrows as another department with its approval, whatever the form said (given, or found
+/// from the borrower's name); and nobody approves their own action.
+#[test]
+fn a_loan_outside_the_centre_needs_approval_and_never_the_operators_own() {
+    let mut db = inventory();
+    let s = stamp(20);
+    db.write(|tx| {
+        crate::db::directory::ensure_department(tx, "信息中心", true, &s)?;
+        let finance = crate::db::directory::ensure_department(tx, "财务部", false, &s)?;
+        crate::db::directory::ensure_person(tx, "张伟", finance, &[], None, &s)?;
+        Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
+    let try_out = |db: &mut Db, b: &Borrowing| {
+        db.write(|tx| check_out(tx, b, &codes(&["T-001"]), at(20, 10), &stamp(20)))
+    };
+    let mut inside = Borrowing::internal("张伟");
+    inside.department = "财务部".into();
+    let refused = try_out(&mut db, &inside);
+    assert!(
+        matches!(&refused, Err(ToolError::Borrowing(p)) if p == &[BorrowingProblem::OutsideCentre]),
+        "{refused:?}"
+    );
+    // No department typed: the directory's says where the borrower is.
+    inside.department.clear();
+    let refused = try_out(&mut db, &inside);
+    assert!(
+        matches!(&refused, Err(ToolError::Borrowing(p)) if p == &[BorrowingProblem::OutsideCentre]),
+        "{refused:?}"
+    );
+    let mut outside = Borrowing::internal("张伟");
+    outside.department = "财务部".into();
+    outside.external = true;
+    outside.approver = "张三".into();
+    let refused = try_out(&mut db, &outside);
+    assert!(
+        matches!(&refused, Err(ToolError::Borrowing(p)) if p == &[BorrowingProblem::ApprovedByOperator]),
+        "{refused:?}"
+    );
+    outside.approver = "刘主任".into();
+    assert!(try_out(&mut db, &outside).is_ok());
+    // The centre's own staff still borrow as insiders.
+    let mut own = Borrowing::internal("赵敏");
+    own.department = "信息中心".into();
+    let lent = db.write(|tx| check_out(tx, &own, &codes(&["T-002"]), at(20, 11), &stamp(20)));
+    assert!(lent.is_ok(), "{lent:?}");
+}

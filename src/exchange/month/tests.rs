@@ -214,7 +214,7 @@ fn hostile() -> Db {
             borrower: f2.clone(),
             department: f3.clone(),
             external: true,
-            approver: f4.clone(),
+            approver: f3.clone(),
             purpose: f1.clone(),
             due_on: NaiveDate::from_ymd_opt(2026, 10, 9),
             condition_out: f2.clone(),

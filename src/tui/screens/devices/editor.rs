@@ -478,7 +478,12 @@ impl Editor {
                         id,
                         flash: Flash::info(lang.tf("devices.transferred", &[("tag", &tag)])),
                     },
-                    Err(e) => self.refused(&e, lang),
+                    Err(e) => {
+                        if matches!(e, SaveError::NeedsApprover | SaveError::SelfApproved) {
+                            self.form.fields[3].error = Some(e.message(lang));
+                        }
+                        self.refused(&e, lang)
+                    }
                 }
             }
             Purpose::Status(d) => {
@@ -527,7 +532,8 @@ impl Editor {
                         let index = match &e {
                             SaveError::Transition(
                                 crate::domain::device::TransitionError::NeedsApprover,
-                            ) => Some(1),
+                            )
+                            | SaveError::SelfApproved => Some(1),
                             SaveError::Transition(
                                 crate::domain::device::TransitionError::NeedsScrapReason,
                             ) => Some(3),

@@ -654,7 +654,7 @@ fn error_field(error: &RepairError, form: &RepairForm) -> Option<F> {
             StepError::NeedsMaintainer => F::Maintainer,
             StepError::NeedsEstimate | StepError::EstimateBeforeReport => F::Estimate,
             StepError::NeedsVendor => F::Vendor,
-            StepError::NeedsApprover => F::Approver,
+            StepError::NeedsApprover | StepError::SelfApproved => F::Approver,
             StepError::NeedsSentDate => F::SentOn,
             StepError::NeedsReturnDate | StepError::ReturnBeforeSent => F::ReturnedOn,
             StepError::NeedsResult => F::Result,

@@ -351,9 +351,10 @@ impl Checkout {
                     let at = match p {
                         BorrowingProblem::NeedsBorrower => BORROWER,
                         BorrowingProblem::NeedsDepartment => DEPARTMENT,
-                        BorrowingProblem::NeedsApprover | BorrowingProblem::SelfApproved => {
-                            APPROVER
-                        }
+                        BorrowingProblem::NeedsApprover
+                        | BorrowingProblem::SelfApproved
+                        | BorrowingProblem::ApprovedByOperator => APPROVER,
+                        BorrowingProblem::OutsideCentre => KIND,
                         BorrowingProblem::DueBeforeOut => DUE,
                         BorrowingProblem::NoTools => {
                             self.scan_error = Some(lang.t(p.label_key()).to_owned());
