@@ -4,8 +4,8 @@
 mod people;
 
 pub use people::{
-    PeopleQuery, Person, PersonError, PersonInput, add_person, check_person, count_people,
-    edit_person, find_person, mark_left, people, person, person_by_number,
+    PEOPLE_SORTS, PeopleQuery, Person, PersonError, PersonInput, add_person, check_person,
+    count_people, edit_person, find_person, mark_left, people, person, person_by_number,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
 use super::{Role, Roles, ensure_department};
 use crate::db::Stamp;
+use crate::db::sort::{self, Sort};
 use crate::db::stamped::{self, Fields};
 
 /// A person in the directory.
@@ -81,7 +82,17 @@ pub struct PeopleQuery {
     pub role: Option<Role>,
     /// Those who left too.
     pub with_left: bool,
+    pub sort: Sort,
 }
+
+/// The columns the directory can be sorted by.
+pub const PEOPLE_SORTS: &[sort::Column] = &[
+    ("name", "p.name"),
+    ("department", "d.name"),
+    ("roles", "p.roles"),
+    ("employee_no", "p.employee_no"),
+    ("left_on", "p.left_on"),
+];
 
 impl PeopleQuery {
     fn filter(&self) -> (String, Vec<Value>) {
@@ -147,8 +158,11 @@ pub fn people(
     let (filter, mut args) = query.filter();
     args.push((limit.min(i64::MAX as usize) as i64).into());
     args.push((offset as i64).into());
-    let sql =
-        format!("{COLUMNS}{filter} ORDER BY d.is_centre DESC, d.id, p.name, p.id LIMIT ? OFFSET ?");
+    let order = query
+        .sort
+        .order(PEOPLE_SORTS, "p.id", false)
+        .unwrap_or_else(|| "d.is_centre DESC, d.id, p.name, p.id".to_owned());
+    let sql = format!("{COLUMNS}{filter} ORDER BY {order} LIMIT ? OFFSET ?");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), person_from)?;
     rows.collect()

@@ -16,6 +16,7 @@ use rusqlite::Connection;
 
 use crate::db::directory::{self, PeopleQuery, Person, Role};
 use crate::db::paging::Place;
+use crate::db::sort::Sort;
 use crate::exchange::people as file;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
@@ -38,6 +39,7 @@ const LIST_KEYS: &[KeyHint] = &[
     KeyHint::new("/", "key.search", true),
     KeyHint::new("d", "key.filter_department", false),
     KeyHint::new("r", "key.filter_role", false),
+    KeyHint::new("S", "key.sort_list", false),
     KeyHint::new("v", "key.show_left", false),
     KeyHint::new("c", "key.mark_centre", false),
     KeyHint::new("E", "key.export_list", false),
@@ -76,6 +78,24 @@ impl Source for PeopleList {
 enum FilterKind {
     Department,
     Role,
+    Sort,
+}
+
+/// The columns `S` sorts by, with their headers' words.
+fn sort_columns(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    directory::PEOPLE_SORTS
+        .iter()
+        .map(|(name, _)| {
+            let key = match *name {
+                "name" => "people.name",
+                "department" => "people.department",
+                "roles" => "people.roles",
+                "employee_no" => "people.employee_no",
+                _ => "people.left_on",
+            };
+            (*name, lang.t(key))
+        })
+        .collect()
 }
 
 enum Mode {
@@ -135,6 +155,11 @@ impl PeopleScreen {
 
     fn open_filter(&mut self, kind: FilterKind, ctx: &Ctx) {
         let lang = ctx.lang;
+        if kind == FilterKind::Sort {
+            let picker = paged::sort_picker(lang, &sort_columns(lang), self.query.sort);
+            self.mode = Mode::Filter(kind, picker);
+            return;
+        }
         let mut options = vec![(String::new(), lang.t("filter.all").to_owned())];
         let (title, current) = match kind {
             FilterKind::Department => {
@@ -151,6 +176,7 @@ impl PeopleScreen {
                 let current = self.query.role.map(|r| r.key().to_owned());
                 (lang.t("people.roles"), current)
             }
+            FilterKind::Sort => return,
         };
         let current = current.unwrap_or_default();
         self.mode = Mode::Filter(kind, Picker::new(title.to_owned(), options, &current));
@@ -162,6 +188,7 @@ impl PeopleScreen {
                 self.query.department = Some(value.to_owned()).filter(|v| !v.is_empty());
             }
             FilterKind::Role => self.query.role = Role::parse(value),
+            FilterKind::Sort => self.query.sort = Sort::parse(value, directory::PEOPLE_SORTS),
         }
         self.list.go_top();
     }
@@ -216,6 +243,7 @@ impl PeopleScreen {
             }
             KeyCode::Char('d') => self.open_filter(FilterKind::Department, ctx),
             KeyCode::Char('r') => self.open_filter(FilterKind::Role, ctx),
+            KeyCode::Char('S') => self.open_filter(FilterKind::Sort, ctx),
             KeyCode::Char('v') => {
                 self.query.with_left = !self.query.with_left;
                 self.list.go_top();
@@ -270,6 +298,9 @@ impl PeopleScreen {
                 lang.t("people.left_on"),
                 lang.t("people.left_shown_short").to_owned(),
             );
+        }
+        if let Some(words) = paged::sort_words(lang, &sort_columns(lang), self.query.sort) {
+            filter(lang.t("filter.sort"), words);
         }
         Line::from(spans)
     }

@@ -165,3 +165,19 @@ fn c_marks_a_persons_department_as_the_information_centre() {
     let first = s.lines().nth(3).unwrap_or_default();
     assert!(first.contains("张伟"), "the centre's staff first: {s}");
 }
+
+/// `S` sorts the directory by a column either way, like every list; the summary says how.
+#[test]
+fn the_directory_sorts_by_a_column_either_way() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('S'));
+    typed(&mut app, "employee no., desc");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("sorted by:Employee no., descending"), "{s}");
+    let names: Vec<&str> = s
+        .lines()
+        .filter_map(|l| ["林霞", "赵敏", "张伟"].into_iter().find(|n| l.contains(n)))
+        .collect();
+    assert_eq!(names, ["赵敏", "林霞", "张伟"], "E002, E001, then none: {s}");
+}
