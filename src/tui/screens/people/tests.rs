@@ -179,5 +179,9 @@ fn the_directory_sorts_by_a_column_either_way() {
         .lines()
         .filter_map(|l| ["林霞", "赵敏", "张伟"].into_iter().find(|n| l.contains(n)))
         .collect();
-    assert_eq!(names, ["赵敏", "林霞", "张伟"], "E002, E001, then none: {s}");
+    assert_eq!(
+        names,
+        ["赵敏", "林霞", "张伟"],
+        "E002, E001, then none: {s}"
+    );
 }
