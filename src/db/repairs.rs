@@ -587,6 +587,20 @@ fn check_texts(fields: &[(&'static str, &str, Kind, usize)]) -> Result<(), Repai
 }
 
 /// Take a workflow step on a ticket read at `version`. Returns the new state.
+/// Whether `user` may sign a repair of `department` off: a person of that department, where the
+/// directory knows the department (the user signs the repair record, 001); anyone where it
+/// does not.
+fn signs_for(conn: &Connection, department: &str, user: &str) -> rusqlite::Result<bool> {
+    let department = department.trim();
+    if department.is_empty() || super::directory::is_centre(conn, department)?.is_none() {
+        return Ok(true);
+    }
+    let people = super::directory::people_with_departments(conn)?;
+    Ok(people
+        .iter()
+        .any(|(d, name)| d == department && name == user.trim()))
+}
+
 pub fn step(
     conn: &Connection,
     id: i64,
@@ -601,6 +615,11 @@ pub fn step(
         && vendor.approver.trim() == stamp.by.trim()
     {
         return Err(StepError::SelfApproved.into());
+    }
+    if let Step::Confirm { by } = step
+        && !signs_for(conn, &repair.department, by)?
+    {
+        return Err(StepError::UserNotOfDepartment.into());
     }
     let t = advance(&repair.flow, step, stamp.at)?;
     let (o, v, d) = (&t.outcome, &t.vendor, &t.damage);

@@ -389,6 +389,9 @@ pub enum StepError {
     NeedsApprover,
     /// The operator recording the step named themselves as its approver.
     SelfApproved,
+    /// The user signing a repair off is not a person of the reporting department (where the
+    /// directory knows that department).
+    UserNotOfDepartment,
     NeedsSentDate,
     NeedsReturnDate,
     ReturnBeforeSent,
@@ -411,6 +414,7 @@ impl StepError {
             StepError::NeedsVendor => "repair_error.needs_vendor",
             StepError::NeedsApprover => "repair_error.needs_approver",
             StepError::SelfApproved => "repair_error.self_approved",
+            StepError::UserNotOfDepartment => "repair_error.user_not_of_department",
             StepError::NeedsSentDate => "repair_error.needs_sent_date",
             StepError::NeedsReturnDate => "repair_error.needs_return_date",
             StepError::ReturnBeforeSent => "repair_error.return_before_sent",

@@ -689,3 +689,43 @@ fn the_rows_next_to_a_ticket_are_the_rows_at_the_next_offsets() {
     down.reverse();
     assert_eq!(down, sorted);
 }
+
+/// The user signs the repair record (001): where the directory knows the reporting department,
+/// only a person of it may sign the repair off.
+#[test]
+fn only_a_person_of_the_reporting_department_signs_a_repair_off() {
+    let mut db = Db::open_in_memory().unwrap();
+    let s = stamp_at("2026-11-20 08:00");
+    db.write(|tx| {
+        let office = crate::db::directory::ensure_department(tx, "教务处", false, &s)?;
+        crate::db::directory::ensure_person(tx, "赵敏", office, &[], None, &s)?;
+        Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
+    let id = report_on(
+        &mut db,
+        DeviceRef::Unregistered("打印机".into()),
+        "2026-11-20 09:00",
+    );
+    take(&mut db, id, assess("2026-11-20 17:00"), "2026-11-20 09:10").unwrap();
+    take(&mut db, id, Step::Start, "2026-11-20 09:20").unwrap();
+    take(&mut db, id, finish(), "2026-11-20 10:00").unwrap();
+    let stranger = Step::Confirm {
+        by: "路人甲".into(),
+    };
+    let refused = take(&mut db, id, stranger, "2026-11-20 10:30");
+    assert!(
+        matches!(
+            refused,
+            Err(RepairError::Step(StepError::UserNotOfDepartment))
+        ),
+        "{refused:?}"
+    );
+    let user = Step::Confirm {
+        by: "赵敏".into()
+    };
+    assert_eq!(
+        take(&mut db, id, user, "2026-11-20 10:30").unwrap(),
+        State::Closed
+    );
+}

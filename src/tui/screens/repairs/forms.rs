@@ -664,7 +664,7 @@ fn error_field(error: &RepairError, form: &RepairForm) -> Option<F> {
             }
             StepError::NeedsTwoConfirmers | StepError::SameConfirmer => F::Confirmer2,
             StepError::NeedsLiablePerson => F::Liable,
-            StepError::NeedsUserName => F::UserName,
+            StepError::NeedsUserName | StepError::UserNotOfDepartment => F::UserName,
             StepError::NeedsReason => F::Reason,
             StepError::NotAllowed { .. } => return None,
         },
