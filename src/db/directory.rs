@@ -121,6 +121,31 @@ pub fn people_with_departments(conn: &Connection) -> rusqlite::Result<Vec<(Strin
     rows.collect()
 }
 
+/// The department of the one person working here under `name`; `None` when nobody is, or when
+/// several are (the name alone does not say which).
+pub fn department_of(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
+    let found: Vec<String> = conn
+        .prepare_cached(
+            "SELECT d.name FROM people p JOIN departments d ON d.id = p.department_id
+             WHERE p.name = ?1 AND p.retired_at IS NULL AND p.left_on IS NULL LIMIT 2",
+        )?
+        .query_map([name.trim()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(match found.as_slice() {
+        [only] => Some(only.clone()),
+        _ => None,
+    })
+}
+
+/// Whether a person called `name` works in `department`.
+pub fn works_in(conn: &Connection, name: &str, department: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT count(*) > 0 FROM people p JOIN departments d ON d.id = p.department_id
+         WHERE p.name = ?1 AND d.name = ?2 AND p.retired_at IS NULL AND p.left_on IS NULL",
+    )?
+    .query_row([name.trim(), department.trim()], |r| r.get(0))
+}
+
 /// Departments and people on record, not counting retired ones.
 pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     conn.query_row(

@@ -595,10 +595,7 @@ fn signs_for(conn: &Connection, department: &str, user: &str) -> rusqlite::Resul
     if department.is_empty() || super::directory::is_centre(conn, department)?.is_none() {
         return Ok(true);
     }
-    let people = super::directory::people_with_departments(conn)?;
-    Ok(people
-        .iter()
-        .any(|(d, name)| d == department && name == user.trim()))
+    super::directory::works_in(conn, user, department)
 }
 
 pub fn step(

@@ -401,15 +401,10 @@ fn next_seq(conn: &Connection, year: i32) -> rusqlite::Result<i64> {
 /// Whether the directory places the borrower outside the information centre: their department
 /// as given, or, when none is, the department the directory has them in.
 fn outside_centre(conn: &Connection, borrowing: &Borrowing) -> rusqlite::Result<bool> {
-    let mut department = borrowing.department.trim().to_owned();
-    if department.is_empty() {
-        let borrower = borrowing.borrower.trim();
-        let known = super::directory::people_with_departments(conn)?;
-        let mut theirs = known.into_iter().filter(|(_, name)| name == borrower);
-        if let (Some((only, _)), None) = (theirs.next(), theirs.next()) {
-            department = only;
-        }
-    }
+    let department = match borrowing.department.trim() {
+        "" => super::directory::department_of(conn, &borrowing.borrower)?.unwrap_or_default(),
+        typed => typed.to_owned(),
+    };
     Ok(super::directory::is_centre(conn, &department)? == Some(false))
 }
 

@@ -127,16 +127,8 @@ impl Roles {
         Roles::new(keys.split_whitespace().filter_map(Role::parse))
     }
 
-    pub fn contains(&self, role: Role) -> bool {
-        self.0.contains(&role)
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = Role> + '_ {
         self.0.iter().copied()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
