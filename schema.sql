@@ -831,3 +831,72 @@ ALTER TABLE people DROP COLUMN role;
 ALTER TABLE people ADD COLUMN employee_no TEXT NOT NULL DEFAULT '';
 ALTER TABLE people ADD COLUMN left_on TEXT;
 CREATE UNIQUE INDEX people_by_employee_no ON people (employee_no) WHERE employee_no <> '';
+
+-- == version 19 ==
+-- Accounts (issue 33): a person of the directory may sign in. Their roles are the person's,
+-- kept in one place. The password hash (Argon2id, PHC string) lives in a table of its own
+-- that the audit log leaves out, so no hash is ever copied into the log; a change of password
+-- shows in the log as `password_changed_at` and as an account event. `disabled` is a lock an
+-- admin set, `locked_until` the one five failed sign-ins set.
+CREATE TABLE accounts (
+    id                  INTEGER PRIMARY KEY,
+    login               TEXT    NOT NULL CHECK (length(trim(login)) > 0),
+    person_id           INTEGER NOT NULL REFERENCES people (id),
+    must_change         INTEGER NOT NULL DEFAULT 1 CHECK (must_change IN (0, 1)),
+    password_changed_at TEXT    NOT NULL,
+    failed_attempts     INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+    locked_until        TEXT,
+    disabled            INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at          TEXT    NOT NULL,
+    created_by          TEXT    NOT NULL,
+    updated_at          TEXT    NOT NULL,
+    updated_by          TEXT    NOT NULL,
+    row_version         INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at          TEXT,
+    retired_by          TEXT,
+    retired_reason      TEXT
+);
+CREATE UNIQUE INDEX accounts_by_login ON accounts (lower(login));
+CREATE UNIQUE INDEX accounts_by_person ON accounts (person_id);
+CREATE TABLE account_secrets (
+    account_id     INTEGER PRIMARY KEY REFERENCES accounts (id),
+    hash           TEXT    NOT NULL
+);
+-- The regulations' user-use log: sign-in, sign-out, failures, locks, password and role
+-- changes. Written once, never changed or removed; each row is in the audit log too.
+CREATE TABLE account_events (
+    id             INTEGER PRIMARY KEY,
+    account_id     INTEGER REFERENCES accounts (id),
+    login          TEXT    NOT NULL,
+    kind           TEXT    NOT NULL CHECK (kind IN ('sign_in', 'sign_out', 'sign_in_failed',
+                       'locked', 'unlocked', 'idle_locked', 'password_changed', 'password_reset',
+                       'roles_changed', 'account_added')),
+    detail         TEXT    NOT NULL DEFAULT '',
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1)
+);
+CREATE INDEX account_events_by_account ON account_events (account_id, id);
+CREATE TRIGGER account_events_no_update BEFORE UPDATE ON account_events
+    BEGIN SELECT RAISE(ABORT, 'account events are never changed'); END;
+CREATE TRIGGER account_events_no_delete BEFORE DELETE ON account_events
+    BEGIN SELECT RAISE(ABORT, 'account events are never deleted'); END;
+-- Who may take which action, where an admin changed the defaults the program holds.
+CREATE TABLE permissions (
+    id             INTEGER PRIMARY KEY,
+    deed           TEXT    NOT NULL UNIQUE,
+    roles          TEXT    NOT NULL DEFAULT '',
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+-- Each audit row names the login it was written under: the signed-in account's, or in open
+-- mode the operating system's (`os:` before it). Set with the hash, by jifang's own seal.
+ALTER TABLE audit_log ADD COLUMN login TEXT;

@@ -149,15 +149,24 @@ pub struct Query {
 /// triggers instead of being audited a second time (schema 16): a history entry's change lines.
 pub const NOT_AUDITED_AGAIN: [&str; 1] = ["device_event_changes"];
 
+/// The table of password hashes, which no log may copy (schema 19).
+pub const SECRETS: &str = "account_secrets";
+
 /// Every table the audit log covers: all of jifang's tables of rows but the log itself, the
-/// search indexes (whose rows are derived from their tables) and [`NOT_AUDITED_AGAIN`].
+/// search indexes (whose rows are derived from their tables), [`NOT_AUDITED_AGAIN`] and
+/// [`SECRETS`].
 pub fn audited_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     conn.prepare(
         "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
-         AND name NOT LIKE 'sqlite_%' AND name NOT IN (?1, ?2, ?3) ORDER BY name",
+         AND name NOT LIKE 'sqlite_%' AND name NOT IN (?1, ?2, ?3, ?4) ORDER BY name",
     )?
     .query_map(
-        [TABLE, super::search::DEFERRED, NOT_AUDITED_AGAIN[0]],
+        [
+            TABLE,
+            super::search::DEFERRED,
+            NOT_AUDITED_AGAIN[0],
+            SECRETS,
+        ],
         |r| r.get(0),
     )?
     .collect()

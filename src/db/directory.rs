@@ -166,3 +166,12 @@ pub fn is_centre(conn: &Connection, name: &str) -> rusqlite::Result<Option<bool>
 
 #[cfg(test)]
 mod tests;
+
+/// Whether more than one working person has the name.
+pub fn is_namesake(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT count(*) > 1 FROM people
+         WHERE name = ?1 AND retired_at IS NULL AND left_on IS NULL",
+    )?
+    .query_row([name.trim()], |r| r.get(0))
+}

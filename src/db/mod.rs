@@ -1,5 +1,6 @@
 //! The SQLite store: opening (and refusing) database files, connection settings, health checks.
 
+pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod check_runs;
@@ -184,6 +185,8 @@ impl Db {
         audit::chain::register(&self.conn)?;
         audit::chain::install_seal(&self.conn)?;
         migrate::migrate(&mut self.conn)?;
+        // An upgrade may have given the log columns the seal sets (the login, version 19).
+        audit::chain::install_seal(&self.conn)?;
         // rusqlite's default DEFERRED transactions fail with "database is locked" when two
         // writers upgrade at once; IMMEDIATE takes the write lock up front and waits for it.
         self.conn
@@ -223,6 +226,12 @@ impl Db {
 
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Name the login every audit row written from now on is written under: the signed-in
+    /// account's, or in open mode the operating system's (see [`os_login`]).
+    pub fn set_login(&self, login: Option<String>) -> rusqlite::Result<()> {
+        audit::chain::set_login(&self.conn, login)
     }
 
     pub fn conn_mut(&mut self) -> &mut Connection {
@@ -355,6 +364,12 @@ impl Stamp {
     pub fn at_text(&self) -> String {
         self.at.format("%Y-%m-%d %H:%M:%S").to_string()
     }
+}
+
+/// How an operating-system login is stored beside a name typed in open mode: `os:` before it,
+/// so that it is never read as an account's login.
+pub fn os_login(name: &str) -> String {
+    format!("os:{name}")
 }
 
 /// Another program holds the write lock.

@@ -195,7 +195,8 @@ fn every_table_carries_who_when_and_row_version() {
     // The audit log's rows are never changed: they carry their own `at` and `operator`.
     let tables = audit::audited_tables(db.conn()).unwrap();
     assert!(tables.len() > 10, "{tables:?}");
-    for table in tables {
+    // The user-use log is written once and never changed or retired, like the audit log.
+    for table in tables.into_iter().filter(|t| t != "account_events") {
         let columns: Vec<String> = db
             .conn()
             .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))

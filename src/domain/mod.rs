@@ -1,5 +1,6 @@
 //! Pure rules and types: no I/O, no clock. Callers pass today's date in.
 
+pub mod account;
 pub mod calendar;
 pub mod checklist;
 pub mod device;
@@ -7,6 +8,7 @@ pub mod history;
 pub mod month;
 pub mod net;
 pub mod period;
+pub mod permission;
 pub mod reading;
 pub mod record;
 pub mod repair;

@@ -19,9 +19,12 @@ const HASH_FUNCTION: &str = "jifang_audit_hash";
 
 /// The row's columns that its hash covers, in order.
 const CONTENT: &str =
-    "id, at, operator, table_name, record_id, action, old_values, new_values, clock_at";
+    "id, at, operator, table_name, record_id, action, old_values, new_values, clock_at, login";
 /// How many columns [`CONTENT`] names.
-const CONTENT_COLUMNS: usize = 9;
+const CONTENT_COLUMNS: usize = 10;
+/// Columns from this one on were added after the chain began: a row without them (NULL) is
+/// hashed as it was before they existed, so older rows keep their hashes.
+const LATER_COLUMNS: usize = 9;
 
 /// What the chain's first row is recorded under: the log itself, which nothing else audits.
 const START_TABLE: &str = super::TABLE;
@@ -63,19 +66,48 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| {
             let mut hasher = Sha256::new();
-            for i in 0..ctx.len() {
-                feed(&mut hasher, ctx.get_raw(i));
-            }
+            feed(&mut hasher, ctx.get_raw(0));
+            feed_content(&mut hasher, |i| Ok(ctx.get_raw(i + 1)))?;
             Ok(hasher.finalize().to_vec())
         },
-    )
+    )?;
+    set_login(conn, None)
+}
+
+/// The SQL function the seal calls for the login a row is written under.
+const LOGIN_FUNCTION: &str = "jifang_login";
+
+/// Name `login` as the login every audit row this connection writes from now on is written
+/// under (`None`: none known).
+pub fn set_login(conn: &Connection, login: Option<String>) -> rusqlite::Result<()> {
+    conn.create_scalar_function(LOGIN_FUNCTION, 0, FunctionFlags::SQLITE_UTF8, move |_| {
+        Ok(login.clone())
+    })
+}
+
+/// A row's content as the hash reads it: the later columns only where they hold something.
+fn feed_content<'a>(
+    hasher: &mut Sha256,
+    value: impl Fn(usize) -> rusqlite::Result<ValueRef<'a>>,
+) -> rusqlite::Result<()> {
+    for i in 0..CONTENT_COLUMNS {
+        let v = value(i)?;
+        if i < LATER_COLUMNS || v != ValueRef::Null {
+            feed(hasher, v);
+        }
+    }
+    Ok(())
 }
 
 /// Whether the log has its `hash` column yet (version 15 on).
 fn chained(conn: &Connection) -> rusqlite::Result<bool> {
+    has_column(conn, "hash")
+}
+
+fn has_column(conn: &Connection, column: &str) -> rusqlite::Result<bool> {
     conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'hash')",
-        [super::TABLE],
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        [super::TABLE, column],
         |r| r.get(0),
     )
 }
@@ -85,15 +117,32 @@ pub fn install_seal(conn: &Connection) -> rusqlite::Result<()> {
     if !chained(conn)? {
         return Ok(());
     }
+    // Before version 19 the log has no login to set.
+    let (set, login) = match has_column(conn, "login")? {
+        true => (
+            format!("login = {LOGIN_FUNCTION}(), "),
+            format!("{LOGIN_FUNCTION}()"),
+        ),
+        false => (String::new(), "NULL".to_owned()),
+    };
     conn.execute_batch(&format!(
-        "CREATE TEMP TRIGGER IF NOT EXISTS audit_log_seal AFTER INSERT ON main.audit_log BEGIN
-            UPDATE main.audit_log SET hash = {HASH_FUNCTION}(
+        "DROP TRIGGER IF EXISTS temp.audit_log_seal;
+        CREATE TEMP TRIGGER audit_log_seal AFTER INSERT ON main.audit_log BEGIN
+            UPDATE main.audit_log SET {set}hash = {HASH_FUNCTION}(
                 (SELECT hash FROM main.audit_log WHERE id < NEW.id ORDER BY id DESC LIMIT 1),
                 NEW.id, NEW.at, NEW.operator, NEW.table_name, NEW.record_id, NEW.action,
-                NEW.old_values, NEW.new_values, NEW.clock_at)
+                NEW.old_values, NEW.new_values, NEW.clock_at, {login})
             WHERE id = NEW.id;
         END;"
     ))
+}
+
+/// [`CONTENT`] as this database's log has it: before version 19 it had no login.
+fn content(conn: &Connection) -> rusqlite::Result<String> {
+    Ok(match has_column(conn, "login")? {
+        true => CONTENT.to_owned(),
+        false => CONTENT.replace("clock_at, login", "clock_at, NULL"),
+    })
 }
 
 /// The digest of rows as the chain's first row sums them up.
@@ -139,10 +188,7 @@ fn covers(text: &str) -> i64 {
 
 /// A row's [`CONTENT`] as the hash reads it.
 fn feed_row(hasher: &mut Sha256, row: &rusqlite::Row) -> rusqlite::Result<()> {
-    for i in 0..CONTENT_COLUMNS {
-        feed(hasher, row.get_ref(i)?);
-    }
-    Ok(())
+    feed_content(hasher, |i| row.get_ref(i))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -160,7 +206,8 @@ pub fn start(
     install_seal(conn)?;
     let mut summary = Summary::new();
     {
-        let mut stmt = conn.prepare(&format!("SELECT {CONTENT} FROM audit_log ORDER BY id"))?;
+        let content = content(conn)?;
+        let mut stmt = conn.prepare(&format!("SELECT {content} FROM audit_log ORDER BY id"))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             summary.add(row)?;
@@ -227,7 +274,8 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Vec<Finding>> {
     }
     let mut findings = Vec::new();
     let mut stmt = conn.prepare(&format!(
-        "SELECT {CONTENT}, hash FROM audit_log ORDER BY id"
+        "SELECT {}, hash FROM audit_log ORDER BY id",
+        content(conn)?
     ))?;
     let mut rows = stmt.query([])?;
     let mut before = Some(Summary::new());
