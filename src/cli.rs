@@ -114,6 +114,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
         format: Format,
     },
+    #[command(about = cli("cli.accounts"))]
+    Accounts {
+        #[command(subcommand)]
+        what: AccountsWhat,
+    },
     #[command(about = cli("cli.backup"))]
     Backup {
         #[arg(long, value_name = "FILE", help = cli("cli.backup_out"))]
@@ -279,6 +284,56 @@ pub enum PeopleWhat {
         out: Option<PathBuf>,
         #[arg(long, help = cli("cli.export_people_all"))]
         all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsWhat {
+    #[command(about = cli("cli.accounts_list"))]
+    List,
+    #[command(about = cli("cli.accounts_add"))]
+    Add {
+        #[arg(value_name = "NAME", help = cli("cli.accounts_name"))]
+        name: String,
+        #[arg(long, value_name = "LOGIN", help = cli("cli.accounts_login"))]
+        login: Option<String>,
+        #[arg(long, value_name = "DEPARTMENT", help = cli("cli.accounts_department"))]
+        department: Option<String>,
+        #[arg(long = "role", value_name = "ROLE", help = cli("cli.accounts_role"))]
+        roles: Vec<String>,
+    },
+    #[command(about = cli("cli.accounts_roles"))]
+    Role {
+        #[arg(value_name = "LOGIN")]
+        login: String,
+        #[arg(value_name = "ROLE", required = true, help = cli("cli.accounts_role"))]
+        roles: Vec<String>,
+    },
+    #[command(about = cli("cli.accounts_reset"))]
+    Reset {
+        #[arg(value_name = "LOGIN")]
+        login: String,
+    },
+    #[command(about = cli("cli.accounts_lock"))]
+    Lock {
+        #[arg(value_name = "LOGIN")]
+        login: String,
+    },
+    #[command(about = cli("cli.accounts_unlock"))]
+    Unlock {
+        #[arg(value_name = "LOGIN")]
+        login: String,
+    },
+    #[command(about = cli("cli.accounts_password"))]
+    Password,
+    #[command(about = cli("cli.accounts_permissions"))]
+    Permissions,
+    #[command(about = cli("cli.accounts_permit"))]
+    Permit {
+        #[arg(value_name = "ACTION")]
+        deed: String,
+        #[arg(value_name = "ROLE", help = cli("cli.accounts_role"))]
+        roles: Vec<String>,
     },
 }
 

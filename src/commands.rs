@@ -10,6 +10,7 @@ macro_rules! say {
     }};
 }
 
+mod accounts;
 mod audit;
 mod backup;
 mod check;
@@ -21,20 +22,23 @@ mod month;
 mod people;
 mod readings;
 pub mod repairs;
+pub mod sign;
 mod table;
 mod tools;
 
 use std::process::ExitCode;
 
 use crate::cli::{
-    ChecksWhat, Cli, Command, ExportWhat, ImportWhat, PeopleWhat, ReadingsWhat, RepairsWhat,
-    ToolsWhat,
+    AccountsWhat, ChecksWhat, Cli, Command, ExportWhat, ImportWhat, PeopleWhat, ReadingsWhat,
+    RepairsWhat, ToolsWhat,
 };
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Stamp};
+use crate::domain::permission::Deed;
 use crate::error::UserError;
 use crate::i18n::Lang;
 use crate::tui;
+use sign::{Purpose, Signed};
 
 /// Standard output as every command writes it. On a terminal, what a stored value holds never
 /// steers it: control characters other than line breaks and tabs, and invisible formatting,
@@ -128,12 +132,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         error: e,
         lang: Some(lang),
     };
-    // An import is one big transaction: it gets the settings for bulk writes.
-    let import_session = |operator: String| -> Result<(Db, Stamp), Failure> {
-        let db = open()?;
-        db.prepare_bulk_writes().map_err(|e| localized(e.into()))?;
-        Ok((db, Stamp::new(operator, chrono::Local::now().naive_local())))
-    };
     let operator = || {
         config::resolve_operator(
             cli.global.operator.as_deref(),
@@ -144,30 +142,70 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         )
         .map_err(with_lang)
     };
+    let policy = config.policy();
+    // Who a write is by: the operator named (open mode) or the account signed in and allowed.
+    let sign = |db: &mut Db, purpose: Purpose, place: &str| -> Result<Signed, Failure> {
+        let open_operator = || {
+            config::resolve_operator(
+                cli.global.operator.as_deref(),
+                &config,
+                &paths.config_file,
+                env,
+                config::account_name,
+            )
+            .map_err(anyhow::Error::from)
+        };
+        let flag = cli.global.operator.as_deref();
+        sign::sign(db, purpose, flag, open_operator, place, &policy, lang).map_err(localized)
+    };
+    // A command that writes on a connection of its own: signed on one first, which is closed
+    // before the command opens its own.
+    let signed_apart = |purpose: Purpose, place: &str| -> Result<Signed, Failure> {
+        let mut db = open()?;
+        sign(&mut db, purpose, place)
+    };
+    // An import is one big transaction: it gets the settings for bulk writes.
+    let import_session = |deed: Deed, place: &str| -> Result<(Db, Stamp), Failure> {
+        let mut db = open()?;
+        db.prepare_bulk_writes().map_err(|e| localized(e.into()))?;
+        let signed = sign(&mut db, Purpose::Deed(deed), place)?;
+        Ok((db, signed.stamp))
+    };
     match cli.command {
         Some(Command::Paths) => {
             paths_say(&paths, lang);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { repair, against }) => {
-            let stamp = match repair {
-                true => Some(Stamp::new(operator()?, chrono::Local::now().naive_local())),
+            let signed = match repair {
+                true => Some(signed_apart(
+                    Purpose::Deed(Deed::Restore),
+                    "check --repair",
+                )?),
                 false => None,
             };
-            check::run(&paths.db_file, stamp, against.as_deref(), lang).map_err(localized)
+            check::run(&paths.db_file, signed, against.as_deref(), lang).map_err(localized)
         }
         Some(Command::Demo { force, scale }) => {
             let mut db = open()?;
+            sign(&mut db, Purpose::Deed(Deed::Restore), "demo")?;
             demo::run(&mut db, scale, force, &paths.db_file, lang).map_err(localized)
         }
         Some(Command::Import { what }) => {
-            let (db, stamp) = import_session(operator()?)?;
+            let (deed, place) = match &what {
+                ImportWhat::Devices { .. } => (Deed::KeepDevices, "import devices"),
+                ImportWhat::Tools { .. } => (Deed::KeepTools, "import tools"),
+                ImportWhat::Readings { .. } => (Deed::EnterReadings, "import readings"),
+                ImportWhat::People { .. } => (Deed::KeepPeople, "import people"),
+                ImportWhat::Checklist { .. } => (Deed::KeepTemplates, "import checklist"),
+            };
+            let (db, stamp) = import_session(deed, place)?;
             import::run(what, db, stamp, lang).map_err(localized)
         }
         Some(Command::People {
             what: PeopleWhat::Import { file, dry_run },
         }) => {
-            let (db, stamp) = import_session(operator()?)?;
+            let (db, stamp) = import_session(Deed::KeepPeople, "people import")?;
             let what = ImportWhat::People { file, dry_run };
             import::run(what, db, stamp, lang).map_err(localized)
         }
@@ -276,8 +314,29 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(backup::backup(&db, &paths, out, now, lang))
         }
         Some(Command::Restore { file }) => {
-            let stamp = Stamp::new(operator()?, chrono::Local::now().naive_local());
-            backup::restore(&paths, &file, &stamp, lang).map_err(localized)
+            let signed = signed_apart(Purpose::Deed(Deed::Restore), "restore")?;
+            backup::restore(&paths, &file, &signed, lang).map_err(localized)
+        }
+        Some(Command::Accounts {
+            what: AccountsWhat::List,
+        }) => {
+            let db = open()?;
+            accounts::list(&db, &policy, lang).map_err(localized)
+        }
+        Some(Command::Accounts {
+            what: AccountsWhat::Permissions,
+        }) => {
+            let db = open()?;
+            accounts::permissions(&db, lang).map_err(localized)
+        }
+        Some(Command::Accounts { what }) => {
+            let mut db = open()?;
+            let purpose = match what {
+                AccountsWhat::Password => Purpose::OwnPassword,
+                _ => Purpose::Deed(Deed::ManageAccounts),
+            };
+            let signed = sign(&mut db, purpose, "accounts")?;
+            accounts::run(&mut db, what, &signed, &policy, lang).map_err(localized)
         }
         None => {
             let operator = operator()?;

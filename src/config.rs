@@ -79,6 +79,10 @@ pub struct Config {
     pub share_with_group: Option<bool>,
     /// The host number of each /24's gateway (1 unless set; 0: none), never offered as free.
     pub gateway_host: Option<u8>,
+    /// Days a password lasts with accounts on (90 unless set; 0: for ever).
+    pub password_days: Option<u32>,
+    /// Idle minutes before the console locks with accounts on (10 unless set; 0: never).
+    pub idle_minutes: Option<u32>,
 }
 
 static SHARED_WITH_GROUP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -105,6 +109,15 @@ pub fn restrict_new_files(share_with_group: bool) {
 }
 
 impl Config {
+    /// The sign-in policy: the config's numbers where set, the regulations' defaults otherwise.
+    pub fn policy(&self) -> crate::domain::account::Policy {
+        let default = crate::domain::account::Policy::default();
+        crate::domain::account::Policy {
+            password_days: self.password_days.map_or(default.password_days, i64::from),
+            idle_minutes: self.idle_minutes.map_or(default.idle_minutes, i64::from),
+        }
+    }
+
     /// A missing file is an empty config; a broken one is an error that names the line.
     pub fn load(path: &Path) -> Result<Config, UserError> {
         match std::fs::read_to_string(path) {

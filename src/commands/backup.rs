@@ -6,8 +6,6 @@ use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
 
-use crate::db::Stamp;
-
 use crate::config::Paths;
 use crate::db::Db;
 use crate::db::audit::chain;
@@ -70,7 +68,13 @@ pub fn backup(
 
 /// Check `file`, keep a safety copy of the database, then restore `file` into it with the
 /// audit log whole (the rows written since the backup are carried, and the restore is logged).
-pub fn restore(paths: &Paths, file: &Path, stamp: &Stamp, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn restore(
+    paths: &Paths,
+    file: &Path,
+    signed: &super::sign::Signed,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let stamp = &signed.stamp;
     let shown = file.display().to_string();
     let version = match backup::verify(file) {
         Ok(v) => v,
@@ -84,6 +88,7 @@ pub fn restore(paths: &Paths, file: &Path, stamp: &Stamp, lang: Lang) -> anyhow:
         )
     );
     let mut db = Db::open(&paths.db_file).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    signed.apply(&db)?;
     let made = std::fs::create_dir_all(&paths.backup_dir)
         .map_err(|source| BackupError::Io {
             path: paths.backup_dir.clone(),

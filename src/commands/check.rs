@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::db::audit::chain::{self, Finding};
-use crate::db::{Db, Problem, Stamp};
+use crate::db::{Db, Problem};
 use crate::i18n::Lang;
 use crate::text::printable;
 
@@ -58,13 +58,14 @@ fn problem_text(problem: &Problem, lang: Lang) -> String {
 /// Check the database at `path`; print `ok` or every problem (exit 1).
 pub fn run(
     path: &Path,
-    repair: Option<Stamp>,
+    repair: Option<super::sign::Signed>,
     against: Option<&Path>,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
     let mut db = Db::open(path).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    if let Some(stamp) = repair {
-        for name in chain::repair_triggers(db.conn_mut(), &stamp)? {
+    if let Some(signed) = repair {
+        signed.apply(&db)?;
+        for name in chain::repair_triggers(db.conn_mut(), &signed.stamp)? {
             say!(
                 "{}",
                 lang.tf("check.trigger_put_back", &[("name", &printable(&name))])

@@ -411,7 +411,7 @@ fn decoy() -> &'static str {
 
 /// Check `password` for `login` at `now` and record the outcome: the sign-in, or the failure
 /// (five in a row lock the account for fifteen minutes). `by` is who the failure of an unknown
-/// login is stamped by.
+/// login is stamped by; `place` where the sign-in was made (the console, a command).
 pub fn sign_in(
     conn: &Connection,
     login: &str,
@@ -419,6 +419,7 @@ pub fn sign_in(
     now: NaiveDateTime,
     policy: &Policy,
     by: &str,
+    place: &str,
 ) -> rusqlite::Result<Result<SignedIn, Refused>> {
     let stamp_of = |who: &str| Stamp::new(who, now);
     let Some(found) = by_login(conn, login)? else {
@@ -513,7 +514,7 @@ pub fn sign_in(
         Some(found.id),
         &found.login,
         Event::SignIn,
-        "",
+        place,
         &stamp,
     )?;
     let account = by_login(conn, login)?.unwrap_or(found);

@@ -154,6 +154,23 @@ impl Table {
     }
 }
 
+/// An action refused: who may take it instead. Carried to the screen that asked as the error of
+/// its save.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{deed:?} needs one of the roles {roles:?}")]
+pub struct NotPermitted {
+    pub deed: Deed,
+    /// The roles that may (admins always may).
+    pub roles: Roles,
+}
+
+impl NotPermitted {
+    /// As the error of a database write, which every save already reports.
+    pub fn into_db_error(self) -> rusqlite::Error {
+        rusqlite::Error::UserFunctionError(Box::new(self))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,11 @@ use crate::db::BUSY_TIMEOUT;
 /// back).
 pub fn failure_message(e: &rusqlite::Error, lang: crate::i18n::Lang) -> String {
     use rusqlite::ErrorCode;
+    if let rusqlite::Error::UserFunctionError(inner) = e
+        && let Some(refused) = inner.downcast_ref::<crate::domain::permission::NotPermitted>()
+    {
+        return super::refusal(refused.deed, &refused.roles, lang);
+    }
     let reason = e.to_string();
     match e.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => lang.t("db_error.disk_full").to_owned(),

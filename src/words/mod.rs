@@ -2,6 +2,7 @@
 //! language: made here, at the edge, for the screens, the command line and the files alike;
 //! `db/` itself returns data and typed errors only.
 
+mod accounts;
 mod backup;
 mod check_runs;
 mod checklists;
@@ -13,6 +14,7 @@ mod repairs;
 mod tools;
 mod undo;
 
+pub use accounts::{password_problem, refusal, roles_words};
 pub use db::failure_message;
 pub use devices::transition_message;
 pub use tools::unavailable_text;

@@ -29,8 +29,18 @@ fn events(db: &Db) -> Vec<(String, String)> {
 }
 
 fn try_sign_in(db: &mut Db, login: &str, password: &str, now: &str) -> Result<SignedIn, Refused> {
-    db.write(|tx| sign_in(tx, login, password, at(now), &Policy::default(), "os:root"))
-        .unwrap()
+    db.write(|tx| {
+        sign_in(
+            tx,
+            login,
+            password,
+            at(now),
+            &Policy::default(),
+            "os:root",
+            "test",
+        )
+    })
+    .unwrap()
 }
 
 #[test]
