@@ -339,9 +339,22 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             accounts::run(&mut db, what, &signed, &policy, lang).map_err(localized)
         }
         None => {
-            let operator = operator()?;
-            let db = open()?;
-            let mut app = tui::app::App::new(db, lang, operator, chrono::Local::now().date_naive());
+            let mut db = open()?;
+            let accounts_on =
+                crate::db::accounts::enabled(db.conn()).map_err(|e| localized(e.into()))?;
+            // With accounts on, who is at the console is whoever signs in.
+            let operator = match accounts_on {
+                true => String::new(),
+                false => operator()?,
+            };
+            db.set_login(Some(sign::os_login()))
+                .map_err(|e| localized(e.into()))?;
+            let today = chrono::Local::now().date_naive();
+            let mut app = tui::app::App::new(db, lang, operator, today);
+            if accounts_on {
+                let login = cli.global.operator.as_deref().unwrap_or("");
+                app.require_sign_in(policy, login, sign::os_login());
+            }
             app.gateway = config.gateway_host.unwrap_or(1);
             app.start_daily_backup(paths.backup_dir.clone());
             tui::run(&mut app).map_err(|e| Failure {

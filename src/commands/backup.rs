@@ -88,7 +88,7 @@ pub fn restore(
         )
     );
     let mut db = Db::open(&paths.db_file).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-    signed.apply(&db)?;
+    signed.apply(&mut db)?;
     let made = std::fs::create_dir_all(&paths.backup_dir)
         .map_err(|source| BackupError::Io {
             path: paths.backup_dir.clone(),

@@ -64,7 +64,7 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let mut db = Db::open(path).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
     if let Some(signed) = repair {
-        signed.apply(&db)?;
+        signed.apply(&mut db)?;
         for name in chain::repair_triggers(db.conn_mut(), &signed.stamp)? {
             say!(
                 "{}",

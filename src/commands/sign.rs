@@ -29,7 +29,7 @@ pub struct Signed {
 
 impl Signed {
     /// Make `db` write its audit rows under this login.
-    pub fn apply(&self, db: &Db) -> rusqlite::Result<()> {
+    pub fn apply(&self, db: &mut Db) -> rusqlite::Result<()> {
         db.set_login(Some(self.login.clone()))
     }
 }

@@ -48,6 +48,7 @@ impl<T: Send + 'static> Job<T> {
     /// on); `None` when no thread can be had (the caller then writes on its own connection).
     pub fn start(
         path: &Path,
+        login: Option<String>,
         work: impl FnOnce(Result<Db, UserError>, &Progress) -> T + Send + 'static,
     ) -> Option<Job<T>> {
         let shared = Arc::new(Shared::default());
@@ -59,8 +60,10 @@ impl<T: Send + 'static> Job<T> {
             .spawn(move || {
                 #[cfg(test)]
                 super::worker::held::wait(&path);
-                let db = Db::open(&path).and_then(|db| {
+                // The job's audit rows are written under the login of whoever started it.
+                let db = Db::open(&path).and_then(|mut db| {
                     db.prepare_bulk_writes()
+                        .and_then(|()| db.set_login(login))
                         .map_err(|e| UserError::DiskIo {
                             path: path.clone(),
                             reason: e.to_string(),
@@ -134,7 +137,7 @@ mod tests {
         let path = dir.path().join("j.db");
         drop(Db::open(&path).unwrap());
         let hold = super::super::worker::held::hold(&path);
-        let mut job = Job::start(&path, |db, progress| {
+        let mut job = Job::start(&path, None, |db, progress| {
             let db = db.unwrap();
             for n in 1..=3 {
                 progress.tell(n);
@@ -156,7 +159,7 @@ mod tests {
         let path = dir.path().join("j.db");
         drop(Db::open(&path).unwrap());
         let hold = super::super::worker::held::hold(&path);
-        let mut job = Job::start(&path, |_, progress| {
+        let mut job = Job::start(&path, None, |_, progress| {
             (1..=1_000).take_while(|&n| progress.tell(n)).count()
         })
         .unwrap();
@@ -170,7 +173,7 @@ mod tests {
     fn a_job_that_panics_is_lost_not_waited_for() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j.db");
-        let mut job: Job<()> = Job::start(&path, |_, _| panic!("a bug")).unwrap();
+        let mut job: Job<()> = Job::start(&path, None, |_, _| panic!("a bug")).unwrap();
         assert_eq!(finish(&mut job), State::Lost);
     }
 }

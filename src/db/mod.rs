@@ -86,6 +86,8 @@ pub struct Db {
     budget: Option<worker::Budget>,
     /// How long a read on the key path may take before it is handed to a worker.
     quick: Duration,
+    /// The login audit rows are written under (see [`Db::set_login`]).
+    login: Option<String>,
 }
 
 impl Db {
@@ -129,6 +131,7 @@ impl Db {
             path: Some(path.to_path_buf()),
             budget: None,
             quick: QUICK_READ,
+            login: None,
         };
         db.configure().map_err(|e| match e.sqlite_error_code() {
             // A folder without write access: the -wal and -shm files cannot be made.
@@ -147,6 +150,7 @@ impl Db {
             path: None,
             budget: None,
             quick: QUICK_READ,
+            login: None,
         };
         db.configure()?;
         Ok(db)
@@ -230,8 +234,15 @@ impl Db {
 
     /// Name the login every audit row written from now on is written under: the signed-in
     /// account's, or in open mode the operating system's (see [`os_login`]).
-    pub fn set_login(&self, login: Option<String>) -> rusqlite::Result<()> {
-        audit::chain::set_login(&self.conn, login)
+    pub fn set_login(&mut self, login: Option<String>) -> rusqlite::Result<()> {
+        audit::chain::set_login(&self.conn, login.clone())?;
+        self.login = login;
+        Ok(())
+    }
+
+    /// The login audit rows are written under now.
+    pub fn login(&self) -> Option<String> {
+        self.login.clone()
     }
 
     pub fn conn_mut(&mut self) -> &mut Connection {

@@ -96,6 +96,11 @@ impl Role {
 pub struct Roles(Vec<Role>);
 
 impl Roles {
+    /// No role at all.
+    pub const fn none() -> Roles {
+        Roles(Vec::new())
+    }
+
     pub fn new(roles: impl IntoIterator<Item = Role>) -> Roles {
         let mut roles: Vec<Role> = roles.into_iter().collect();
         roles.sort();

@@ -1,5 +1,6 @@
 //! The application shell: which tab is open, overlays, messages, and routing keys to screens.
 
+use crate::domain::permission::Deed;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -8,6 +9,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
+
+mod access;
 
 use super::action::{Action, Flash, Intent};
 use super::alerts::AlertCounts;
@@ -90,6 +93,24 @@ pub struct App {
     too_small: bool,
     /// Quitting was asked for with a form holding unsaved work: the next key answers.
     quit_asked: bool,
+    /// Accounts on: who is signed in, and the sign-in screen while it covers the console.
+    access: Option<access::Access>,
+}
+
+/// Every tab's screen, as a new session finds it.
+fn new_screens() -> Vec<Box<dyn Screen>> {
+    Tab::ALL
+        .iter()
+        .map(|t| match t {
+            Tab::Checks => Box::new(ChecksScreen::new()) as Box<dyn Screen>,
+            Tab::Devices => Box::new(DevicesScreen::new()) as Box<dyn Screen>,
+            Tab::Repairs => Box::new(RepairsScreen::new()) as Box<dyn Screen>,
+            Tab::Tools => Box::new(ToolsScreen::new()) as Box<dyn Screen>,
+            Tab::Data => Box::new(DataScreen::new()) as Box<dyn Screen>,
+            Tab::Reports => Box::new(ReportsScreen::new()) as Box<dyn Screen>,
+            Tab::People => Box::new(PeopleScreen::new()) as Box<dyn Screen>,
+        })
+        .collect()
 }
 
 impl App {
@@ -99,18 +120,7 @@ impl App {
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| ":memory:".to_owned());
-        let screens = Tab::ALL
-            .iter()
-            .map(|t| match t {
-                Tab::Checks => Box::new(ChecksScreen::new()) as Box<dyn Screen>,
-                Tab::Devices => Box::new(DevicesScreen::new()) as Box<dyn Screen>,
-                Tab::Repairs => Box::new(RepairsScreen::new()) as Box<dyn Screen>,
-                Tab::Tools => Box::new(ToolsScreen::new()) as Box<dyn Screen>,
-                Tab::Data => Box::new(DataScreen::new()) as Box<dyn Screen>,
-                Tab::Reports => Box::new(ReportsScreen::new()) as Box<dyn Screen>,
-                Tab::People => Box::new(PeopleScreen::new()) as Box<dyn Screen>,
-            })
-            .collect();
+        let screens = new_screens();
         let undo_since = audit::last_id(db.conn()).unwrap_or_default();
         let data_version = db.data_version().unwrap_or_default();
         App {
@@ -142,6 +152,7 @@ impl App {
             quit: false,
             too_small: false,
             quit_asked: false,
+            access: None,
         }
     }
 
@@ -238,7 +249,9 @@ impl App {
         let zh = self.lang == Lang::Zh;
         let (_, mut ctx) = self.current();
         let stamp = ctx.stamp();
-        let result = ctx.save(|tx, stamp| audit::undo_last(tx, &operator, since, &skip, stamp, zh));
+        let result = ctx.save(Deed::Undo, |tx, stamp| {
+            audit::undo_last(tx, &operator, since, &skip, stamp, zh)
+        });
         let flash = match result {
             Ok(undone) => {
                 let record = crate::words::record_words(
@@ -294,6 +307,7 @@ impl App {
         self.backup_finished();
         self.backup_if_new_day();
         self.notice_changes_elsewhere(now);
+        self.lock_if_idle(now);
         if self
             .flash
             .as_ref()
@@ -313,8 +327,14 @@ impl App {
             }
             return Action::Noop;
         }
+        if self.gated() {
+            return self.sign_in_key(key);
+        }
         if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
             return Action::Quit;
+        }
+        if let Some(action) = self.session_key(key) {
+            return action;
         }
         if self.too_small {
             return match key.code {
@@ -414,6 +434,10 @@ impl App {
             db: &mut self.db,
             gateway: self.gateway,
             failed_read: &self.failed_read,
+            permit: self
+                .access
+                .as_ref()
+                .map_or(super::screens::Permit::Open, |a| a.permit()),
         };
         (screen, ctx)
     }
@@ -490,6 +514,11 @@ impl App {
         self.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
         if self.too_small {
             render_too_small(frame, area, self.lang);
+            return;
+        }
+        // Nothing of the data shows before someone signs in.
+        if let Some(gate) = self.access.as_ref().and_then(|a| a.gate.as_ref()) {
+            gate.render(frame, area, &self.db_name, self.lang);
             return;
         }
         let [tabs_area, body, footer_area, status_area] = Layout::vertical([

@@ -42,6 +42,8 @@ pub const GLOBAL: &[KeyHint] = &[
     KeyHint::new("Esc", "key.close", false),
     KeyHint::new("q", "key.quit", true),
     KeyHint::new("Ctrl-C", "key.force_quit", false),
+    KeyHint::new("Ctrl-L", "key.lock", false),
+    KeyHint::new("Ctrl-O", "key.sign_out", false),
 ];
 
 /// Keys inside the help overlay.

@@ -6,6 +6,7 @@ pub mod app;
 pub mod keys;
 pub mod layout;
 pub mod screens;
+pub mod sign_in;
 pub mod tabs;
 #[cfg(test)]
 pub mod testing;

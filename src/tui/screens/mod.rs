@@ -17,6 +17,8 @@ use super::action::{Action, Intent};
 use super::keys::KeyHint;
 use crate::db::job::Job;
 use crate::db::{Db, Stamp};
+use crate::domain::permission::{Deed, NotPermitted, Table};
+use crate::domain::role::Roles;
 use crate::error::UserError;
 use crate::i18n::Lang;
 
@@ -42,6 +44,29 @@ pub struct Ctx<'a> {
     pub gateway: u8,
     /// Why the last read that failed did, for the status bar (see [`Ctx::read`]).
     pub failed_read: &'a std::cell::RefCell<Option<String>>,
+    /// What the one at the console may do.
+    pub permit: Permit<'a>,
+}
+
+/// What the one at the console may do: anything in open mode; with accounts on, what the
+/// permission table gives the roles of the account signed in.
+#[derive(Debug, Clone, Copy)]
+pub enum Permit<'a> {
+    Open,
+    Roles { held: &'a Roles, table: &'a Table },
+}
+
+impl Permit<'_> {
+    pub fn check(&self, deed: Deed) -> Result<(), NotPermitted> {
+        match self {
+            Permit::Open => Ok(()),
+            Permit::Roles { held, table } if table.allows(held, deed) => Ok(()),
+            Permit::Roles { table, .. } => Err(NotPermitted {
+                deed,
+                roles: table.roles(deed),
+            }),
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -66,13 +91,26 @@ impl Ctx<'_> {
         self.read(read)
     }
 
+    /// Whether the one at the console may take `deed`; if not, the words saying who may, for a
+    /// key that would open a form only to be refused at its save.
+    pub fn may(&self, deed: Deed) -> Result<(), String> {
+        self.permit
+            .check(deed)
+            .map_err(|refused| crate::words::refusal(refused.deed, &refused.roles, self.lang))
+    }
+
     /// The one way a screen writes: `work` runs in one transaction, committed if it returns
     /// `Ok` and rolled back (nothing written) if not, with the operator's stamp for the rows
-    /// it writes. Whatever must hold for every save (who may make it) is checked here.
+    /// it writes. Whatever must hold for every save is checked here: that the one at the
+    /// console may take `deed` (refused, nothing is written and the error names the role).
     pub fn save<T, E: From<rusqlite::Error>>(
         &mut self,
+        deed: Deed,
         work: impl FnOnce(&rusqlite::Transaction, &Stamp) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.permit
+            .check(deed)
+            .map_err(|refused| E::from(refused.into_db_error()))?;
         let stamp = self.stamp();
         self.db.write(|tx| work(tx, &stamp))
     }
@@ -81,7 +119,11 @@ impl Ctx<'_> {
     /// its own (it tells its progress, and stops when told to), or here for an in-memory
     /// database or when no thread can be had. `work` is handed the connection, or why the
     /// job's could not be opened.
-    pub fn save_in_background<T, W>(&mut self, work: W) -> Saving<T>
+    pub fn save_in_background<T, W>(
+        &mut self,
+        deed: Deed,
+        work: W,
+    ) -> Result<Saving<T>, NotPermitted>
     where
         T: Send + 'static,
         W: FnOnce(
@@ -93,10 +135,12 @@ impl Ctx<'_> {
             + Clone
             + 'static,
     {
+        self.permit.check(deed)?;
         let stamp = self.stamp();
+        let login = self.db.login();
         let job = self.db.path().and_then(|path| {
             let (work, stamp) = (work.clone(), stamp.clone());
-            Job::start(path, move |db, progress| {
+            Job::start(path, login, move |db, progress| {
                 let mut tell = |done| progress.tell(done);
                 match db {
                     Ok(mut db) => work(Ok(db.conn_mut()), &stamp, &mut tell),
@@ -104,10 +148,10 @@ impl Ctx<'_> {
                 }
             })
         });
-        match job {
+        Ok(match job {
             Some(job) => Saving::Job(job),
             None => Saving::Done(work(Ok(self.db.conn_mut()), &stamp, &mut |_| true)),
-        }
+        })
     }
 }
 
@@ -161,14 +205,19 @@ pub trait Screen {
 
 #[cfg(test)]
 mod tests {
-    /// Screens write only through [`super::Ctx::save`]: the one place every save passes.
+    /// Screens write only through [`super::Ctx::save`]: the one place every save passes. The
+    /// sign-in's own writes (the user-use log, a new password) are made before anyone holds a
+    /// role, in the one module that keeps the session.
     #[test]
     fn no_screen_writes_but_through_the_one_gate() {
         let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/tui"));
         let mut found = Vec::new();
         for path in crate::i18n::tests::rust_files(dir) {
             let name = path.display().to_string();
-            if name.ends_with("tests.rs") || name.ends_with("screens/mod.rs") {
+            if name.ends_with("tests.rs")
+                || name.ends_with("screens/mod.rs")
+                || name.ends_with("app/access.rs")
+            {
                 continue;
             }
             let source = std::fs::read_to_string(&path).unwrap();

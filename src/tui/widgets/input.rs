@@ -26,6 +26,15 @@ impl Input {
         &self.text
     }
 
+    /// The same input with every character shown as `*`, the cursor where it was: a password
+    /// as drawn.
+    pub fn masked(&self) -> Input {
+        Input {
+            text: "*".repeat(self.text.chars().count()),
+            cursor: self.cursor,
+        }
+    }
+
     pub fn set(&mut self, text: impl Into<String>) {
         *self = Input::new(text);
     }

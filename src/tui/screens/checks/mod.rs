@@ -6,6 +6,7 @@ mod past;
 mod run;
 mod templates;
 
+use crate::domain::permission::Deed;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -123,7 +124,9 @@ impl ChecksScreen {
     fn open_selected(&mut self, ctx: &mut Ctx) -> Option<Flash> {
         let row = self.rows.get(self.cursor)?.clone();
         let opened = ctx
-            .save(|tx, stamp| check_runs::open(tx, row.checklist.id, row.period_start, stamp))
+            .save(Deed::WorkChecks, |tx, stamp| {
+                check_runs::open(tx, row.checklist.id, row.period_start, stamp)
+            })
             .and_then(|id| check_runs::load(ctx.db.conn(), id));
         match opened {
             Ok(Some(run)) => {

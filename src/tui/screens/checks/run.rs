@@ -1,6 +1,7 @@
 //! One inspection run: answering items in one key each, notes for failures, the run log,
 //! sign-off, and amendments to a signed run.
 
+use crate::domain::permission::Deed;
 use std::collections::HashMap;
 
 use ratatui::Frame;
@@ -214,7 +215,9 @@ impl RunView {
         };
         let result_id = line.result_id;
         if !self.run.is_signed() && !line.repair_wanted {
-            if let Err(e) = ctx.save(|tx, stamp| check_runs::want_repair(tx, result_id, stamp)) {
+            if let Err(e) = ctx.save(Deed::WorkChecks, |tx, stamp| {
+                check_runs::want_repair(tx, result_id, stamp)
+            }) {
                 return RunEvent::Stay(Some(Flash::error(e.message(lang))));
             }
             self.reload(ctx);
@@ -281,7 +284,9 @@ impl RunView {
             return None;
         }
         let result_id = draft.result_id?;
-        let saved = ctx.save(|tx, stamp| check_runs::answer(tx, result_id, &answer, stamp));
+        let saved = ctx.save(Deed::WorkChecks, |tx, stamp| {
+            check_runs::answer(tx, result_id, &answer, stamp)
+        });
         self.step = Step::Browse;
         if let Err(e) = saved {
             return Some(Flash::error(e.message(ctx.lang)));
@@ -421,7 +426,9 @@ impl RunView {
             Step::ConfirmPassAll => {
                 if matches!(key.code, KeyCode::Char('y' | 'Y')) {
                     let id = self.run.id;
-                    match ctx.save(|tx, stamp| check_runs::pass_remaining(tx, id, stamp)) {
+                    match ctx.save(Deed::WorkChecks, |tx, stamp| {
+                        check_runs::pass_remaining(tx, id, stamp)
+                    }) {
                         Ok(n) => {
                             self.reload(ctx);
                             self.cursor = self.next_open(0).unwrap_or(self.cursor);
@@ -502,7 +509,9 @@ impl RunView {
             return Some(Flash::error(ctx.lang.t("run.log_nothing")));
         }
         let id = self.run.id;
-        match ctx.save(|tx, stamp| check_runs::set_log(tx, id, text, stamp)) {
+        match ctx.save(Deed::WorkChecks, |tx, stamp| {
+            check_runs::set_log(tx, id, text, stamp)
+        }) {
             Ok(()) => {
                 self.reload(ctx);
                 None
@@ -522,8 +531,9 @@ impl RunView {
             note: draft.note,
         };
         let id = self.run.id;
-        let result = ctx
-            .save(|tx, stamp| check_runs::amend(tx, id, draft.result_id, &answer, reason, stamp));
+        let result = ctx.save(Deed::WorkChecks, |tx, stamp| {
+            check_runs::amend(tx, id, draft.result_id, &answer, reason, stamp)
+        });
         match result {
             Ok(()) => {
                 self.reload(ctx);
@@ -535,7 +545,9 @@ impl RunView {
 
     fn sign(&mut self, ctx: &mut Ctx) -> Option<Flash> {
         let id = self.run.id;
-        match ctx.save(|tx, stamp| check_runs::sign(tx, id, stamp)) {
+        match ctx.save(Deed::WorkChecks, |tx, stamp| {
+            check_runs::sign(tx, id, stamp)
+        }) {
             Ok(()) => {
                 self.reload(ctx);
                 let label = self.run.checklist.period.label(self.run.period_start);

@@ -1,6 +1,7 @@
 //! The template editor: items of each checklist, added, edited, reordered and retired; new
 //! templates; retiring a template.
 
+use crate::domain::permission::Deed;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -297,8 +298,9 @@ impl Templates {
                 }
                 KeyCode::Enter => {
                     let reason = input.text().trim().to_owned();
-                    let done =
-                        ctx.save(|tx, stamp| checklists::retire_item(tx, id, &reason, stamp));
+                    let done = ctx.save(Deed::KeepTemplates, |tx, stamp| {
+                        checklists::retire_item(tx, id, &reason, stamp)
+                    });
                     self.reload(ctx, None);
                     Some(match done {
                         Ok(()) => Flash::info(ctx.lang.t("template.item_retired")),
@@ -322,7 +324,9 @@ impl Templates {
                         return TemplatesEvent::Stay(None);
                     };
                     let reason = input.text().trim().to_owned();
-                    let done = ctx.save(|tx, stamp| checklists::retire(tx, id, &reason, stamp));
+                    let done = ctx.save(Deed::RetireTemplates, |tx, stamp| {
+                        checklists::retire(tx, id, &reason, stamp)
+                    });
                     self.current = 0;
                     self.reload(ctx, None);
                     Some(match done {
@@ -352,8 +356,9 @@ impl Templates {
         };
         let list = self.checklist()?.id;
         let after = self.items.get(self.cursor).map(|s| s.id);
-        match ctx.save(|tx, stamp| checklists::save_item(tx, list, replacing, after, &item, stamp))
-        {
+        match ctx.save(Deed::KeepTemplates, |tx, stamp| {
+            checklists::save_item(tx, list, replacing, after, &item, stamp)
+        }) {
             Ok(id) => {
                 self.reload(ctx, Some(id));
                 Some(Flash::info(
@@ -398,7 +403,9 @@ impl Templates {
             return Some(Flash::error(ctx.lang.t("template.fix_fields")));
         }
         let today = ctx.today;
-        match ctx.save(|tx, stamp| checklists::import(tx, &template, today, stamp)) {
+        match ctx.save(Deed::KeepTemplates, |tx, stamp| {
+            checklists::import(tx, &template, today, stamp)
+        }) {
             Ok(_) => {
                 self.reload(ctx, None);
                 self.current = self
@@ -467,7 +474,9 @@ impl Templates {
                 {
                     let (list, id) = (list.id, stored.id);
                     let by = if c == 'K' { -1 } else { 1 };
-                    let _ = ctx.save(|tx, stamp| checklists::move_item(tx, list, id, by, stamp));
+                    let _ = ctx.save(Deed::KeepTemplates, |tx, stamp| {
+                        checklists::move_item(tx, list, id, by, stamp)
+                    });
                     self.reload(ctx, Some(id));
                 }
                 None

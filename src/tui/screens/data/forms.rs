@@ -1,6 +1,7 @@
 //! The Data tab's forms: a metric added (blank, or copied for another site), edited, or
 //! retired with a reason.
 
+use crate::domain::permission::Deed;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -247,11 +248,13 @@ impl MetricForm {
                         .set_error(F::Reason, lang.t("metric_error.needs_reason").to_owned());
                     return FormOutcome::Stay;
                 }
-                ctx.save(|tx, stamp| readings::retire_metric(tx, *id, *version, &reason, stamp))
-                    .map(|()| {
-                        let text = lang.tf("data.retired", &[("name", name)]);
-                        (text, None)
-                    })
+                ctx.save(Deed::KeepMetrics, |tx, stamp| {
+                    readings::retire_metric(tx, *id, *version, &reason, stamp)
+                })
+                .map(|()| {
+                    let text = lang.tf("data.retired", &[("name", name)]);
+                    (text, None)
+                })
             }
             Purpose::Add | Purpose::Edit { .. } => {
                 let Some(input) = self.input(lang) else {
@@ -260,10 +263,14 @@ impl MetricForm {
                 let name = input.name(lang).to_owned();
                 match purpose {
                     Purpose::Edit { id, version } => ctx
-                        .save(|tx, stamp| readings::edit_metric(tx, id, version, &input, stamp))
+                        .save(Deed::KeepMetrics, |tx, stamp| {
+                            readings::edit_metric(tx, id, version, &input, stamp)
+                        })
                         .map(|()| (lang.tf("data.edited", &[("name", &name)]), Some(id))),
                     _ => ctx
-                        .save(|tx, stamp| readings::add_metric(tx, &input, stamp))
+                        .save(Deed::KeepMetrics, |tx, stamp| {
+                            readings::add_metric(tx, &input, stamp)
+                        })
                         .map(|id| (lang.tf("data.added", &[("name", &name)]), Some(id))),
                 }
             }

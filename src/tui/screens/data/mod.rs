@@ -8,6 +8,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+use crate::domain::permission::Deed;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -230,7 +231,9 @@ impl DataScreen {
                 let Some(id) = self.selected().map(|r| r.metric.id) else {
                     return Self::none_selected(ctx);
                 };
-                let moved = ctx.save(|tx, stamp| readings::move_metric(tx, id, c == 'K', stamp));
+                let moved = ctx.save(Deed::KeepMetrics, |tx, stamp| {
+                    readings::move_metric(tx, id, c == 'K', stamp)
+                });
                 if let Err(e) = moved {
                     return Some(Action::Flash(Flash::error(e.message(ctx.lang))));
                 }
@@ -365,7 +368,9 @@ impl DataScreen {
         let day = self.day(ctx.today);
         let today = ctx.today;
         let m = &row.metric;
-        let saved = ctx.save(|tx, stamp| readings::set_reading(tx, m.id, day, value, today, stamp));
+        let saved = ctx.save(Deed::EnterReadings, |tx, stamp| {
+            readings::set_reading(tx, m.id, day, value, today, stamp)
+        });
         self.edit = None;
         let saved = match saved {
             Ok(s) => s,

@@ -1,6 +1,7 @@
 //! The Devices tab's forms: add and edit (checked while typing), transfer, status change,
 //! removal, and the file prompts of export and import (the import's review is `review.rs`).
 
+use crate::domain::permission::Deed;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -429,7 +430,7 @@ impl Editor {
                 let result = match &self.purpose {
                     Purpose::Edit(d) => {
                         let (id, version) = (d.id, d.row_version);
-                        ctx.save(|tx, stamp| {
+                        ctx.save(Deed::KeepDevices, |tx, stamp| {
                             devices::update(tx, id, version, &record, EventKind::Edited, stamp)
                         })
                         .map(|changed| {
@@ -444,7 +445,9 @@ impl Editor {
                         })
                     }
                     _ => ctx
-                        .save(|tx, stamp| devices::insert(tx, &record, EventKind::Created, stamp))
+                        .save(Deed::KeepDevices, |tx, stamp| {
+                            devices::insert(tx, &record, EventKind::Created, stamp)
+                        })
                         .map(|id| (id, "devices.added")),
                 };
                 match result {
@@ -473,7 +476,9 @@ impl Editor {
                     date,
                     reason: self.form.value(5).to_owned(),
                 };
-                match ctx.save(|tx, stamp| devices::transfer(tx, id, version, &slip, stamp)) {
+                match ctx.save(Deed::KeepDevices, |tx, stamp| {
+                    devices::transfer(tx, id, version, &slip, stamp)
+                }) {
                     Ok(()) => Outcome::Saved {
                         id,
                         flash: Flash::info(lang.tf("devices.transferred", &[("tag", &tag)])),
@@ -516,8 +521,9 @@ impl Editor {
                         note
                     },
                 };
-                match ctx.save(|tx, stamp| devices::change_status(tx, id, version, &change, stamp))
-                {
+                match ctx.save(Deed::KeepDevices, |tx, stamp| {
+                    devices::change_status(tx, id, version, &change, stamp)
+                }) {
                     Ok(()) => {
                         let status = lang.t(to.label_key());
                         Outcome::Saved {
@@ -549,7 +555,9 @@ impl Editor {
             Purpose::Remove(d) => {
                 let (id, version, tag) = (d.id, d.row_version, d.record.asset_tag.clone());
                 let reason = self.form.value(0).to_owned();
-                match ctx.save(|tx, stamp| devices::remove(tx, id, version, &reason, stamp)) {
+                match ctx.save(Deed::KeepDevices, |tx, stamp| {
+                    devices::remove(tx, id, version, &reason, stamp)
+                }) {
                     Ok(()) => Outcome::Saved {
                         id,
                         flash: Flash::info(lang.tf("devices.removed_done", &[("tag", &tag)])),

@@ -2,6 +2,7 @@
 //! that shows how far it has got and can be stopped with nothing written. Only the lines in
 //! view are made, so a file of 100,000 devices scrolls as fast as one of ten.
 
+use crate::domain::permission::Deed;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -162,19 +163,24 @@ impl Review {
     fn write(&mut self, plan: Arc<Plan>, ctx: &mut Ctx) {
         let lang = ctx.lang;
         let writing = plan.clone();
-        let saving = ctx.save_in_background(move |conn, stamp, tell| -> Written {
-            let conn = conn.map_err(|e| e.message(lang))?;
-            device_csv::apply(conn, &writing, stamp, tell).map_err(|e| e.message(lang))
-        });
+        let saving =
+            ctx.save_in_background(Deed::KeepDevices, move |conn, stamp, tell| -> Written {
+                let conn = conn.map_err(|e| e.message(lang))?;
+                device_csv::apply(conn, &writing, stamp, tell).map_err(|e| e.message(lang))
+            });
         match saving {
-            Saving::Job(job) => {
+            Err(refused) => {
+                let words = crate::words::refusal(refused.deed, &refused.roles, lang);
+                self.finish(plan, Err(words), lang)
+            }
+            Ok(Saving::Job(job)) => {
                 self.stage = Stage::Writing {
                     plan,
                     job,
                     started: Instant::now(),
                 }
             }
-            Saving::Done(written) => self.finish(plan, written, lang),
+            Ok(Saving::Done(written)) => self.finish(plan, written, lang),
         }
     }
 

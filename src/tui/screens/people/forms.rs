@@ -1,5 +1,6 @@
 //! The People tab's forms: a person added or changed, and marked as having left on a day.
 
+use crate::domain::permission::Deed;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -172,10 +173,14 @@ impl PersonForm {
                 let name = input.name.trim().to_owned();
                 match self.purpose {
                     Purpose::Edit { id, version } => ctx
-                        .save(|tx, stamp| directory::edit_person(tx, id, version, &input, stamp))
+                        .save(Deed::KeepPeople, |tx, stamp| {
+                            directory::edit_person(tx, id, version, &input, stamp)
+                        })
                         .map(|()| (id, lang.tf("people.saved", &[("name", &name)]))),
                     _ => ctx
-                        .save(|tx, stamp| directory::add_person(tx, &input, stamp))
+                        .save(Deed::KeepPeople, |tx, stamp| {
+                            directory::add_person(tx, &input, stamp)
+                        })
                         .map(|id| (id, lang.tf("people.added", &[("name", &name)]))),
                 }
             }
@@ -186,8 +191,10 @@ impl PersonForm {
                     self.form.set_error(F::LeftOn, message);
                     return FormOutcome::Stay(Action::Noop);
                 };
-                ctx.save(|tx, stamp| directory::mark_left(tx, id, version, day, stamp))
-                    .map(|()| (id, lang.tf("people.left_done", &[("day", &day)])))
+                ctx.save(Deed::KeepPeople, |tx, stamp| {
+                    directory::mark_left(tx, id, version, day, stamp)
+                })
+                .map(|()| (id, lang.tf("people.left_done", &[("day", &day)])))
             }
         };
         match saved {

@@ -4,6 +4,7 @@
 
 mod forms;
 
+use crate::domain::permission::Deed;
 use std::io::Write;
 
 use ratatui::Frame;
@@ -231,7 +232,9 @@ impl PeopleScreen {
                     return Some(Action::Flash(Flash::error(lang.t("people.none_selected"))));
                 };
                 let department = person.department;
-                let saved = ctx.save(|tx, stamp| directory::set_centre(tx, &department, stamp));
+                let saved = ctx.save(Deed::KeepPeople, |tx, stamp| {
+                    directory::set_centre(tx, &department, stamp)
+                });
                 self.list.data_changed();
                 let flash = match saved {
                     Ok(_) => {

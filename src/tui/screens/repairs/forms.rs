@@ -1,6 +1,7 @@
 //! The Repairs tab's forms: the fault report (from this tab, a device or a failed checklist
 //! item), each workflow step asking only for what it needs, and amendments to closed tickets.
 
+use crate::domain::permission::Deed;
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -454,15 +455,19 @@ impl RepairForm {
                 let Some(new) = self.new_repair(ctx, check_result_id) else {
                     return FormOutcome::Stay(Action::Noop);
                 };
-                ctx.save(|tx, stamp| repairs::report(tx, &new, stamp))
-                    .map(|(id, ticket)| (id, lang.tf("repairs.reported", &[("ticket", &ticket)])))
+                ctx.save(Deed::ReportFault, |tx, stamp| {
+                    repairs::report(tx, &new, stamp)
+                })
+                .map(|(id, ticket)| (id, lang.tf("repairs.reported", &[("ticket", &ticket)])))
             }
             Purpose::Step { id, version, kind } => {
                 let Some(step) = self.step_input(kind, ctx) else {
                     return FormOutcome::Stay(Action::Noop);
                 };
-                ctx.save(|tx, stamp| repairs::step(tx, id, version, &step, stamp))
-                    .map(|state| (id, stepped_text(ctx, id, state)))
+                ctx.save(Deed::WorkRepairs, |tx, stamp| {
+                    repairs::step(tx, id, version, &step, stamp)
+                })
+                .map(|state| (id, stepped_text(ctx, id, state)))
             }
             Purpose::Amend { id } => {
                 let which = AmendField::ALL
@@ -470,8 +475,10 @@ impl RepairForm {
                     .find(|f| f.key() == self.form.value(F::AmendWhich))
                     .unwrap_or(AmendField::Result);
                 let (value, reason) = (self.form.value(F::Value), self.form.value(F::Reason));
-                ctx.save(|tx, stamp| repairs::amend(tx, id, which, &value, &reason, stamp))
-                    .map(|()| (id, lang.t("repairs.amended").to_owned()))
+                ctx.save(Deed::WorkRepairs, |tx, stamp| {
+                    repairs::amend(tx, id, which, &value, &reason, stamp)
+                })
+                .map(|()| (id, lang.t("repairs.amended").to_owned()))
             }
         };
         match result {
@@ -707,7 +714,9 @@ fn stepped_text(ctx: &Ctx, id: i64, state: State) -> String {
 /// Take the start step at once (it needs nothing typed).
 pub fn start(ctx: &mut Ctx, repair: &Repair) -> Flash {
     let (id, version) = (repair.id, repair.row_version);
-    match ctx.save(|tx, stamp| repairs::step(tx, id, version, &Step::Start, stamp)) {
+    match ctx.save(Deed::WorkRepairs, |tx, stamp| {
+        repairs::step(tx, id, version, &Step::Start, stamp)
+    }) {
         Ok(state) => Flash::info(stepped_text(ctx, id, state)),
         Err(e) => Flash::error(e.message(ctx.lang)),
     }

@@ -3,6 +3,7 @@
 //! Enter), each checked at once, and `Ctrl-S` lends them all as one requisition.
 
 use crate::db::paging::Place;
+use crate::domain::permission::Deed;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -337,7 +338,9 @@ impl Checkout {
             return CheckoutOutcome::Stay(Action::Noop);
         }
         let now = ctx.now;
-        match ctx.save(|tx, stamp| tools::check_out(tx, &borrowing, &codes, now, stamp)) {
+        match ctx.save(Deed::LendTools, |tx, stamp| {
+            tools::check_out(tx, &borrowing, &codes, now, stamp)
+        }) {
             Ok((_, number)) => {
                 let args: [(&str, &dyn std::fmt::Display); 3] = [
                     ("number", &number),

@@ -1,6 +1,7 @@
 //! The Tools tab's forms: a tool added or edited, retired with a reason, returned (with who
 //! pays when it came back damaged or not at all), and a liability settled.
 
+use crate::domain::permission::Deed;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -343,17 +344,21 @@ impl ToolForm {
                 let code = input.code.clone();
                 match self.purpose {
                     Purpose::Edit { id, version } => ctx
-                        .save(|tx, stamp| tools::edit(tx, id, version, &input, stamp))
+                        .save(Deed::KeepTools, |tx, stamp| {
+                            tools::edit(tx, id, version, &input, stamp)
+                        })
                         .map(|()| lang.tf("tools.saved", &[("code", &code)])),
                     _ => ctx
-                        .save(|tx, stamp| tools::add(tx, &input, stamp))
+                        .save(Deed::KeepTools, |tx, stamp| tools::add(tx, &input, stamp))
                         .map(|_| lang.tf("tools.added", &[("code", &code)])),
                 }
             }
             Purpose::Retire { id, version, code } => {
                 let reason = self.form.value(F::Reason);
-                ctx.save(|tx, stamp| tools::retire(tx, id, version, &reason, stamp))
-                    .map(|()| lang.tf("tools.retired_done", &[("code", &code)]))
+                ctx.save(Deed::KeepTools, |tx, stamp| {
+                    tools::retire(tx, id, version, &reason, stamp)
+                })
+                .map(|()| lang.tf("tools.retired_done", &[("code", &code)]))
             }
             Purpose::Return { item_id, .. } => {
                 let condition =
@@ -374,36 +379,40 @@ impl ToolForm {
                     settled: self.form.value(F::Settled) == "yes",
                     repair: self.form.value(F::Repair) == "yes",
                 };
-                ctx.save(|tx, stamp| tools::return_item(tx, item_id, &back, stamp))
-                    .map(|done| {
-                        let status = lang.t(done.status.label_key());
-                        match &done.ticket {
-                            Some(ticket) => lang.tf(
-                                "tools.returned_repair",
-                                &[
-                                    ("code", &done.code),
-                                    ("status", &status),
-                                    ("ticket", ticket),
-                                ],
-                            ),
-                            None => lang.tf(
-                                "tools.returned",
-                                &[("code", &done.code), ("status", &status)],
-                            ),
-                        }
-                    })
+                ctx.save(Deed::LendTools, |tx, stamp| {
+                    tools::return_item(tx, item_id, &back, stamp)
+                })
+                .map(|done| {
+                    let status = lang.t(done.status.label_key());
+                    match &done.ticket {
+                        Some(ticket) => lang.tf(
+                            "tools.returned_repair",
+                            &[
+                                ("code", &done.code),
+                                ("status", &status),
+                                ("ticket", ticket),
+                            ],
+                        ),
+                        None => lang.tf(
+                            "tools.returned",
+                            &[("code", &done.code), ("status", &status)],
+                        ),
+                    }
+                })
             }
             Purpose::Settle { id, person } => {
                 let Some(fen) = self.amount(ctx) else {
                     return FormOutcome::Stay(Action::Noop);
                 };
-                ctx.save(|tx, stamp| tools::settle(tx, id, fen, stamp))
-                    .map(|()| {
-                        lang.tf(
-                            "tools.settled",
-                            &[("person", &person), ("amount", &money_text(fen))],
-                        )
-                    })
+                ctx.save(Deed::LendTools, |tx, stamp| {
+                    tools::settle(tx, id, fen, stamp)
+                })
+                .map(|()| {
+                    lang.tf(
+                        "tools.settled",
+                        &[("person", &person), ("amount", &money_text(fen))],
+                    )
+                })
             }
         };
         match result {

@@ -2,6 +2,7 @@
 //! the borrower and how late shown; `Tab` before a scan marks the next one damaged or lost,
 //! which opens the return form for who pays.
 
+use crate::domain::permission::Deed;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -110,7 +111,9 @@ impl ReturnScan {
             repair: false,
         };
         let today = ctx.today;
-        match ctx.save(|tx, stamp| tools::return_item(tx, holder.item_id, &back, stamp)) {
+        match ctx.save(Deed::LendTools, |tx, stamp| {
+            tools::return_item(tx, holder.item_id, &back, stamp)
+        }) {
             Ok(_) => {
                 let late = crate::domain::tool::days_overdue(holder.due_on, today);
                 let key = if late > 0 {
