@@ -69,7 +69,7 @@ pub fn config_file() -> PathBuf {
 }
 
 /// The settings file. Unknown keys are refused so a misspelt setting is noticed, not ignored.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub operator: Option<String>,
@@ -81,8 +81,9 @@ pub struct Config {
     pub gateway_host: Option<u8>,
     /// Days a password lasts with accounts on (90 unless set; 0: for ever).
     pub password_days: Option<u32>,
-    /// Idle minutes before the console locks with accounts on (10 unless set; 0: never).
-    pub idle_minutes: Option<u32>,
+    /// Idle minutes before the console locks with accounts on (10 unless set; 0: never; a
+    /// fraction such as 0.5 for seconds).
+    pub idle_minutes: Option<f64>,
 }
 
 static SHARED_WITH_GROUP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -114,7 +115,10 @@ impl Config {
         let default = crate::domain::account::Policy::default();
         crate::domain::account::Policy {
             password_days: self.password_days.map_or(default.password_days, i64::from),
-            idle_minutes: self.idle_minutes.map_or(default.idle_minutes, i64::from),
+            idle_seconds: self
+                .idle_minutes
+                .filter(|m| m.is_finite() && *m >= 0.0)
+                .map_or(default.idle_seconds, |m| (m * 60.0).round() as i64),
         }
     }
 
@@ -249,6 +253,16 @@ mod tests {
             Config::load(&dir.path().join("none.toml")).unwrap(),
             Config::default()
         );
+    }
+
+    #[test]
+    fn the_sign_in_policy_comes_from_the_config_or_the_regulations() {
+        let c = Config::parse("password_days = 30\nidle_minutes = 0.5\n").unwrap();
+        let policy = c.policy();
+        assert_eq!((policy.password_days, policy.idle_seconds), (30, 30));
+        let whole = Config::parse("idle_minutes = 15\n").unwrap().policy();
+        assert_eq!((whole.password_days, whole.idle_seconds), (90, 900));
+        assert!(Config::parse("idle_minutes = \"ten\"\n").is_err());
     }
 
     #[test]

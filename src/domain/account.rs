@@ -75,15 +75,15 @@ pub fn check_new_password(
 pub struct Policy {
     /// Days a password lasts; 0 for ever.
     pub password_days: i64,
-    /// Idle minutes before the TUI locks; 0 for never.
-    pub idle_minutes: i64,
+    /// Idle seconds before the TUI locks; 0 for never.
+    pub idle_seconds: i64,
 }
 
 impl Default for Policy {
     fn default() -> Policy {
         Policy {
             password_days: 90,
-            idle_minutes: 10,
+            idle_seconds: 10 * 60,
         }
     }
 }
@@ -95,8 +95,15 @@ impl Policy {
     }
 
     pub fn idle_limit(&self) -> Option<std::time::Duration> {
-        (self.idle_minutes > 0)
-            .then(|| std::time::Duration::from_secs(self.idle_minutes as u64 * 60))
+        (self.idle_seconds > 0).then(|| std::time::Duration::from_secs(self.idle_seconds as u64))
+    }
+
+    /// The idle time in minutes as people say it: whole where it is, else to a tenth.
+    pub fn idle_minutes_text(&self) -> String {
+        match self.idle_seconds % 60 {
+            0 => (self.idle_seconds / 60).to_string(),
+            _ => format!("{:.1}", self.idle_seconds as f64 / 60.0),
+        }
     }
 }
 

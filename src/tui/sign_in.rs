@@ -37,7 +37,7 @@ pub struct SignIn {
     focus: usize,
     error: Option<String>,
     /// Locked for this person (their name) after idle minutes: their work waits for them.
-    locked_for: Option<(String, i64)>,
+    locked_for: Option<(String, String)>,
 }
 
 impl SignIn {
@@ -53,7 +53,7 @@ impl SignIn {
     }
 
     /// The console locked for `name`, whose work waits, after `minutes` idle.
-    pub fn locked(login: &str, name: &str, minutes: i64) -> SignIn {
+    pub fn locked(login: &str, name: &str, minutes: String) -> SignIn {
         SignIn {
             locked_for: Some((name.to_owned(), minutes)),
             ..SignIn::credentials(login)

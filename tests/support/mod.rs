@@ -102,7 +102,7 @@ impl Tui {
         Tui::start_in(home, cols, rows, args)
     }
 
-    fn start_in(home: Home, cols: u16, rows: u16, args: &[&str]) -> Tui {
+    pub fn start_in(home: Home, cols: u16, rows: u16, args: &[&str]) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,

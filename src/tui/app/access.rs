@@ -222,7 +222,7 @@ impl App {
         access.gate = Some(SignIn::locked(
             &account.login,
             &account.name,
-            access.policy.idle_minutes,
+            access.policy.idle_minutes_text(),
         ));
         self.help = None;
         let stamp = crate::db::Stamp::new(account.name.clone(), self.now);
