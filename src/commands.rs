@@ -299,11 +299,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             format,
         }) => {
             let db = open()?;
+            // A read needs no sign-in: here `--operator` names whose changes to list.
             let query = crate::db::audit::Query {
                 since,
                 table,
                 record_id: None,
-                operator: by,
+                operator: by.or(cli.global.operator.clone()),
             };
             audit::print(&db, &query, format, lang).map_err(localized)?;
             Ok(ExitCode::SUCCESS)

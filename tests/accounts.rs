@@ -163,6 +163,16 @@ fn a_command_that_writes_is_refused_without_the_password_and_writes_nothing() {
         ),
         1
     );
+    // The audit log names the account, and the sign-ins are in it: `--operator` filters.
+    let audit = jifang(&home, &[], &["--operator", "林霞", "audit"]);
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    assert!(audit.stdout.contains("林霞 (linxia)"), "{}", audit.stdout);
+    assert!(audit.stdout.contains("account_events"), "{}", audit.stdout);
+    assert!(
+        audit.stdout.lines().all(|l| !l.contains("王强 (wq)")),
+        "{}",
+        audit.stdout
+    );
     let listed = jifang(&home, &[], &["accounts", "list"]);
     assert!(
         listed.stdout.contains("linxia") && listed.stdout.contains("duty operator"),

@@ -60,6 +60,9 @@ pub struct Entry {
     /// Written by another program (no hash, after the chain began): the data was changed
     /// outside jifang.
     pub outside: bool,
+    /// The login it was written under: an account's, or `os:` and the operating system's in
+    /// open mode; `None` before version 19 and outside jifang.
+    pub login: Option<String>,
 }
 
 impl Entry {
@@ -281,7 +284,7 @@ END;
 /// jifang.
 const ENTRY_COLUMNS: &str = "id, at, operator, table_name, record_id, action, old_values, \
      new_values, clock_at, hash IS NULL AND id > coalesce(
-         (SELECT min(s.id) FROM audit_log AS s WHERE s.table_name = 'audit_log'), 9e18)";
+         (SELECT min(s.id) FROM audit_log AS s WHERE s.table_name = 'audit_log'), 9e18), login";
 
 fn entry_from(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     let object = |text: Option<String>| -> Map<String, Value> {
@@ -299,6 +302,7 @@ fn entry_from(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
         new: object(r.get(7)?),
         clock_at: r.get(8)?,
         outside: r.get(9)?,
+        login: r.get(10)?,
     })
 }
 

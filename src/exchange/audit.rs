@@ -8,7 +8,7 @@ use super::table::{Column, header};
 use crate::db::audit::Entry;
 use crate::i18n::Lang;
 
-pub const COLUMNS: [Column; 10] = [
+pub const COLUMNS: [Column; 11] = [
     ("id", "序号"),
     ("at", "时间"),
     ("operator", "操作员"),
@@ -19,6 +19,7 @@ pub const COLUMNS: [Column; 10] = [
     ("new_values", "新值"),
     ("clock_at", "时钟时间"),
     ("outside", "jifang 之外修改"),
+    ("login", "登录名"),
 ];
 
 /// Rows per chunk handed to the output.
@@ -62,6 +63,7 @@ impl<'a> CsvRows<'a> {
             escape_cell(&json_text(&e.new)),
             e.clock_at.clone().unwrap_or_default(),
             u8::from(e.outside).to_string(),
+            escape_cell(e.login.as_deref().unwrap_or("")),
         ]);
         self.count += 1;
         if self.count.is_multiple_of(CHUNK) {
@@ -91,5 +93,6 @@ pub fn json(e: &Entry) -> serde_json::Value {
         "new_values": e.new,
         "clock_at": e.clock_at,
         "outside": e.outside,
+        "login": e.login,
     })
 }

@@ -18,7 +18,7 @@ pub use accounts::{password_problem, refusal, roles_words};
 pub use db::failure_message;
 pub use devices::transition_message;
 pub use tools::unavailable_text;
-pub use undo::record_words;
+pub use undo::{record_words, who};
 
 #[cfg(test)]
 mod tests {

@@ -46,3 +46,20 @@ pub fn record_words(lang: Lang, table: &str, id: i64, name: &Option<String>) -> 
         None => lang.tf("undo.record_numbered", &[("kind", &kind), ("id", &id)]),
     }
 }
+
+/// Who wrote an audit row: the operator, with the account's login where it differs from the
+/// name, or the operating system's login in open mode.
+pub fn who(entry: &crate::db::audit::Entry, lang: crate::i18n::Lang) -> String {
+    match entry.login.as_deref() {
+        None => entry.operator.clone(),
+        Some(login) => match login.strip_prefix("os:") {
+            Some(os) if os == entry.operator => entry.operator.clone(),
+            Some(os) => lang.tf(
+                "audit.os_login",
+                &[("operator", &entry.operator), ("os", &os)],
+            ),
+            None if login == entry.operator => entry.operator.clone(),
+            None => format!("{} ({login})", entry.operator),
+        },
+    }
+}

@@ -94,7 +94,7 @@ pub fn lines(conn: &Connection, entries: &[Entry], lang: Lang) -> Vec<Line<'stat
         });
         let mut head = vec![
             Span::styled(format!(" {}  ", entry.when()), theme::SECTION),
-            Span::styled(printable(&entry.operator), theme::KEY),
+            Span::styled(printable(&crate::words::who(entry, lang)), theme::KEY),
             Span::raw(format!("  {action}")),
         ];
         if entry.outside {
