@@ -59,6 +59,79 @@ fn main() {
     if wanted("memory") {
         peak_memory(&dir, &db);
     }
+    if wanted("sign_in") {
+        sign_in(&dir);
+    }
+}
+
+/// What signing in adds to start-up: the password check alone, and Enter on the password to
+/// the first frame of data (the check, the user-use log's write, the permission table, the
+/// frame), on a database of its own so the large one stays in open mode.
+fn sign_in(dir: &Path) {
+    use jifang::db::accounts::{self, NewAccount};
+    use jifang::domain::account::{self as rules, Policy};
+    use jifang::domain::role::{Role, Roles};
+    let path = dir.join("sign_in.sqlite");
+    let _ = std::fs::remove_file(&path);
+    let mut db = Db::open(&path).unwrap();
+    let stamp = Stamp::new("bench", chrono::Local::now().naive_local());
+    let hash = rules::hash("bench-password");
+    let new = NewAccount {
+        login: "bench".into(),
+        name: "测试".into(),
+        department: Some("信息中心".into()),
+        roles: Roles::new([Role::Admin]),
+    };
+    db.write(|tx| accounts::add(tx, &new, &hash, &stamp))
+        .unwrap();
+    db.write(|tx| accounts::set_password(tx, "bench", &hash, false, &stamp))
+        .unwrap();
+    let checks: Vec<Duration> = (0..10)
+        .map(|_| {
+            let started = Instant::now();
+            assert!(rules::verify("bench-password", &hash));
+            started.elapsed()
+        })
+        .collect();
+    row(
+        "password check (Argon2id, median of 10)",
+        ms(spread(checks).0),
+        "<= 50 ms",
+    );
+    let today = chrono::Local::now().date_naive();
+    let mut app = App::new(db, Lang::Zh, String::new(), today);
+    app.require_sign_in(Policy::default(), "bench", "os:bench".into());
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut samples = Vec::new();
+    for _ in 0..10 {
+        term.draw(|f| app.render(f)).unwrap();
+        for c in "bench-password".chars() {
+            let action = app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            app.apply(action);
+        }
+        samples.push(press(&mut app, &mut term, KeyCode::Enter));
+        assert!(!app.gated(), "the bench's sign-in was refused");
+        let action = app.handle_key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL));
+        app.apply(action);
+        let action = app.handle_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+        app.apply(action);
+        // The login field after signing out: type it again.
+        for c in "\u{8}bench".chars() {
+            let code = match c {
+                '\u{8}' => KeyCode::Backspace,
+                c => KeyCode::Char(c),
+            };
+            let action = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+            app.apply(action);
+        }
+        let action = app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        app.apply(action);
+    }
+    row(
+        "sign-in: Enter to first frame (median of 10)",
+        ms(spread(samples).0),
+        "<= 50 ms",
+    );
 }
 
 fn path(p: &Path) -> &str {
