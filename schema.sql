@@ -870,7 +870,7 @@ CREATE TABLE account_events (
     login          TEXT    NOT NULL,
     kind           TEXT    NOT NULL CHECK (kind IN ('sign_in', 'sign_out', 'sign_in_failed',
                        'locked', 'unlocked', 'idle_locked', 'password_changed', 'password_reset',
-                       'roles_changed', 'account_added')),
+                       'roles_changed', 'account_added', 'countersigned')),
     detail         TEXT    NOT NULL DEFAULT '',
     created_at     TEXT    NOT NULL,
     created_by     TEXT    NOT NULL,
@@ -897,6 +897,11 @@ CREATE TABLE permissions (
     retired_by     TEXT,
     retired_reason TEXT
 );
+-- What shows an approval was given besides the approver's name, with accounts on: the
+-- approver's countersignature (`countersigned:LOGIN`) or the paper slip (`paper:NUMBER`).
+ALTER TABLE device_events ADD COLUMN approval TEXT NOT NULL DEFAULT '';
+ALTER TABLE tool_loans ADD COLUMN approval TEXT NOT NULL DEFAULT '';
+ALTER TABLE repairs ADD COLUMN vendor_approval TEXT NOT NULL DEFAULT '';
 -- Each audit row names the login it was written under: the signed-in account's, or in open
 -- mode the operating system's (`os:` before it). Set with the hash, by jifang's own seal.
 ALTER TABLE audit_log ADD COLUMN login TEXT;

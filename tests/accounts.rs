@@ -273,3 +273,63 @@ fn a_refused_action_names_the_role_it_needs() {
     tui.send("\x03y");
     assert_eq!(tui.exit_code(), 0);
 }
+
+#[test]
+fn a_transfer_is_approved_by_the_deputy_countersigning_with_their_own_password() {
+    let home = Home::new();
+    add_account(&home, None, "林霞", "linxia", "admin", true);
+    add_account(&home, Some("linxia"), "赵副", "zhao", "deputy", true);
+    let csv = home.path("devices.csv");
+    std::fs::write(
+        &csv,
+        "asset_tag,name,category,location\nA-001,办公电脑,pc,行政楼301\n",
+    )
+    .unwrap();
+    let admin = home.path("admin");
+    let env = [("JIFANG_PASSWORD_FILE", admin.as_path())];
+    let file = csv.to_str().unwrap();
+    let imported = jifang(
+        &home,
+        &env,
+        &["--operator", "linxia", "import", "devices", file],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let db = home.path("e2e.db");
+    let mut tui = Tui::start_in(home, 80, 24, &[]);
+    tui.wait_for("Sign in");
+    tui.send("linxia\rpass-word-2\r");
+    tui.wait_for("Checks");
+    tui.send("2");
+    tui.wait_for("A-001");
+    // The detail, then the transfer slip: location, then on to the approver.
+    tui.send("\rt");
+    tui.wait_for("Approver");
+    tui.send("\x15行政楼402\t\t\t赵副\t\t\tnot-his-password\x13");
+    tui.wait_for("Wrong login or password");
+    tui.send("pass-word-2\x13");
+    let shown = tui.wait_for("Transferred A-001");
+    assert!(shown.contains("赵副 (countersigned)"), "{shown}");
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let approval: String = conn
+        .query_row(
+            "SELECT approval FROM device_events WHERE kind = 'transferred'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(approval, "countersigned:zhao");
+    let kinds: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM account_events WHERE login = 'zhao'
+             AND kind IN ('countersigned', 'sign_in_failed')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        kinds, 2,
+        "the failed and the good countersignature are both logged"
+    );
+    tui.send("\x03");
+    assert_eq!(tui.exit_code(), 0);
+}

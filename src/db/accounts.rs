@@ -142,6 +142,8 @@ pub enum Event {
     PasswordReset,
     RolesChanged,
     AccountAdded,
+    /// An approver countersigned another's action with their password.
+    Countersigned,
 }
 
 impl Event {
@@ -157,6 +159,7 @@ impl Event {
             Event::PasswordReset => "password_reset",
             Event::RolesChanged => "roles_changed",
             Event::AccountAdded => "account_added",
+            Event::Countersigned => "countersigned",
         }
     }
 }
@@ -421,6 +424,21 @@ pub fn sign_in(
     by: &str,
     place: &str,
 ) -> rusqlite::Result<Result<SignedIn, Refused>> {
+    check_password(conn, login, password, now, policy, by, place, Event::SignIn)
+}
+
+/// [`sign_in`], recording `event` (a sign-in, a countersignature) when the password is right.
+#[allow(clippy::too_many_arguments)]
+pub fn check_password(
+    conn: &Connection,
+    login: &str,
+    password: &str,
+    now: NaiveDateTime,
+    policy: &Policy,
+    by: &str,
+    place: &str,
+    event: Event,
+) -> rusqlite::Result<Result<SignedIn, Refused>> {
     let stamp_of = |who: &str| Stamp::new(who, now);
     let Some(found) = by_login(conn, login)? else {
         account::verify(password, decoy());
@@ -509,14 +527,7 @@ pub fn sign_in(
             params![found.id, stamp.at_text(), stamp.by],
         )?;
     }
-    record(
-        conn,
-        Some(found.id),
-        &found.login,
-        Event::SignIn,
-        place,
-        &stamp,
-    )?;
+    record(conn, Some(found.id), &found.login, event, place, &stamp)?;
     let account = by_login(conn, login)?.unwrap_or(found);
     let must_change = account.must_change || policy.expired(account.password_changed_at, now);
     Ok(Ok(SignedIn {

@@ -74,6 +74,8 @@ pub struct NewEvent {
     /// The day it took effect (a transfer slip's date), which may differ from the day typed in.
     pub effective_on: NaiveDate,
     pub approver: String,
+    /// How the approval was given, as stored (see [`crate::db::approvals::Evidence::stored`]).
+    pub approval: String,
     pub reason: String,
 }
 
@@ -83,6 +85,7 @@ impl NewEvent {
             kind,
             effective_on,
             approver: String::new(),
+            approval: String::new(),
             reason: String::new(),
         }
     }
@@ -133,13 +136,15 @@ fn open_entries(
         .value(":kind", event.kind.key().to_owned())
         .value(":effective_on", event.effective_on.to_string())
         .value(":approver", event.approver.clone())
+        .value(":approval", event.approval.clone())
         .value(":reason", event.reason.clone())
         .execute(
             conn,
             &format!(
-                "INSERT INTO device_events (device_id, kind, effective_on, approver, reason,
-                     created_at, created_by, updated_at, updated_by)
-                 SELECT id, :kind, :effective_on, :approver, :reason, :at, :by, :at, :by
+                "INSERT INTO device_events (device_id, kind, effective_on, approver, approval,
+                     reason, created_at, created_by, updated_at, updated_by)
+                 SELECT id, :kind, :effective_on, :approver, :approval, :reason, :at, :by, :at,
+                     :by
                  FROM devices WHERE {devices}"
             ),
         )
@@ -202,6 +207,8 @@ pub struct Event {
     pub kind: EventKind,
     pub effective_on: NaiveDate,
     pub approver: String,
+    /// How the approval was given, as stored (countersigned, a paper slip; empty in open mode).
+    pub approval: String,
     pub reason: String,
     /// Who wrote it down, and when.
     pub by: String,
@@ -221,7 +228,7 @@ pub struct Change {
 pub fn history(conn: &Connection, device_id: i64) -> rusqlite::Result<Vec<Event>> {
     let mut stmt = conn.prepare(
         "SELECT e.id, e.kind, e.effective_on, e.approver, e.reason, e.created_by, e.created_at,
-                c.field, c.old_value, c.new_value
+                c.field, c.old_value, c.new_value, e.approval
          FROM device_events e LEFT JOIN device_event_changes c ON c.event_id = e.id
          WHERE e.device_id = ?1
          ORDER BY e.id DESC, c.seq",
@@ -238,6 +245,7 @@ pub fn history(conn: &Connection, device_id: i64) -> rusqlite::Result<Vec<Event>
                     kind: EventKind::parse(&r.get::<_, String>(1)?),
                     effective_on: parse_date(&day).unwrap_or_default(),
                     approver: r.get(3)?,
+                    approval: r.get(10)?,
                     reason: r.get(4)?,
                     by: r.get(5)?,
                     at: r.get(6)?,

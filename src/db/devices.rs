@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 
 use super::Stamp;
+use super::approvals::Evidence;
 use super::device_log::{self, EventKind};
 use super::paging::Place;
 use crate::domain::device::{
@@ -94,6 +95,8 @@ pub enum SaveError {
     NeedsApprover,
     /// The operator recording a change named themselves as its approver.
     SelfApproved,
+    /// The approver may not approve this (see [`crate::db::approvals`]).
+    Approval(crate::db::approvals::ApprovalError),
     NeedsReason,
     NothingToTransfer,
     NotFound,
@@ -614,8 +617,21 @@ pub struct Transfer {
     pub department: String,
     pub owner: String,
     pub approver: String,
+    /// The approver's countersignature or paper slip, with accounts on.
+    pub evidence: Evidence,
     pub date: Option<NaiveDate>,
     pub reason: String,
+}
+
+/// The approval of `deed` by `approver`: what is stored of its evidence.
+fn approved(
+    conn: &Connection,
+    approver: &str,
+    deed: crate::domain::permission::Deed,
+    evidence: &Evidence,
+    stamp: &Stamp,
+) -> Result<String, SaveError> {
+    super::approvals::check(conn, approver, deed, evidence, stamp)?.map_err(SaveError::Approval)
 }
 
 pub fn transfer(
@@ -626,10 +642,13 @@ pub fn transfer(
     stamp: &Stamp,
 ) -> Result<(), SaveError> {
     let before = load_for_change(conn, id, version)?;
-    if slip.approver.trim().is_empty() {
-        return Err(SaveError::NeedsApprover);
-    }
-    own_approval(&slip.approver, stamp)?;
+    let approval = approved(
+        conn,
+        &slip.approver,
+        crate::domain::permission::Deed::ApproveTransfer,
+        &slip.evidence,
+        stamp,
+    )?;
     let date = slip
         .date
         .ok_or(SaveError::Transition(TransitionError::NeedsDate))?;
@@ -641,6 +660,7 @@ pub fn transfer(
         kind: EventKind::Transferred,
         effective_on: date,
         approver: slip.approver.trim().to_owned(),
+        approval,
         reason: slip.reason.trim().to_owned(),
     };
     if !apply_change(conn, &before, &after, &event, stamp)? {
@@ -665,6 +685,8 @@ pub struct StatusChange {
     pub details: ChangeDetails,
     /// Free text; for scrapping the reason is in `details.scrap_reason`.
     pub note: String,
+    /// The approver's countersignature or paper slip, with accounts on.
+    pub evidence: Evidence,
 }
 
 pub fn change_status(
@@ -677,7 +699,18 @@ pub fn change_status(
     let before = load_for_change(conn, id, version)?;
     check_transition(before.record.status, change.to, &change.details)
         .map_err(SaveError::Transition)?;
-    own_approval(change.details.approver.as_deref().unwrap_or(""), stamp)?;
+    let approver = change.details.approver.as_deref().unwrap_or("");
+    own_approval(approver, stamp)?;
+    // Equipment leaving the centre and scrapping are approved by the roles the table names.
+    let deed = match change.to {
+        Status::Lent => Some(crate::domain::permission::Deed::ApproveLending),
+        Status::Scrapped => Some(crate::domain::permission::Deed::ApproveScrapping),
+        _ => None,
+    };
+    let approval = match deed {
+        Some(deed) => approved(conn, approver, deed, &change.evidence, stamp)?,
+        None => String::new(),
+    };
     let mut after = before.record.clone();
     after.status = change.to;
     let reason = match &change.details.scrap_reason {
@@ -701,6 +734,7 @@ pub fn change_status(
             .unwrap_or("")
             .trim()
             .to_owned(),
+        approval,
         reason,
     };
     apply_change(conn, &before, &after, &event, stamp)?;

@@ -175,3 +175,11 @@ pub fn is_namesake(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
     )?
     .query_row([name.trim()], |r| r.get(0))
 }
+
+/// Tests: `name` works in the information centre holding `roles` (an approver).
+#[cfg(test)]
+pub fn test_person(conn: &Connection, name: &str, roles: &[Role]) {
+    let stamp = Stamp::new("jifang", chrono::NaiveDateTime::default());
+    let centre = ensure_department(conn, "信息中心", true, &stamp).unwrap();
+    ensure_person(conn, name, centre, roles, None, &stamp).unwrap();
+}

@@ -1,6 +1,7 @@
 //! The SQLite store: opening (and refusing) database files, connection settings, health checks.
 
 pub mod accounts;
+pub mod approvals;
 pub mod audit;
 pub mod backup;
 pub mod check_runs;

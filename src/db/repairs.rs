@@ -13,6 +13,7 @@ pub use list::{
 };
 
 use super::Stamp;
+use super::approvals::Evidence;
 use super::device_log::{EventKind, NewEvent};
 use super::devices::{self, Device, SaveError};
 use super::paging::Place;
@@ -90,6 +91,8 @@ pub struct Repair {
 #[derive(Debug)]
 pub enum RepairError {
     Step(StepError),
+    /// The approver may not approve this outside repair (see [`super::approvals`]).
+    Approval(super::approvals::ApprovalError),
     /// Someone else changed the ticket after it was read: reload and redo.
     Conflict {
         ticket: String,
@@ -605,6 +608,19 @@ pub fn step(
     step: &Step,
     stamp: &Stamp,
 ) -> Result<State, RepairError> {
+    step_approved(conn, id, version, step, &Evidence::None, stamp)
+}
+
+/// [`step`] with the evidence of the approval an outside repair needs (the approver's
+/// countersignature or paper slip, with accounts on).
+pub fn step_approved(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    step: &Step,
+    evidence: &Evidence,
+    stamp: &Stamp,
+) -> Result<State, RepairError> {
     let repair = load_for_change(conn, id, version)?;
     let before = repair.flow.state;
     // Nobody approves their own action: the operator sending a device out is not its approver.
@@ -613,6 +629,15 @@ pub fn step(
     {
         return Err(StepError::SelfApproved.into());
     }
+    // An outside repair is approved by a leader the permission table names.
+    let approval = match step {
+        Step::ToVendor { vendor, .. } if !vendor.approver.trim().is_empty() => {
+            let deed = crate::domain::permission::Deed::ApproveVendorRepair;
+            let checked = super::approvals::check(conn, &vendor.approver, deed, evidence, stamp)?;
+            Some(checked.map_err(RepairError::Approval)?)
+        }
+        _ => None,
+    };
     if let Step::Confirm { by } = step
         && !signs_for(conn, &repair.department, by)?
     {
@@ -680,6 +705,10 @@ pub fn step(
         stamp.at_text(),
         stamp.by,
     ])?;
+    if let Some(approval) = approval {
+        conn.prepare_cached("UPDATE repairs SET vendor_approval = ?2 WHERE id = ?1")?
+            .execute(params![id, approval])?;
+    }
     let note = step.note();
     add_event(conn, id, Some(before), t.state, &note, stamp)?;
     if let Some(device_id) = repair.device_id

@@ -13,6 +13,7 @@ pub use loans::{
 };
 
 use super::Stamp;
+use super::approvals::Evidence;
 use super::repairs::{self, DeviceRef, NewRepair, RepairError, time_text};
 use super::sort::{self, Sort};
 use crate::db::stamped::{self, Fields};
@@ -91,6 +92,8 @@ pub struct Return {
 #[derive(Debug)]
 pub enum ToolError {
     Borrowing(Vec<BorrowingProblem>),
+    /// The approver may not approve this loan (see [`super::approvals`]).
+    Approval(super::approvals::ApprovalError),
     Unavailable {
         code: String,
         why: Unavailable,
@@ -415,6 +418,19 @@ pub fn check_out(
     out_at: NaiveDateTime,
     stamp: &Stamp,
 ) -> Result<(i64, String), ToolError> {
+    check_out_approved(conn, borrowing, codes, out_at, &Evidence::None, stamp)
+}
+
+/// [`check_out`] with the evidence of the approval another department's loan needs (the
+/// approver's countersignature or paper slip, with accounts on).
+pub fn check_out_approved(
+    conn: &Connection,
+    borrowing: &Borrowing,
+    codes: &[String],
+    out_at: NaiveDateTime,
+    evidence: &Evidence,
+    stamp: &Stamp,
+) -> Result<(i64, String), ToolError> {
     let mut problems = borrowing.problems(out_at.date(), codes.len());
     if !borrowing.approver.trim().is_empty() && borrowing.approver.trim() == stamp.by.trim() {
         problems.push(BorrowingProblem::ApprovedByOperator);
@@ -425,6 +441,18 @@ pub fn check_out(
     if !problems.is_empty() {
         return Err(ToolError::Borrowing(problems));
     }
+    // Another department's loan is approved by a leader the permission table names.
+    let approval = match borrowing.external {
+        true => super::approvals::check(
+            conn,
+            &borrowing.approver,
+            crate::domain::permission::Deed::ApproveOutsideLoan,
+            evidence,
+            stamp,
+        )?
+        .map_err(ToolError::Approval)?,
+        false => String::new(),
+    };
     let mut tools: Vec<Tool> = Vec::with_capacity(codes.len());
     for code in codes {
         let tool = by_code(conn, code)?.ok_or_else(|| ToolError::UnknownCode {
@@ -449,8 +477,9 @@ pub fn check_out(
     let at = stamp.at_text();
     conn.prepare_cached(
         "INSERT INTO tool_loans (number, year, seq, borrower, department, external, approver,
-             purpose, out_at, condition_out, created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12)",
+             purpose, out_at, condition_out, created_at, created_by, updated_at, updated_by,
+             approval)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12, ?13)",
     )?
     .execute(params![
         number,
@@ -465,6 +494,7 @@ pub fn check_out(
         borrowing.condition_out.trim(),
         at,
         stamp.by,
+        approval,
     ])?;
     let loan_id = conn.last_insert_rowid();
     for tool in &tools {

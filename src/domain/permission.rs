@@ -34,10 +34,20 @@ pub enum Deed {
     Restore,
     /// Undo one's own last change.
     Undo,
+    /// Approve a transfer slip (004: 副总经理).
+    ApproveTransfer,
+    /// Approve equipment leaving the centre on loan (000: 主任).
+    ApproveLending,
+    /// Approve scrapping (004: 部门经理).
+    ApproveScrapping,
+    /// Approve another department's tool loan (001: 公司主管领导).
+    ApproveOutsideLoan,
+    /// Approve an outside repair (001: 公司主管领导).
+    ApproveVendorRepair,
 }
 
 impl Deed {
-    pub const ALL: [Deed; 14] = [
+    pub const ALL: [Deed; 19] = [
         Deed::WorkChecks,
         Deed::EnterReadings,
         Deed::ReportFault,
@@ -52,6 +62,11 @@ impl Deed {
         Deed::ManageAccounts,
         Deed::Restore,
         Deed::Undo,
+        Deed::ApproveTransfer,
+        Deed::ApproveLending,
+        Deed::ApproveScrapping,
+        Deed::ApproveOutsideLoan,
+        Deed::ApproveVendorRepair,
     ];
 
     /// The stored key, the same in every language.
@@ -71,7 +86,25 @@ impl Deed {
             Deed::ManageAccounts => "manage_accounts",
             Deed::Restore => "restore",
             Deed::Undo => "undo",
+            Deed::ApproveTransfer => "approve_transfer",
+            Deed::ApproveLending => "approve_lending",
+            Deed::ApproveScrapping => "approve_scrapping",
+            Deed::ApproveOutsideLoan => "approve_outside_loan",
+            Deed::ApproveVendorRepair => "approve_vendor_repair",
         }
+    }
+
+    /// An approval: given by the roles the table names, admins not excepted (an admin keeps
+    /// the system, not the centre's budget or its equipment).
+    pub fn is_approval(self) -> bool {
+        matches!(
+            self,
+            Deed::ApproveTransfer
+                | Deed::ApproveLending
+                | Deed::ApproveScrapping
+                | Deed::ApproveOutsideLoan
+                | Deed::ApproveVendorRepair
+        )
     }
 
     pub fn parse(key: &str) -> Option<Deed> {
@@ -101,6 +134,11 @@ impl Deed {
             Deed::ManageAccounts => vec![],
             Deed::Restore => vec![],
             Deed::Undo => vec![Duty, Maintainer, NetworkAdmin],
+            Deed::ApproveTransfer => vec![Deputy],
+            Deed::ApproveLending => vec![Director],
+            Deed::ApproveScrapping => vec![DepartmentHead],
+            Deed::ApproveOutsideLoan => vec![Supervisor],
+            Deed::ApproveVendorRepair => vec![Supervisor],
         })
     }
 }
@@ -143,10 +181,15 @@ impl Table {
             .unwrap_or_default()
     }
 
-    /// Whether someone holding `held` may take `deed`.
+    /// Whether someone holding `held` may take `deed`: an admin any action but an approval.
     pub fn allows(&self, held: &Roles, deed: Deed) -> bool {
+        (!deed.is_approval() && held.iter().any(|r| r == Role::Admin)) || self.approves(held, deed)
+    }
+
+    /// Whether `held` holds one of the roles the table names for `deed` (admin not counted).
+    pub fn approves(&self, held: &Roles, deed: Deed) -> bool {
         held.iter()
-            .any(|r| r == Role::Admin || self.roles(deed).iter().any(|needed| needed == r))
+            .any(|r| self.roles(deed).iter().any(|needed| needed == r))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &(Deed, Roles)> {
@@ -190,7 +233,14 @@ mod tests {
         assert!(!table.allows(&roles("viewer"), Deed::ReportFault));
         assert!(!table.allows(&roles("director deputy"), Deed::KeepDevices));
         assert!(!table.allows(&roles("network_admin"), Deed::ManageAccounts));
-        for deed in Deed::ALL {
+        assert!(table.allows(&roles("deputy"), Deed::ApproveTransfer));
+        assert!(
+            !table.allows(&roles("admin"), Deed::ApproveTransfer),
+            "admins keep the system"
+        );
+        assert!(table.allows(&roles("department_head"), Deed::ApproveScrapping));
+        assert!(table.allows(&roles("supervisor"), Deed::ApproveOutsideLoan));
+        for deed in Deed::ALL.into_iter().filter(|d| !d.is_approval()) {
             assert!(table.allows(&roles("admin"), deed), "{deed:?}");
             assert!(!table.allows(&roles("viewer"), deed), "{deed:?}");
             assert!(!table.allows(&Roles::default(), deed), "{deed:?}");

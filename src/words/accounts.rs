@@ -2,6 +2,7 @@
 //! and an action refused for want of a role.
 
 use crate::db::accounts::{AccountError, Refused};
+use crate::db::approvals::ApprovalError;
 use crate::domain::account::{MIN_PASSWORD_CHARS, PasswordProblem};
 use crate::domain::permission::Deed;
 use crate::domain::role::Roles;
@@ -74,4 +75,34 @@ pub fn refusal(deed: Deed, roles: &Roles, lang: Lang) -> String {
             ("roles", &roles_words(roles, lang)),
         ],
     )
+}
+
+impl ApprovalError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ApprovalError::NeedsApprover => lang.t("approval.needs_approver").to_owned(),
+            ApprovalError::Unknown(name) => lang.tf("approval.unknown", &[("name", name)]),
+            ApprovalError::LacksRole { name, roles } => lang.tf(
+                "approval.lacks_role",
+                &[("name", name), ("roles", &roles_words(roles, lang))],
+            ),
+            ApprovalError::SelfApproved => lang.t("approval.self_approved").to_owned(),
+            ApprovalError::NeedsEvidence => lang.t("approval.needs_evidence").to_owned(),
+            ApprovalError::CountersignedByOther => {
+                lang.t("approval.countersigned_by_other").to_owned()
+            }
+        }
+    }
+}
+
+/// How an approval was given, as stored beside the approver, in words: countersigned, or the
+/// paper slip's number; nothing in open mode.
+pub fn evidence_words(stored: &str, lang: Lang) -> String {
+    if stored.starts_with("countersigned:") {
+        lang.t("approval.countersigned").to_owned()
+    } else if let Some(number) = stored.strip_prefix("paper:") {
+        lang.tf("approval.paper", &[("number", &number)])
+    } else {
+        String::new()
+    }
 }

@@ -21,6 +21,7 @@ impl SaveError {
             SaveError::NothingToTransfer => lang.t("save.nothing_to_transfer").to_owned(),
             SaveError::NotFound => lang.t("save.not_found").to_owned(),
             SaveError::Stopped => lang.t("import.stopped").to_owned(),
+            SaveError::Approval(e) => e.message(lang),
             SaveError::Db(e) => super::failure_message(e, lang),
         }
     }

@@ -7,6 +7,7 @@ use crate::i18n::Lang;
 impl RepairError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
+            RepairError::Approval(e) => e.message(lang),
             RepairError::Step(StepError::NotAllowed { from, step }) => {
                 let allowed: Vec<&str> =
                     from.steps().iter().map(|s| lang.t(s.label_key())).collect();

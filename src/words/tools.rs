@@ -30,6 +30,7 @@ impl ToolError {
                 .map(|p| lang.t(p.label_key()))
                 .collect::<Vec<_>>()
                 .join("; "),
+            ToolError::Approval(e) => e.message(lang),
             ToolError::Unavailable { code, why } => unavailable_text(code, why, lang),
             ToolError::UnknownCode { code } => {
                 lang.tf("tool_error.unknown_code", &[("code", code)])

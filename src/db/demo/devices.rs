@@ -260,6 +260,7 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, stamp: &Stamp) -> rusqlite::Result
             {
                 let (department, owner) = people[rng.below(people.len())].clone();
                 let slip = Transfer {
+                    evidence: Default::default(),
                     location: format!(
                         "{}{}",
                         OFFICES[rng.below(OFFICES.len())],

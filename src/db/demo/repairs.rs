@@ -3,6 +3,7 @@
 //! reopened, one found unrepairable; the checklist findings that asked for a repair get their
 //! tickets; and the last three weeks' tickets still open in every state.
 
+use crate::domain::permission::Deed;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rusqlite::Connection;
 
@@ -153,7 +154,11 @@ fn people(conn: &Connection) -> rusqlite::Result<People> {
         .filter(|(d, _)| *d == centre)
         .map(|(_, n)| n.clone())
         .collect();
-    let approver = maintainers.first().cloned().unwrap_or_default();
+    // Outside repairs are approved by the supervisor (001 公司主管领导).
+    let approver = super::super::approvals::approvers(conn, Deed::ApproveVendorRepair)?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     let users = all.into_iter().filter(|(d, _)| *d != centre).collect();
     Ok(People {
         maintainers,
@@ -334,8 +339,14 @@ fn play(
     index: usize,
     today: NaiveDate,
 ) -> Result<bool, RepairError> {
-    let maintainer = folks.maintainers[index % folks.maintainers.len()].clone();
-    let other = folks.maintainers[(index + 1) % folks.maintainers.len()].clone();
+    let mut maintainer = folks.maintainers[index % folks.maintainers.len()].clone();
+    let mut other = folks.maintainers[(index + 1) % folks.maintainers.len()].clone();
+    // Nobody approves their own action: the supervisor who approves outside repairs does not
+    // send one out themselves.
+    let vendor_story = matches!(story, Story::Vendor | Story::OpenAt(State::AtVendor));
+    if vendor_story && maintainer == folks.approver {
+        std::mem::swap(&mut maintainer, &mut other);
+    }
     let reporter = Stamp::new(new.reporter.clone(), new.reported_at);
     let id = match repairs::report(conn, new, &reporter) {
         Ok((id, _)) => id,
@@ -402,13 +413,7 @@ fn play(
             Step::ToVendor {
                 vendor: VendorRepair {
                     vendor: VENDORS[index % VENDORS.len()].to_owned(),
-                    // Nobody approves their own action: the centre's head, unless they take
-                    // the step themselves.
-                    approver: if folks.approver == *maintainer {
-                        other.clone()
-                    } else {
-                        folks.approver.clone()
-                    },
+                    approver: folks.approver.clone(),
                     sent_on: Some(sent.at.date()),
                     returned_on: None,
                     reference: format!("RMA{}", 240_000 + index * 7),

@@ -2,6 +2,7 @@
 //! (mostly the centre's own staff, some other departments with their leader's approval), most
 //! returned on time, a few late, one damaged and paid for, and three loans overdue today.
 
+use crate::domain::permission::Deed;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use rusqlite::Connection;
 
@@ -93,7 +94,8 @@ pub fn fill(conn: &Connection, rng: &mut Lcg, today: NaiveDate) -> Result<Filled
         .unwrap_or_default();
     let staff: Vec<&(String, String)> = everyone.iter().filter(|(d, _)| *d == centre).collect();
     let others: Vec<&(String, String)> = everyone.iter().filter(|(d, _)| *d != centre).collect();
-    let approver = directory::people_names(conn, true)?
+    // Another department's loans are approved by the supervisor (001 公司主管领导).
+    let approver = super::super::approvals::approvers(conn, Deed::ApproveOutsideLoan)?
         .into_iter()
         .next()
         .unwrap_or_else(|| "主任".to_owned());

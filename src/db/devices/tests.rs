@@ -33,14 +33,21 @@ fn add(db: &Db, tag: &str, name: &str, ip: Option<&str>) -> i64 {
 }
 
 fn scrap(db: &Db, id: i64) {
+    crate::db::directory::test_person(
+        db.conn(),
+        "李主任",
+        &[crate::domain::role::Role::DepartmentHead],
+    );
     let version = |db: &Db| get(db.conn(), id).unwrap().unwrap().row_version;
     let to_pending = StatusChange {
+        evidence: Default::default(),
         to: Status::PendingScrap,
         details: ChangeDetails::default(),
         note: String::new(),
     };
     change_status(db.conn(), id, version(db), &to_pending, &stamp()).unwrap();
     let scrapped = StatusChange {
+        evidence: Default::default(),
         to: Status::Scrapped,
         details: ChangeDetails {
             approver: Some("李主任".into()),
@@ -181,6 +188,7 @@ fn a_transfer_needs_an_approver_and_records_the_slip() {
     let db = Db::open_in_memory().unwrap();
     let id = add(&db, "A1", "x", None);
     let mut slip = Transfer {
+        evidence: Default::default(),
         location: "机房B-机柜01".into(),
         department: "教务处".into(),
         owner: "王五".into(),
@@ -188,12 +196,41 @@ fn a_transfer_needs_an_approver_and_records_the_slip() {
         date: NaiveDate::from_ymd_opt(2026, 11, 18),
         reason: "教务系统迁移".into(),
     };
+    use crate::db::approvals::ApprovalError;
+    use crate::domain::role::Role;
     let err = transfer(db.conn(), id, 1, &slip, &stamp());
-    assert!(matches!(err, Err(SaveError::NeedsApprover)));
+    assert!(matches!(
+        err,
+        Err(SaveError::Approval(ApprovalError::NeedsApprover))
+    ));
     // Nobody approves their own action: not the operator recording the transfer.
     slip.approver = stamp().by;
     let own = transfer(db.conn(), id, 1, &slip, &stamp());
-    assert!(matches!(own, Err(SaveError::SelfApproved)), "{own:?}");
+    assert!(
+        matches!(own, Err(SaveError::Approval(ApprovalError::SelfApproved))),
+        "{own:?}"
+    );
+    // Free text is refused: the approver is a person of the directory with the role.
+    slip.approver = "路人甲".into();
+    let stranger = transfer(db.conn(), id, 1, &slip, &stamp());
+    assert!(
+        matches!(
+            stranger,
+            Err(SaveError::Approval(ApprovalError::Unknown(_)))
+        ),
+        "{stranger:?}"
+    );
+    crate::db::directory::test_person(db.conn(), "钱工", &[Role::Maintainer]);
+    slip.approver = "钱工".into();
+    let lacking = transfer(db.conn(), id, 1, &slip, &stamp());
+    assert!(
+        matches!(
+            lacking,
+            Err(SaveError::Approval(ApprovalError::LacksRole { .. }))
+        ),
+        "{lacking:?}"
+    );
+    crate::db::directory::test_person(db.conn(), "赵副总", &[Role::Deputy]);
     slip.approver = "赵副总".into();
     transfer(db.conn(), id, 1, &slip, &stamp()).unwrap();
     let event = &device_log::history(db.conn(), id).unwrap()[0];

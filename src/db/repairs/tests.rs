@@ -157,6 +157,11 @@ fn the_device_follows_the_repair_and_its_history_book_shows_each_step() {
 
     take(&mut db, id, assess("2026-11-22 17:00"), "2026-11-20 10:00").unwrap();
     take(&mut db, id, Step::Start, "2026-11-20 11:00").unwrap();
+    crate::db::directory::test_person(
+        db.conn(),
+        "刘主任",
+        &[crate::domain::role::Role::Supervisor],
+    );
     let to_vendor = Step::ToVendor {
         vendor: VendorRepair {
             vendor: "联想服务站".into(),

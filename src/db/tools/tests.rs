@@ -214,6 +214,11 @@ fn another_department_borrows_only_with_an_approver() {
         by_code(db.conn(), "T-001").unwrap().unwrap().status,
         ToolStatus::Available
     );
+    crate::db::directory::test_person(
+        db.conn(),
+        "刘主任",
+        &[crate::domain::role::Role::Supervisor],
+    );
     let approved = Borrowing {
         approver: "刘主任".into(),
         ..external
@@ -619,7 +624,18 @@ fn a_loan_outside_the_centre_needs_approval_and_never_the_operators_own() {
         matches!(&refused, Err(ToolError::Borrowing(p)) if p == &[BorrowingProblem::ApprovedByOperator]),
         "{refused:?}"
     );
+    // The approver is a leader of the directory holding the role, not a name typed.
     outside.approver = "刘主任".into();
+    let unknown = try_out(&mut db, &outside);
+    assert!(
+        matches!(&unknown, Err(ToolError::Approval(_))),
+        "{unknown:?}"
+    );
+    crate::db::directory::test_person(
+        db.conn(),
+        "刘主任",
+        &[crate::domain::role::Role::Supervisor],
+    );
     assert!(try_out(&mut db, &outside).is_ok());
     // The centre's own staff still borrow as insiders.
     let mut own = Borrowing::internal("赵敏");

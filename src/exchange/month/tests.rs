@@ -177,7 +177,10 @@ fn hostile() -> Db {
             &s("2026-10-02 09:00"),
         )
         .map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
+        // Even an approver's name may hold a formula: a person of the directory so named.
+        crate::db::directory::test_person(tx, &f1, &[crate::domain::role::Role::Deputy]);
         let slip = devices::Transfer {
+            evidence: Default::default(),
             location: f2.clone(),
             department: f3.clone(),
             owner: f4.clone(),
@@ -210,6 +213,7 @@ fn hostile() -> Db {
         };
         tools::add(tx, &tool, &s("2026-10-01 08:00"))
             .map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
+        crate::db::directory::test_person(tx, &f3, &[crate::domain::role::Role::Supervisor]);
         let borrowing = Borrowing {
             borrower: f2.clone(),
             department: f3.clone(),

@@ -91,6 +91,12 @@ impl Ctx<'_> {
         self.read(read)
     }
 
+    /// Whether accounts are on (someone signed in): approvals then need a countersignature or
+    /// a paper slip.
+    pub fn accounts_on(&self) -> bool {
+        matches!(self.permit, Permit::Roles { .. })
+    }
+
     /// Whether the one at the console may take `deed`; if not, the words saying who may, for a
     /// key that would open a form only to be refused at its save.
     pub fn may(&self, deed: Deed) -> Result<(), String> {

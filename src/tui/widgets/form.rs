@@ -42,6 +42,8 @@ pub enum Kind {
     Choice(Vec<(String, String)>),
     /// Shown, not editable here (with a hint why).
     Fixed,
+    /// Typed like text, shown as `*` (a countersigning password).
+    Secret,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +76,14 @@ impl FormField {
         }
     }
 
+    pub fn secret(label: String, hint: String) -> FormField {
+        FormField {
+            kind: Kind::Secret,
+            hint: Some(hint),
+            ..FormField::text(label, "")
+        }
+    }
+
     pub fn fixed(label: String, value: &str, hint: String) -> FormField {
         FormField {
             kind: Kind::Fixed,
@@ -98,6 +108,7 @@ impl FormField {
                 .iter()
                 .find(|(v, _)| v == self.value())
                 .map_or_else(|| self.value().to_owned(), |(_, l)| l.clone()),
+            Kind::Secret => "*".repeat(self.value().chars().count()),
             _ => self.value().to_owned(),
         }
     }
@@ -281,7 +292,7 @@ impl Form {
                         }
                         _ => {}
                     },
-                    Kind::Text => {
+                    Kind::Text | Kind::Secret => {
                         if field.input.handle_key(key) {
                             self.dirty = true;
                             return FormEvent::Changed;
@@ -362,6 +373,10 @@ impl Form {
             };
             match field.kind {
                 Kind::Text => field.input.render(frame, value_area, style, focused),
+                Kind::Secret => field
+                    .input
+                    .masked()
+                    .render(frame, value_area, style, focused),
                 _ => {
                     let shown = match field.kind {
                         Kind::Choice(_) => format!("< {} >", field.shown()),
@@ -439,6 +454,19 @@ impl<K: Copy + PartialEq> KeyedForm<K> {
     pub fn value(&self, key: K) -> String {
         self.at(key)
             .map_or(String::new(), |i| self.form.value(i).trim().to_owned())
+    }
+
+    /// The field's text as typed, untrimmed (a password).
+    pub fn raw(&self, key: K) -> String {
+        self.at(key)
+            .map_or(String::new(), |i| self.form.value(i).to_owned())
+    }
+
+    /// Empty the field `key` (a refused password, typed again).
+    pub fn clear(&mut self, key: K) {
+        if let Some(i) = self.at(key) {
+            self.form.fields[i].input.set("");
+        }
     }
 
     /// Mark the field `key` wrong, and put the cursor on the first field marked (in form order):

@@ -1,6 +1,7 @@
 //! Widgets the screens share: tab bar, footer hints, status bar, help overlay, text input,
 //! pick lists, forms, table columns and text wrapped to a width.
 
+pub mod approval;
 pub mod audit_trail;
 pub mod columns;
 pub mod footer;

@@ -167,8 +167,13 @@ fn event_lines(event: &Event, lang: Lang) -> Vec<Line<'static>> {
         ),
     ];
     if !event.approver.is_empty() {
+        let how = crate::words::evidence_words(&event.approval, lang);
+        let how = match how.is_empty() {
+            true => how,
+            false => format!(" ({how})"),
+        };
         head.push(Span::styled(
-            format!("  {} {}", lang.t("devices.approver"), event.approver),
+            format!("  {} {}{how}", lang.t("devices.approver"), event.approver),
             theme::HINT,
         ));
     }

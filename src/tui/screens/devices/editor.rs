@@ -1,7 +1,9 @@
 //! The Devices tab's forms: add and edit (checked while typing), transfer, status change,
 //! removal, and the file prompts of export and import (the import's review is `review.rs`).
 
+use crate::db::approvals;
 use crate::domain::permission::Deed;
+use crate::tui::widgets::approval;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -13,7 +15,6 @@ use super::directory_names;
 use super::review::Review;
 use crate::db::device_log::EventKind;
 use crate::db::devices::{self, Device, SaveError, StatusChange, Transfer};
-use crate::db::directory;
 use crate::domain::device::{Category, ChangeDetails, ScrapReason, Status};
 use crate::domain::record::{Field, Record, parse_date};
 use crate::exchange;
@@ -180,10 +181,57 @@ impl Editor {
         Editor::new(Purpose::Edit(device), form, from_detail)
     }
 
+    /// The approval's evidence from the form's password and slip fields (from `password_at`),
+    /// if it has them; a refused countersignature marks the password field and gives `None`.
+    fn evidence(
+        &mut self,
+        ctx: &mut Ctx,
+        deed: Deed,
+        approver_at: usize,
+        password_at: usize,
+    ) -> Option<crate::db::approvals::Evidence> {
+        if self.form.fields.len() <= password_at + 1 {
+            return Some(Default::default());
+        }
+        let approver = self.form.value(approver_at).to_owned();
+        let password = self.form.value(password_at).to_owned();
+        let slip = self.form.value(password_at + 1).to_owned();
+        match approval::evidence(ctx, Deed::KeepDevices, deed, &approver, &password, &slip) {
+            Ok(evidence) => Some(evidence),
+            Err(why) => {
+                self.form.fields[password_at].input.set("");
+                self.form.fields[password_at].error = Some(why);
+                None
+            }
+        }
+    }
+
+    /// The field an approval's refusal belongs to: the password where the evidence is wanting
+    /// (and the form has it), else the approver.
+    fn approval_field(
+        &self,
+        e: &SaveError,
+        approver_at: usize,
+        password_at: usize,
+    ) -> Option<usize> {
+        use crate::db::approvals::ApprovalError::*;
+        match e {
+            SaveError::Approval(NeedsEvidence | CountersignedByOther)
+                if self.form.fields.len() > password_at =>
+            {
+                Some(password_at)
+            }
+            SaveError::Approval(_) | SaveError::NeedsApprover | SaveError::SelfApproved => {
+                Some(approver_at)
+            }
+            _ => None,
+        }
+    }
+
     pub fn transfer(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
         let lang = ctx.lang;
         let (departments, people) = directory_names(ctx);
-        let approvers = ctx.read(directory::people_names(ctx.db.conn(), true));
+        let approvers = ctx.read(approvals::approvers(ctx.db.conn(), Deed::ApproveTransfer));
         let r = &device.record;
         let locations = ctx.read(devices::known_values(ctx.db.conn(), Field::Location, 200));
         let fields = vec![
@@ -195,7 +243,10 @@ impl Editor {
             FormField::text(lang.t("devices.approver").to_owned(), "").with_suggestions(approvers),
             FormField::text(lang.t("devices.date").to_owned(), &ctx.today.to_string()),
             FormField::text(lang.t("devices.reason").to_owned(), ""),
-        ];
+        ]
+        .into_iter()
+        .chain(approval::fields(ctx))
+        .collect();
         let title = lang.tf("devices.transfer_title", &[("tag", &r.asset_tag)]);
         Editor::new(
             Purpose::Transfer(device),
@@ -207,7 +258,13 @@ impl Editor {
     pub fn status(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
         let lang = ctx.lang;
         let next = device.record.status.next();
-        let approvers = ctx.read(directory::people_names(ctx.db.conn(), true));
+        // Lending out and scrapping are approved by different roles: both are offered.
+        let mut approvers = ctx.read(approvals::approvers(ctx.db.conn(), Deed::ApproveLending));
+        for name in ctx.read(approvals::approvers(ctx.db.conn(), Deed::ApproveScrapping)) {
+            if !approvers.contains(&name) {
+                approvers.push(name);
+            }
+        }
         let first = next.first().map_or("", |s| s.key());
         let reasons = vec![
             (String::new(), "-".to_owned()),
@@ -236,7 +293,10 @@ impl Editor {
             FormField::text(lang.t("devices.date").to_owned(), &ctx.today.to_string()),
             scrap,
             FormField::text(lang.t("devices.reason").to_owned(), ""),
-        ];
+        ]
+        .into_iter()
+        .chain(approval::fields(ctx))
+        .collect();
         let title = lang.tf(
             "devices.status_title",
             &[
@@ -468,11 +528,15 @@ impl Editor {
                 if self.form.error_count() > 0 {
                     return self.invalid(lang);
                 }
+                let Some(evidence) = self.evidence(ctx, Deed::ApproveTransfer, 3, 6) else {
+                    return self.invalid(lang);
+                };
                 let slip = Transfer {
                     location: self.form.value(0).to_owned(),
                     department: self.form.value(1).to_owned(),
                     owner: self.form.value(2).to_owned(),
                     approver: self.form.value(3).to_owned(),
+                    evidence,
                     date,
                     reason: self.form.value(5).to_owned(),
                 };
@@ -484,8 +548,8 @@ impl Editor {
                         flash: Flash::info(lang.tf("devices.transferred", &[("tag", &tag)])),
                     },
                     Err(e) => {
-                        if matches!(e, SaveError::NeedsApprover | SaveError::SelfApproved) {
-                            self.form.fields[3].error = Some(e.message(lang));
+                        if let Some(i) = self.approval_field(&e, 3, 6) {
+                            self.form.fields[i].error = Some(e.message(lang));
                         }
                         self.refused(&e, lang)
                     }
@@ -508,7 +572,20 @@ impl Editor {
                 if self.form.error_count() > 0 {
                     return self.invalid(lang);
                 }
+                let deed = match to {
+                    Status::Scrapped => Deed::ApproveScrapping,
+                    _ => Deed::ApproveLending,
+                };
+                let needs_approval = matches!(to, Status::Lent | Status::Scrapped);
+                let evidence = match needs_approval {
+                    true => match self.evidence(ctx, deed, 1, 5) {
+                        Some(evidence) => evidence,
+                        None => return self.invalid(lang),
+                    },
+                    false => Default::default(),
+                };
                 let change = StatusChange {
+                    evidence,
                     to,
                     details: ChangeDetails {
                         approver: Some(self.form.value(1).to_owned()),
@@ -536,6 +613,7 @@ impl Editor {
                     }
                     Err(e) => {
                         let index = match &e {
+                            SaveError::Approval(_) => self.approval_field(&e, 1, 5),
                             SaveError::Transition(
                                 crate::domain::device::TransitionError::NeedsApprover,
                             )

@@ -31,6 +31,8 @@ fn device(values: &[(Field, &str)]) -> Record {
 /// expired one, and a scrapped printer.
 fn app(lang: Lang) -> App {
     let db = Db::open_in_memory().unwrap();
+    // The deputy who approves transfer slips (004 副总经理).
+    crate::db::directory::test_person(db.conn(), "赵副总", &[crate::domain::role::Role::Deputy]);
     let stamp = Stamp::new("demo", today().and_hms_opt(8, 0, 0).unwrap());
     let rows = [
         device(&[

@@ -2,6 +2,7 @@
 //! item), each workflow step asking only for what it needs, and amendments to closed tickets.
 
 use crate::domain::permission::Deed;
+use crate::tui::widgets::approval;
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -51,6 +52,9 @@ enum F {
     Reason,
     AmendWhich,
     Value,
+    /// With accounts on: the approver's countersigning password, and the paper slip's number.
+    ApproverPassword,
+    Slip,
     /// A line shown, not asked.
     Shown,
 }
@@ -85,6 +89,8 @@ impl F {
             F::Reason => "repair_form.reason",
             F::AmendWhich => "repair_form.amend_field",
             F::Value => "repair_form.new_value",
+            F::ApproverPassword => "approval.password",
+            F::Slip => "approval.slip",
             F::Shown => "repair_field.result",
         }
     }
@@ -161,8 +167,12 @@ impl<'a, 'b> Builder<'a, 'b> {
             | F::Liable
             | F::Confirmer1
             | F::Confirmer2
-            | F::Approver
             | F::UserName => field.suggestions = self.people.clone(),
+            F::Approver => {
+                let conn = self.ctx.db.conn();
+                let deed = Deed::ApproveVendorRepair;
+                field.suggestions = self.ctx.read(crate::db::approvals::approvers(conn, deed));
+            }
             F::Department | F::Charged => field.suggestions = self.departments.clone(),
             _ => {}
         }
@@ -178,6 +188,17 @@ impl<'a, 'b> Builder<'a, 'b> {
             field.hint = hint.map(|k| self.ctx.lang.t(k).to_owned());
         }
         self.fields.push((f, field));
+        self
+    }
+
+    /// The countersigning password and the paper slip, where accounts are on.
+    fn approval(mut self) -> Self {
+        let [password, slip]: [FormField; 2] = match approval::fields(self.ctx).try_into() {
+            Ok(fields) => fields,
+            Err(_) => return self,
+        };
+        self.fields.push((F::ApproverPassword, password));
+        self.fields.push((F::Slip, slip));
         self
     }
 
@@ -280,7 +301,8 @@ impl RepairForm {
                     .text(F::Vendor, &flow.vendor.vendor)
                     .text(F::Approver, &flow.vendor.approver)
                     .text(F::SentOn, &ctx.today.to_string())
-                    .text(F::Reference, &flow.vendor.reference);
+                    .text(F::Reference, &flow.vendor.reference)
+                    .approval();
                 if out_of_warranty { b.damage(repair) } else { b }
             }
             StepKind::FromVendor => b.text(F::ReturnedOn, &ctx.today.to_string()),
@@ -464,8 +486,34 @@ impl RepairForm {
                 let Some(step) = self.step_input(kind, ctx) else {
                     return FormOutcome::Stay(Action::Noop);
                 };
+                let evidence = match &step {
+                    Step::ToVendor { vendor, .. }
+                        if self.form.at(F::ApproverPassword).is_some() =>
+                    {
+                        let password = self.form.raw(F::ApproverPassword);
+                        let slip = self.form.value(F::Slip);
+                        let deed = Deed::ApproveVendorRepair;
+                        let approver = vendor.approver.clone();
+                        match approval::evidence(
+                            ctx,
+                            Deed::WorkRepairs,
+                            deed,
+                            &approver,
+                            &password,
+                            &slip,
+                        ) {
+                            Ok(evidence) => evidence,
+                            Err(why) => {
+                                self.form.set_error(F::ApproverPassword, why);
+                                self.form.clear(F::ApproverPassword);
+                                return FormOutcome::Stay(Action::Noop);
+                            }
+                        }
+                    }
+                    _ => Default::default(),
+                };
                 ctx.save(Deed::WorkRepairs, |tx, stamp| {
-                    repairs::step(tx, id, version, &step, stamp)
+                    repairs::step_approved(tx, id, version, &step, &evidence, stamp)
                 })
                 .map(|state| (id, stepped_text(ctx, id, state)))
             }
@@ -656,7 +704,14 @@ fn resolve_device(ctx: &Ctx, text: &str) -> Option<Device> {
 
 /// The field a refusal is about, if the form has it.
 fn error_field(error: &RepairError, form: &RepairForm) -> Option<F> {
+    use crate::db::approvals::ApprovalError::{CountersignedByOther, NeedsEvidence};
     let f = match error {
+        RepairError::Approval(NeedsEvidence | CountersignedByOther)
+            if form.form.at(F::ApproverPassword).is_some() =>
+        {
+            F::ApproverPassword
+        }
+        RepairError::Approval(_) => F::Approver,
         RepairError::Step(e) => match e {
             StepError::NeedsMaintainer => F::Maintainer,
             StepError::NeedsEstimate | StepError::EstimateBeforeReport => F::Estimate,

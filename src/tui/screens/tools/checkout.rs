@@ -4,6 +4,7 @@
 
 use crate::db::paging::Place;
 use crate::domain::permission::Deed;
+use crate::tui::widgets::approval;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -31,8 +32,11 @@ const APPROVER: usize = 3;
 const PURPOSE: usize = 4;
 const DUE: usize = 5;
 const CONDITION: usize = 6;
+/// With accounts on: the approver's countersigning password, then the paper slip's number.
+const PASSWORD: usize = 7;
 /// Title, the seven fields and the form's message line.
-const FORM_HEIGHT: u16 = 9;
+/// The form's rows besides its fields: the title and the line of hints.
+const FORM_FRAME: u16 = 2;
 
 pub struct Checkout {
     form: Form,
@@ -54,6 +58,10 @@ pub struct Checkout {
 pub type CheckoutOutcome = Outcome<Flash>;
 
 impl Checkout {
+    fn form_height(&self) -> u16 {
+        self.form.fields.len() as u16 + FORM_FRAME
+    }
+
     /// Something was typed, or a tool scanned, since the check-out opened.
     pub fn unsaved(&self) -> bool {
         self.form.dirty || !self.tools.is_empty() || !self.scan.text().is_empty()
@@ -76,8 +84,9 @@ impl Checkout {
             FormField::text(label("tool_form.department"), "")
                 .with_suggestions(ctx.read(directory::department_names(conn))),
             FormField::choice(label("tool_form.borrower_type"), "internal", kinds),
-            FormField::text(label("tool_form.approver"), "")
-                .with_suggestions(ctx.read(directory::people_names(conn, true))),
+            FormField::text(label("tool_form.approver"), "").with_suggestions(ctx.read(
+                crate::db::approvals::approvers(conn, Deed::ApproveOutsideLoan),
+            )),
             FormField::text(label("tool_form.purpose"), ""),
             due,
             // Stored as a key, shown and exported in the reader's language.
@@ -91,7 +100,10 @@ impl Checkout {
                     lang,
                 ),
             ),
-        ];
+        ]
+        .into_iter()
+        .chain(approval::fields(ctx))
+        .collect();
         Checkout {
             form: Form::new(label("tool_form.checkout_title"), fields),
             scan: Input::default(),
@@ -338,8 +350,34 @@ impl Checkout {
             return CheckoutOutcome::Stay(Action::Noop);
         }
         let now = ctx.now;
+        let evidence = match self.form.fields.len() > PASSWORD && borrowing.external {
+            false => Default::default(),
+            true => {
+                let (password, slip) = (
+                    self.form.value(PASSWORD).to_owned(),
+                    self.value(PASSWORD + 1),
+                );
+                let deed = Deed::ApproveOutsideLoan;
+                match approval::evidence(
+                    ctx,
+                    Deed::LendTools,
+                    deed,
+                    &borrowing.approver,
+                    &password,
+                    &slip,
+                ) {
+                    Ok(evidence) => evidence,
+                    Err(why) => {
+                        self.form.fields[PASSWORD].input.set("");
+                        self.form.fields[PASSWORD].error = Some(why);
+                        self.go_to_form(PASSWORD);
+                        return CheckoutOutcome::Stay(Action::Noop);
+                    }
+                }
+            }
+        };
         match ctx.save(Deed::LendTools, |tx, stamp| {
-            tools::check_out(tx, &borrowing, &codes, now, stamp)
+            tools::check_out_approved(tx, &borrowing, &codes, now, &evidence, stamp)
         }) {
             Ok((_, number)) => {
                 let args: [(&str, &dyn std::fmt::Display); 3] = [
@@ -370,6 +408,18 @@ impl Checkout {
                     Some(at) => self.go_to_form(at),
                     None => self.go_to_scan(),
                 }
+                CheckoutOutcome::Stay(Action::Noop)
+            }
+            Err(ToolError::Approval(e)) => {
+                use crate::db::approvals::ApprovalError::{CountersignedByOther, NeedsEvidence};
+                let at = match e {
+                    NeedsEvidence | CountersignedByOther if self.form.fields.len() > PASSWORD => {
+                        PASSWORD
+                    }
+                    _ => APPROVER,
+                };
+                self.form.fields[at].error = Some(e.message(lang));
+                self.go_to_form(at);
                 CheckoutOutcome::Stay(Action::Noop)
             }
             Err(other) => {
@@ -430,7 +480,7 @@ impl Checkout {
     pub fn render(&self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let lang = ctx.lang;
         let form_area = Rect {
-            height: FORM_HEIGHT.min(area.height),
+            height: self.form_height().min(area.height),
             ..area
         };
         if self.on_scan {
@@ -441,10 +491,11 @@ impl Checkout {
         } else {
             self.form.render(frame, form_area, lang);
         }
-        if area.height <= FORM_HEIGHT + 2 {
+        let form_height = self.form_height();
+        if area.height <= form_height + 2 {
             return;
         }
-        let below = rows(area, FORM_HEIGHT, area.height - FORM_HEIGHT);
+        let below = rows(area, form_height, area.height - form_height);
         let label = format!(" {} ", lang.t("tool_form.scan"));
         let label_width = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
         let style = if self.on_scan {

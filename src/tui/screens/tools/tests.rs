@@ -30,7 +30,15 @@ fn app_on(mut db: Db, lang: Lang) -> App {
         let office = directory::ensure_department(tx, "办公室", false, &s)?;
         directory::ensure_person(tx, "林霞", centre, &[directory::Role::Maintainer], None, &s)?;
         directory::ensure_person(tx, "杨明", office, &[], None, &s)?;
-        directory::ensure_person(tx, "刘主任", centre, &[directory::Role::Director], None, &s)?;
+        // The leader who approves other departments' loans (001 公司主管领导).
+        directory::ensure_person(
+            tx,
+            "刘主任",
+            centre,
+            &[directory::Role::Supervisor],
+            None,
+            &s,
+        )?;
         for (code, name, kind, days) in [
             ("GJ-001", "数字万用表", "万用表", 3),
             ("GJ-002", "数字万用表", "万用表", 3),

@@ -1,0 +1,53 @@
+//! The two fields an approval adds to a form with accounts on (the approver's password to
+//! countersign, or the paper slip's number), and turning them into evidence at save: the
+//! countersignature is checked and logged on its own first, so a wrong password is recorded
+//! even though the action is then not saved.
+
+use super::form::FormField;
+use crate::db::approvals::{self, Evidence};
+use crate::domain::permission::Deed;
+use crate::tui::screens::Ctx;
+
+/// The password and slip fields, where accounts are on; none in open mode.
+pub fn fields(ctx: &Ctx) -> Vec<FormField> {
+    if !ctx.accounts_on() {
+        return Vec::new();
+    }
+    let lang = ctx.lang;
+    let mut slip = FormField::text(lang.t("approval.slip").to_owned(), "");
+    slip.hint = Some(lang.t("approval.slip_hint").to_owned());
+    vec![
+        FormField::secret(
+            lang.t("approval.password").to_owned(),
+            lang.t("approval.password_hint").to_owned(),
+        ),
+        slip,
+    ]
+}
+
+/// The evidence the two fields give for `approver` approving `deed` within `action`: the
+/// countersignature if a password was typed (refused: why, in words), else the slip, else none.
+pub fn evidence(
+    ctx: &mut Ctx,
+    action: Deed,
+    deed: Deed,
+    approver: &str,
+    password: &str,
+    slip: &str,
+) -> Result<Evidence, String> {
+    if !password.is_empty() {
+        let lang = ctx.lang;
+        let signed = ctx.save(action, |tx, stamp| {
+            approvals::countersign(tx, approver, password, deed, stamp.at, &stamp.by)
+        });
+        return match signed {
+            Ok(Ok(countersigned)) => Ok(Evidence::Countersigned(countersigned)),
+            Ok(Err(refused)) => Err(refused.message(lang)),
+            Err(e) => Err(crate::words::failure_message(&e, lang)),
+        };
+    }
+    match slip.trim() {
+        "" => Ok(Evidence::None),
+        number => Ok(Evidence::Paper(number.to_owned())),
+    }
+}
