@@ -51,6 +51,13 @@ fn the_audit_log_prints_as_a_table_csv_and_json_and_names_bad_arguments() {
     let home = Home::new();
     let file = write(&home, "d.csv", &devices_csv("JF", 2));
     assert_eq!(jifang(&home, &["import", "devices", &file]).code, 0);
+    // The log as anyone reads it: here `--operator` would name whose changes to list.
+    let db = home.path("t.db");
+    let jifang = |_: &Home, args: &[&str]| {
+        let mut all = vec!["--db", db.to_str().unwrap()];
+        all.extend_from_slice(args);
+        support::run(home.command(), &all)
+    };
     let table = jifang(&home, &["audit", "--table", "devices"]);
     assert_eq!(table.code, 0, "{}", table.stderr);
     assert!(table.stdout.contains("张三"), "{}", table.stdout);
@@ -63,7 +70,7 @@ fn the_audit_log_prints_as_a_table_csv_and_json_and_names_bad_arguments() {
     assert!(!table.stdout.contains("device_events"));
     let csv = jifang(&home, &["audit", "--format", "csv", "--lang", "en"]);
     assert!(csv.stdout.starts_with(
-        "\u{feff}id,at,operator,table,record_id,action,old_values,new_values,clock_at,outside\r\n"
+        "\u{feff}id,at,operator,table,record_id,action,old_values,new_values,clock_at,outside,login\r\n"
     ));
     assert!(csv.stdout.contains(",devices,1,insert,"));
     let json = jifang(
@@ -79,6 +86,17 @@ fn the_audit_log_prints_as_a_table_csv_and_json_and_names_bad_arguments() {
     // Every row but the log's own first one (the chain's start, written by jifang itself).
     assert_eq!(lines[0]["table"], "audit_log");
     assert!(lines[1..].iter().all(|l| l["operator"] == "张三"));
+    // Each names the login it was written under: 张三 typed in open mode, beside the OS's.
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l["login"].as_str().is_some_and(|s| s.starts_with("os:")))
+    );
+    let by = jifang(
+        &home,
+        &["--operator", "nobody", "audit", "--format", "json"],
+    );
+    assert_eq!(by.stdout, "", "--operator names whose changes to list");
     assert!(
         lines
             .iter()
