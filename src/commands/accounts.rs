@@ -227,7 +227,7 @@ pub fn permissions(db: &Db, lang: Lang) -> anyhow::Result<ExitCode> {
         let cells = [
             deed.key().to_owned(),
             lang.t(&deed.label_key()).to_owned(),
-            crate::words::roles_words(roles, lang),
+            crate::words::needed_roles_words(roles, lang),
         ];
         writeln!(out, "{}", fitted(cells.iter().zip([18, 34, 40])))?;
     }

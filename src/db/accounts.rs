@@ -385,6 +385,9 @@ pub enum Refused {
     Disabled,
     /// The person has left.
     Left,
+    /// An approver without an account cannot countersign (never said of a sign-in, which
+    /// would tell who has an account).
+    NoAccountToCountersign(String),
 }
 
 /// A sign-in that was let in: the account, and whether its password must be changed first

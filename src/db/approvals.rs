@@ -70,6 +70,33 @@ pub fn check(
     evidence: &Evidence,
     stamp: &Stamp,
 ) -> Result<Result<String, ApprovalError>, rusqlite::Error> {
+    if let Err(e) = check_approver(conn, approver, deed, stamp)? {
+        return Ok(Err(e));
+    }
+    let approver = approver.trim();
+    if accounts::enabled(conn)? {
+        match evidence {
+            Evidence::None => return Ok(Err(ApprovalError::NeedsEvidence)),
+            Evidence::Paper(number) if number.trim().is_empty() => {
+                return Ok(Err(ApprovalError::NeedsEvidence));
+            }
+            Evidence::Countersigned(c) if c.name != approver => {
+                return Ok(Err(ApprovalError::CountersignedByOther));
+            }
+            _ => {}
+        }
+    }
+    Ok(Ok(evidence.stored()))
+}
+
+/// Whether `approver` may approve `deed` for an action `stamp` records, evidence aside: a
+/// working person holding the role, not the operator.
+pub fn check_approver(
+    conn: &Connection,
+    approver: &str,
+    deed: Deed,
+    stamp: &Stamp,
+) -> rusqlite::Result<Result<(), ApprovalError>> {
     let approver = approver.trim();
     if approver.is_empty() {
         return Ok(Err(ApprovalError::NeedsApprover));
@@ -95,19 +122,7 @@ pub fn check(
             roles: table.roles(deed),
         }));
     }
-    if accounts::enabled(conn)? {
-        match evidence {
-            Evidence::None => return Ok(Err(ApprovalError::NeedsEvidence)),
-            Evidence::Paper(number) if number.trim().is_empty() => {
-                return Ok(Err(ApprovalError::NeedsEvidence));
-            }
-            Evidence::Countersigned(c) if c.name != approver => {
-                return Ok(Err(ApprovalError::CountersignedByOther));
-            }
-            _ => {}
-        }
-    }
-    Ok(Ok(evidence.stored()))
+    Ok(Ok(()))
 }
 
 /// The working people who may approve `deed`, by name (each once), for pick lists.
@@ -145,7 +160,7 @@ pub fn countersign(
         .find(|a| a.name == name.trim() && !a.left)
         .map(|a| a.login);
     let Some(login) = login else {
-        return Ok(Err(Refused::WrongLoginOrPassword));
+        return Ok(Err(Refused::NoAccountToCountersign(name.trim().to_owned())));
     };
     let place = format!("countersign: {}", deed.key());
     // Expiry does not stop a countersignature: the approver changes it at their next sign-in.

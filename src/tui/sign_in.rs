@@ -36,8 +36,9 @@ pub struct SignIn {
     fields: [Input; 2],
     focus: usize,
     error: Option<String>,
-    /// Locked for this person (their name) after idle minutes: their work waits for them.
-    locked_for: Option<(String, String)>,
+    /// Locked for this person (their name), after so many idle minutes or (`None`) by a key:
+    /// their work waits for them.
+    locked_for: Option<(String, Option<String>)>,
 }
 
 impl SignIn {
@@ -52,8 +53,8 @@ impl SignIn {
         }
     }
 
-    /// The console locked for `name`, whose work waits, after `minutes` idle.
-    pub fn locked(login: &str, name: &str, minutes: String) -> SignIn {
+    /// The console locked for `name`, whose work waits, after `minutes` idle or by a key.
+    pub fn locked(login: &str, name: &str, minutes: Option<String>) -> SignIn {
         SignIn {
             locked_for: Some((name.to_owned(), minutes)),
             ..SignIn::credentials(login)
@@ -162,10 +163,13 @@ impl SignIn {
             (Ask::NewPassword { .. }, _) => {
                 lang.tf("sign_in.change_hint", &[("min", &MIN_PASSWORD_CHARS)])
             }
-            (Ask::Credentials, Some((name, minutes))) => lang.tf(
+            (Ask::Credentials, Some((name, Some(minutes)))) => lang.tf(
                 "sign_in.locked_hint",
                 &[("minutes", minutes), ("name", name)],
             ),
+            (Ask::Credentials, Some((name, None))) => {
+                lang.tf("sign_in.locked_by_key", &[("name", name)])
+            }
             (Ask::Credentials, None) => lang.t("sign_in.hint").to_owned(),
         };
         let about: Vec<Line> = wrap(&about, inner.width)

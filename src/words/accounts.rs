@@ -44,6 +44,9 @@ impl Refused {
             }
             Refused::Disabled => lang.t("sign_in.disabled").to_owned(),
             Refused::Left => lang.t("sign_in.left").to_owned(),
+            Refused::NoAccountToCountersign(name) => {
+                lang.tf("approval.no_account", &[("name", name)])
+            }
         }
     }
 }
@@ -57,8 +60,15 @@ pub fn password_problem(problem: PasswordProblem, lang: Lang) -> String {
     }
 }
 
-/// Roles as words, joined; "admin" where none but admins may.
+/// The roles someone holds, as words in a list (as a form shows and reads them back).
 pub fn roles_words(roles: &Roles, lang: Lang) -> String {
+    let words: Vec<&str> = roles.iter().map(|r| lang.t(r.label_key())).collect();
+    words.join(lang.t("permission.and"))
+}
+
+/// The roles of which one is needed, as words ("deputy or director"); "admin" where none but
+/// admins may.
+pub fn needed_roles_words(roles: &Roles, lang: Lang) -> String {
     let words: Vec<&str> = roles.iter().map(|r| lang.t(r.label_key())).collect();
     match words.is_empty() {
         true => lang.t("role.admin").to_owned(),
@@ -72,7 +82,7 @@ pub fn refusal(deed: Deed, roles: &Roles, lang: Lang) -> String {
         "permission.refused",
         &[
             ("deed", &lang.t(&deed.label_key())),
-            ("roles", &roles_words(roles, lang)),
+            ("roles", &needed_roles_words(roles, lang)),
         ],
     )
 }
@@ -84,7 +94,7 @@ impl ApprovalError {
             ApprovalError::Unknown(name) => lang.tf("approval.unknown", &[("name", name)]),
             ApprovalError::LacksRole { name, roles } => lang.tf(
                 "approval.lacks_role",
-                &[("name", name), ("roles", &roles_words(roles, lang))],
+                &[("name", name), ("roles", &needed_roles_words(roles, lang))],
             ),
             ApprovalError::SelfApproved => lang.t("approval.self_approved").to_owned(),
             ApprovalError::NeedsEvidence => lang.t("approval.needs_evidence").to_owned(),

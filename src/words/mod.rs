@@ -14,7 +14,7 @@ mod repairs;
 mod tools;
 mod undo;
 
-pub use accounts::{evidence_words, password_problem, refusal, roles_words};
+pub use accounts::{evidence_words, needed_roles_words, password_problem, refusal, roles_words};
 pub use db::failure_message;
 pub use devices::transition_message;
 pub use tools::unavailable_text;

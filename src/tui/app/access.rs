@@ -219,11 +219,8 @@ impl App {
         if access.gate.is_some() {
             return;
         }
-        access.gate = Some(SignIn::locked(
-            &account.login,
-            &account.name,
-            access.policy.idle_minutes_text(),
-        ));
+        let minutes = (why == "idle").then(|| access.policy.idle_minutes_text());
+        access.gate = Some(SignIn::locked(&account.login, &account.name, minutes));
         self.help = None;
         let stamp = crate::db::Stamp::new(account.name.clone(), self.now);
         let logged = self.db.write(|tx| {

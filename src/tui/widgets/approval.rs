@@ -25,8 +25,16 @@ pub fn fields(ctx: &Ctx) -> Vec<FormField> {
     ]
 }
 
+/// Why no evidence could be had, in words, and which field it belongs to.
+pub enum Refused {
+    /// The approver may not approve this at all.
+    Approver(String),
+    /// The countersignature was refused.
+    Password(String),
+}
+
 /// The evidence the two fields give for `approver` approving `deed` within `action`: the
-/// countersignature if a password was typed (refused: why, in words), else the slip, else none.
+/// countersignature if a password was typed, else the slip, else none.
 pub fn evidence(
     ctx: &mut Ctx,
     action: Deed,
@@ -34,16 +42,24 @@ pub fn evidence(
     approver: &str,
     password: &str,
     slip: &str,
-) -> Result<Evidence, String> {
+) -> Result<Evidence, Refused> {
     if !password.is_empty() {
         let lang = ctx.lang;
+        // Who may not approve is told so before their password is checked.
+        let stamp = ctx.stamp();
+        let may = approvals::check_approver(ctx.db.conn(), approver, deed, &stamp);
+        match may {
+            Ok(Err(e)) => return Err(Refused::Approver(e.message(lang))),
+            Err(e) => return Err(Refused::Password(crate::words::failure_message(&e, lang))),
+            Ok(Ok(())) => {}
+        }
         let signed = ctx.save(action, |tx, stamp| {
             approvals::countersign(tx, approver, password, deed, stamp.at, &stamp.by)
         });
         return match signed {
             Ok(Ok(countersigned)) => Ok(Evidence::Countersigned(countersigned)),
-            Ok(Err(refused)) => Err(refused.message(lang)),
-            Err(e) => Err(crate::words::failure_message(&e, lang)),
+            Ok(Err(refused)) => Err(Refused::Password(refused.message(lang))),
+            Err(e) => Err(Refused::Password(crate::words::failure_message(&e, lang))),
         };
     }
     match slip.trim() {

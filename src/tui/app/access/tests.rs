@@ -156,6 +156,11 @@ fn another_person_signing_in_at_a_locked_console_starts_afresh() {
     typed(&mut app, "赵敏");
     ctrl(&mut app, 'l');
     assert!(app.gated(), "Ctrl-L locks at once");
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("The console is locked: 林霞 signs in"),
+        "{shown}"
+    );
     // Clear the login filled in for 林霞 and sign in as someone else.
     press(&mut app, KeyCode::BackTab);
     press(&mut app, KeyCode::Esc);

@@ -198,7 +198,11 @@ impl Editor {
         let slip = self.form.value(password_at + 1).to_owned();
         match approval::evidence(ctx, Deed::KeepDevices, deed, &approver, &password, &slip) {
             Ok(evidence) => Some(evidence),
-            Err(why) => {
+            Err(approval::Refused::Approver(why)) => {
+                self.form.fields[approver_at].error = Some(why);
+                None
+            }
+            Err(approval::Refused::Password(why)) => {
                 self.form.fields[password_at].input.set("");
                 self.form.fields[password_at].error = Some(why);
                 None

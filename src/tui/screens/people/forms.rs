@@ -51,11 +51,7 @@ pub struct PersonForm {
 /// Where a key left the form; saved: the person's id, and what the status bar says.
 pub type FormOutcome = Outcome<(i64, Flash)>;
 
-/// The roles as a form shows them: their names in the screen's language.
-pub fn roles_words(roles: &Roles, lang: Lang) -> String {
-    let words: Vec<&str> = roles.iter().map(|r| lang.t(r.label_key())).collect();
-    words.join(if lang == Lang::Zh { "、" } else { ", " })
-}
+pub use crate::words::roles_words;
 
 impl PersonForm {
     /// Something was typed since the form opened.

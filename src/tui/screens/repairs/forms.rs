@@ -503,7 +503,11 @@ impl RepairForm {
                             &slip,
                         ) {
                             Ok(evidence) => evidence,
-                            Err(why) => {
+                            Err(approval::Refused::Approver(why)) => {
+                                self.form.set_error(F::Approver, why);
+                                return FormOutcome::Stay(Action::Noop);
+                            }
+                            Err(approval::Refused::Password(why)) => {
                                 self.form.set_error(F::ApproverPassword, why);
                                 self.form.clear(F::ApproverPassword);
                                 return FormOutcome::Stay(Action::Noop);

@@ -367,10 +367,16 @@ impl Checkout {
                     &slip,
                 ) {
                     Ok(evidence) => evidence,
-                    Err(why) => {
-                        self.form.fields[PASSWORD].input.set("");
-                        self.form.fields[PASSWORD].error = Some(why);
-                        self.go_to_form(PASSWORD);
+                    Err(refused) => {
+                        let (at, why) = match refused {
+                            approval::Refused::Approver(why) => (APPROVER, why),
+                            approval::Refused::Password(why) => {
+                                self.form.fields[PASSWORD].input.set("");
+                                (PASSWORD, why)
+                            }
+                        };
+                        self.form.fields[at].error = Some(why);
+                        self.go_to_form(at);
                         return CheckoutOutcome::Stay(Action::Noop);
                     }
                 }
