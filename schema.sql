@@ -869,7 +869,7 @@ CREATE TABLE account_events (
     account_id     INTEGER REFERENCES accounts (id),
     login          TEXT    NOT NULL,
     kind           TEXT    NOT NULL CHECK (kind IN ('sign_in', 'sign_out', 'sign_in_failed',
-                       'locked', 'unlocked', 'idle_locked', 'password_changed', 'password_reset',
+                       'locked', 'unlocked', 'console_locked', 'password_changed', 'password_reset',
                        'roles_changed', 'account_added', 'countersigned')),
     detail         TEXT    NOT NULL DEFAULT '',
     created_at     TEXT    NOT NULL,

@@ -62,7 +62,7 @@ fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<(
             audit::for_each(db.conn(), query, |e| writeln!(out, "{}", file::json(&e)))?;
         }
         Format::Table => {
-            let widths = [7u16, 19, 16, 20, 9, 8];
+            let widths = [7u16, 19, 18, 20, 9, 8];
             let names = header(&file::COLUMNS, lang);
             let mut head: Vec<String> = names[..6]
                 .iter()
@@ -80,7 +80,7 @@ fn write(db: &Db, query: &Query, format: Format, lang: Lang) -> anyhow::Result<(
                 let cells = [
                     e.id.to_string(),
                     e.when().to_owned(),
-                    crate::words::who(&e, lang),
+                    crate::words::who_short(&e),
                     e.table.clone(),
                     e.record_id.to_string(),
                     action.to_owned(),

@@ -137,7 +137,8 @@ pub enum Event {
     SignInFailed,
     Locked,
     Unlocked,
-    IdleLocked,
+    /// The console was locked (idle, or by Ctrl-L), its work kept for the same person.
+    ConsoleLocked,
     PasswordChanged,
     PasswordReset,
     RolesChanged,
@@ -154,7 +155,7 @@ impl Event {
             Event::SignInFailed => "sign_in_failed",
             Event::Locked => "locked",
             Event::Unlocked => "unlocked",
-            Event::IdleLocked => "idle_locked",
+            Event::ConsoleLocked => "console_locked",
             Event::PasswordChanged => "password_changed",
             Event::PasswordReset => "password_reset",
             Event::RolesChanged => "roles_changed",

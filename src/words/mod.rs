@@ -18,7 +18,7 @@ pub use accounts::{evidence_words, needed_roles_words, password_problem, refusal
 pub use db::failure_message;
 pub use devices::transition_message;
 pub use tools::unavailable_text;
-pub use undo::{record_words, who};
+pub use undo::{record_words, who, who_short};
 
 #[cfg(test)]
 mod tests {

@@ -63,3 +63,16 @@ pub fn who(entry: &crate::db::audit::Entry, lang: crate::i18n::Lang) -> String {
         },
     }
 }
+
+/// [`who`] as short as it can be said, for a narrow column: the login as stored beside the
+/// name (`王磊 (os:wl)`, `林霞 (linxia)`).
+pub fn who_short(entry: &crate::db::audit::Entry) -> String {
+    match entry.login.as_deref() {
+        Some(login)
+            if login != entry.operator && login.strip_prefix("os:") != Some(&entry.operator) =>
+        {
+            format!("{} ({login})", entry.operator)
+        }
+        _ => entry.operator.clone(),
+    }
+}

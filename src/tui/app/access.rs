@@ -228,7 +228,7 @@ impl App {
                 tx,
                 Some(account.id),
                 &account.login,
-                Event::IdleLocked,
+                Event::ConsoleLocked,
                 why,
                 &stamp,
             )
