@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 
 use anyhow::bail;
 
-use crate::db::accounts::{self, Account};
+use crate::db::accounts::{self, Account, Event};
 use crate::db::{Db, Stamp};
 use crate::domain::account::{self, Policy};
 use crate::domain::permission::Deed;
@@ -86,8 +86,13 @@ pub fn sign(
     };
     let login = account_login(db, login)?;
     let password = password(&lang.tf("password.prompt", &[("login", &login)]), lang)?;
-    let outcome =
-        db.write(|tx| accounts::sign_in(tx, &login, &password, now, policy, &os, place))?;
+    let attempt = accounts::Attempt {
+        login: &login,
+        password: &password,
+        by: &os,
+        place,
+    };
+    let outcome = db.write(|tx| accounts::sign_in(tx, &attempt, now, policy, Event::SignIn))?;
     let signed = match outcome {
         Ok(signed) => signed,
         Err(refused) => bail!(refused.message(lang)),

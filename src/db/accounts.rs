@@ -336,19 +336,13 @@ pub fn set_password(
         "UPDATE account_secrets SET hash = ?2 WHERE account_id = ?1",
         params![account.id, hash],
     )?;
-    conn.execute(
-        "UPDATE accounts SET must_change = ?2, password_changed_at = ?3, failed_attempts = 0,
-                locked_until = CASE WHEN ?2 THEN NULL ELSE locked_until END,
-                updated_at = ?3, updated_by = ?4, row_version = row_version + 1
-         WHERE id = ?1",
-        params![account.id, reset, stamp.at_text(), stamp.by],
-    )?;
     let event = match reset {
         true => Event::PasswordReset,
         false => Event::PasswordChanged,
     };
-    record(conn, Some(account.id), &account.login, event, "", stamp)?;
-    existing(conn, login)
+    let set = "must_change = ?2, password_changed_at = ?3, failed_attempts = 0,
+               locked_until = CASE WHEN ?2 THEN NULL ELSE locked_until END";
+    update(conn, &account, set, reset, event, stamp)
 }
 
 /// Lock an account until it is unlocked, or unlock it (its failures forgotten).
@@ -359,20 +353,34 @@ pub fn set_locked(
     stamp: &Stamp,
 ) -> Result<Account, AccountError> {
     let account = existing(conn, login)?;
-    conn.execute(
-        "UPDATE accounts SET disabled = ?2,
-                failed_attempts = CASE WHEN ?2 THEN failed_attempts ELSE 0 END,
-                locked_until = CASE WHEN ?2 THEN locked_until END,
-                updated_at = ?3, updated_by = ?4, row_version = row_version + 1
-         WHERE id = ?1",
-        params![account.id, locked, stamp.at_text(), stamp.by],
-    )?;
     let event = match locked {
         true => Event::Locked,
         false => Event::Unlocked,
     };
+    let set = "disabled = ?2, failed_attempts = CASE WHEN ?2 THEN failed_attempts ELSE 0 END,
+               locked_until = CASE WHEN ?2 THEN locked_until END";
+    update(conn, &account, set, locked, event, stamp)
+}
+
+/// Change `account` by `set` (whose `?2` is `flag`), stamped, and log `event`.
+fn update(
+    conn: &Connection,
+    account: &Account,
+    set: &str,
+    flag: bool,
+    event: Event,
+    stamp: &Stamp,
+) -> Result<Account, AccountError> {
+    conn.execute(
+        &format!(
+            "UPDATE accounts SET {set}, updated_at = ?3, updated_by = ?4,
+                 row_version = row_version + 1
+             WHERE id = ?1"
+        ),
+        params![account.id, flag, stamp.at_text(), stamp.by],
+    )?;
     record(conn, Some(account.id), &account.login, event, "", stamp)?;
-    existing(conn, login)
+    existing(conn, &account.login)
 }
 
 /// Why a sign-in was refused. The failure is recorded; a wrong login and a wrong password are
@@ -416,33 +424,32 @@ fn decoy() -> &'static str {
     DECOY.get_or_init(|| account::hash("jifang decoy password"))
 }
 
-/// Check `password` for `login` at `now` and record the outcome: the sign-in, or the failure
-/// (five in a row lock the account for fifteen minutes). `by` is who the failure of an unknown
-/// login is stamped by; `place` where the sign-in was made (the console, a command).
-pub fn sign_in(
-    conn: &Connection,
-    login: &str,
-    password: &str,
-    now: NaiveDateTime,
-    policy: &Policy,
-    by: &str,
-    place: &str,
-) -> rusqlite::Result<Result<SignedIn, Refused>> {
-    check_password(conn, login, password, now, policy, by, place, Event::SignIn)
+/// A try at a password: whose, the password, who a failure of an unknown login is stamped by,
+/// and where it was made (the console, a command, a countersignature).
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    pub login: &'a str,
+    pub password: &'a str,
+    pub by: &'a str,
+    pub place: &'a str,
 }
 
-/// [`sign_in`], recording `event` (a sign-in, a countersignature) when the password is right.
-#[allow(clippy::too_many_arguments)]
-pub fn check_password(
+/// Check an attempt at `now` and record the outcome: `event` (a sign-in, a countersignature)
+/// when the password is right, else the failure (five in a row lock the account for fifteen
+/// minutes).
+pub fn sign_in(
     conn: &Connection,
-    login: &str,
-    password: &str,
+    attempt: &Attempt,
     now: NaiveDateTime,
     policy: &Policy,
-    by: &str,
-    place: &str,
     event: Event,
 ) -> rusqlite::Result<Result<SignedIn, Refused>> {
+    let Attempt {
+        login,
+        password,
+        by,
+        place,
+    } = *attempt;
     let stamp_of = |who: &str| Stamp::new(who, now);
     let Some(found) = by_login(conn, login)? else {
         account::verify(password, decoy());
@@ -451,38 +458,22 @@ pub fn check_password(
         return Ok(Err(Refused::WrongLoginOrPassword));
     };
     let stamp = stamp_of(&found.name);
-    if found.left {
+    let barred = match found.locked_until.filter(|u| *u > now) {
+        _ if found.left => Some((Refused::Left, "left")),
+        _ if found.disabled => Some((Refused::Disabled, "locked")),
+        Some(until) => Some((Refused::Locked(until), "locked")),
+        None => None,
+    };
+    if let Some((refused, why)) = barred {
         record(
             conn,
             Some(found.id),
             &found.login,
             Event::SignInFailed,
-            "left",
+            why,
             &stamp,
         )?;
-        return Ok(Err(Refused::Left));
-    }
-    if found.disabled {
-        record(
-            conn,
-            Some(found.id),
-            &found.login,
-            Event::SignInFailed,
-            "locked",
-            &stamp,
-        )?;
-        return Ok(Err(Refused::Disabled));
-    }
-    if let Some(until) = found.locked_until.filter(|u| *u > now) {
-        record(
-            conn,
-            Some(found.id),
-            &found.login,
-            Event::SignInFailed,
-            "locked",
-            &stamp,
-        )?;
-        return Ok(Err(Refused::Locked(until)));
+        return Ok(Err(refused));
     }
     let right = secret(conn, found.id)?.is_some_and(|hash| account::verify(password, &hash));
     if !right {

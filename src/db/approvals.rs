@@ -168,16 +168,13 @@ pub fn countersign(
         password_days: 0,
         ..Policy::default()
     };
-    let outcome = accounts::check_password(
-        conn,
-        &login,
+    let attempt = accounts::Attempt {
+        login: &login,
         password,
-        now,
-        &policy,
         by,
-        &place,
-        Event::Countersigned,
-    )?;
+        place: &place,
+    };
+    let outcome = accounts::sign_in(conn, &attempt, now, &policy, Event::Countersigned)?;
     Ok(outcome.map(|signed| Countersigned {
         login: signed.account.login,
         name: signed.account.name,

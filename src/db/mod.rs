@@ -378,6 +378,17 @@ impl Stamp {
     }
 }
 
+/// Tests: the first column of every row `sql` reads.
+#[cfg(test)]
+pub fn column<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str) -> Vec<T> {
+    conn.prepare(sql)
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 /// How an operating-system login is stored beside a name typed in open mode: `os:` before it,
 /// so that it is never read as an account's login.
 pub fn os_login(name: &str) -> String {

@@ -29,18 +29,14 @@ fn events(db: &Db) -> Vec<(String, String)> {
 }
 
 fn try_sign_in(db: &mut Db, login: &str, password: &str, now: &str) -> Result<SignedIn, Refused> {
-    db.write(|tx| {
-        sign_in(
-            tx,
-            login,
-            password,
-            at(now),
-            &Policy::default(),
-            "os:root",
-            "test",
-        )
-    })
-    .unwrap()
+    let attempt = Attempt {
+        login,
+        password,
+        by: "os:root",
+        place: "test",
+    };
+    db.write(|tx| sign_in(tx, &attempt, at(now), &Policy::default(), Event::SignIn))
+        .unwrap()
 }
 
 #[test]
@@ -190,14 +186,10 @@ fn every_audit_row_names_the_login_it_was_written_under() {
     let stamp = Stamp::at("林霞", "2026-12-01 09:00:00");
     db.write(|tx| set_locked(tx, "linxia", false, &stamp))
         .unwrap();
-    let logins: Vec<Option<String>> = db
-        .conn()
-        .prepare("SELECT DISTINCT login FROM audit_log WHERE table_name <> 'audit_log' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let logins: Vec<Option<String>> = crate::db::column(
+        db.conn(),
+        "SELECT DISTINCT login FROM audit_log WHERE table_name <> 'audit_log' ORDER BY id",
+    );
     assert_eq!(
         logins,
         [Some("os:root".to_owned()), Some("linxia".to_owned())]

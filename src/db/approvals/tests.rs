@@ -102,14 +102,10 @@ fn with_accounts_on_the_approver_countersigns_or_a_paper_slip_is_named() {
         check_now(&db, "赵副", &evidence),
         Ok("countersigned:zhao".into())
     );
-    let kinds: Vec<String> = db
-        .conn()
-        .prepare("SELECT kind || ' ' || detail FROM account_events ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let kinds: Vec<String> = crate::db::column(
+        db.conn(),
+        "SELECT kind || ' ' || detail FROM account_events ORDER BY id",
+    );
     assert_eq!(
         kinds[1..],
         [

@@ -119,10 +119,16 @@ impl App {
         };
         let (policy, os) = (access.policy, access.os_login.clone());
         let now = self.now;
+        let attempt = accounts::Attempt {
+            login,
+            password: &password,
+            by: &os,
+            place: "console",
+        };
         // A failed try is logged under the operating system's login: nobody is signed in.
         let outcome = self.db.set_login(Some(os.clone())).and_then(|()| {
             self.db
-                .write(|tx| accounts::sign_in(tx, login, &password, now, &policy, &os, "console"))
+                .write(|tx| accounts::sign_in(tx, &attempt, now, &policy, Event::SignIn))
         });
         let signed = match outcome {
             Err(e) => return self.refuse(crate::words::failure_message(&e, self.lang)),
@@ -222,20 +228,17 @@ impl App {
         let minutes = (why == "idle").then(|| access.policy.idle_minutes_text());
         access.gate = Some(SignIn::locked(&account.login, &account.name, minutes));
         self.help = None;
-        let stamp = crate::db::Stamp::new(account.name.clone(), self.now);
-        let logged = self.db.write(|tx| {
-            accounts::record(
-                tx,
-                Some(account.id),
-                &account.login,
-                Event::ConsoleLocked,
-                why,
-                &stamp,
-            )
-        });
-        if let Err(e) = logged {
+        if let Err(e) = self.log(&account, Event::ConsoleLocked, why) {
             *self.failed_read.borrow_mut() = Some(e.to_string());
         }
+    }
+
+    /// Write `event` of `account` into the user-use log.
+    fn log(&mut self, account: &Account, event: Event, detail: &str) -> rusqlite::Result<()> {
+        let stamp = crate::db::Stamp::new(account.name.clone(), self.now);
+        self.db.write(|tx| {
+            accounts::record(tx, Some(account.id), &account.login, event, detail, &stamp)
+        })
     }
 
     /// Sign out: refused while a form holds unsaved work, which would be lost.
@@ -251,18 +254,7 @@ impl App {
             return Action::Noop;
         };
         access.gate = Some(SignIn::credentials(""));
-        let stamp = crate::db::Stamp::new(account.name.clone(), self.now);
-        let logged = self.db.write(|tx| {
-            accounts::record(
-                tx,
-                Some(account.id),
-                &account.login,
-                Event::SignOut,
-                "console",
-                &stamp,
-            )
-        });
-        if let Err(e) = logged {
+        if let Err(e) = self.log(&account, Event::SignOut, "console") {
             self.refuse(crate::words::failure_message(&e, self.lang));
         }
         self.start_afresh();

@@ -207,16 +207,9 @@ fn signing_out_is_logged_and_returns_to_the_sign_in_screen() {
     sign_in(&mut app, "wq", "pass-word-1");
     ctrl(&mut app, 'o');
     assert!(app.gated());
-    let kinds: Vec<String> = app
-        .db()
-        .conn()
-        .prepare(
-            "SELECT kind FROM account_events WHERE kind IN ('sign_in', 'sign_out') ORDER BY id",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let kinds: Vec<String> = crate::db::column(
+        app.db().conn(),
+        "SELECT kind FROM account_events WHERE kind IN ('sign_in', 'sign_out') ORDER BY id",
+    );
     assert_eq!(kinds, ["sign_in", "sign_out"]);
 }

@@ -549,13 +549,8 @@ fn a_check_out_stores_the_condition_as_a_key_and_each_language_reads_its_word() 
     ctrl(&mut app, 's');
     press(&mut app, KeyCode::Char('y'));
     let conn = app.db().conn();
-    let stored: Vec<String> = conn
-        .prepare("SELECT condition_out FROM tool_loans ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let stored: Vec<String> =
+        crate::db::column(conn, "SELECT condition_out FROM tool_loans ORDER BY id");
     assert_eq!(
         stored.last().map(String::as_str),
         Some("good"),
