@@ -902,6 +902,8 @@ CREATE TABLE permissions (
 ALTER TABLE device_events ADD COLUMN approval TEXT NOT NULL DEFAULT '';
 ALTER TABLE tool_loans ADD COLUMN approval TEXT NOT NULL DEFAULT '';
 ALTER TABLE repairs ADD COLUMN vendor_approval TEXT NOT NULL DEFAULT '';
+-- The user who signed the repair off countersigned with their own password (`countersigned:LOGIN`).
+ALTER TABLE repairs ADD COLUMN confirmation TEXT NOT NULL DEFAULT '';
 -- Each audit row names the login it was written under: the signed-in account's, or in open
 -- mode the operating system's (`os:` before it). Set with the hash, by jifang's own seal.
 ALTER TABLE audit_log ADD COLUMN login TEXT;

@@ -19,6 +19,13 @@ pub struct Countersigned {
     name: String,
 }
 
+impl Countersigned {
+    /// Whose it is: the person's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 /// What shows an approval was given, besides the approver's name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Evidence {
@@ -144,14 +151,15 @@ pub fn approvers(conn: &Connection, deed: Deed) -> rusqlite::Result<Vec<String>>
     Ok(names)
 }
 
-/// The approver `name` countersigns `deed` with their password. A wrong one counts as a failed
+/// The person `name` countersigns `what` (an approval's key, a repair's sign-off) with their
+/// password. A wrong one counts as a failed
 /// sign-in of their account (five lock it); both are logged. The caller commits the log even
 /// when the countersignature is refused.
 pub fn countersign(
     conn: &Connection,
     name: &str,
     password: &str,
-    deed: Deed,
+    what: &str,
     now: NaiveDateTime,
     by: &str,
 ) -> rusqlite::Result<Result<Countersigned, Refused>> {
@@ -162,7 +170,7 @@ pub fn countersign(
     let Some(login) = login else {
         return Ok(Err(Refused::NoAccountToCountersign(name.trim().to_owned())));
     };
-    let place = format!("countersign: {}", deed.key());
+    let place = format!("countersign: {what}");
     // Expiry does not stop a countersignature: the approver changes it at their next sign-in.
     let policy = Policy {
         password_days: 0,

@@ -85,6 +85,10 @@ pub struct Repair {
     pub flow: Ticket,
     pub check: Option<CheckLink>,
     pub row_version: i64,
+    /// How the outside repair was approved, and whether the user countersigned the sign-off, as
+    /// stored (see [`super::approvals::Evidence::stored`]).
+    pub vendor_approval: String,
+    pub confirmation: String,
 }
 
 /// Why a report, a step or an amendment was not saved. Nothing is written when one comes back.
@@ -150,7 +154,8 @@ const COLUMNS: &str = "r.id, r.ticket, r.device_id, r.device_text, r.device_stat
     r.finished_at, r.closed_at, r.result, r.parts, r.cost, r.charged_department, \
     r.human_caused, r.liable_person, r.vendor, r.vendor_approver, r.vendor_sent_on, \
     r.vendor_returned_on, r.vendor_reference, r.damaged_part, r.confirmer_1, r.confirmer_2, \
-    r.confirmed_by, r.confirmed_at, r.reopened, r.check_result_id, r.row_version";
+    r.confirmed_by, r.confirmed_at, r.reopened, r.check_result_id, r.row_version, \
+    r.vendor_approval, r.confirmation";
 
 fn from_row(r: &Row) -> rusqlite::Result<(Repair, Option<i64>)> {
     let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -209,6 +214,8 @@ fn from_row(r: &Row) -> rusqlite::Result<(Repair, Option<i64>)> {
         flow,
         check: None,
         row_version: r.get(37)?,
+        vendor_approval: text(38)?,
+        confirmation: text(39)?,
     };
     Ok((repair, r.get(36)?))
 }
@@ -643,6 +650,18 @@ pub fn step_approved(
     {
         return Err(StepError::UserNotOfDepartment.into());
     }
+    // The user signing off may countersign: then it is theirs, not another's.
+    let confirmation = match (step, evidence) {
+        (Step::Confirm { by }, Evidence::Countersigned(c)) => {
+            if c.name() != by.trim() {
+                return Err(RepairError::Approval(
+                    super::approvals::ApprovalError::CountersignedByOther,
+                ));
+            }
+            Some(evidence.stored())
+        }
+        _ => None,
+    };
     let t = advance(&repair.flow, step, stamp.at)?;
     let (o, v, d) = (&t.outcome, &t.vendor, &t.damage);
     check_texts(&[
@@ -673,6 +692,8 @@ pub fn step_approved(
              vendor = ?15, vendor_approver = ?16, vendor_sent_on = ?17, vendor_returned_on = ?18,
              vendor_reference = ?19, damaged_part = ?20, confirmer_1 = ?21, confirmer_2 = ?22,
              confirmed_by = ?23, confirmed_at = ?24, reopened = ?25,
+             vendor_approval = coalesce(?28, vendor_approval),
+             confirmation = coalesce(?29, confirmation),
              updated_at = ?26, updated_by = ?27, row_version = row_version + 1
          WHERE id = ?1",
     )?
@@ -704,11 +725,9 @@ pub fn step_approved(
         t.reopened,
         stamp.at_text(),
         stamp.by,
+        approval,
+        confirmation,
     ])?;
-    if let Some(approval) = approval {
-        conn.prepare_cached("UPDATE repairs SET vendor_approval = ?2 WHERE id = ?1")?
-            .execute(params![id, approval])?;
-    }
     let note = step.note();
     add_event(conn, id, Some(before), t.state, &note, stamp)?;
     if let Some(device_id) = repair.device_id

@@ -81,20 +81,11 @@ fn with_accounts_on_the_approver_countersigns_or_a_paper_slip_is_named() {
     );
     let now = stamp().at;
     let wrong = db
-        .write(|tx| countersign(tx, "赵副", "guess", Deed::ApproveTransfer, now, "王强"))
+        .write(|tx| countersign(tx, "赵副", "guess", "approve_transfer", now, "王强"))
         .unwrap();
     assert_eq!(wrong, Err(Refused::WrongLoginOrPassword));
     let signed = db
-        .write(|tx| {
-            countersign(
-                tx,
-                "赵副",
-                "zhao-pass-1",
-                Deed::ApproveTransfer,
-                now,
-                "王强",
-            )
-        })
+        .write(|tx| countersign(tx, "赵副", "zhao-pass-1", "approve_transfer", now, "王强"))
         .unwrap()
         .unwrap();
     let evidence = Evidence::Countersigned(signed);

@@ -734,3 +734,53 @@ fn only_a_person_of_the_reporting_department_signs_a_repair_off() {
         State::Closed
     );
 }
+
+#[test]
+fn the_user_signing_a_repair_off_may_countersign_but_only_as_themselves() {
+    use crate::db::accounts::{self, NewAccount};
+    use crate::db::approvals::{self, ApprovalError};
+    let mut db = Db::open_in_memory().unwrap();
+    let dev = add_device(&db, "PC-01", "in_use", "2025-01-01");
+    let id = report_on(&mut db, DeviceRef::Registered(dev), "2026-11-20 09:00");
+    take(&mut db, id, assess("2026-11-20 17:00"), "2026-11-20 09:10").unwrap();
+    take(&mut db, id, Step::Start, "2026-11-20 09:20").unwrap();
+    take(&mut db, id, finish(), "2026-11-20 10:00").unwrap();
+    let stamp = stamp_at("2026-11-20 10:30");
+    for (login, name) in [("zm", "赵敏"), ("wq", "王强")] {
+        let new = NewAccount {
+            login: login.into(),
+            name: name.into(),
+            department: Some("教务处".into()),
+            ..Default::default()
+        };
+        let hash = crate::domain::account::hash("their-own-1");
+        db.write(|tx| accounts::add(tx, &new, &hash, &stamp))
+            .unwrap();
+    }
+    let sign = |db: &mut Db, name: &str| {
+        db.write(|tx| {
+            approvals::countersign(tx, name, "their-own-1", "repair_sign_off", stamp.at, "x")
+        })
+        .unwrap()
+        .unwrap()
+    };
+    let confirm = Step::Confirm {
+        by: "赵敏".into()
+    };
+    let version = get(db.conn(), id).unwrap().unwrap().row_version;
+    let others = approvals::Evidence::Countersigned(sign(&mut db, "王强"));
+    let refused = db.write(|tx| step_approved(tx, id, version, &confirm, &others, &stamp));
+    assert!(
+        matches!(
+            refused,
+            Err(RepairError::Approval(ApprovalError::CountersignedByOther))
+        ),
+        "{refused:?}"
+    );
+    let own = approvals::Evidence::Countersigned(sign(&mut db, "赵敏"));
+    db.write(|tx| step_approved(tx, id, version, &confirm, &own, &stamp))
+        .unwrap();
+    let repair = get(db.conn(), id).unwrap().unwrap();
+    assert_eq!(repair.flow.confirmed_by, "赵敏");
+    assert_eq!(repair.confirmation, "countersigned:zm");
+}

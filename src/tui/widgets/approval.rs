@@ -53,17 +53,31 @@ pub fn evidence(
             Err(e) => return Err(Refused::Password(crate::words::failure_message(&e, lang))),
             Ok(Ok(())) => {}
         }
-        let signed = ctx.save(action, |tx, stamp| {
-            approvals::countersign(tx, approver, password, deed, stamp.at, &stamp.by)
-        });
-        return match signed {
-            Ok(Ok(countersigned)) => Ok(Evidence::Countersigned(countersigned)),
-            Ok(Err(refused)) => Err(Refused::Password(refused.message(lang))),
-            Err(e) => Err(Refused::Password(crate::words::failure_message(&e, lang))),
-        };
+        return countersigned(ctx, action, approver, password, deed.key())
+            .map_err(Refused::Password);
     }
     match slip.trim() {
         "" => Ok(Evidence::None),
         number => Ok(Evidence::Paper(number.to_owned())),
+    }
+}
+
+/// `name` countersigns `what` within `action` with their password: the countersignature, or
+/// why not in words. Logged either way.
+pub fn countersigned(
+    ctx: &mut Ctx,
+    action: Deed,
+    name: &str,
+    password: &str,
+    what: &str,
+) -> Result<Evidence, String> {
+    let lang = ctx.lang;
+    let signed = ctx.save(action, |tx, stamp| {
+        approvals::countersign(tx, name, password, what, stamp.at, &stamp.by)
+    });
+    match signed {
+        Ok(Ok(countersigned)) => Ok(Evidence::Countersigned(countersigned)),
+        Ok(Err(refused)) => Err(refused.message(lang)),
+        Err(e) => Err(crate::words::failure_message(&e, lang)),
     }
 }

@@ -113,7 +113,10 @@ impl Detail {
         let v = &f.vendor;
         if !v.vendor.is_empty() {
             out.push(("repair_form.vendor", v.vendor.clone()));
-            out.push(("repair_form.approver", v.approver.clone()));
+            out.push((
+                "repair_form.approver",
+                with_evidence(&v.approver, &r.vendor_approval, lang),
+            ));
             out.push((
                 "repair_form.sent_on",
                 v.sent_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -133,7 +136,8 @@ impl Detail {
         }
         if !f.confirmed_by.is_empty() {
             let when = f.confirmed_at.map(minute).unwrap_or_default();
-            out.push(("repairs.confirmed_by", format!("{} {when}", f.confirmed_by)));
+            let who = with_evidence(&f.confirmed_by, &r.confirmation, lang);
+            out.push(("repairs.confirmed_by", format!("{who} {when}")));
         }
         if f.reopened > 0 {
             out.push(("repairs.reopened", f.reopened.to_string()));
@@ -279,5 +283,13 @@ impl Detail {
         }
         lines.extend(self.timeline_lines(lang));
         scrolled::render(frame, area, lines, &mut self.scroll);
+    }
+}
+
+/// A name with how it signed, where it did otherwise than by name (`赵副 (countersigned)`).
+fn with_evidence(name: &str, stored: &str, lang: Lang) -> String {
+    match crate::words::evidence_words(stored, lang) {
+        how if how.is_empty() => name.to_owned(),
+        how => format!("{name} ({how})"),
     }
 }

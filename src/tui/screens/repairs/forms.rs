@@ -55,6 +55,8 @@ enum F {
     /// With accounts on: the approver's countersigning password, and the paper slip's number.
     ApproverPassword,
     Slip,
+    /// With accounts on: the user signing off may countersign with their own password.
+    UserPassword,
     /// A line shown, not asked.
     Shown,
 }
@@ -91,6 +93,7 @@ impl F {
             F::Value => "repair_form.new_value",
             F::ApproverPassword => "approval.password",
             F::Slip => "approval.slip",
+            F::UserPassword => "approval.user_password",
             F::Shown => "repair_field.result",
         }
     }
@@ -199,6 +202,19 @@ impl<'a, 'b> Builder<'a, 'b> {
         };
         self.fields.push((F::ApproverPassword, password));
         self.fields.push((F::Slip, slip));
+        self
+    }
+
+    /// The signing-off user's own password, where accounts are on (optional).
+    fn user_countersign(mut self) -> Self {
+        if self.ctx.accounts_on() {
+            let lang = self.ctx.lang;
+            let field = FormField::secret(
+                self.label(F::UserPassword),
+                lang.t("approval.user_password_hint").to_owned(),
+            );
+            self.fields.push((F::UserPassword, field));
+        }
         self
     }
 
@@ -336,7 +352,8 @@ impl RepairForm {
                     &flow.outcome.result,
                     lang.t("repair_form.confirm_read"),
                 )
-                .text(F::UserName, &repair.reporter),
+                .text(F::UserName, &repair.reporter)
+                .user_countersign(),
             StepKind::Reject | StepKind::GiveUp => b.text(F::Reason, ""),
         };
         let title = lang.tf(
@@ -510,6 +527,18 @@ impl RepairForm {
                             Err(approval::Refused::Password(why)) => {
                                 self.form.set_error(F::ApproverPassword, why);
                                 self.form.clear(F::ApproverPassword);
+                                return FormOutcome::Stay(Action::Noop);
+                            }
+                        }
+                    }
+                    Step::Confirm { by } if !self.form.raw(F::UserPassword).is_empty() => {
+                        let password = self.form.raw(F::UserPassword);
+                        let what = "repair_sign_off";
+                        match approval::countersigned(ctx, Deed::WorkRepairs, by, &password, what) {
+                            Ok(evidence) => evidence,
+                            Err(why) => {
+                                self.form.set_error(F::UserPassword, why);
+                                self.form.clear(F::UserPassword);
                                 return FormOutcome::Stay(Action::Noop);
                             }
                         }
@@ -714,6 +743,9 @@ fn error_field(error: &RepairError, form: &RepairForm) -> Option<F> {
             if form.form.at(F::ApproverPassword).is_some() =>
         {
             F::ApproverPassword
+        }
+        RepairError::Approval(CountersignedByOther) if form.form.at(F::UserPassword).is_some() => {
+            F::UserPassword
         }
         RepairError::Approval(_) => F::Approver,
         RepairError::Step(e) => match e {
