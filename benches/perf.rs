@@ -72,7 +72,10 @@ fn sign_in(dir: &Path) {
     use jifang::domain::account::{self as rules, Policy};
     use jifang::domain::role::{Role, Roles};
     let path = dir.join("sign_in.sqlite");
-    let _ = std::fs::remove_file(&path);
+    // A fresh file each run, its log from the last run gone with it (no connection has it yet).
+    for end in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{end}", path.display()));
+    }
     let mut db = Db::open(&path).unwrap();
     let stamp = Stamp::new("bench", chrono::Local::now().naive_local());
     let hash = rules::hash("bench-password");
