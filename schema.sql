@@ -907,3 +907,10 @@ ALTER TABLE repairs ADD COLUMN confirmation TEXT NOT NULL DEFAULT '';
 -- Each audit row names the login it was written under: the signed-in account's, or in open
 -- mode the operating system's (`os:` before it). Set with the hash, by jifang's own seal.
 ALTER TABLE audit_log ADD COLUMN login TEXT;
+
+-- == version 20 ==
+-- The history book takes lines by hand (issue 34): maintenance, degradation, software installed
+-- or removed, a use, anything else. The kinds are added to `device_events.kind`'s CHECK by
+-- the upgrade's own code (src/db/migrate.rs, `widen_check`: SQLite's documented way to relax a
+-- CHECK without rebuilding a table that others refer to). A line by hand is never edited: a
+-- correction is a new line.

@@ -114,6 +114,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
         format: Format,
     },
+    #[command(about = cli("cli.devices"))]
+    Devices {
+        #[command(subcommand)]
+        what: DevicesWhat,
+    },
     #[command(about = cli("cli.accounts"))]
     Accounts {
         #[command(subcommand)]
@@ -284,6 +289,21 @@ pub enum PeopleWhat {
         out: Option<PathBuf>,
         #[arg(long, help = cli("cli.export_people_all"))]
         all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevicesWhat {
+    #[command(about = cli("cli.devices_log"))]
+    Log {
+        #[arg(value_name = "TAG", help = cli("cli.devices_log_tag"))]
+        tag: String,
+        #[arg(long, value_name = "KIND", default_value = "other", help = cli("cli.devices_log_kind"))]
+        kind: String,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, help = cli("cli.devices_log_date"))]
+        date: Option<chrono::NaiveDate>,
+        #[arg(value_name = "TEXT", required = true, help = cli("cli.devices_log_text"))]
+        text: Vec<String>,
     },
 }
 

@@ -29,8 +29,8 @@ mod tools;
 use std::process::ExitCode;
 
 use crate::cli::{
-    AccountsWhat, ChecksWhat, Cli, Command, ExportWhat, ImportWhat, PeopleWhat, ReadingsWhat,
-    RepairsWhat, ToolsWhat,
+    AccountsWhat, ChecksWhat, Cli, Command, DevicesWhat, ExportWhat, ImportWhat, PeopleWhat,
+    ReadingsWhat, RepairsWhat, ToolsWhat,
 };
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Stamp};
@@ -317,6 +317,25 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Restore { file }) => {
             let signed = signed_apart(Purpose::Deed(Deed::Restore), "restore")?;
             backup::restore(&paths, &file, &signed, lang).map_err(localized)
+        }
+        Some(Command::Devices {
+            what:
+                DevicesWhat::Log {
+                    tag,
+                    kind,
+                    date,
+                    text,
+                },
+        }) => {
+            let mut db = open()?;
+            let signed = sign(&mut db, Purpose::Deed(Deed::WriteHistory), "devices log")?;
+            let line = devices::Line {
+                tag,
+                kind,
+                date,
+                text: text.join(" "),
+            };
+            devices::log(&mut db, &line, &signed.stamp, lang).map_err(localized)
         }
         Some(Command::Accounts {
             what: AccountsWhat::List,

@@ -159,3 +159,57 @@ fn ctrl_c_stops_an_import_with_nothing_written_and_says_so() {
         .unwrap();
     assert_eq!(stored, 0, "what the message says is what the file holds");
 }
+
+#[test]
+fn a_script_writes_a_line_in_a_history_book_and_a_bad_one_is_refused() {
+    let home = Home::new();
+    let csv = home.path("d.csv");
+    std::fs::write(
+        &csv,
+        "asset_tag,name,category\nSRV-01,数据库服务器,server\n",
+    )
+    .unwrap();
+    let file = csv.to_str().unwrap();
+    assert_eq!(jifang(&home, &["import", "devices", file]).code, 0);
+    let args = [
+        "devices",
+        "log",
+        "SRV-01",
+        "--kind",
+        "degradation",
+        "磁盘",
+        "响应变慢",
+    ];
+    let logged = jifang(&home, &args);
+    assert_eq!(logged.code, 0, "{}", logged.stderr);
+    assert!(logged.stdout.contains("SRV-01"), "{}", logged.stdout);
+    let unknown = jifang(&home, &["devices", "log", "SRV-02", "x"]);
+    assert_eq!(unknown.code, 1);
+    assert!(
+        unknown.stderr.contains("no device has this asset tag"),
+        "{}",
+        unknown.stderr
+    );
+    let kind = jifang(
+        &home,
+        &["devices", "log", "SRV-01", "--kind", "fixing", "x"],
+    );
+    assert_eq!(kind.code, 1);
+    assert!(
+        kind.stderr.contains("maintenance, degradation"),
+        "{}",
+        kind.stderr
+    );
+    let conn = rusqlite::Connection::open(home.path("t.db")).unwrap();
+    let lines: Vec<(String, String, String)> = conn
+        .prepare("SELECT kind, reason, created_by FROM device_events WHERE kind = 'degradation'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        lines,
+        [("degradation".into(), "磁盘 响应变慢".into(), "张三".into())]
+    );
+}

@@ -126,3 +126,42 @@ pub fn export(db: &Db, out: Option<PathBuf>, all: bool, lang: Lang) -> anyhow::R
     let (bytes, count) = devices::export(db.conn(), all, lang)?;
     super::write_out(out, &bytes, count, lang)
 }
+
+/// A line by hand for a device's history book, as the command line gives it.
+pub struct Line {
+    pub tag: String,
+    /// A kind's key or Chinese name.
+    pub kind: String,
+    /// Today unless given.
+    pub date: Option<chrono::NaiveDate>,
+    pub text: String,
+}
+
+/// `jifang devices log TAG --kind KIND TEXT`: a line in the device's history book, signed by
+/// the operator (a monitoring job can note a degradation).
+pub fn log(
+    db: &mut crate::db::Db,
+    line: &Line,
+    stamp: &crate::db::Stamp,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    use crate::db::device_log::{self, EventKind, LineError};
+    let Some(kind) = EventKind::by_hand(&line.kind) else {
+        let known: Vec<&str> = EventKind::BY_HAND.iter().map(|k| k.key()).collect();
+        anyhow::bail!(lang.tf(
+            "devices.line_unknown_kind",
+            &[("kind", &line.kind), ("known", &known.join(", "))]
+        ));
+    };
+    let Some(device) = crate::db::devices::by_tag(db.conn(), &line.tag)? else {
+        anyhow::bail!(LineError::NotFound.message(lang));
+    };
+    let on = line.date.unwrap_or(stamp.at.date());
+    db.write(|tx| device_log::write_line(tx, device.id, kind, on, &line.text, stamp))
+        .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+    say!(
+        "{}",
+        lang.tf("devices.line_added", &[("tag", &device.record.asset_tag)])
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,7 +1,7 @@
 //! The history book (机历本) of each device: appending entries and reading them back.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Stamp;
 use super::stamped::Fields;
@@ -18,10 +18,28 @@ pub enum EventKind {
     Removed,
     Repair,
     Inspection,
+    /// Lines written by hand (schema 20).
+    Maintenance,
+    Degradation,
+    SoftwareInstalled,
+    SoftwareRemoved,
+    Use,
+    Other,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    /// The kinds of line an operator writes by hand (001: degradation; 004: every use and
+    /// maintenance; 003: software added or damaged).
+    pub const BY_HAND: [EventKind; 6] = [
+        EventKind::Maintenance,
+        EventKind::Degradation,
+        EventKind::SoftwareInstalled,
+        EventKind::SoftwareRemoved,
+        EventKind::Use,
+        EventKind::Other,
+    ];
+
+    pub const ALL: [EventKind; 14] = [
         EventKind::Created,
         EventKind::Edited,
         EventKind::Imported,
@@ -30,6 +48,12 @@ impl EventKind {
         EventKind::Removed,
         EventKind::Repair,
         EventKind::Inspection,
+        EventKind::Maintenance,
+        EventKind::Degradation,
+        EventKind::SoftwareInstalled,
+        EventKind::SoftwareRemoved,
+        EventKind::Use,
+        EventKind::Other,
     ];
 
     pub fn key(self) -> &'static str {
@@ -42,6 +66,12 @@ impl EventKind {
             EventKind::Removed => "removed",
             EventKind::Repair => "repair",
             EventKind::Inspection => "inspection",
+            EventKind::Maintenance => "maintenance",
+            EventKind::Degradation => "degradation",
+            EventKind::SoftwareInstalled => "software_installed",
+            EventKind::SoftwareRemoved => "software_removed",
+            EventKind::Use => "use",
+            EventKind::Other => "other",
         }
     }
 
@@ -56,6 +86,12 @@ impl EventKind {
             EventKind::Removed => "event.removed",
             EventKind::Repair => "event.repair",
             EventKind::Inspection => "event.inspection",
+            EventKind::Maintenance => "event.maintenance",
+            EventKind::Degradation => "event.degradation",
+            EventKind::SoftwareInstalled => "event.software_installed",
+            EventKind::SoftwareRemoved => "event.software_removed",
+            EventKind::Use => "event.use",
+            EventKind::Other => "event.other",
         }
     }
 
@@ -64,6 +100,25 @@ impl EventKind {
             .into_iter()
             .find(|k| k.key() == key)
             .unwrap_or(EventKind::Edited)
+    }
+
+    /// A kind of line by hand, by its key or its Chinese name (for the command line).
+    pub fn by_hand(text: &str) -> Option<EventKind> {
+        let text = text.trim();
+        EventKind::BY_HAND
+            .into_iter()
+            .find(|k| k.key().eq_ignore_ascii_case(text) || k.name_zh() == text)
+    }
+
+    fn name_zh(self) -> &'static str {
+        match self {
+            EventKind::Maintenance => "维护",
+            EventKind::Degradation => "性能劣化",
+            EventKind::SoftwareInstalled => "软件安装",
+            EventKind::SoftwareRemoved => "软件卸载",
+            EventKind::Use => "使用",
+            _ => "其他",
+        }
     }
 }
 
@@ -263,4 +318,73 @@ pub fn history(conn: &Connection, device_id: i64) -> rusqlite::Result<Vec<Event>
         }
     }
     Ok(events.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Why a line by hand was not written. Nothing was.
+#[derive(Debug)]
+pub enum LineError {
+    /// Lines by hand are of [`EventKind::BY_HAND`] only.
+    NotByHand,
+    NeedsText,
+    /// Too long, or holding control characters.
+    Text(crate::domain::text::TextError),
+    /// A day after today.
+    BadDay,
+    NotFound,
+    /// The device has been removed from the register.
+    Removed,
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for LineError {
+    fn from(e: rusqlite::Error) -> LineError {
+        LineError::Db(e)
+    }
+}
+
+/// The longest text a line by hand takes.
+pub const LINE_MAX_CHARS: usize = 500;
+
+/// Write a line by hand into the history book of device `device_id`: its kind, the day it
+/// happened (not after today) and what happened, signed by the operator. Never changed after.
+pub fn write_line(
+    conn: &Connection,
+    device_id: i64,
+    kind: EventKind,
+    on: NaiveDate,
+    text: &str,
+    stamp: &Stamp,
+) -> Result<(), LineError> {
+    if !EventKind::BY_HAND.contains(&kind) {
+        return Err(LineError::NotByHand);
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(LineError::NeedsText);
+    }
+    use crate::domain::text::{Kind, first_error};
+    if let Some(e) = first_error(&[("devices.line_text", text, Kind::Lines, LINE_MAX_CHARS)]) {
+        return Err(LineError::Text(e));
+    }
+    if on > stamp.at.date() {
+        return Err(LineError::BadDay);
+    }
+    let retired: Option<Option<String>> = conn
+        .query_row(
+            "SELECT retired_at FROM devices WHERE id = ?1",
+            [device_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match retired {
+        None => return Err(LineError::NotFound),
+        Some(Some(_)) => return Err(LineError::Removed),
+        Some(None) => {}
+    }
+    let event = NewEvent {
+        reason: text.to_owned(),
+        ..NewEvent::new(kind, on)
+    };
+    append(conn, device_id, &event, &[], stamp)?;
+    Ok(())
 }

@@ -59,6 +59,15 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
     if version == 13 {
         super::search::defer_in_steps(conn)?;
     }
+    if version == 20 {
+        widen_check(
+            conn,
+            "device_events",
+            "'removed', 'repair', 'inspection')",
+            "'removed', 'repair', 'inspection', 'maintenance', 'degradation',
+                                   'software_installed', 'software_removed', 'use', 'other')",
+        )?;
+    }
     if version == 15 {
         let now = chrono::Local::now().naive_local();
         let at = super::Stamp::new(INSTALLER, now).at_text();
@@ -69,6 +78,28 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
         })?;
     }
     Ok(())
+}
+
+/// Relax a CHECK constraint of `table` by replacing the text `from` in its definition with
+/// `to`, which must admit every row `from` did. SQLite's documented procedure for relaxing a
+/// constraint ("Making Other Kinds Of Table Schema Changes"): the stored definition is edited
+/// and the schema version moved on, inside the upgrade's transaction, so tables that refer to
+/// this one and triggers that read it are left as they are.
+fn widen_check(conn: &Connection, table: &str, from: &str, to: &str) -> rusqlite::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    conn.pragma_update(None, "writable_schema", true)?;
+    let changed = conn.execute(
+        "UPDATE sqlite_schema SET sql = replace(sql, ?2, ?3)
+         WHERE type = 'table' AND name = ?1 AND instr(sql, ?2) > 0",
+        [table, from, to],
+    );
+    conn.pragma_update(None, "writable_schema", false)?;
+    if changed? != 1 {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "{table}: the constraint to widen was not found"
+        )));
+    }
+    conn.pragma_update(None, "schema_version", version + 1)
 }
 
 type Progress = Box<dyn Fn(i64, bool) + Send + Sync>;

@@ -20,6 +20,8 @@ pub enum Deed {
     KeepTools,
     /// Keep the register: add, edit, transfer, scrap and import devices.
     KeepDevices,
+    /// Write a line by hand into a device's history book (maintenance, use, degradation).
+    WriteHistory,
     /// Keep checklist templates and their items.
     KeepTemplates,
     /// Retire a whole checklist template.
@@ -47,7 +49,7 @@ pub enum Deed {
 }
 
 impl Deed {
-    pub const ALL: [Deed; 19] = [
+    pub const ALL: [Deed; 20] = [
         Deed::WorkChecks,
         Deed::EnterReadings,
         Deed::ReportFault,
@@ -55,6 +57,7 @@ impl Deed {
         Deed::LendTools,
         Deed::KeepTools,
         Deed::KeepDevices,
+        Deed::WriteHistory,
         Deed::KeepTemplates,
         Deed::RetireTemplates,
         Deed::KeepMetrics,
@@ -79,6 +82,7 @@ impl Deed {
             Deed::LendTools => "lend_tools",
             Deed::KeepTools => "keep_tools",
             Deed::KeepDevices => "keep_devices",
+            Deed::WriteHistory => "write_history",
             Deed::KeepTemplates => "keep_templates",
             Deed::RetireTemplates => "retire_templates",
             Deed::KeepMetrics => "keep_metrics",
@@ -127,6 +131,7 @@ impl Deed {
             Deed::LendTools => vec![Duty, Maintainer],
             Deed::KeepTools => vec![Maintainer, NetworkAdmin],
             Deed::KeepDevices => vec![NetworkAdmin],
+            Deed::WriteHistory => vec![Duty, Maintainer, NetworkAdmin],
             Deed::KeepTemplates => vec![NetworkAdmin],
             Deed::RetireTemplates => vec![],
             Deed::KeepMetrics => vec![NetworkAdmin],

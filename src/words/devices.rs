@@ -60,3 +60,19 @@ impl std::fmt::Display for SaveError {
         f.write_str(&self.message(Lang::En))
     }
 }
+
+impl crate::db::device_log::LineError {
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::db::device_log::LineError;
+        match self {
+            LineError::NotByHand | LineError::NeedsText => {
+                lang.t("devices.line_needs_text").to_owned()
+            }
+            LineError::Text(e) => e.message(lang),
+            LineError::BadDay => lang.t("devices.line_bad_day").to_owned(),
+            LineError::NotFound => lang.t("devices.line_not_found").to_owned(),
+            LineError::Removed => lang.t("devices.line_removed").to_owned(),
+            LineError::Db(e) => super::failure_message(e, lang),
+        }
+    }
+}

@@ -369,3 +369,87 @@ fn the_next_free_tag_steps_over_numbers_of_another_width() {
         "the newest device's pattern"
     );
 }
+
+#[test]
+fn a_line_by_hand_is_of_its_kinds_not_after_today_and_never_on_a_removed_device() {
+    use crate::db::device_log::{LineError, write_line};
+    let db = Db::open_in_memory().unwrap();
+    let id = add(&db, "A1", "x", None);
+    let today = stamp().at.date();
+    let line = |kind, on, text: &str| write_line(db.conn(), id, kind, on, text, &stamp());
+    assert!(matches!(
+        line(EventKind::Edited, today, "x"),
+        Err(LineError::NotByHand)
+    ));
+    assert!(matches!(
+        line(EventKind::Use, today, "  "),
+        Err(LineError::NeedsText)
+    ));
+    let tomorrow = today.succ_opt().unwrap();
+    assert!(matches!(
+        line(EventKind::Use, tomorrow, "x"),
+        Err(LineError::BadDay)
+    ));
+    assert!(matches!(
+        line(EventKind::Use, today, "a\u{1b}[2J"),
+        Err(LineError::Text(_))
+    ));
+    for kind in EventKind::BY_HAND {
+        line(kind, today, "装了 Office 2021").unwrap();
+    }
+    let history = device_log::history(db.conn(), id).unwrap();
+    assert_eq!(
+        history.len(),
+        7,
+        "six lines and the entry that added the device"
+    );
+    assert_eq!(history[0].by, "张三");
+    remove(db.conn(), id, 1, "录入错误", &stamp()).unwrap();
+    assert!(matches!(
+        line(EventKind::Use, today, "x"),
+        Err(LineError::Removed)
+    ));
+}
+
+/// A database of version 19 takes the new kinds of history line after the upgrade: the CHECK
+/// is widened in place, and every table that refers to the history stays as it was.
+#[test]
+fn the_upgrade_to_version_20_lets_the_history_book_take_lines_by_hand() {
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    crate::db::audit::chain::register(&conn).unwrap();
+    let sections = crate::db::migrate::sections();
+    for (index, section) in sections[..19].iter().enumerate() {
+        conn.execute_batch(section).unwrap();
+        crate::db::migrate::after_section(&conn, index + 1).unwrap();
+    }
+    crate::db::audit::install_triggers(&conn).unwrap();
+    conn.pragma_update(None, "user_version", 19).unwrap();
+    let refused = conn.execute(
+        "INSERT INTO device_events (device_id, kind, effective_on, created_at, created_by,
+             updated_at, updated_by) VALUES (1, 'maintenance', '2026-01-01', 'x', 'x', 'x', 'x')",
+        [],
+    );
+    assert!(refused.is_err(), "version 19 has no such kind");
+    crate::db::migrate::migrate(&mut conn).unwrap();
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'device_events'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sql.contains("'software_removed', 'use', 'other')"), "{sql}");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let old = conn.execute(
+        "INSERT INTO device_events (device_id, kind, effective_on, created_at, created_by,
+             updated_at, updated_by) VALUES (1, 'bogus', '2026-01-01', 'x', 'x', 'x', 'x')",
+        [],
+    );
+    assert!(
+        old.is_err(),
+        "the CHECK still refuses what no version knows"
+    );
+}

@@ -178,7 +178,10 @@ fn event_lines(event: &Event, lang: Lang) -> Vec<Line<'static>> {
         ));
     }
     let mut lines = vec![Line::from(head)];
-    if !event.reason.is_empty() {
+    if !event.reason.is_empty() && EventKind::BY_HAND.contains(&event.kind) {
+        // A line by hand says what happened, in the writer's own words.
+        lines.push(Line::from(format!("    {}", event.reason)));
+    } else if !event.reason.is_empty() {
         lines.push(Line::from(format!(
             "    {}: {}",
             lang.t("devices.reason"),

@@ -30,6 +30,8 @@ enum Purpose {
     Transfer(Device),
     Status(Device),
     Remove(Device),
+    /// A line by hand into the history book.
+    Line(Device),
     Import,
 }
 
@@ -327,6 +329,30 @@ impl Editor {
         )
     }
 
+    /// A line by hand into the device's history book: its kind, the day, what happened.
+    pub fn line(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
+        let lang = ctx.lang;
+        let kinds = choices(
+            &EventKind::BY_HAND,
+            EventKind::key,
+            EventKind::label_key,
+            lang,
+        );
+        let mut text = FormField::text(lang.t("devices.line_text").to_owned(), "");
+        text.hint = Some(lang.t("devices.line_hint").to_owned());
+        let fields = vec![
+            FormField::choice(
+                lang.t("devices.line_kind").to_owned(),
+                EventKind::Maintenance.key(),
+                kinds,
+            ),
+            FormField::text(lang.t("devices.date").to_owned(), &ctx.today.to_string()),
+            text,
+        ];
+        let title = lang.tf("devices.line_title", &[("tag", &device.record.asset_tag)]);
+        Editor::new(Purpose::Line(device), Form::new(title, fields), from_detail)
+    }
+
     /// The import prompt, offering `last` (the file imported last) again.
     pub fn import(ctx: &Ctx, last: Option<&Path>) -> Editor {
         let lang = ctx.lang;
@@ -348,9 +374,11 @@ impl Editor {
 
     fn device_id(&self) -> Option<i64> {
         match &self.purpose {
-            Purpose::Edit(d) | Purpose::Transfer(d) | Purpose::Status(d) | Purpose::Remove(d) => {
-                Some(d.id)
-            }
+            Purpose::Edit(d)
+            | Purpose::Transfer(d)
+            | Purpose::Status(d)
+            | Purpose::Remove(d)
+            | Purpose::Line(d) => Some(d.id),
             _ => None,
         }
     }
@@ -631,6 +659,32 @@ impl Editor {
                             self.form.fields[i].error = Some(e.message(lang));
                         }
                         self.refused(&e, lang)
+                    }
+                }
+            }
+            Purpose::Line(d) => {
+                let (id, tag) = (d.id, d.record.asset_tag.clone());
+                self.form.clear_errors();
+                let on = self.date_field(1, lang);
+                let kind = EventKind::by_hand(self.form.value(0));
+                let (Some(on), Some(kind)) = (on, kind) else {
+                    return self.invalid(lang);
+                };
+                let text = self.form.value(2).to_owned();
+                match ctx.save(Deed::WriteHistory, |tx, stamp| {
+                    crate::db::device_log::write_line(tx, id, kind, on, &text, stamp)
+                }) {
+                    Ok(()) => Outcome::Saved {
+                        id,
+                        flash: Flash::info(lang.tf("devices.line_added", &[("tag", &tag)])),
+                    },
+                    Err(e) => {
+                        let at = match e {
+                            crate::db::device_log::LineError::BadDay => 1,
+                            _ => 2,
+                        };
+                        self.form.fields[at].error = Some(e.message(lang));
+                        self.invalid(lang)
                     }
                 }
             }

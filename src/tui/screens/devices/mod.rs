@@ -57,6 +57,7 @@ const DETAIL_KEYS: &[KeyHint] = &[
     KeyHint::new("e", "key.edit", true),
     KeyHint::new("t", "key.transfer", true),
     KeyHint::new("s", "key.change_status", true),
+    KeyHint::new("a", "key.add_line", true),
     KeyHint::new("d", "key.remove", false),
     KeyHint::new("R", "key.report_repair", false),
     KeyHint::new("w", "key.device_repairs", false),
@@ -347,7 +348,8 @@ impl DevicesScreen {
         self.reload();
     }
 
-    /// Open the form of `e`dit, `t`ransfer, `s`tatus or `d`elete (remove) for a device.
+    /// Open the form of `e`dit, `t`ransfer, `s`tatus, `d`elete (remove) or `a` line by hand
+    /// for a device.
     fn start_action(
         &mut self,
         which: char,
@@ -365,6 +367,7 @@ impl DevicesScreen {
             'e' => editor::Editor::edit(ctx, device, from_detail),
             't' => editor::Editor::transfer(ctx, device, from_detail),
             's' => editor::Editor::status(ctx, device, from_detail),
+            'a' => editor::Editor::line(ctx, device, from_detail),
             _ => editor::Editor::remove(ctx, device, from_detail),
         };
         self.mode = Mode::Edit(Box::new(editor));
@@ -433,7 +436,7 @@ impl Screen for DevicesScreen {
                     self.keep_selection();
                     Some(Action::Noop)
                 }
-                KeyCode::Char(c @ ('e' | 't' | 's' | 'd')) => {
+                KeyCode::Char(c @ ('e' | 't' | 's' | 'd' | 'a')) => {
                     let device = ctx.found(devices::get(ctx.db.conn(), view.device.id));
                     match device {
                         Some(device) => {

@@ -500,3 +500,34 @@ fn sorting_keeps_the_cursor_on_its_device() {
         press(&mut app, KeyCode::Esc);
     }
 }
+
+#[test]
+fn a_line_by_hand_is_added_to_the_history_book_from_the_detail_view() {
+    let mut app = app(Lang::Zh);
+    press(&mut app, KeyCode::Enter); // JF-PC-0003
+    press(&mut app, KeyCode::Char('a'));
+    let s = screen(&mut app);
+    assert!(s.contains("JF-PC-0003 机历本新增记录"), "{s}");
+    // Degradation: one step on from maintenance; today's date stays; then what happened.
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 's');
+    assert!(
+        screen(&mut app).contains("请填写内容"),
+        "nothing said: refused"
+    );
+    typed(&mut app, "风扇噪音大，开机变慢");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app);
+    assert!(s.contains("已写入 JF-PC-0003 的机历本"), "{s}");
+    assert!(
+        s.contains("性能劣化") && s.contains("风扇噪音大，开机变慢"),
+        "{s}"
+    );
+    let kinds: Vec<String> = crate::db::column(
+        app.db().conn(),
+        "SELECT kind FROM device_events WHERE reason = '风扇噪音大，开机变慢'",
+    );
+    assert_eq!(kinds, ["degradation"]);
+}
