@@ -366,6 +366,31 @@ pub fn trail(conn: &Connection, table: &str, record_id: i64) -> rusqlite::Result
     Ok(merged)
 }
 
+/// A device's trail together with the lines written by hand into its history book (which are
+/// records of their own), newest first.
+pub fn device_trail(conn: &Connection, device_id: i64) -> rusqlite::Result<Vec<Entry>> {
+    let mut entries = trail(conn, "devices", device_id)?;
+    let kinds: Vec<&str> = super::device_log::EventKind::BY_HAND
+        .iter()
+        .map(|k| k.key())
+        .collect();
+    let lines: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM device_events
+             WHERE device_id = ?1 AND kind IN (SELECT value FROM json_each(?2))",
+        )?
+        .query_map(
+            params![device_id, serde_json::to_string(&kinds).unwrap_or_default()],
+            |r| r.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    for line in lines {
+        entries.extend(trail(conn, "device_events", line)?);
+    }
+    entries.sort_by_key(|e| std::cmp::Reverse(e.id));
+    Ok(entries)
+}
+
 /// The newest audit row's id (0 for none): where a session's own changes begin.
 pub fn last_id(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| {

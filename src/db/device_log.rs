@@ -8,7 +8,7 @@ use super::stamped::Fields;
 use crate::domain::record::{Field, parse_date};
 
 /// What kind of thing happened to a device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EventKind {
     Created,
     Edited,

@@ -69,27 +69,11 @@ pub enum EventClass {
     StatusChanged,
     Scrapped,
     Removed,
+    /// A line written by hand into the history book, of that kind.
+    Logged(EventKind),
 }
 
 impl EventClass {
-    pub const ALL: [EventClass; 5] = [
-        EventClass::Added,
-        EventClass::Transferred,
-        EventClass::StatusChanged,
-        EventClass::Scrapped,
-        EventClass::Removed,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            EventClass::Added => "added",
-            EventClass::Transferred => "transferred",
-            EventClass::StatusChanged => "status_changed",
-            EventClass::Scrapped => "scrapped",
-            EventClass::Removed => "removed",
-        }
-    }
-
     pub fn label_key(self) -> &'static str {
         match self {
             EventClass::Added => "month.event_added",
@@ -97,6 +81,7 @@ impl EventClass {
             EventClass::StatusChanged => "month.event_status",
             EventClass::Scrapped => "month.event_scrapped",
             EventClass::Removed => "month.event_removed",
+            EventClass::Logged(kind) => kind.label_key(),
         }
     }
 }
@@ -134,8 +119,8 @@ struct Raw {
     imported_new: bool,
 }
 
-/// The month's additions, transfers, status changes, scrappings and removals, by the day they
-/// took effect. Plain edits and history notes are not register changes and are left out.
+/// The month's additions, transfers, status changes, scrappings and removals, and the lines
+/// written by hand into history books, by the day they took effect. Plain edits are left out.
 pub fn events_in(conn: &Connection, month: Month) -> rusqlite::Result<Vec<DeviceEvent>> {
     let mut stmt = conn.prepare(
         "SELECT e.id, e.kind, e.effective_on, e.approver, e.reason, e.created_by, e.created_at,
@@ -207,6 +192,8 @@ fn classify(raw: &Raw) -> Option<EventClass> {
             EventClass::Transferred
         } else if kind == EventKind::Removed.key() {
             EventClass::Removed
+        } else if let Some(by_hand) = EventKind::BY_HAND.into_iter().find(|k| k.key() == kind) {
+            EventClass::Logged(by_hand)
         } else if status.to == Status::Scrapped.key() {
             EventClass::Scrapped
         } else if status.to != status.from {

@@ -338,3 +338,41 @@ fn an_empty_month_still_writes_every_file_with_its_header() {
         }
     }
 }
+
+#[test]
+fn a_line_written_by_hand_is_among_the_months_device_events_by_its_kind() {
+    use crate::db::device_log::{EventKind, write_line};
+    use crate::domain::record::{Field, Record};
+    let db = Db::open_in_memory().unwrap();
+    let s = Stamp::new("王强", at("2026-10-20 09:00"));
+    let mut values: [String; 17] = Default::default();
+    values[Field::AssetTag.index()] = "SRV-9".into();
+    values[Field::Name.index()] = "数据库服务器".into();
+    values[Field::Status.index()] = "in_use".into();
+    let record = Record::parse(&values).unwrap();
+    let id = crate::db::devices::insert(db.conn(), &record, EventKind::Created, &s).unwrap();
+    let on = NaiveDate::from_ymd_opt(2026, 10, 20).unwrap();
+    write_line(
+        db.conn(),
+        id,
+        EventKind::Degradation,
+        on,
+        "磁盘响应变慢",
+        &s,
+    )
+    .unwrap();
+    let files = pack_files(&db, october(), at("2026-11-01 08:00"), Lang::Zh);
+    let events = files
+        .iter()
+        .find(|(name, _)| name.contains("events") || name.contains("变动"))
+        .map(|(_, text)| text.clone())
+        .unwrap_or_default();
+    let line = events
+        .lines()
+        .find(|l| l.contains("磁盘响应变慢"))
+        .unwrap_or_else(|| panic!("{files:?}"));
+    assert!(
+        line.contains("性能劣化") && line.contains("SRV-9"),
+        "{line}"
+    );
+}

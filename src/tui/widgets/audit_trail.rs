@@ -30,7 +30,11 @@ pub struct AuditTrail {
 
 impl AuditTrail {
     pub fn load(conn: &Connection, target: &Target, lang: Lang) -> AuditTrail {
-        let entries = audit::trail(conn, target.table, target.id).unwrap_or_default();
+        let entries = match target.table {
+            "devices" => audit::device_trail(conn, target.id),
+            table => audit::trail(conn, table, target.id),
+        }
+        .unwrap_or_default();
         let what = format!(
             "{} {}",
             lang.t(&format!("audit_table.{}", target.table)),

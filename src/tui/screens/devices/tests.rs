@@ -530,4 +530,8 @@ fn a_line_by_hand_is_added_to_the_history_book_from_the_detail_view() {
         "SELECT kind FROM device_events WHERE reason = '风扇噪音大，开机变慢'",
     );
     assert_eq!(kinds, ["degradation"]);
+    // The device's audit trail shows the line too, with who wrote it.
+    press(&mut app, KeyCode::Char('L'));
+    let s = screen(&mut app);
+    assert!(s.contains("风扇噪音大，开机变慢"), "{s}");
 }
