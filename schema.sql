@@ -914,3 +914,23 @@ ALTER TABLE audit_log ADD COLUMN login TEXT;
 -- the upgrade's own code (src/db/migrate.rs, `widen_check`: SQLite's documented way to relax a
 -- CHECK without rebuilding a table that others refer to). A line by hand is never edited: a
 -- correction is a new line.
+-- The work calendar: holidays and make-up working days (调休) entered from the year's official
+-- notice, and semester dates. Monday to Friday are working days unless a row says otherwise.
+-- The checklists' periods take `workday` (and the built-in daily patrol becomes one), added to
+-- `checklists.period`'s CHECK by the upgrade's code as the history's kinds are.
+CREATE TABLE calendar_days (
+    id             INTEGER PRIMARY KEY,
+    day            TEXT    NOT NULL CHECK (date(day) = day),
+    kind           TEXT    NOT NULL
+                   CHECK (kind IN ('holiday', 'workday', 'semester_start', 'semester_end')),
+    name           TEXT    NOT NULL DEFAULT '',
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT,
+    UNIQUE (day, kind)
+);

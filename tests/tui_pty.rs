@@ -451,7 +451,8 @@ fn the_audit_log_opens_over_any_tab_and_filters_to_one_record_in_chinese() {
     tui.wait_for_all(&["审计日志", "条审计记录", "操作员", "变动内容"]);
     tui.send("/JF-PC-0001\r");
     tui.wait_for_all(&["记录:JF-PC-0001", "设备", "新增"]);
-    tui.send("\r");
+    // Newest first: the device's registration is the last row.
+    tui.send("G\r");
     tui.wait_for_all(&["审计记录：设备 JF-PC-0001", "资产编号: JF-PC-0001"]);
     tui.send("\x1b");
     tui.wait_for("记录:JF-PC-0001");

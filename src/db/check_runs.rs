@@ -105,8 +105,11 @@ fn item_count(conn: &Connection, checklist_id: i64) -> rusqlite::Result<usize> {
 
 /// Every template's run for the period holding `today`, in template order.
 pub fn due(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Due>> {
+    let calendar = super::calendar::work_calendar(conn)?;
     checklists::list(conn)?
         .into_iter()
+        // A working-day list is not due on a weekend or a holiday.
+        .filter(|checklist| checklist.period.runs_on(today, &calendar))
         .map(|checklist| {
             let start = checklist.period.start_of(today);
             Ok(Due {
@@ -121,6 +124,7 @@ pub fn due(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Due>> {
 
 /// Every past period with no signed run, newest first.
 pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Missed>> {
+    let calendar = super::calendar::work_calendar(conn)?;
     let mut out = Vec::new();
     for checklist in checklists::list(conn)? {
         // Most lists were signed every period: one count through the index says so, and
@@ -153,6 +157,7 @@ pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Misse
                 checklist.period,
                 checklist.active_from,
                 today,
+                &calendar,
             ))
         {
             continue;
@@ -165,7 +170,8 @@ pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Misse
             .query_map([checklist.id], |r| r.get::<_, String>(0))?
             .filter_map(|d| d.ok().and_then(|d| d.parse().ok()))
             .collect();
-        for start in period::missed(checklist.period, checklist.active_from, today, &signed) {
+        let (active, period) = (checklist.active_from, checklist.period);
+        for start in period::missed(period, active, today, &signed, &calendar) {
             out.push(Missed {
                 run: summary(conn, checklist.id, start)?,
                 checklist: checklist.clone(),

@@ -67,6 +67,21 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
             "'removed', 'repair', 'inspection', 'maintenance', 'degradation',
                                    'software_installed', 'software_removed', 'use', 'other')",
         )?;
+        widen_check(
+            conn,
+            "checklists",
+            "CHECK (period IN ('day', 'week', 'month'))",
+            "CHECK (period IN ('workday', 'day', 'week', 'month'))",
+        )?;
+        // The daily patrol is a working-day duty (000 周一至周五): its past runs stay as they
+        // were, and no weekend is missed from now on.
+        let stamp = super::Stamp::new(INSTALLER, chrono::Local::now().naive_local());
+        conn.execute(
+            "UPDATE checklists SET period = 'workday', updated_at = ?1, updated_by = ?2,
+                 row_version = row_version + 1
+             WHERE code = 'daily' AND period = 'day'",
+            rusqlite::params![stamp.at_text(), stamp.by],
+        )?;
     }
     if version == 15 {
         let now = chrono::Local::now().naive_local();

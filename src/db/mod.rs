@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod approvals;
 pub mod audit;
 pub mod backup;
+pub mod calendar;
 pub mod check_runs;
 pub mod checklists;
 pub mod demo;

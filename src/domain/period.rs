@@ -1,15 +1,17 @@
-//! Inspection periods (day, ISO week, month): where each starts, its label, and which passed
-//! without a signed run.
+//! Inspection periods (working day, day, ISO week, month): where each starts, its label, and
+//! which passed without a signed run.
 
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 
-use super::calendar::iso_week_label;
+use super::calendar::{WorkCalendar, iso_week_label};
 
 /// How often a checklist is run. A period is named by the date it starts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Period {
+    /// Each working day of the work calendar (weekends and holidays are none).
+    Workday,
     Day,
     /// ISO 8601 week, Monday to Sunday.
     Week,
@@ -17,11 +19,12 @@ pub enum Period {
 }
 
 impl Period {
-    pub const ALL: [Period; 3] = [Period::Day, Period::Week, Period::Month];
+    pub const ALL: [Period; 4] = [Period::Workday, Period::Day, Period::Week, Period::Month];
 
     /// The stored and file key: `day`, `week`, `month`.
     pub fn key(self) -> &'static str {
         match self {
+            Period::Workday => "workday",
             Period::Day => "day",
             Period::Week => "week",
             Period::Month => "month",
@@ -30,6 +33,7 @@ impl Period {
 
     pub fn label_key(self) -> &'static str {
         match self {
+            Period::Workday => "period.workday",
             Period::Day => "period.day",
             Period::Week => "period.week",
             Period::Month => "period.month",
@@ -39,6 +43,7 @@ impl Period {
     /// Accepts the key, or the Chinese words a template author would write.
     pub fn parse(text: &str) -> Option<Period> {
         match text.trim().to_lowercase().as_str() {
+            "workday" | "working day" | "工作日" | "每个工作日" => Some(Period::Workday),
             "day" | "daily" | "每日" | "每天" | "日" => Some(Period::Day),
             "week" | "weekly" | "每周" | "周" => Some(Period::Week),
             "month" | "monthly" | "每月" | "月" => Some(Period::Month),
@@ -49,7 +54,7 @@ impl Period {
     /// The first day of the period that holds `date`.
     pub fn start_of(self, date: NaiveDate) -> NaiveDate {
         match self {
-            Period::Day => date,
+            Period::Workday | Period::Day => date,
             Period::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
             Period::Month => date.with_day(1).unwrap_or(date),
         }
@@ -59,7 +64,7 @@ impl Period {
     pub fn next(self, start: NaiveDate) -> NaiveDate {
         let start = self.start_of(start);
         match self {
-            Period::Day => start + Duration::days(1),
+            Period::Workday | Period::Day => start + Duration::days(1),
             Period::Week => start + Duration::days(7),
             Period::Month => start + Months::new(1),
         }
@@ -69,7 +74,7 @@ impl Period {
     pub fn previous(self, date: NaiveDate) -> NaiveDate {
         let start = self.start_of(date);
         match self {
-            Period::Day => start - Duration::days(1),
+            Period::Workday | Period::Day => start - Duration::days(1),
             Period::Week => start - Duration::days(7),
             Period::Month => start - Months::new(1),
         }
@@ -83,7 +88,7 @@ impl Period {
     /// How the period is filed: `2026-11-21`, `2026-W47`, `2026-11`.
     pub fn label(self, start: NaiveDate) -> String {
         match self {
-            Period::Day => start.format("%Y-%m-%d").to_string(),
+            Period::Workday | Period::Day => start.format("%Y-%m-%d").to_string(),
             Period::Week => iso_week_label(start),
             Period::Month => start.format("%Y-%m").to_string(),
         }
@@ -93,7 +98,7 @@ impl Period {
     /// day's label says it all, so it has none.
     pub fn span_text(self, start: NaiveDate) -> String {
         match self {
-            Period::Day => String::new(),
+            Period::Workday | Period::Day => String::new(),
             _ => format!(
                 "{}..{}",
                 start.format("%m-%d"),
@@ -103,14 +108,27 @@ impl Period {
     }
 }
 
+impl Period {
+    /// Whether a period starts on `day`: every day but the rest days of a working-day list.
+    pub fn runs_on(self, day: NaiveDate, calendar: &WorkCalendar) -> bool {
+        self != Period::Workday || calendar.is_working(day)
+    }
+}
+
 /// How many periods a checklist active from `from` has had before the one holding `today`:
 /// the number of runs that must be signed for none to be missed.
-pub fn past_count(period: Period, from: NaiveDate, today: NaiveDate) -> usize {
+pub fn past_count(
+    period: Period,
+    from: NaiveDate,
+    today: NaiveDate,
+    calendar: &WorkCalendar,
+) -> usize {
     let (first, current) = (period.start_of(from), period.start_of(today));
     if first >= current {
         return 0;
     }
     let n = match period {
+        Period::Workday => return calendar.working_days(first, current).count(),
         Period::Day => (current - first).num_days(),
         Period::Week => (current - first).num_days() / 7,
         Period::Month => {
@@ -123,18 +141,19 @@ pub fn past_count(period: Period, from: NaiveDate, today: NaiveDate) -> usize {
 
 /// Periods from the one holding `from` up to, not including, the one holding `today` that have
 /// no signed run (`signed` holds period starts), oldest first. The current period is never
-/// missed: it is still due.
+/// missed: it is still due. A working-day list misses no weekend or holiday.
 pub fn missed(
     period: Period,
     from: NaiveDate,
     today: NaiveDate,
     signed: &BTreeSet<NaiveDate>,
+    calendar: &WorkCalendar,
 ) -> Vec<NaiveDate> {
     let current = period.start_of(today);
     let mut start = period.start_of(from);
     let mut out = Vec::new();
     while start < current {
-        if !signed.contains(&start) {
+        if !signed.contains(&start) && period.runs_on(start, calendar) {
             out.push(start);
         }
         start = period.next(start);
@@ -160,12 +179,21 @@ mod tests {
                 day(2026, 11, 16),
                 today,
             ] {
-                let walked = missed(period, from, today, &BTreeSet::new()).len();
-                assert_eq!(past_count(period, from, today), walked, "{period:?} {from}");
+                let none = WorkCalendar::default();
+                let walked = missed(period, from, today, &BTreeSet::new(), &none).len();
+                assert_eq!(
+                    past_count(period, from, today, &none),
+                    walked,
+                    "{period:?} {from}"
+                );
             }
         }
-        assert_eq!(past_count(Period::Month, day(2026, 1, 31), today), 10);
-        assert_eq!(past_count(Period::Day, day(2027, 1, 1), today), 0);
+        let none = WorkCalendar::default();
+        assert_eq!(
+            past_count(Period::Month, day(2026, 1, 31), today, &none),
+            10
+        );
+        assert_eq!(past_count(Period::Day, day(2027, 1, 1), today, &none), 0);
     }
 
     #[test]
@@ -204,20 +232,77 @@ mod tests {
     fn missed_lists_every_unsigned_period_before_the_current_one() {
         let signed: BTreeSet<_> = [day(2026, 11, 2), day(2026, 11, 16)].into();
         // From a Wednesday in W44 to a Saturday in W47: W44 and W46 passed unsigned, W45 was signed.
-        let missed = missed(Period::Week, day(2026, 10, 28), day(2026, 11, 21), &signed);
+        let cal = WorkCalendar::default();
+        let missed = missed(
+            Period::Week,
+            day(2026, 10, 28),
+            day(2026, 11, 21),
+            &signed,
+            &cal,
+        );
         assert_eq!(missed, vec![day(2026, 10, 26), day(2026, 11, 9)]);
         // The current period is due, not missed, even unsigned.
         assert!(
-            super::missed(Period::Day, day(2026, 11, 21), day(2026, 11, 21), &signed).is_empty()
+            super::missed(
+                Period::Day,
+                day(2026, 11, 21),
+                day(2026, 11, 21),
+                &signed,
+                &cal
+            )
+            .is_empty()
         );
         // Across a year end with week 53.
         let none = BTreeSet::new();
-        let missed = super::missed(Period::Week, day(2026, 12, 20), day(2027, 1, 5), &none);
+        let missed = super::missed(
+            Period::Week,
+            day(2026, 12, 20),
+            day(2027, 1, 5),
+            &none,
+            &cal,
+        );
         let labels: Vec<String> = missed.iter().map(|d| Period::Week.label(*d)).collect();
         assert_eq!(labels, ["2026-W51", "2026-W52", "2026-W53"]);
         // Months across February of a leap year.
-        let missed = super::missed(Period::Month, day(2028, 1, 31), day(2028, 3, 1), &none);
+        let missed = super::missed(
+            Period::Month,
+            day(2028, 1, 31),
+            day(2028, 3, 1),
+            &none,
+            &cal,
+        );
         assert_eq!(missed, vec![day(2028, 1, 1), day(2028, 2, 1)]);
+    }
+
+    #[test]
+    fn a_working_day_list_misses_no_weekend_or_holiday_and_a_make_up_saturday_counts() {
+        // 2026-10-01..07 holidays; Saturday 10-10 worked. From Monday 09-28 to Tuesday 10-13.
+        let cal = WorkCalendar::new((1..=7).map(|d| day(2026, 10, d)), [day(2026, 10, 10)]);
+        let signed: BTreeSet<_> = [day(2026, 9, 28), day(2026, 10, 8)].into();
+        let missed = missed(
+            Period::Workday,
+            day(2026, 9, 28),
+            day(2026, 10, 13),
+            &signed,
+            &cal,
+        );
+        assert_eq!(
+            missed,
+            [
+                day(2026, 9, 29),
+                day(2026, 9, 30),
+                day(2026, 10, 9),
+                day(2026, 10, 10),
+                day(2026, 10, 12)
+            ]
+        );
+        // Seven working days in all, two of them signed.
+        assert_eq!(
+            past_count(Period::Workday, day(2026, 9, 28), day(2026, 10, 13), &cal),
+            7
+        );
+        assert!(!Period::Workday.runs_on(day(2026, 10, 3), &cal));
+        assert!(Period::Day.runs_on(day(2026, 10, 3), &cal));
     }
 
     #[test]

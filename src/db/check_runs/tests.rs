@@ -51,9 +51,17 @@ fn sign_complete(db: &mut Db, checklist: i64, start: NaiveDate) -> Run {
 #[test]
 fn due_runs_show_progress_for_each_period() {
     let mut db = Db::open_in_memory().unwrap();
+    // A Saturday: the working-day patrol is not due, the week's and the month's runs are.
     let due_now = due(db.conn(), today()).unwrap();
     let starts: Vec<NaiveDate> = due_now.iter().map(|d| d.period_start).collect();
-    assert_eq!(starts, [today(), day(2026, 11, 16), day(2026, 11, 1)]);
+    assert_eq!(starts, [day(2026, 11, 16), day(2026, 11, 1)]);
+    let friday = due(db.conn(), day(2026, 11, 20)).unwrap();
+    let starts: Vec<NaiveDate> = friday.iter().map(|d| d.period_start).collect();
+    assert_eq!(
+        starts,
+        [day(2026, 11, 20), day(2026, 11, 16), day(2026, 11, 1)]
+    );
+    let due_now = friday;
     assert_eq!((due_now[1].answered(), due_now[1].total()), (0, 12));
     let weekly = due_now[1].checklist.id;
     let run = open_run(&mut db, weekly, day(2026, 11, 16));
@@ -63,7 +71,8 @@ fn due_runs_show_progress_for_each_period() {
             .unwrap();
     }
     let due_now = due(db.conn(), today()).unwrap();
-    assert_eq!((due_now[1].answered(), due_now[1].total()), (7, 12));
+    let week = due_now.iter().find(|d| d.checklist.id == weekly).unwrap();
+    assert_eq!((week.answered(), week.total()), (7, 12));
     let run = load(db.conn(), run.id).unwrap().unwrap();
     assert_eq!(run.first_open(), Some(7));
 }

@@ -1,6 +1,7 @@
 //! Demo inspection history: three months of signed runs of the built-in checklists, with a
 //! few failures, one missed week, and this week's run half done.
 
+use crate::domain::calendar::WorkCalendar;
 use chrono::{Duration, NaiveDate, NaiveTime};
 use rusqlite::Connection;
 
@@ -117,13 +118,14 @@ pub fn fill(
             index += 1;
             if check_runs::find(conn, checklist.id, this)?.is_some()
                 || (period == Period::Week && this == missed_week(today))
+                || !period.runs_on(this, &WorkCalendar::default())
             {
                 continue;
             }
             // Done on the period's last day (the weekly run on Friday, the monthly one on the
             // 10th, when the UPS test is scheduled).
             let done_on = match period {
-                Period::Day => this,
+                Period::Workday | Period::Day => this,
                 Period::Week => this + Duration::days(4),
                 Period::Month => this + Duration::days(9),
             };

@@ -2,6 +2,7 @@
 //! repair tickets, tool loans, checklist answers and daily readings), written in bulk with
 //! cached statements under the same rules as the small demo, before the small demo's own year.
 
+use crate::domain::calendar::WorkCalendar;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rusqlite::{Connection, params};
 
@@ -700,8 +701,12 @@ fn checks(
         };
         let mut period = list.period.start_of(start);
         while period < end {
+            if !list.period.runs_on(period, &WorkCalendar::default()) {
+                period = list.period.next(period);
+                continue;
+            }
             let done_on = match list.period {
-                Period::Day => period,
+                Period::Workday | Period::Day => period,
                 Period::Week => period + Duration::days(4),
                 Period::Month => period + Duration::days(9),
             };

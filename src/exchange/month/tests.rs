@@ -233,7 +233,7 @@ fn hostile() -> Db {
         .map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
         let daily = checklists::list(tx)?
             .into_iter()
-            .find(|c| c.period == crate::domain::period::Period::Day)
+            .find(|c| c.period == crate::domain::period::Period::Workday)
             .unwrap();
         let run = check_runs::open(
             tx,

@@ -711,7 +711,7 @@ impl RunView {
         let prev_w = if width >= 70 { 10u16 } else { 0 };
         let text_w = width.saturating_sub(code_w + result_w + prev_w + 4);
         let prev_head = lang.t(match period {
-            Period::Day => "run.previous_day",
+            Period::Workday | Period::Day => "run.previous_day",
             Period::Week => "run.previous_week",
             Period::Month => "run.previous_month",
         });
