@@ -114,6 +114,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
         format: Format,
     },
+    #[command(about = cli("cli.calendar"))]
+    Calendar {
+        #[command(subcommand)]
+        what: CalendarWhat,
+    },
     #[command(about = cli("cli.devices"))]
     Devices {
         #[command(subcommand)]
@@ -289,6 +294,22 @@ pub enum PeopleWhat {
         out: Option<PathBuf>,
         #[arg(long, help = cli("cli.export_people_all"))]
         all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarWhat {
+    #[command(about = cli("cli.calendar_import"))]
+    Import {
+        #[arg(value_name = "FILE", help = cli("cli.import_file"))]
+        file: PathBuf,
+        #[arg(long, help = cli("cli.dry_run"))]
+        dry_run: bool,
+    },
+    #[command(about = cli("cli.calendar_list"))]
+    List {
+        #[arg(long, value_name = "YYYY", help = cli("cli.calendar_year"))]
+        year: Option<i32>,
     },
 }
 

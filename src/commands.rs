@@ -13,6 +13,7 @@ macro_rules! say {
 mod accounts;
 mod audit;
 mod backup;
+mod calendar;
 mod check;
 mod checks;
 mod demo;
@@ -29,8 +30,8 @@ mod tools;
 use std::process::ExitCode;
 
 use crate::cli::{
-    AccountsWhat, ChecksWhat, Cli, Command, DevicesWhat, ExportWhat, ImportWhat, PeopleWhat,
-    ReadingsWhat, RepairsWhat, ToolsWhat,
+    AccountsWhat, CalendarWhat, ChecksWhat, Cli, Command, DevicesWhat, ExportWhat, ImportWhat,
+    PeopleWhat, ReadingsWhat, RepairsWhat, ToolsWhat,
 };
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Stamp};
@@ -317,6 +318,25 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Restore { file }) => {
             let signed = signed_apart(Purpose::Deed(Deed::Restore), "restore")?;
             backup::restore(&paths, &file, &signed, lang).map_err(localized)
+        }
+        Some(Command::Calendar {
+            what: CalendarWhat::Import { file, dry_run },
+        }) => {
+            let (db, stamp) = import_session(Deed::KeepTemplates, "calendar import")?;
+            let job = import::Import {
+                db,
+                path: file,
+                dry_run,
+                stamp,
+                lang,
+            };
+            job.run(calendar::CalendarFile(lang)).map_err(localized)
+        }
+        Some(Command::Calendar {
+            what: CalendarWhat::List { year },
+        }) => {
+            let db = open()?;
+            calendar::list(&db, year, lang).map_err(localized)
         }
         Some(Command::Devices {
             what:

@@ -174,3 +174,53 @@ fn checks_status_lists_the_missed_week_of_the_demo() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("is not a date"), "{}", bad.stderr);
 }
+
+/// The daily patrol is a working-day duty: a weekend is never a missed patrol, a holiday
+/// neither, and a make-up Saturday entered from the notice is.
+#[test]
+fn the_work_calendar_decides_which_days_a_patrol_is_missed() {
+    use chrono::{Datelike, Duration, Weekday};
+    let home = Home::new();
+    assert_eq!(jifang(&home, &["checks", "status"]).code, 0);
+    // The templates count from today (the database's first day): look from the Tuesday after
+    // the next full weekend.
+    let today = chrono::Local::now().date_naive();
+    let mut saturday = today + Duration::days(7);
+    while saturday.weekday() != Weekday::Sat {
+        saturday += Duration::days(1);
+    }
+    let (sunday, monday) = (saturday + Duration::days(1), saturday + Duration::days(2));
+    let tuesday = (saturday + Duration::days(3)).to_string();
+    let status = |home: &Home| {
+        let out = jifang(
+            home,
+            &["--lang", "en", "checks", "status", "--date", &tuesday],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let missed = status(&home);
+    assert!(missed.contains(&monday.to_string()), "{missed}");
+    assert!(!missed.contains(&saturday.to_string()), "{missed}");
+    assert!(!missed.contains(&sunday.to_string()), "{missed}");
+    let csv = home.path("calendar.csv");
+    std::fs::write(
+        &csv,
+        format!("date,kind,name\r\n{saturday},workday,调休\r\n{monday},holiday,节日\r\n"),
+    )
+    .unwrap();
+    let imported = jifang(&home, &["calendar", "import", csv.to_str().unwrap()]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let missed = status(&home);
+    assert!(
+        missed.contains(&saturday.to_string()),
+        "a make-up Saturday: {missed}"
+    );
+    assert!(!missed.contains(&monday.to_string()), "a holiday: {missed}");
+    let listed = jifang(&home, &["calendar", "list"]);
+    assert!(
+        listed.stdout.contains("调休") && listed.stdout.contains("2 days"),
+        "{}",
+        listed.stdout
+    );
+}

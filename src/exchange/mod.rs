@@ -1,6 +1,7 @@
 //! Moving data in and out as files operators open in Excel and WPS.
 
 pub mod audit;
+pub mod calendar;
 pub mod checklist;
 pub mod csv_text;
 pub mod devices;
