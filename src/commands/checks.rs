@@ -153,7 +153,7 @@ mod tests {
         for lang in Lang::ALL {
             let report = status_report(&db, today, lang).unwrap();
             let due: Vec<&str> = report.lines().filter(|l| l.starts_with("  ")).collect();
-            assert_eq!(due.len(), 3, "{report}");
+            assert_eq!(due.len(), 5, "{report}");
             // Where each template's name starts, in terminal columns.
             let name_at = |line: &str| {
                 let name_start = line.rfind("  ").unwrap() + 2;

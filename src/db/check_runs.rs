@@ -141,6 +141,9 @@ pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Misse
                    -- Only runs on a period start count (a list's period can be changed).
                    AND CASE ?4 WHEN 'week' THEN strftime('%w', period_start) = '1'
                                WHEN 'month' THEN substr(period_start, 9) = '01'
+                               WHEN 'quarter'
+                                   THEN substr(period_start, 6) IN ('01-01', '04-01', '07-01', '10-01')
+                               WHEN 'year' THEN substr(period_start, 6) = '01-01'
                                ELSE 1 END",
             )?
             .query_row(

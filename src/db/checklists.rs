@@ -304,7 +304,25 @@ pub fn install_built_in(
     today: NaiveDate,
     stamp: &Stamp,
 ) -> rusqlite::Result<()> {
-    for text in file::BUILT_IN {
+    install(conn, &file::BUILT_IN, today, stamp)
+}
+
+/// The quarterly and yearly built-in templates (schema 20 on).
+pub fn install_built_in_20(
+    conn: &Connection,
+    today: NaiveDate,
+    stamp: &Stamp,
+) -> rusqlite::Result<()> {
+    install(conn, &file::BUILT_IN_20, today, stamp)
+}
+
+fn install(
+    conn: &Connection,
+    texts: &[&str],
+    today: NaiveDate,
+    stamp: &Stamp,
+) -> rusqlite::Result<()> {
+    for text in texts {
         let template = file::parse(text).expect("built-in templates are valid (tested)");
         import(conn, &template, today, stamp)?;
     }

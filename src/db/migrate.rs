@@ -71,7 +71,7 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
             conn,
             "checklists",
             "CHECK (period IN ('day', 'week', 'month'))",
-            "CHECK (period IN ('workday', 'day', 'week', 'month'))",
+            "CHECK (period IN ('workday', 'day', 'week', 'month', 'quarter', 'year'))",
         )?;
         // The daily patrol is a working-day duty (000 周一至周五): its past runs stay as they
         // were, and no weekend is missed from now on.
@@ -82,6 +82,8 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
              WHERE code = 'daily' AND period = 'day'",
             rusqlite::params![stamp.at_text(), stamp.by],
         )?;
+        // The quarterly plan and the yearly stock-take and backup, counted from today.
+        super::checklists::install_built_in_20(conn, stamp.at.date(), &stamp)?;
     }
     if version == 15 {
         let now = chrono::Local::now().naive_local();

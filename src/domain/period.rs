@@ -16,10 +16,20 @@ pub enum Period {
     /// ISO 8601 week, Monday to Sunday.
     Week,
     Month,
+    /// A calendar quarter: January, April, July and October begin one.
+    Quarter,
+    Year,
 }
 
 impl Period {
-    pub const ALL: [Period; 4] = [Period::Workday, Period::Day, Period::Week, Period::Month];
+    pub const ALL: [Period; 6] = [
+        Period::Workday,
+        Period::Day,
+        Period::Week,
+        Period::Month,
+        Period::Quarter,
+        Period::Year,
+    ];
 
     /// The stored and file key: `day`, `week`, `month`.
     pub fn key(self) -> &'static str {
@@ -28,6 +38,8 @@ impl Period {
             Period::Day => "day",
             Period::Week => "week",
             Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
         }
     }
 
@@ -37,6 +49,8 @@ impl Period {
             Period::Day => "period.day",
             Period::Week => "period.week",
             Period::Month => "period.month",
+            Period::Quarter => "period.quarter",
+            Period::Year => "period.year",
         }
     }
 
@@ -47,6 +61,8 @@ impl Period {
             "day" | "daily" | "每日" | "每天" | "日" => Some(Period::Day),
             "week" | "weekly" | "每周" | "周" => Some(Period::Week),
             "month" | "monthly" | "每月" | "月" => Some(Period::Month),
+            "quarter" | "quarterly" | "每季度" | "季度" | "季" => Some(Period::Quarter),
+            "year" | "yearly" | "annual" | "每年" | "年度" | "年" => Some(Period::Year),
             _ => None,
         }
     }
@@ -57,6 +73,11 @@ impl Period {
             Period::Workday | Period::Day => date,
             Period::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
             Period::Month => date.with_day(1).unwrap_or(date),
+            Period::Quarter => {
+                let month = date.month0() / 3 * 3 + 1;
+                NaiveDate::from_ymd_opt(date.year(), month, 1).unwrap_or(date)
+            }
+            Period::Year => NaiveDate::from_ymd_opt(date.year(), 1, 1).unwrap_or(date),
         }
     }
 
@@ -67,6 +88,8 @@ impl Period {
             Period::Workday | Period::Day => start + Duration::days(1),
             Period::Week => start + Duration::days(7),
             Period::Month => start + Months::new(1),
+            Period::Quarter => start + Months::new(3),
+            Period::Year => start + Months::new(12),
         }
     }
 
@@ -77,6 +100,8 @@ impl Period {
             Period::Workday | Period::Day => start - Duration::days(1),
             Period::Week => start - Duration::days(7),
             Period::Month => start - Months::new(1),
+            Period::Quarter => start - Months::new(3),
+            Period::Year => start - Months::new(12),
         }
     }
 
@@ -91,6 +116,8 @@ impl Period {
             Period::Workday | Period::Day => start.format("%Y-%m-%d").to_string(),
             Period::Week => iso_week_label(start),
             Period::Month => start.format("%Y-%m").to_string(),
+            Period::Quarter => format!("{}-Q{}", start.year(), start.month0() / 3 + 1),
+            Period::Year => start.format("%Y").to_string(),
         }
     }
 
@@ -131,9 +158,14 @@ pub fn past_count(
         Period::Workday => return calendar.working_days(first, current).count(),
         Period::Day => (current - first).num_days(),
         Period::Week => (current - first).num_days() / 7,
-        Period::Month => {
+        Period::Month | Period::Quarter | Period::Year => {
             let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
-            months(current) - months(first)
+            let per = match period {
+                Period::Quarter => 3,
+                Period::Year => 12,
+                _ => 1,
+            };
+            (months(current) - months(first)) / per
         }
     };
     usize::try_from(n).unwrap_or(0)
@@ -303,6 +335,53 @@ mod tests {
         );
         assert!(!Period::Workday.runs_on(day(2026, 10, 3), &cal));
         assert!(Period::Day.runs_on(day(2026, 10, 3), &cal));
+    }
+
+    #[test]
+    fn quarters_and_years_start_where_the_calendar_says_and_cross_year_ends() {
+        assert_eq!(
+            Period::Quarter.start_of(day(2026, 12, 31)),
+            day(2026, 10, 1)
+        );
+        assert_eq!(Period::Quarter.start_of(day(2026, 4, 1)), day(2026, 4, 1));
+        assert_eq!(Period::Quarter.next(day(2026, 10, 1)), day(2027, 1, 1));
+        assert_eq!(Period::Quarter.previous(day(2027, 2, 14)), day(2026, 10, 1));
+        assert_eq!(
+            Period::Quarter.last_day(day(2026, 10, 1)),
+            day(2026, 12, 31)
+        );
+        assert_eq!(Period::Quarter.label(day(2026, 10, 1)), "2026-Q4");
+        assert_eq!(Period::Quarter.span_text(day(2026, 10, 1)), "10-01..12-31");
+        assert_eq!(Period::Year.start_of(day(2028, 2, 29)), day(2028, 1, 1));
+        assert_eq!(Period::Year.next(day(2026, 1, 1)), day(2027, 1, 1));
+        assert_eq!(Period::Year.label(day(2026, 1, 1)), "2026");
+        let none = BTreeSet::new();
+        let cal = WorkCalendar::default();
+        // From mid-2025 to early 2027: Q3 2025 .. Q4 2026 passed, 2025 and 2026 passed.
+        let quarters = missed(
+            Period::Quarter,
+            day(2025, 8, 15),
+            day(2027, 1, 5),
+            &none,
+            &cal,
+        );
+        let labels: Vec<String> = quarters.iter().map(|d| Period::Quarter.label(*d)).collect();
+        assert_eq!(
+            labels,
+            [
+                "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"
+            ]
+        );
+        assert_eq!(
+            past_count(Period::Quarter, day(2025, 8, 15), day(2027, 1, 5), &cal),
+            6
+        );
+        assert_eq!(
+            past_count(Period::Year, day(2025, 8, 15), day(2027, 1, 5), &cal),
+            2
+        );
+        assert_eq!(Period::parse("每季度"), Some(Period::Quarter));
+        assert_eq!(Period::parse("年度"), Some(Period::Year));
     }
 
     #[test]

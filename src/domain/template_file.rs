@@ -15,6 +15,13 @@ pub const BUILT_IN: [&str; 3] = [
     include_str!("../../assets/checklists/monthly.toml"),
 ];
 
+/// The built-in templates of the longer periods, installed by the upgrade to version 20 (the
+/// first whose schema takes quarters and years), on new databases and old alike.
+pub const BUILT_IN_20: [&str; 2] = [
+    include_str!("../../assets/checklists/quarterly.toml"),
+    include_str!("../../assets/checklists/yearly.toml"),
+];
+
 /// Why a text is not a usable template.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TemplateFileError {

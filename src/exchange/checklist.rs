@@ -6,7 +6,7 @@ use crate::domain::checklist::{Template, TemplateProblem};
 use crate::domain::template_file::{self, TemplateFileError};
 use crate::i18n::Lang;
 
-pub use template_file::BUILT_IN;
+pub use template_file::{BUILT_IN, BUILT_IN_20};
 
 /// Why a file is not a usable template.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,9 +93,22 @@ mod tests {
 
     #[test]
     fn built_in_templates_are_valid_and_bilingual() {
-        let templates: Vec<Template> = BUILT_IN.iter().map(|t| parse(t).unwrap()).collect();
+        let templates: Vec<Template> = BUILT_IN
+            .iter()
+            .chain(BUILT_IN_20.iter())
+            .map(|t| parse(t).unwrap())
+            .collect();
         let periods: Vec<Period> = templates.iter().map(|t| t.period).collect();
-        assert_eq!(periods, [Period::Day, Period::Week, Period::Month]);
+        assert_eq!(
+            periods,
+            [
+                Period::Day,
+                Period::Week,
+                Period::Month,
+                Period::Quarter,
+                Period::Year
+            ]
+        );
         // The weekly run is the 12-item network and equipment inspection with its run log.
         assert_eq!(templates[1].items.len(), 12);
         assert!(templates[1].run_log);

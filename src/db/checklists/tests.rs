@@ -21,13 +21,19 @@ fn codes(db: &Db, checklist_id: i64) -> Vec<String> {
 }
 
 #[test]
-fn a_new_database_has_the_three_built_in_templates() {
+fn a_new_database_has_the_five_built_in_templates() {
     let db = Db::open_in_memory().unwrap();
     let lists = list(db.conn()).unwrap();
     let names: Vec<&str> = lists.iter().map(|c| c.name.zh.as_str()).collect();
     assert_eq!(
         names,
-        ["每日下班巡查", "每周网络与设备巡检", "每月巡检（UPS 测试）"]
+        [
+            "每日下班巡查",
+            "每周网络与设备巡检",
+            "每月巡检（UPS 测试）",
+            "每季度耗材计划",
+            "年度检查（清点与年备份）"
+        ]
     );
     assert_eq!(lists[1].period, Period::Week);
     assert!(lists[1].run_log);
@@ -83,7 +89,7 @@ text = "新增项目"
         .write(|tx| import(tx, &other, day(2026, 11, 21), &stamp()))
         .unwrap();
     assert!(imported.new_template);
-    assert_eq!(list(db.conn()).unwrap().len(), 4);
+    assert_eq!(list(db.conn()).unwrap().len(), 6);
 }
 
 #[test]

@@ -127,7 +127,7 @@ pub fn fill(
             let done_on = match period {
                 Period::Workday | Period::Day => this,
                 Period::Week => this + Duration::days(4),
-                Period::Month => this + Duration::days(9),
+                Period::Month | Period::Quarter | Period::Year => this + Duration::days(9),
             };
             let under_way = this == current && (period != Period::Month || done_on > today);
             if under_way && period != Period::Week {

@@ -708,7 +708,7 @@ fn checks(
             let done_on = match list.period {
                 Period::Workday | Period::Day => period,
                 Period::Week => period + Duration::days(4),
-                Period::Month => period + Duration::days(9),
+                Period::Month | Period::Quarter | Period::Year => period + Duration::days(9),
             };
             let who = &staff[12 + rng.below(staff.len() - 12)];
             let signed = at(done_on, 17 * 60 + 20 + rng.below(30) as i64);

@@ -714,6 +714,8 @@ impl RunView {
             Period::Workday | Period::Day => "run.previous_day",
             Period::Week => "run.previous_week",
             Period::Month => "run.previous_month",
+            Period::Quarter => "run.previous_quarter",
+            Period::Year => "run.previous_year",
         });
         let header = format!(
             " {} {} {} {}",
