@@ -133,7 +133,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         error: e,
         lang: Some(lang),
     };
-    let operator = || {
+    // Who is named in open mode: `--operator`, the config, the login.
+    let named = || {
         config::resolve_operator(
             cli.global.operator.as_deref(),
             &config,
@@ -141,21 +142,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             env,
             config::account_name,
         )
-        .map_err(with_lang)
     };
+    let operator = || named().map_err(with_lang);
     let policy = config.policy();
     // Who a write is by: the operator named (open mode) or the account signed in and allowed.
     let sign = |db: &mut Db, purpose: Purpose, place: &str| -> Result<Signed, Failure> {
-        let open_operator = || {
-            config::resolve_operator(
-                cli.global.operator.as_deref(),
-                &config,
-                &paths.config_file,
-                env,
-                config::account_name,
-            )
-            .map_err(anyhow::Error::from)
-        };
+        let open_operator = || named().map_err(anyhow::Error::from);
         let flag = cli.global.operator.as_deref();
         sign::sign(db, purpose, flag, open_operator, place, &policy, lang).map_err(localized)
     };
