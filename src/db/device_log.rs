@@ -29,15 +29,8 @@ pub enum EventKind {
 
 impl EventKind {
     /// The kinds of line an operator writes by hand (001: degradation; 004: every use and
-    /// maintenance; 003: software added or damaged).
-    pub const BY_HAND: [EventKind; 6] = [
-        EventKind::Maintenance,
-        EventKind::Degradation,
-        EventKind::SoftwareInstalled,
-        EventKind::SoftwareRemoved,
-        EventKind::Use,
-        EventKind::Other,
-    ];
+    /// maintenance; 003: software added or damaged): the last of [`EventKind::ALL`].
+    pub const BY_HAND: &[EventKind] = EventKind::ALL.as_slice().split_at(8).1;
 
     pub const ALL: [EventKind; 14] = [
         EventKind::Created,
@@ -106,7 +99,8 @@ impl EventKind {
     pub fn by_hand(text: &str) -> Option<EventKind> {
         let text = text.trim();
         EventKind::BY_HAND
-            .into_iter()
+            .iter()
+            .copied()
             .find(|k| k.key().eq_ignore_ascii_case(text) || k.name_zh() == text)
     }
 

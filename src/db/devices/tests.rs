@@ -394,7 +394,7 @@ fn a_line_by_hand_is_of_its_kinds_not_after_today_and_never_on_a_removed_device(
         line(EventKind::Use, today, "a\u{1b}[2J"),
         Err(LineError::Text(_))
     ));
-    for kind in EventKind::BY_HAND {
+    for &kind in EventKind::BY_HAND {
         line(kind, today, "装了 Office 2021").unwrap();
     }
     let history = device_log::history(db.conn(), id).unwrap();

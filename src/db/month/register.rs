@@ -192,7 +192,7 @@ fn classify(raw: &Raw) -> Option<EventClass> {
             EventClass::Transferred
         } else if kind == EventKind::Removed.key() {
             EventClass::Removed
-        } else if let Some(by_hand) = EventKind::BY_HAND.into_iter().find(|k| k.key() == kind) {
+        } else if let Some(&by_hand) = EventKind::BY_HAND.iter().find(|k| k.key() == kind) {
             EventClass::Logged(by_hand)
         } else if status.to == Status::Scrapped.key() {
             EventClass::Scrapped
