@@ -333,7 +333,7 @@ impl Editor {
     pub fn line(ctx: &Ctx, device: Device, from_detail: bool) -> Editor {
         let lang = ctx.lang;
         let kinds = choices(
-            &EventKind::BY_HAND,
+            EventKind::BY_HAND,
             EventKind::key,
             EventKind::label_key,
             lang,
