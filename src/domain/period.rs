@@ -201,6 +201,16 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    /// [`missed`] with no day marked in the calendar.
+    fn walk(
+        period: Period,
+        from: NaiveDate,
+        today: NaiveDate,
+        signed: &BTreeSet<NaiveDate>,
+    ) -> Vec<NaiveDate> {
+        missed(period, from, today, signed, &WorkCalendar::default())
+    }
+
     #[test]
     fn past_count_matches_the_periods_missed_would_walk() {
         let today = day(2026, 11, 21);
@@ -264,45 +274,17 @@ mod tests {
     fn missed_lists_every_unsigned_period_before_the_current_one() {
         let signed: BTreeSet<_> = [day(2026, 11, 2), day(2026, 11, 16)].into();
         // From a Wednesday in W44 to a Saturday in W47: W44 and W46 passed unsigned, W45 was signed.
-        let cal = WorkCalendar::default();
-        let missed = missed(
-            Period::Week,
-            day(2026, 10, 28),
-            day(2026, 11, 21),
-            &signed,
-            &cal,
-        );
+        let missed = walk(Period::Week, day(2026, 10, 28), day(2026, 11, 21), &signed);
         assert_eq!(missed, vec![day(2026, 10, 26), day(2026, 11, 9)]);
         // The current period is due, not missed, even unsigned.
-        assert!(
-            super::missed(
-                Period::Day,
-                day(2026, 11, 21),
-                day(2026, 11, 21),
-                &signed,
-                &cal
-            )
-            .is_empty()
-        );
+        assert!(walk(Period::Day, day(2026, 11, 21), day(2026, 11, 21), &signed).is_empty());
         // Across a year end with week 53.
         let none = BTreeSet::new();
-        let missed = super::missed(
-            Period::Week,
-            day(2026, 12, 20),
-            day(2027, 1, 5),
-            &none,
-            &cal,
-        );
+        let missed = walk(Period::Week, day(2026, 12, 20), day(2027, 1, 5), &none);
         let labels: Vec<String> = missed.iter().map(|d| Period::Week.label(*d)).collect();
         assert_eq!(labels, ["2026-W51", "2026-W52", "2026-W53"]);
         // Months across February of a leap year.
-        let missed = super::missed(
-            Period::Month,
-            day(2028, 1, 31),
-            day(2028, 3, 1),
-            &none,
-            &cal,
-        );
+        let missed = walk(Period::Month, day(2028, 1, 31), day(2028, 3, 1), &none);
         assert_eq!(missed, vec![day(2028, 1, 1), day(2028, 2, 1)]);
     }
 
@@ -358,13 +340,7 @@ mod tests {
         let none = BTreeSet::new();
         let cal = WorkCalendar::default();
         // From mid-2025 to early 2027: Q3 2025 .. Q4 2026 passed, 2025 and 2026 passed.
-        let quarters = missed(
-            Period::Quarter,
-            day(2025, 8, 15),
-            day(2027, 1, 5),
-            &none,
-            &cal,
-        );
+        let quarters = walk(Period::Quarter, day(2025, 8, 15), day(2027, 1, 5), &none);
         let labels: Vec<String> = quarters.iter().map(|d| Period::Quarter.label(*d)).collect();
         assert_eq!(
             labels,
