@@ -309,17 +309,34 @@ pub fn set_roles(
         .ok_or_else(|| AccountError::NoSuchAccount(login.to_owned()))?;
     if person.roles != *roles {
         set_person_roles(conn, &person, roles, stamp)?;
-        let detail = format!("{} -> {}", person.roles.keys(), roles.keys());
-        record(
-            conn,
-            Some(account.id),
-            &account.login,
-            Event::RolesChanged,
-            &detail,
-            stamp,
-        )?;
     }
     existing(conn, login)
+}
+
+/// A change of the roles of person `person_id` is an account event when they have an account
+/// (from the command line and the People tab alike).
+pub(crate) fn roles_changed(
+    conn: &Connection,
+    person_id: i64,
+    before: &Roles,
+    after: &Roles,
+    stamp: &Stamp,
+) -> rusqlite::Result<()> {
+    if before == after {
+        return Ok(());
+    }
+    let account: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, login FROM accounts WHERE person_id = ?1",
+            [person_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((id, login)) = account else {
+        return Ok(());
+    };
+    let detail = format!("{} -> {}", before.keys(), after.keys());
+    record(conn, Some(id), &login, Event::RolesChanged, &detail, stamp)
 }
 
 /// Set a new password: by its holder (`reset` false: the change they were asked for), or by an

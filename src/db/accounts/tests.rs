@@ -201,3 +201,24 @@ fn every_audit_row_names_the_login_it_was_written_under() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_role_changed_on_the_people_tab_is_an_account_event_too() {
+    let mut db = Db::open_in_memory().unwrap();
+    let account = admin(&mut db);
+    let person = directory::person(db.conn(), account.person_id)
+        .unwrap()
+        .unwrap();
+    let input = PersonInput {
+        roles: Roles::new([Role::Admin, Role::Director]),
+        ..person.input()
+    };
+    let stamp = Stamp::at("林霞", "2026-12-02 09:00:00");
+    db.write(|tx| directory::edit_person(tx, person.id, person.row_version, &input, &stamp))
+        .unwrap();
+    let details: Vec<String> = crate::db::column(
+        db.conn(),
+        "SELECT detail FROM account_events WHERE kind = 'roles_changed'",
+    );
+    assert_eq!(details, ["admin -> admin director"]);
+}

@@ -275,7 +275,7 @@ pub fn edit_person(
     input: &PersonInput,
     stamp: &Stamp,
 ) -> Result<(), PersonError> {
-    load_for_change(conn, id, version)?;
+    let before = load_for_change(conn, id, version)?;
     check_person(conn, input, Some(id))?;
     person_fields(conn, input, stamp)?
         .value(":id", id)
@@ -286,6 +286,7 @@ pub fn edit_person(
              row_version = row_version + 1
          WHERE id = :id",
         )?;
+    crate::db::accounts::roles_changed(conn, id, &before.roles, &input.roles, stamp)?;
     Ok(())
 }
 
