@@ -202,6 +202,24 @@ fn the_work_calendar_decides_which_days_a_patrol_is_missed() {
     };
     let missed = status(&home);
     assert!(missed.contains(&monday.to_string()), "{missed}");
+    let on_saturday = jifang(
+        &home,
+        &[
+            "--lang",
+            "en",
+            "checks",
+            "status",
+            "--date",
+            &saturday.to_string(),
+        ],
+    );
+    assert!(
+        on_saturday
+            .stdout
+            .contains("Rest day today, not due: Daily end-of-day patrol"),
+        "{}",
+        on_saturday.stdout
+    );
     assert!(!missed.contains(&saturday.to_string()), "{missed}");
     assert!(!missed.contains(&sunday.to_string()), "{missed}");
     let csv = home.path("calendar.csv");

@@ -119,6 +119,12 @@ pub fn status_report(db: &Db, today: NaiveDate, lang: Lang) -> rusqlite::Result<
             checklist.name.get(lang),
         ));
     }
+    let resting = check_runs::resting(db.conn(), today)?;
+    if !resting.is_empty() {
+        let names: Vec<&str> = resting.iter().map(|c| c.name.get(lang)).collect();
+        let names = names.join(lang.t("permission.and"));
+        out.push(lang.tf("checks_status.resting", &[("names", &names)]));
+    }
     let missed = check_runs::missed(db.conn(), today)?;
     if missed.is_empty() {
         out.push(lang.t("checks_status.no_missed").to_owned());

@@ -122,6 +122,16 @@ pub fn due(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Due>> {
         .collect()
 }
 
+/// The templates not due today because it is a rest day for them (a working-day list on a
+/// weekend or a holiday), in template order.
+pub fn resting(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Checklist>> {
+    let calendar = super::calendar::work_calendar(conn)?;
+    Ok(checklists::list(conn)?
+        .into_iter()
+        .filter(|checklist| !checklist.period.runs_on(today, &calendar))
+        .collect())
+}
+
 /// Every past period with no signed run, newest first.
 pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Missed>> {
     let calendar = super::calendar::work_calendar(conn)?;

@@ -48,6 +48,8 @@ struct Row {
 pub struct ChecksScreen {
     mode: Mode,
     rows: Vec<Row>,
+    /// Templates with a rest day today (named, not rows: nothing to open).
+    resting: Vec<crate::domain::checklist::BiText>,
     /// Number of due rows at the top of `rows`; the rest are missed.
     due_count: usize,
     cursor: usize,
@@ -78,6 +80,7 @@ impl ChecksScreen {
             offset: 0,
             placed_on: None,
             read_for: None,
+            resting: Vec::new(),
             run_stale: false,
         }
     }
@@ -91,6 +94,11 @@ impl ChecksScreen {
         self.read_for = read_for;
         let due = ctx.read(check_runs::due(conn, ctx.today));
         let missed = ctx.read(check_runs::missed(conn, ctx.today));
+        self.resting = ctx
+            .read(check_runs::resting(conn, ctx.today))
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         self.due_count = due.len();
         self.rows = due
             .into_iter()
@@ -192,8 +200,17 @@ impl ChecksScreen {
             fit(&format!(" {}", lang.t("checks.due_now")), width),
             theme::HEADER,
         ));
+        let resting = (!self.resting.is_empty()).then(|| {
+            let names: Vec<&str> = self.resting.iter().map(|n| n.get(lang)).collect();
+            let text = lang.tf(
+                "checks_status.resting",
+                &[("names", &names.join(lang.t("permission.and")))],
+            );
+            Line::styled(fit(&format!(" {text}"), width), theme::HINT)
+        });
         for (i, row_cells) in cells.into_iter().enumerate() {
             if i == self.due_count {
+                lines.extend(resting.clone());
                 let heading = if self.rows.len() > self.due_count {
                     lang.tf(
                         "checks.missed",
@@ -223,6 +240,7 @@ impl ChecksScreen {
             });
         }
         if self.rows.len() == self.due_count {
+            lines.extend(resting);
             if self.rows.is_empty() {
                 lines.push(Line::styled(
                     fit(&format!(" {}", lang.t("checks_status.no_templates")), width),

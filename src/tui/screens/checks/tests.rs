@@ -142,8 +142,10 @@ fn the_overview_lists_due_and_missed_and_starts_on_the_open_run() {
         "last week was signed: {s}"
     );
     assert!(s.contains("2026-W45 (11-02..11-08)"), "{s}");
-    // This week's run, and the quarter's and the year's, are due.
+    // This week's run, and the quarter's and the year's, are due (the daily patrol is retired
+    // here: no rest day is said for it).
     assert!(s.contains("checks due 3, MISSED 1"), "{s}");
+    assert!(!s.contains("Rest day"), "{s}");
     // The cursor is on this week's run: Enter opens it, on its first item.
     press(&mut app, KeyCode::Enter);
     let s = screen(&mut app);
