@@ -12,7 +12,7 @@ use crate::domain::account::{self as rules, PasswordProblem, Policy};
 use crate::domain::permission::Table;
 use crate::tui::action::{Action, Flash};
 use crate::tui::screens::Permit;
-use crate::tui::sign_in::{Ask, SignIn, Submitted};
+use crate::tui::sign_in::{SignIn, Submitted};
 
 /// The console's state with accounts on.
 pub struct Access {
@@ -285,14 +285,6 @@ impl App {
         self.help = None;
         self.undo_since = crate::db::audit::last_id(self.db.conn()).unwrap_or_default();
         self.undo_skip.clear();
-    }
-
-    /// Whether the sign-in screen asks for a new password.
-    pub fn asks_new_password(&self) -> bool {
-        self.access
-            .as_ref()
-            .and_then(|a| a.gate.as_ref())
-            .is_some_and(|g| matches!(g.ask, Ask::NewPassword { .. }))
     }
 }
 
