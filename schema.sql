@@ -934,3 +934,63 @@ CREATE TABLE calendar_days (
     retired_reason TEXT,
     UNIQUE (day, kind)
 );
+
+-- == version 21 ==
+-- When in its period a checklist is due (issue 34): a weekday (`mon` … `sun`, weekly lists; a
+-- holiday moves it to the next working day) and a time window (`13:00-18:00`). The 5S is due
+-- on Friday afternoons (002 "机房每周五下午要进行5S").
+ALTER TABLE checklists ADD COLUMN weekday TEXT NOT NULL DEFAULT '';
+ALTER TABLE checklists ADD COLUMN due_window TEXT NOT NULL DEFAULT '';
+-- A run keeps the last day of its period and the time it was due in, as they stood when it was
+-- opened: a later change of the calendar or the template moves no run already begun, and a
+-- run signed outside its time is shown as early or late from these alone. NULL in runs opened
+-- before version 21, which had neither.
+ALTER TABLE check_runs ADD COLUMN period_end TEXT CHECK (period_end IS NULL OR date(period_end) = period_end);
+ALTER TABLE check_runs ADD COLUMN due_from TEXT;
+ALTER TABLE check_runs ADD COLUMN due_until TEXT;
+-- An item may stand for a set of devices (`category=ups`, `room=机房A`): a run opens it into one
+-- line per device of the register at that moment, and each line's result goes into that
+-- device's history book. A result therefore names its device, and one run holds an item once
+-- per device: the table is rebuilt (SQLite's documented way to change a UNIQUE constraint),
+-- keeping every id, with the upgrade's foreign-key check before commit.
+ALTER TABLE checklist_items ADD COLUMN devices TEXT NOT NULL DEFAULT '';
+CREATE TABLE check_results_new (
+    id             INTEGER PRIMARY KEY,
+    run_id         INTEGER NOT NULL REFERENCES check_runs (id),
+    item_id        INTEGER NOT NULL REFERENCES checklist_items (id),
+    position       INTEGER NOT NULL,
+    outcome        TEXT    CHECK (outcome IS NULL OR outcome IN ('pass', 'fail', 'na')),
+    value          TEXT    NOT NULL DEFAULT '',
+    note           TEXT    NOT NULL DEFAULT '',
+    answered_at    TEXT,
+    answered_by    TEXT,
+    -- The operator asked for a repair of this finding (the repair log links it).
+    repair_wanted  INTEGER NOT NULL DEFAULT 0 CHECK (repair_wanted IN (0, 1)),
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT,
+    -- The device this line is about, for an item that stands for a set of devices.
+    device_id      INTEGER REFERENCES devices (id)
+);
+INSERT INTO check_results_new
+    SELECT id, run_id, item_id, position, outcome, value, note, answered_at, answered_by,
+           repair_wanted, created_at, created_by, updated_at, updated_by, row_version,
+           retired_at, retired_by, retired_reason, NULL
+    FROM check_results;
+DROP TABLE check_results;
+ALTER TABLE check_results_new RENAME TO check_results;
+CREATE UNIQUE INDEX check_results_once ON check_results (run_id, item_id, ifnull(device_id, 0));
+CREATE INDEX check_results_by_run ON check_results (run_id, position);
+CREATE INDEX check_results_by_device ON check_results (device_id) WHERE device_id IS NOT NULL;
+CREATE TRIGGER check_results_locked BEFORE UPDATE ON check_results
+    WHEN (SELECT signed_at FROM check_runs WHERE id = OLD.run_id) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'check run is signed'); END;
+CREATE TRIGGER check_results_no_delete BEFORE DELETE ON check_results
+    WHEN (SELECT signed_at FROM check_runs WHERE id = OLD.run_id) IS NOT NULL
+      OR OLD.outcome IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'answered check results are kept'); END;

@@ -152,7 +152,7 @@ fn a_bad_template_file_says_what_and_where_and_adds_nothing() {
     // Only the built-in templates are due: none of the refused files' was added.
     let status = jifang(&home, &["--lang", "en", "checks", "status"]);
     assert!(
-        status.stdout.contains("Yearly stock-take and backup")
+        status.stdout.contains("Yearly backup check")
             && !status.stdout.lines().any(|l| l.trim_end().ends_with("  x")),
         "{}",
         status.stdout
@@ -167,7 +167,8 @@ fn checks_status_lists_the_missed_week_of_the_demo() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("漏检（1 次）"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("6/12  未完成  每周网络与设备巡检"),
+        out.stdout.contains("5/11  未完成  每周网络与设备巡检")
+            && out.stdout.contains("0/5  未开始  周五下午机房 5S ("),
         "{}",
         out.stdout
     );

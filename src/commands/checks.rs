@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 
 use super::import::Import;
-use crate::db::check_runs::{self, Due, RunSummary};
+use crate::db::check_runs::{self, RunSummary};
 use crate::db::{Db, checklists};
 use crate::domain::calendar::iso_week_label;
 use crate::exchange::checklist as file;
@@ -104,19 +104,18 @@ pub fn status_report(db: &Db, today: NaiveDate, lang: Lang) -> rusqlite::Result<
         return Ok(out.join("\n"));
     }
     out.push(lang.t("checks_status.due").to_owned());
-    for Due {
-        checklist,
-        period_start,
-        run,
-        item_count,
-    } in &due
-    {
+    for d in &due {
+        let when = d
+            .due
+            .filter(|_| !d.is_signed())
+            .map(|due| format!(" ({})", crate::words::due_time(due, today, lang)))
+            .unwrap_or_default();
         out.push(format!(
-            "  {:<10}  {}{}  {}",
-            checklist.period.label(*period_start),
-            progress(run.as_ref(), *item_count, lang),
-            failed(run.as_ref(), lang),
-            checklist.name.get(lang),
+            "  {:<10}  {}{}  {}{when}",
+            d.checklist.period.label(d.period_start),
+            progress(d.run.as_ref(), d.item_count, lang),
+            failed(d.run.as_ref(), lang),
+            d.checklist.name.get(lang),
         ));
     }
     let resting = check_runs::resting(db.conn(), today)?;
@@ -138,7 +137,7 @@ pub fn status_report(db: &Db, today: NaiveDate, lang: Lang) -> rusqlite::Result<
             out.push(format!(
                 "  {:<10}  {:<13} {}  {}",
                 m.checklist.period.label(m.period_start),
-                m.checklist.period.span_text(m.period_start),
+                m.checklist.period.span_text(m.period_start, m.period_end),
                 state,
                 m.checklist.name.get(lang),
             ));
@@ -159,7 +158,14 @@ mod tests {
         for lang in Lang::ALL {
             let report = status_report(&db, today, lang).unwrap();
             let due: Vec<&str> = report.lines().filter(|l| l.starts_with("  ")).collect();
-            assert_eq!(due.len(), 5, "{report}");
+            assert_eq!(due.len(), 7, "{report}");
+            // The 5S says when it is due.
+            if lang == Lang::En {
+                assert!(
+                    report.contains("machine-room 5S (due Fri 12-04 13:00-18:00)"),
+                    "{report}"
+                );
+            }
             // Where each template's name starts, in terminal columns.
             let name_at = |line: &str| {
                 let name_start = line.rfind("  ").unwrap() + 2;

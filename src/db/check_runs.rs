@@ -11,8 +11,10 @@ use super::checklists::{self, Checklist, ITEM_COLUMNS, item_from_row};
 use super::device_log::{self, EventKind, NewEvent};
 use super::devices;
 use crate::db::stamped;
-use crate::domain::checklist::{Answer, Item, ItemKind, Outcome};
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::checklist::{Answer, DeviceSet, Item, ItemKind, Outcome};
 use crate::domain::period;
+use crate::domain::schedule::{DueTime, Timing};
 
 /// How far one run has come.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +43,9 @@ impl RunSummary {
 pub struct Due {
     pub checklist: Checklist,
     pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// When the run is due, for a template with a weekday or a window.
+    pub due: Option<DueTime>,
     /// `None` until someone opens it.
     pub run: Option<RunSummary>,
     /// Items the template asks today (the total of a run not started yet).
@@ -59,6 +64,12 @@ impl Due {
     pub fn is_signed(&self) -> bool {
         self.run.as_ref().is_some_and(RunSummary::is_signed)
     }
+
+    /// Not signed, and its day has come: what the status bar counts. A Friday-afternoon run
+    /// is shown all week but open only from Friday.
+    pub fn is_open(&self, today: NaiveDate) -> bool {
+        !self.is_signed() && self.due.is_none_or(|d| d.day() <= today)
+    }
 }
 
 /// A period that passed with no signed run.
@@ -66,6 +77,7 @@ impl Due {
 pub struct Missed {
     pub checklist: Checklist,
     pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
     /// Started but never signed (answers are kept), or never opened.
     pub run: Option<RunSummary>,
 }
@@ -95,12 +107,36 @@ fn summary(
     .optional()
 }
 
+/// The devices of the register an item's set stands for now: neither scrapped nor lost, of
+/// the set's category, in its room (the location begins with the room's name).
+const DEVICE_SET_SQL: &str = "SELECT d.id FROM devices d
+    WHERE d.retired_at IS NULL AND d.status NOT IN ('scrapped', 'lost')
+      AND (?1 = '' OR d.category = ?1)
+      AND (?2 = '' OR substr(d.location, 1, length(?2)) = ?2)";
+
+fn set_params(set: &DeviceSet) -> (&'static str, String) {
+    (
+        set.category.map_or("", |c| c.key()),
+        set.room.clone().unwrap_or_default(),
+    )
+}
+
+/// Lines a run of the template would have if opened now: one per item, or one per device of
+/// an item's set.
 fn item_count(conn: &Connection, checklist_id: i64) -> rusqlite::Result<usize> {
-    conn.prepare_cached(
-        "SELECT count(*) FROM checklist_items WHERE checklist_id = ?1 AND retired_at IS NULL",
-    )?
-    .query_row([checklist_id], |r| r.get::<_, i64>(0))
-    .map(|n| n as usize)
+    let mut count = 0;
+    for stored in checklists::items(conn, checklist_id)? {
+        count += match &stored.item.devices {
+            None => 1,
+            Some(set) => {
+                let (category, room) = set_params(set);
+                conn.prepare_cached(&format!("SELECT count(*) FROM ({DEVICE_SET_SQL})"))?
+                    .query_row(params![category, room], |r| r.get::<_, i64>(0))?
+                    as usize
+            }
+        };
+    }
+    Ok(count)
 }
 
 /// Every template's run for the period holding `today`, in template order.
@@ -111,11 +147,13 @@ pub fn due(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Due>> {
         // A working-day list is not due on a weekend or a holiday.
         .filter(|checklist| checklist.period.runs_on(today, &calendar))
         .map(|checklist| {
-            let start = checklist.period.start_of(today);
+            let start = checklist.period.start_of(today, &calendar);
             Ok(Due {
                 run: summary(conn, checklist.id, start)?,
                 item_count: item_count(conn, checklist.id)?,
                 period_start: start,
+                period_end: checklist.period.last_day(start, &calendar),
+                due: checklist.schedule.due(start, &calendar),
                 checklist,
             })
         })
@@ -140,8 +178,8 @@ pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Misse
         // Most lists were signed every period: one count through the index says so, and
         // only a list with gaps has its signed periods read and walked.
         let (first, current) = (
-            checklist.period.start_of(checklist.active_from),
-            checklist.period.start_of(today),
+            checklist.period.start_of(checklist.active_from, &calendar),
+            checklist.period.start_of(today, &calendar),
         );
         let signed_count: i64 = conn
             .prepare_cached(
@@ -189,6 +227,7 @@ pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Misse
                 run: summary(conn, checklist.id, start)?,
                 checklist: checklist.clone(),
                 period_start: start,
+                period_end: period.last_day(start, &calendar),
             });
         }
     }
@@ -199,7 +238,10 @@ pub fn missed(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Misse
 /// Runs due now and not signed, and missed periods: what the status bar and `checks status`
 /// count.
 pub fn open_counts(conn: &Connection, today: NaiveDate) -> rusqlite::Result<(usize, usize)> {
-    let open = due(conn, today)?.iter().filter(|d| !d.is_signed()).count();
+    let open = due(conn, today)?
+        .iter()
+        .filter(|d| d.is_open(today))
+        .count();
     Ok((open, missed(conn, today)?.len()))
 }
 
@@ -213,12 +255,30 @@ pub fn open(
     stamp: &Stamp,
 ) -> rusqlite::Result<i64> {
     let at = stamp.at_text();
+    // The period and the time the run is held to are fixed when it is opened.
+    let calendar = super::calendar::work_calendar(conn)?;
+    let (period_end, due) = match checklists::get(conn, checklist_id)? {
+        Some(c) => (
+            Some(c.period.last_day(start, &calendar).to_string()),
+            c.schedule.due(start, &calendar),
+        ),
+        None => (None, None),
+    };
     conn.prepare_cached(
-        "INSERT INTO check_runs (checklist_id, period_start, created_at, created_by, updated_at,
-             updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?3, ?4) ON CONFLICT (checklist_id, period_start) DO NOTHING",
+        "INSERT INTO check_runs (checklist_id, period_start, period_end, due_from, due_until,
+             created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?5, ?6, ?7, ?3, ?4, ?3, ?4)
+         ON CONFLICT (checklist_id, period_start) DO NOTHING",
     )?
-    .execute(params![checklist_id, start.to_string(), at, stamp.by])?;
+    .execute(params![
+        checklist_id,
+        start.to_string(),
+        at,
+        stamp.by,
+        period_end,
+        due.map(|d| DueTime::text(d.from)),
+        due.map(|d| DueTime::text(d.until))
+    ])?;
     let (run_id, signed): (i64, bool) = conn
         .prepare_cached(
             "SELECT id, signed_at IS NOT NULL FROM check_runs
@@ -244,11 +304,38 @@ pub fn open(
         "INSERT INTO check_results (run_id, item_id, position, created_at, created_by,
              updated_at, updated_by)
          SELECT ?1, i.id, i.position, ?2, ?3, ?2, ?3 FROM checklist_items i
-         WHERE i.checklist_id = ?4 AND i.retired_at IS NULL
+         WHERE i.checklist_id = ?4 AND i.retired_at IS NULL AND i.devices = ''
            AND NOT EXISTS (SELECT 1 FROM check_results x JOIN checklist_items xi ON xi.id = x.item_id
                            WHERE x.run_id = ?1 AND xi.code = i.code COLLATE NOCASE)",
     )?
     .execute(params![run_id, at, stamp.by, checklist_id])?;
+    // An item standing for a set of devices opens into a line for each device of the set not
+    // in the run yet: one added to the register while the run is open joins it.
+    for stored in checklists::items(conn, checklist_id)? {
+        let Some(set) = &stored.item.devices else {
+            continue;
+        };
+        let (category, room) = set_params(set);
+        conn.prepare_cached(&format!(
+            "INSERT INTO check_results (run_id, item_id, position, device_id, created_at,
+                 created_by, updated_at, updated_by)
+             SELECT ?3, ?4, (SELECT position FROM checklist_items WHERE id = ?4), d.id, ?5, ?6,
+                 ?5, ?6
+             FROM ({DEVICE_SET_SQL}) d
+             WHERE NOT EXISTS (SELECT 1 FROM check_results x
+                 JOIN checklist_items xi ON xi.id = x.item_id
+                 WHERE x.run_id = ?3 AND x.device_id = d.id AND xi.code = ?7 COLLATE NOCASE)"
+        ))?
+        .execute(params![
+            category,
+            room,
+            run_id,
+            stored.id,
+            at,
+            stamp.by,
+            stored.item.code
+        ])?;
+    }
     // Keep the run in the template's order.
     conn.prepare_cached(
         "UPDATE check_results SET position = (SELECT i.position FROM checklist_items i
@@ -277,6 +364,8 @@ pub struct Amendment {
 pub struct Line {
     pub result_id: i64,
     pub item: Item,
+    /// The device of the item's set this line is about.
+    pub device: Option<LineDevice>,
     pub outcome: Option<Outcome>,
     pub value: String,
     pub note: String,
@@ -286,6 +375,14 @@ pub struct Line {
     pub amendments: Vec<Amendment>,
     /// The previous period's result for the item with the same code.
     pub previous: Option<(Outcome, String)>,
+}
+
+/// The device a line of a per-device item is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineDevice {
+    pub id: i64,
+    pub tag: String,
+    pub name: String,
 }
 
 impl Line {
@@ -304,6 +401,9 @@ pub struct Run {
     pub id: i64,
     pub checklist: Checklist,
     pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// When it was due, for a template with a weekday or a window.
+    pub due: Option<DueTime>,
     pub run_log: String,
     pub signed_at: Option<String>,
     pub signed_by: Option<String>,
@@ -325,6 +425,31 @@ impl Run {
     pub fn first_open(&self) -> Option<usize> {
         self.lines.iter().position(|l| l.outcome.is_none())
     }
+
+    /// Signed early or late against its due time; `None` while unsigned or when it had none.
+    pub fn timing(&self) -> Option<Timing> {
+        timing_of(self.due, self.signed_at.as_deref())
+    }
+}
+
+/// How a signature at `signed_at` stands against `due`.
+pub fn timing_of(due: Option<DueTime>, signed_at: Option<&str>) -> Option<Timing> {
+    let signed = signed_at?.get(..16)?;
+    let at = chrono::NaiveDateTime::parse_from_str(signed, "%Y-%m-%d %H:%M").ok()?;
+    Some(due?.timing(at))
+}
+
+/// The last day of the period a run was held to: as stored when it was opened, or, for a run
+/// opened before version 21, by today's calendar.
+fn period_end_of(
+    checklist: &Checklist,
+    start: NaiveDate,
+    stored: Option<String>,
+    calendar: &WorkCalendar,
+) -> NaiveDate {
+    stored
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| checklist.period.last_day(start, calendar))
 }
 
 fn amendments(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<(Option<i64>, Amendment)>> {
@@ -349,15 +474,19 @@ fn amendments(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<(Option<i6
     rows.collect()
 }
 
+/// An item's code (lower case), its device for a per-device line, the outcome and the value.
+type PreviousResult = (String, Option<i64>, Outcome, String);
+
 /// Previous period's results of a checklist, by item code (lower case).
 fn previous_results(
     conn: &Connection,
     checklist: &Checklist,
     start: NaiveDate,
-) -> rusqlite::Result<Vec<(String, Outcome, String)>> {
-    let previous = checklist.period.previous(start);
+    calendar: &WorkCalendar,
+) -> rusqlite::Result<Vec<PreviousResult>> {
+    let previous = checklist.period.previous(start, calendar);
     let mut stmt = conn.prepare_cached(
-        "SELECT lower(i.code), x.outcome, x.value FROM check_results x
+        "SELECT lower(i.code), x.outcome, x.value, x.device_id FROM check_results x
          JOIN check_runs r ON r.id = x.run_id JOIN checklist_items i ON i.id = x.item_id
          WHERE r.checklist_id = ?1 AND r.period_start = ?2 AND x.outcome IS NOT NULL",
     )?;
@@ -365,6 +494,7 @@ fn previous_results(
         let outcome: String = r.get(1)?;
         Ok((
             r.get(0)?,
+            r.get(3)?,
             Outcome::parse(&outcome).unwrap_or(Outcome::Pass),
             r.get(2)?,
         ))
@@ -376,32 +506,46 @@ fn previous_results(
 pub fn load(conn: &Connection, run_id: i64) -> rusqlite::Result<Option<Run>> {
     let head = conn
         .prepare_cached(
-            "SELECT checklist_id, period_start, run_log, signed_at, signed_by FROM check_runs
+            "SELECT checklist_id, period_start, run_log, signed_at, signed_by, period_end,
+                 due_from, due_until FROM check_runs
              WHERE id = ?1",
         )?
         .query_row([run_id], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
+                (
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ),
+                (
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ),
             ))
         })
         .optional()?;
-    let Some((checklist_id, start, run_log, signed_at, signed_by)) = head else {
+    let Some(((checklist_id, start, run_log, signed_at, signed_by), (end, from, until))) = head
+    else {
         return Ok(None);
     };
     let Some(checklist) = checklists::get(conn, checklist_id)? else {
         return Ok(None);
     };
     let period_start: NaiveDate = start.parse().unwrap_or(NaiveDate::MIN);
-    let previous = previous_results(conn, &checklist, period_start)?;
+    let calendar = super::calendar::work_calendar(conn)?;
+    let period_end = period_end_of(&checklist, period_start, end, &calendar);
+    let due = from.zip(until).and_then(|(f, u)| DueTime::parse(&f, &u));
+    let previous = previous_results(conn, &checklist, period_start, &calendar)?;
     let mut corrections = amendments(conn, run_id)?;
     let sql = format!(
-        "SELECT x.id, x.outcome, x.value, x.note, x.answered_by, x.repair_wanted, {ITEM_COLUMNS}
+        "SELECT x.id, x.outcome, x.value, x.note, x.answered_by, x.repair_wanted, {ITEM_COLUMNS},
+             x.device_id, d.asset_tag, d.name
          FROM check_results x JOIN checklist_items i ON i.id = x.item_id
-         WHERE x.run_id = ?1 ORDER BY x.position, x.id"
+         LEFT JOIN devices d ON d.id = x.device_id
+         WHERE x.run_id = ?1 ORDER BY x.position, d.asset_tag, x.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let lines: Vec<Line> = stmt
@@ -415,6 +559,14 @@ pub fn load(conn: &Connection, run_id: i64) -> rusqlite::Result<Option<Run>> {
                 answered_by: r.get(4)?,
                 repair_wanted: r.get(5)?,
                 item: item_from_row(r, 6)?,
+                device: match r.get::<_, Option<i64>>(18)? {
+                    Some(id) => Some(LineDevice {
+                        id,
+                        tag: r.get::<_, Option<String>>(19)?.unwrap_or_default(),
+                        name: r.get::<_, Option<String>>(20)?.unwrap_or_default(),
+                    }),
+                    None => None,
+                },
                 amendments: Vec::new(),
                 previous: None,
             })
@@ -424,10 +576,11 @@ pub fn load(conn: &Connection, run_id: i64) -> rusqlite::Result<Option<Run>> {
         .into_iter()
         .map(|mut line| {
             let code = line.item.code.to_lowercase();
+            let device = line.device.as_ref().map(|d| d.id);
             line.previous = previous
                 .iter()
-                .find(|(c, _, _)| *c == code)
-                .map(|(_, o, v)| (*o, v.clone()));
+                .find(|(c, d, _, _)| *c == code && *d == device)
+                .map(|(_, _, o, v)| (*o, v.clone()));
             line.amendments = corrections
                 .iter()
                 .filter(|(id, _)| *id == Some(line.result_id))
@@ -441,6 +594,8 @@ pub fn load(conn: &Connection, run_id: i64) -> rusqlite::Result<Option<Run>> {
         id: run_id,
         checklist,
         period_start,
+        period_end,
+        due,
         run_log,
         signed_at,
         signed_by,
@@ -543,30 +698,39 @@ fn note_in_history_book(
     answer: &Answer,
     stamp: &Stamp,
 ) -> Result<(), RunError> {
-    let found: Option<(String, String)> = conn
-        .prepare_cached(
-            "SELECT i.device_tag, i.code FROM check_results x
-             JOIN checklist_items i ON i.id = x.item_id WHERE x.id = ?1",
-        )?
-        .query_row([result_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((tag, code)) = found else {
+    let Some((device, code)) = device_of_line(conn, result_id)? else {
         return Ok(());
     };
-    if tag.is_empty() {
-        return Ok(());
-    }
-    if let Some(device) = devices::by_tag(conn, &tag)? {
-        let mut event = NewEvent::new(EventKind::Inspection, stamp.at.date());
-        let value = if answer.value.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", answer.value)
-        };
-        event.reason = format!("{code}{value}: {}", answer.note.trim());
-        device_log::append(conn, device.id, &event, &[], stamp)?;
-    }
+    let value = if answer.value.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", answer.value)
+    };
+    let mut event = NewEvent::new(EventKind::Inspection, stamp.at.date());
+    event.reason = format!("{code}{value}: {}", answer.note.trim());
+    device_log::append(conn, device, &event, &[], stamp)?;
     Ok(())
+}
+
+/// The device a line is about (its own, for a per-device line, or the one its item names) and
+/// the item's code.
+fn device_of_line(conn: &Connection, result_id: i64) -> rusqlite::Result<Option<(i64, String)>> {
+    let found: Option<(Option<i64>, String, String)> = conn
+        .prepare_cached(
+            "SELECT x.device_id, i.device_tag, i.code FROM check_results x
+             JOIN checklist_items i ON i.id = x.item_id WHERE x.id = ?1",
+        )?
+        .query_row([result_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((device_id, tag, code)) = found else {
+        return Ok(None);
+    };
+    let device = match device_id {
+        Some(id) => Some(id),
+        None if tag.is_empty() => None,
+        None => devices::by_tag(conn, &tag)?.map(|d| d.id),
+    };
+    Ok(device.map(|id| (id, code)))
 }
 
 /// Mark every unanswered pass/fail item of the run as passed. Returns how many.
@@ -640,6 +804,30 @@ pub fn sign(conn: &Connection, run_id: i64, stamp: &Stamp) -> Result<(), RunErro
          WHERE id = ?1 AND signed_at IS NULL",
     )?
     .execute(params![run_id, at, stamp.by])?;
+    // Each device line's result goes into its device's history book; a failure was written
+    // there when it was answered.
+    let label = run.checklist.period.label(run.period_start);
+    for line in run.lines.iter().filter(|l| l.device.is_some()) {
+        let (Some(device), Some(outcome)) = (&line.device, line.outcome) else {
+            continue;
+        };
+        if outcome == Outcome::Fail {
+            continue;
+        }
+        let mut event = NewEvent::new(EventKind::Inspection, stamp.at.date());
+        let value = if line.value.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", line.value)
+        };
+        event.reason = format!(
+            "{} {label} {}{value}: {}",
+            run.checklist.code,
+            line.item.code,
+            outcome.key()
+        );
+        device_log::append(conn, device.id, &event, &[], stamp)?;
+    }
     Ok(())
 }
 
@@ -706,6 +894,9 @@ pub fn find(
 pub struct PastRun {
     pub id: i64,
     pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// Signed early or late against the time it was due.
+    pub timing: Option<Timing>,
     pub signed_at: Option<String>,
     pub signed_by: Option<String>,
     pub passed: usize,
@@ -737,8 +928,13 @@ pub fn past_page(
     offset: usize,
     rows: usize,
 ) -> rusqlite::Result<Vec<PastRun>> {
+    let calendar = super::calendar::work_calendar(conn)?;
+    let Some(checklist) = checklists::get(conn, checklist_id)? else {
+        return Ok(Vec::new());
+    };
     conn.prepare_cached(
-        "SELECT r.id, r.period_start, r.signed_at, r.signed_by,
+        "SELECT r.id, r.period_start, r.signed_at, r.signed_by, r.period_end, r.due_from,
+             r.due_until,
              (SELECT count(*) FROM check_results x WHERE x.run_id = r.id AND x.outcome = 'pass'),
              (SELECT count(*) FROM check_results x WHERE x.run_id = r.id AND x.outcome = 'fail'),
              (SELECT count(*) FROM check_results x WHERE x.run_id = r.id AND x.outcome = 'na'),
@@ -755,21 +951,29 @@ pub fn past_page(
         |r| {
             let day: String = r.get(1)?;
             let count = |i| r.get::<_, i64>(i).map(|n| n as usize);
+            let period_start: NaiveDate = day.parse().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    1,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?;
+            let signed_at: Option<String> = r.get(2)?;
+            let due = r
+                .get::<_, Option<String>>(5)?
+                .zip(r.get::<_, Option<String>>(6)?)
+                .and_then(|(f, u)| DueTime::parse(&f, &u));
             Ok(PastRun {
                 id: r.get(0)?,
-                period_start: day.parse().map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        1,
-                        rusqlite::types::Type::Text,
-                        Box::new(e),
-                    )
-                })?,
-                signed_at: r.get(2)?,
+                period_end: period_end_of(&checklist, period_start, r.get(4)?, &calendar),
+                period_start,
+                timing: timing_of(due, signed_at.as_deref()),
+                signed_at,
                 signed_by: r.get(3)?,
-                passed: count(4)?,
-                failed: count(5)?,
-                not_applicable: count(6)?,
-                total: count(7)?,
+                passed: count(7)?,
+                failed: count(8)?,
+                not_applicable: count(9)?,
+                total: count(10)?,
             })
         },
     )?

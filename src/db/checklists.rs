@@ -6,9 +6,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Stamp;
 use crate::db::stamped;
-use crate::domain::checklist::{BiText, Choice, Item, ItemKind, Template};
+use crate::domain::checklist::{BiText, Choice, DeviceSet, Item, ItemKind, Template};
 use crate::domain::device::Category;
 use crate::domain::period::Period;
+use crate::domain::schedule::Schedule;
 use crate::domain::template_file as file;
 
 /// A template as stored (without its items).
@@ -21,6 +22,8 @@ pub struct Checklist {
     pub run_log: bool,
     /// Periods before the one holding this day are never counted as missed.
     pub active_from: NaiveDate,
+    /// When in the period a run is due.
+    pub schedule: Schedule,
 }
 
 /// An item as stored.
@@ -30,7 +33,8 @@ pub struct StoredItem {
     pub item: Item,
 }
 
-const CHECKLIST_COLUMNS: &str = "id, code, name_zh, name_en, period, run_log, active_from";
+const CHECKLIST_COLUMNS: &str =
+    "id, code, name_zh, name_en, period, run_log, active_from, weekday, due_window";
 
 fn checklist_from_row(r: &Row) -> rusqlite::Result<Checklist> {
     let period: String = r.get(4)?;
@@ -42,12 +46,13 @@ fn checklist_from_row(r: &Row) -> rusqlite::Result<Checklist> {
         period: Period::parse(&period).unwrap_or(Period::Day),
         run_log: r.get(5)?,
         active_from: active_from.parse().unwrap_or(NaiveDate::MIN),
+        schedule: Schedule::from_keys(&r.get::<_, String>(7)?, &r.get::<_, String>(8)?),
     })
 }
 
 /// The item columns, in the order `item_from_row` reads them from `offset` on.
 pub(super) const ITEM_COLUMNS: &str = "i.code, i.kind, i.text_zh, i.text_en, i.unit_zh, \
-    i.unit_en, i.min_value, i.max_value, i.choices, i.device_tag, i.category";
+    i.unit_en, i.min_value, i.max_value, i.choices, i.device_tag, i.category, i.devices";
 
 pub(super) fn item_from_row(r: &Row, offset: usize) -> rusqlite::Result<Item> {
     let kind: String = r.get(offset + 1)?;
@@ -68,6 +73,7 @@ pub(super) fn item_from_row(r: &Row, offset: usize) -> rusqlite::Result<Item> {
         choices: decode_choices(&r.get::<_, String>(offset + 8)?),
         device_tag: r.get(offset + 9)?,
         category: Category::parse(&category),
+        devices: DeviceSet::from_key(&r.get::<_, String>(offset + 11)?),
     })
 }
 
@@ -144,9 +150,9 @@ fn insert_item(
 ) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "INSERT INTO checklist_items (checklist_id, position, code, kind, text_zh, text_en,
-             unit_zh, unit_en, min_value, max_value, choices, device_tag, category,
+             unit_zh, unit_en, min_value, max_value, choices, device_tag, category, devices,
              created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?14, ?15)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?16, ?14, ?15, ?14, ?15)",
     )?
     .execute(params![
         checklist_id,
@@ -164,6 +170,10 @@ fn insert_item(
         item.category.map_or("", Category::key),
         stamp.at_text(),
         stamp.by,
+        item.devices
+            .as_ref()
+            .map(DeviceSet::key)
+            .unwrap_or_default(),
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -214,12 +224,14 @@ pub fn import(
 ) -> rusqlite::Result<Imported> {
     let at = stamp.at_text();
     let mut out = Imported::default();
+    let (weekday, window) = template.schedule.keys();
     let id = match find_by_code(conn, &template.code)? {
         Some((id, retired)) => {
             conn.execute(
                 "UPDATE checklists SET name_zh = ?2, name_en = ?3, period = ?4, run_log = ?5,
                      retired_at = NULL, retired_by = NULL, retired_reason = NULL,
                      active_from = CASE WHEN ?8 THEN ?6 ELSE active_from END,
+                     weekday = ?10, due_window = ?11,
                      updated_at = ?7, updated_by = ?9, row_version = row_version + 1
                  WHERE id = ?1",
                 params![
@@ -231,7 +243,9 @@ pub fn import(
                     today.to_string(),
                     at,
                     retired,
-                    stamp.by
+                    stamp.by,
+                    weekday,
+                    window
                 ],
             )?;
             out.new_template = retired;
@@ -245,8 +259,9 @@ pub fn import(
             )?;
             conn.execute(
                 "INSERT INTO checklists (code, name_zh, name_en, period, run_log, position,
-                     active_from, created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
+                     active_from, weekday, due_window, created_at, created_by, updated_at,
+                     updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?10, ?11, ?8, ?9, ?8, ?9)",
                 params![
                     template.code.trim(),
                     template.name.zh,
@@ -256,7 +271,9 @@ pub fn import(
                     position,
                     today.to_string(),
                     at,
-                    stamp.by
+                    stamp.by,
+                    weekday,
+                    window
                 ],
             )?;
             out.new_template = true;
@@ -298,22 +315,72 @@ pub fn import(
     Ok(out)
 }
 
-/// Install the built-in templates (when the schema that holds them is created).
+/// Bring the built-in templates to what this version ships, after an upgrade from version
+/// `from` (0 for a new database): a new database gets them all; an older one gets the
+/// templates it lacks, and the built-in items that moved are retired from where they were
+/// (their past answers stay). Runs after every schema section, so it writes today's columns.
 pub fn install_built_in(
     conn: &Connection,
+    from: i64,
     today: NaiveDate,
     stamp: &Stamp,
 ) -> rusqlite::Result<()> {
-    install(conn, &file::BUILT_IN, today, stamp)
+    if from < 3 {
+        return install(conn, &file::BUILT_IN, today, stamp);
+    }
+    if from < 20 {
+        install(conn, &file::BUILT_IN_20, today, stamp)?;
+    }
+    if from < 21 {
+        // The 5S has its own Friday-afternoon template, and the stock-take is the semester's.
+        for (list, item) in [("weekly", "W12"), ("yearly", "T01")] {
+            let id: Option<i64> = conn
+                .query_row(
+                    "SELECT i.id FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id
+                     WHERE c.code = ?1 AND i.code = ?2 AND i.retired_at IS NULL",
+                    [list, item],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = id {
+                retire_row(
+                    conn,
+                    "checklist_items",
+                    id,
+                    "moved to its own template",
+                    stamp,
+                )?;
+            }
+        }
+        install(conn, &file::BUILT_IN_21, today, stamp)?;
+        per_device_ups_test(conn, stamp)?;
+    }
+    Ok(())
 }
 
-/// The quarterly and yearly built-in templates (schema 20 on).
-pub fn install_built_in_20(
-    conn: &Connection,
-    today: NaiveDate,
-    stamp: &Stamp,
-) -> rusqlite::Result<()> {
-    install(conn, &file::BUILT_IN_20, today, stamp)
+/// The monthly UPS test (M01, M02) opens one line per UPS from version 21 on: the built-in
+/// items, where nobody has reworded them, take the device set the shipped file gives them.
+fn per_device_ups_test(conn: &Connection, stamp: &Stamp) -> rusqlite::Result<()> {
+    let shipped = file::parse(file::BUILT_IN[3]).expect("built-in templates are valid (tested)");
+    let Some((list, _)) = find_by_code(conn, &shipped.code)? else {
+        return Ok(());
+    };
+    for stored in items(conn, list)? {
+        let Some(new) = shipped
+            .items
+            .iter()
+            .find(|i| i.devices.is_some() && i.code.eq_ignore_ascii_case(&stored.item.code))
+        else {
+            continue;
+        };
+        let mut unchanged = stored.item.clone();
+        unchanged.devices = new.devices.clone();
+        if unchanged == *new {
+            save_item(conn, list, Some(stored.id), None, new, stamp)
+                .map_err(|e| rusqlite::Error::InvalidParameterName(format!("{e:?}")))?;
+        }
+    }
+    Ok(())
 }
 
 fn install(

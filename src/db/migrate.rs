@@ -44,11 +44,6 @@ const fn count_sections() -> i64 {
 
 /// Data a version brings with it, written in the same transaction as its tables.
 pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Result<()> {
-    if version == 3 {
-        let now = chrono::Local::now().naive_local();
-        let stamp = super::Stamp::new(INSTALLER, now);
-        super::checklists::install_built_in(conn, now.date(), &stamp)?;
-    }
     if version == 6 {
         let stamp = super::Stamp::new(INSTALLER, chrono::Local::now().naive_local());
         super::readings::install_built_in(conn, &stamp)?;
@@ -82,8 +77,14 @@ pub(crate) fn after_section(conn: &Connection, version: usize) -> rusqlite::Resu
              WHERE code = 'daily' AND period = 'day'",
             rusqlite::params![stamp.at_text(), stamp.by],
         )?;
-        // The quarterly plan and the yearly stock-take and backup, counted from today.
-        super::checklists::install_built_in_20(conn, stamp.at.date(), &stamp)?;
+    }
+    if version == 21 {
+        widen_check(
+            conn,
+            "checklists",
+            "'month', 'quarter', 'year'))",
+            "'month', 'quarter', 'semester', 'year'))",
+        )?;
     }
     if version == 15 {
         let now = chrono::Local::now().naive_local();
@@ -144,6 +145,15 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     // The upgrade to version 15 seals the chain's first row.
     super::audit::chain::register(conn)?;
+    // An upgrade may rebuild a table others refer to (version 21): SQLite's procedure turns
+    // foreign keys off for it, outside the transaction, and checks them all before commit.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let done = upgrade(conn);
+    conn.pragma_update(None, "foreign_keys", true)?;
+    done
+}
+
+fn upgrade(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current == 0 {
@@ -154,8 +164,20 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         after_section(&tx, index + 1)?;
     }
     if current != VERSION {
-        // After the sections: the audit triggers follow every table's columns as they now are.
+        // After the sections, so the code writes the columns the tables now have.
+        let stamp = super::Stamp::new(INSTALLER, chrono::Local::now().naive_local());
+        super::checklists::install_built_in(&tx, current, stamp.at.date(), &stamp)?;
+        // The audit triggers follow every table's columns as they now are.
         super::audit::install_triggers(&tx)?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(rusqlite::Error::InvalidParameterName(format!(
+                "the upgrade left {broken} rows referring to rows that do not exist"
+            )));
+        }
         tx.pragma_update(None, "user_version", VERSION)?;
     }
     tx.commit()

@@ -26,12 +26,16 @@ pub struct CheckLine {
     pub checklist: Checklist,
     pub item_code: String,
     pub item: BiText,
+    /// `UPS-01 机房 UPS`: the device of a per-device item's line.
+    pub device: String,
     pub outcome: Outcome,
     pub value: String,
     pub note: String,
     pub operator: String,
     pub signed_by: Option<String>,
     pub signed_at: Option<String>,
+    /// Signed early or late against the time it was due.
+    pub timing: Option<crate::domain::schedule::Timing>,
     /// Corrected after sign-off (the line shows the correction).
     pub amended: bool,
     /// The ticket opened for this finding.
@@ -193,17 +197,22 @@ fn template_month(
     let mut missed = Vec::new();
     if in_use {
         let period = checklist.period;
-        let mut start = period.start_of(checklist.active_from.max(month.first()));
-        // A period is missed once it is over unsigned: the rule of the Checks tab.
-        while start <= month.last() && period.last_day(start) < today {
-            if start >= month.first() && !signed.contains(&start) {
+        let calendar = super::calendar::work_calendar(conn)?;
+        let mut start = period.start_of(checklist.active_from.max(month.first()), &calendar);
+        // A period is missed once it is over unsigned: the rule of the Checks tab (a rest day
+        // of a working-day list is no period).
+        while start <= month.last() && period.last_day(start, &calendar) < today {
+            if start >= month.first()
+                && !signed.contains(&start)
+                && period.runs_on(start, &calendar)
+            {
                 missed.push(MissedRun {
                     period_start: start,
                     started: started(conn, checklist.id, start)?,
                     checklist: checklist.clone(),
                 });
             }
-            start = period.next(start);
+            start = period.next(start, &calendar);
         }
     }
     Ok(TemplateMonth {
@@ -237,7 +246,8 @@ fn check_lines(conn: &Connection, month: Month) -> rusqlite::Result<Vec<CheckLin
     let mut stmt = conn.prepare(
         "SELECT r.period_start, r.checklist_id, i.code, i.text_zh, i.text_en,
                 coalesce(a.outcome, x.outcome), coalesce(a.value, x.value), coalesce(a.note, x.note),
-                coalesce(x.answered_by, ''), r.signed_by, r.signed_at, a.id IS NOT NULL, t.ticket
+                coalesce(x.answered_by, ''), r.signed_by, r.signed_at, a.id IS NOT NULL, t.ticket,
+                ifnull(d.asset_tag || ' ' || d.name, ''), r.due_from, r.due_until
          FROM check_results x
          JOIN check_runs r ON r.id = x.run_id
          JOIN checklists l ON l.id = r.checklist_id
@@ -245,8 +255,9 @@ fn check_lines(conn: &Connection, month: Month) -> rusqlite::Result<Vec<CheckLin
          LEFT JOIN check_amendments a
                 ON a.id = (SELECT max(id) FROM check_amendments WHERE result_id = x.id)
          LEFT JOIN repairs t ON t.check_result_id = x.id
+         LEFT JOIN devices d ON d.id = x.device_id
          WHERE r.period_start BETWEEN ?1 AND ?2 AND x.outcome IS NOT NULL
-         ORDER BY r.period_start, l.position, l.id, x.position, x.id",
+         ORDER BY r.period_start, l.position, l.id, x.position, d.asset_tag, x.id",
     )?;
     let mut rows = stmt.query(params![month.first().to_string(), month.last().to_string()])?;
     let mut lists: Vec<Checklist> = Vec::new();
@@ -264,11 +275,17 @@ fn check_lines(conn: &Connection, month: Month) -> rusqlite::Result<Vec<CheckLin
             },
         };
         let outcome: Option<String> = r.get(5)?;
+        let signed_at: Option<String> = r.get(10)?;
+        let due = r
+            .get::<_, Option<String>>(14)?
+            .zip(r.get::<_, Option<String>>(15)?)
+            .and_then(|(f, u)| crate::domain::schedule::DueTime::parse(&f, &u));
         out.push(CheckLine {
             period_start: r.get::<_, String>(0)?.parse().unwrap_or_default(),
             checklist,
             item_code: r.get(2)?,
             item: BiText::new(r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+            device: r.get(13)?,
             outcome: outcome
                 .as_deref()
                 .and_then(Outcome::parse)
@@ -277,7 +294,8 @@ fn check_lines(conn: &Connection, month: Month) -> rusqlite::Result<Vec<CheckLin
             note: r.get(7)?,
             operator: r.get(8)?,
             signed_by: r.get(9)?,
-            signed_at: r.get(10)?,
+            timing: super::check_runs::timing_of(due, signed_at.as_deref()),
+            signed_at,
             amended: r.get(11)?,
             repair: r.get(12)?,
         });

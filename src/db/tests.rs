@@ -162,10 +162,11 @@ fn schema_applies_twice_cleanly() {
     let blank = Connection::open_in_memory().unwrap();
     blank.execute_batch(SCHEMA).unwrap();
     // The search indexes and the audit triggers are generated, not written out in the text,
-    // and version 20 widens a CHECK by code.
+    // and versions 20 and 21 widen a CHECK by code.
     search::install(&blank).unwrap();
     audit::install_triggers(&blank).unwrap();
     crate::db::migrate::after_section(&blank, 20).unwrap();
+    crate::db::migrate::after_section(&blank, 21).unwrap();
     assert_eq!(objects(db.conn()), objects(&blank));
 }
 
@@ -538,4 +539,79 @@ fn no_file_outside_db_holds_sql() {
         }
     }
     assert!(found.is_empty(), "SQL outside src/db/: {found:#?}");
+}
+
+/// A database of version 20 with the built-in templates of its day: the 5S in the weekly list
+/// (W12), the stock-take in the yearly one (T01), one line for the UPS test (M01), and a signed
+/// weekly run that answered the 5S.
+#[test]
+fn the_upgrade_to_21_moves_the_5s_and_the_stock_take_and_keeps_past_runs() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    crate::db::audit::chain::register(&conn).unwrap();
+    let sections = crate::db::migrate::sections();
+    for (index, section) in sections[..20].iter().enumerate() {
+        conn.execute_batch(section).unwrap();
+        crate::db::migrate::after_section(&conn, index + 1).unwrap();
+    }
+    conn.pragma_update(None, "user_version", 20).unwrap();
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+        .unwrap();
+    conn.execute_batch(
+        "INSERT INTO checklists (id, code, name_zh, name_en, period, run_log, position,
+             active_from, created_at, created_by, updated_at, updated_by)
+         VALUES (1, 'weekly', '每周', 'Weekly', 'week', 1, 2, '2026-01-01', 't', 't', 't', 't'),
+                (2, 'monthly', '每月', 'Monthly', 'month', 0, 3, '2026-01-01', 't', 't', 't', 't'),
+                (3, 'yearly', '年度', 'Yearly', 'year', 0, 5, '2026-01-01', 't', 't', 't', 't');
+         INSERT INTO checklist_items (id, checklist_id, position, code, kind, text_zh, text_en,
+             category, created_at, created_by, updated_at, updated_by)
+         VALUES (1, 1, 1, 'W11', 'pass_fail', '防尘', 'Dust', '', 't', 't', 't', 't'),
+                (2, 1, 2, 'W12', 'pass_fail', '周五下午机房 5S 已完成', '5S done', '', 't', 't', 't', 't'),
+                (3, 2, 1, 'M01', 'pass_fail', 'UPS 测试及电池放电已完成',
+                 'UPS test and battery discharge done', 'ups', 't', 't', 't', 't'),
+                (4, 3, 1, 'T01', 'pass_fail', '清点', 'Stock-take', '', 't', 't', 't', 't'),
+                (5, 3, 2, 'Y01', 'pass_fail', '年备份', 'Backup', '', 't', 't', 't', 't');
+         INSERT INTO check_runs (id, checklist_id, period_start, run_log, signed_at, signed_by,
+             created_at, created_by, updated_at, updated_by)
+         VALUES (1, 1, '2026-11-09', 'ok', '2026-11-13 17:30:00', '赵敏', 't', 't', 't', 't');
+         INSERT INTO check_results (id, run_id, item_id, position, outcome, created_at,
+             created_by, updated_at, updated_by)
+         VALUES (7, 1, 1, 1, 'pass', 't', 't', 't', 't'), (8, 1, 2, 2, 'pass', 't', 't', 't', 't');",
+    )
+    .unwrap();
+    migrate(&mut conn).unwrap();
+    assert_eq!(user_version(&conn), VERSION);
+    let live = |list: i64| -> Vec<String> {
+        checklists::items(&conn, list)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.item.code)
+            .collect()
+    };
+    assert_eq!(live(1), ["W11"], "the 5S left the weekly list");
+    assert_eq!(live(3), ["Y01"], "the stock-take left the yearly list");
+    let monthly = checklists::items(&conn, 2).unwrap();
+    assert!(
+        monthly[0].item.devices.is_some(),
+        "the UPS test is per UPS now"
+    );
+    let codes: Vec<String> = checklists::list(&conn)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    assert!(codes.contains(&"5s".to_owned()) && codes.contains(&"semester".to_owned()));
+    // The signed run kept both its answers, under their ids, W12 included.
+    let run = crate::db::check_runs::load(&conn, 1).unwrap().unwrap();
+    let kept: Vec<(i64, &str)> = run
+        .lines
+        .iter()
+        .map(|l| (l.result_id, l.item.code.as_str()))
+        .collect();
+    assert_eq!(kept, [(7, "W11"), (8, "W12")]);
+    assert!(run.is_signed());
+    // The rebuilt results table is still locked by SQLite once its run is signed.
+    assert!(
+        conn.execute("UPDATE check_results SET note = 'x' WHERE id = 7", [])
+            .is_err()
+    );
 }

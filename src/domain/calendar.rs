@@ -55,12 +55,19 @@ impl DayKind {
     }
 }
 
-/// Which days are worked: Monday to Friday, less the holidays, plus the make-up days.
+/// Which days are worked: Monday to Friday, less the holidays, plus the make-up days; and
+/// where semesters start.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkCalendar {
     holidays: BTreeSet<NaiveDate>,
     workdays: BTreeSet<NaiveDate>,
+    semester_starts: BTreeSet<NaiveDate>,
 }
+
+/// Where a semester starts when the calendar names no start in that half of the year: the
+/// spring semester on 1 March, the autumn one on 1 September. A school enters its own dates
+/// (`semester_start`) and they take the place of these.
+const DEFAULT_SEMESTER_STARTS: [(u32, u32); 2] = [(3, 1), (9, 1)];
 
 impl WorkCalendar {
     pub fn new(
@@ -70,7 +77,68 @@ impl WorkCalendar {
         WorkCalendar {
             holidays: holidays.into_iter().collect(),
             workdays: workdays.into_iter().collect(),
+            semester_starts: BTreeSet::new(),
         }
+    }
+
+    /// The same calendar with the semesters starting on `starts`.
+    pub fn with_semester_starts(mut self, starts: impl IntoIterator<Item = NaiveDate>) -> Self {
+        self.semester_starts = starts.into_iter().collect();
+        self
+    }
+
+    /// Semester starts of the years around `year`: in each half of a year (January to July,
+    /// August to December) the entered starts, or the default one when none is entered.
+    fn semester_starts_near(&self, year: i32) -> BTreeSet<NaiveDate> {
+        let mut out = BTreeSet::new();
+        for y in year - 1..=year + 1 {
+            for (half, (month, day)) in DEFAULT_SEMESTER_STARTS.into_iter().enumerate() {
+                let (from, to) = if half == 0 { (1, 8) } else { (8, 13) };
+                let first = NaiveDate::from_ymd_opt(y, from, 1);
+                let end = if to == 13 {
+                    NaiveDate::from_ymd_opt(y + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(y, to, 1)
+                };
+                let (Some(first), Some(end)) = (first, end) else {
+                    continue;
+                };
+                let entered: Vec<NaiveDate> =
+                    self.semester_starts.range(first..end).copied().collect();
+                if entered.is_empty() {
+                    out.extend(NaiveDate::from_ymd_opt(y, month, day));
+                } else {
+                    out.extend(entered);
+                }
+            }
+        }
+        out
+    }
+
+    /// The start of the semester holding `date`: a semester runs from its start to the next
+    /// one, its vacation included, so the end-of-term stock-take belongs to it.
+    pub fn semester_start(&self, date: NaiveDate) -> NaiveDate {
+        self.semester_starts_near(date.year())
+            .range(..=date)
+            .next_back()
+            .copied()
+            .unwrap_or(date)
+    }
+
+    /// The start of the semester after the one starting at `start`.
+    pub fn semester_after(&self, start: NaiveDate) -> NaiveDate {
+        let start = self.semester_start(start);
+        self.semester_starts_near(start.year())
+            .range(start + chrono::Duration::days(1)..)
+            .next()
+            .copied()
+            .unwrap_or(start + chrono::Duration::days(183))
+    }
+
+    /// The start of the semester before the one holding `date`.
+    pub fn semester_before(&self, date: NaiveDate) -> NaiveDate {
+        let start = self.semester_start(date);
+        self.semester_start(start - chrono::Duration::days(1))
     }
 
     pub fn is_working(&self, day: NaiveDate) -> bool {

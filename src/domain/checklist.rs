@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::device::Category;
 use super::period::Period;
+use super::schedule::{Schedule, ScheduleProblem};
 use super::text::is_refused;
 use crate::i18n::Lang;
 
@@ -136,6 +137,47 @@ pub struct Item {
     pub device_tag: String,
     /// A device category, when the item is about every device of a kind.
     pub category: Option<Category>,
+    /// The devices the item opens into in a run, one line each; `None` for one line.
+    pub devices: Option<DeviceSet>,
+}
+
+/// The devices an item stands for: those of the register of one category, of one room (the
+/// location begins with it: `机房A` holds `机房A-机柜01-U30`), or both.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeviceSet {
+    pub category: Option<Category>,
+    pub room: Option<String>,
+}
+
+impl DeviceSet {
+    /// `category=ups;room=机房A`, as stored.
+    pub fn key(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = self.category {
+            parts.push(format!("category={}", c.key()));
+        }
+        if let Some(room) = &self.room {
+            parts.push(format!("room={room}"));
+        }
+        parts.join(";")
+    }
+
+    /// Read the stored form back; an empty text is no set.
+    pub fn from_key(text: &str) -> Option<DeviceSet> {
+        let mut set = DeviceSet::default();
+        for part in text.split(';') {
+            match part.split_once('=') {
+                Some(("category", c)) => set.category = Category::parse(c),
+                Some(("room", r)) if !r.trim().is_empty() => set.room = Some(r.trim().to_owned()),
+                _ => {}
+            }
+        }
+        (!set.is_empty()).then_some(set)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.category.is_none() && self.room.is_none()
+    }
 }
 
 /// Longest item code, template code and texts.
@@ -157,6 +199,10 @@ pub enum ItemProblem {
     ChoiceNeedsTwo,
     NoChoiceFails,
     ExtraForKind,
+    /// One device (`device`) and a set of devices (`devices`) on the same item.
+    DeviceAndDevices,
+    /// The template's schedule does not fit its period.
+    Schedule(ScheduleProblem),
 }
 
 impl ItemProblem {
@@ -173,6 +219,8 @@ impl ItemProblem {
             ItemProblem::ChoiceNeedsTwo => "checklist_problem.choice_needs_two",
             ItemProblem::NoChoiceFails => "checklist_problem.no_choice_fails",
             ItemProblem::ExtraForKind => "checklist_problem.extra_for_kind",
+            ItemProblem::DeviceAndDevices => "checklist_problem.device_and_devices",
+            ItemProblem::Schedule(p) => p.message_key(),
         }
     }
 }
@@ -214,6 +262,7 @@ impl Item {
             choices: Vec::new(),
             device_tag: String::new(),
             category: None,
+            devices: None,
         }
     }
 
@@ -254,6 +303,9 @@ impl Item {
             || (self.kind != ItemKind::Choice && !self.choices.is_empty())
         {
             out.push(ItemProblem::ExtraForKind);
+        }
+        if self.devices.is_some() && !self.device_tag.trim().is_empty() {
+            out.push(ItemProblem::DeviceAndDevices);
         }
         out
     }
@@ -343,6 +395,8 @@ pub struct Template {
     pub period: Period,
     /// Whether a run carries a free-text log (the weekly 网络运行日志).
     pub run_log: bool,
+    /// When in the period a run is due (`weekday`, `window`).
+    pub schedule: Schedule,
     pub items: Vec<Item>,
 }
 
@@ -360,6 +414,11 @@ impl Template {
         let mut out: Vec<TemplateProblem> = code_problem(&self.code)
             .into_iter()
             .chain(text_problem(&self.name))
+            .chain(
+                self.schedule
+                    .problem(self.period)
+                    .map(ItemProblem::Schedule),
+            )
             .map(|problem| TemplateProblem {
                 item: None,
                 problem,
@@ -479,6 +538,7 @@ mod tests {
             name: BiText::new("每周巡检", "Weekly"),
             period: Period::Week,
             run_log: true,
+            schedule: Schedule::default(),
             items: vec![
                 Item::pass_fail("W01", BiText::new("a", "a")),
                 Item::pass_fail("w01", BiText::new("b", "b")),

@@ -13,6 +13,7 @@ pub mod reading;
 pub mod record;
 pub mod repair;
 pub mod role;
+pub mod schedule;
 pub mod subnet;
 pub mod template_file;
 pub mod text;

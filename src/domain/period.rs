@@ -1,5 +1,5 @@
-//! Inspection periods (working day, day, ISO week, month): where each starts, its label, and
-//! which passed without a signed run.
+//! Inspection periods (working day, day, ISO week, month, quarter, semester, year): where each
+//! starts, its label, and which passed without a signed run.
 
 use std::collections::BTreeSet;
 
@@ -18,16 +18,19 @@ pub enum Period {
     Month,
     /// A calendar quarter: January, April, July and October begin one.
     Quarter,
+    /// From a semester's start to the next one's, as the work calendar sets them.
+    Semester,
     Year,
 }
 
 impl Period {
-    pub const ALL: [Period; 6] = [
+    pub const ALL: [Period; 7] = [
         Period::Workday,
         Period::Day,
         Period::Week,
         Period::Month,
         Period::Quarter,
+        Period::Semester,
         Period::Year,
     ];
 
@@ -39,6 +42,7 @@ impl Period {
             Period::Week => "week",
             Period::Month => "month",
             Period::Quarter => "quarter",
+            Period::Semester => "semester",
             Period::Year => "year",
         }
     }
@@ -50,6 +54,7 @@ impl Period {
             Period::Week => "period.week",
             Period::Month => "period.month",
             Period::Quarter => "period.quarter",
+            Period::Semester => "period.semester",
             Period::Year => "period.year",
         }
     }
@@ -62,14 +67,16 @@ impl Period {
             "week" | "weekly" | "每周" | "周" => Some(Period::Week),
             "month" | "monthly" | "每月" | "月" => Some(Period::Month),
             "quarter" | "quarterly" | "每季度" | "季度" | "季" => Some(Period::Quarter),
+            "semester" | "term" | "每学期" | "学期" => Some(Period::Semester),
             "year" | "yearly" | "annual" | "每年" | "年度" | "年" => Some(Period::Year),
             _ => None,
         }
     }
 
     /// The first day of the period that holds `date`.
-    pub fn start_of(self, date: NaiveDate) -> NaiveDate {
+    pub fn start_of(self, date: NaiveDate, calendar: &WorkCalendar) -> NaiveDate {
         match self {
+            Period::Semester => calendar.semester_start(date),
             Period::Workday | Period::Day => date,
             Period::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
             Period::Month => date.with_day(1).unwrap_or(date),
@@ -82,9 +89,10 @@ impl Period {
     }
 
     /// The start of the period after the one starting at `start`.
-    pub fn next(self, start: NaiveDate) -> NaiveDate {
-        let start = self.start_of(start);
+    pub fn next(self, start: NaiveDate, calendar: &WorkCalendar) -> NaiveDate {
+        let start = self.start_of(start, calendar);
         match self {
+            Period::Semester => calendar.semester_after(start),
             Period::Workday | Period::Day => start + Duration::days(1),
             Period::Week => start + Duration::days(7),
             Period::Month => start + Months::new(1),
@@ -94,9 +102,10 @@ impl Period {
     }
 
     /// The start of the period before the one holding `date`.
-    pub fn previous(self, date: NaiveDate) -> NaiveDate {
-        let start = self.start_of(date);
+    pub fn previous(self, date: NaiveDate, calendar: &WorkCalendar) -> NaiveDate {
+        let start = self.start_of(date, calendar);
         match self {
+            Period::Semester => calendar.semester_before(start),
             Period::Workday | Period::Day => start - Duration::days(1),
             Period::Week => start - Duration::days(7),
             Period::Month => start - Months::new(1),
@@ -106,8 +115,8 @@ impl Period {
     }
 
     /// The last day of the period starting at `start`.
-    pub fn last_day(self, start: NaiveDate) -> NaiveDate {
-        self.next(start) - Duration::days(1)
+    pub fn last_day(self, start: NaiveDate, calendar: &WorkCalendar) -> NaiveDate {
+        self.next(start, calendar) - Duration::days(1)
     }
 
     /// How the period is filed: `2026-11-21`, `2026-W47`, `2026-11`.
@@ -117,20 +126,18 @@ impl Period {
             Period::Week => iso_week_label(start),
             Period::Month => start.format("%Y-%m").to_string(),
             Period::Quarter => format!("{}-Q{}", start.year(), start.month0() / 3 + 1),
+            // Spring (S1) starts in the first half of a year, autumn (S2) in the second.
+            Period::Semester => format!("{}-S{}", start.year(), 1 + u32::from(start.month() > 7)),
             Period::Year => start.format("%Y").to_string(),
         }
     }
 
     /// The days a longer period covers, for the missed list: `11-16..11-22` for a week; a
     /// day's label says it all, so it has none.
-    pub fn span_text(self, start: NaiveDate) -> String {
+    pub fn span_text(self, start: NaiveDate, last_day: NaiveDate) -> String {
         match self {
             Period::Workday | Period::Day => String::new(),
-            _ => format!(
-                "{}..{}",
-                start.format("%m-%d"),
-                self.last_day(start).format("%m-%d")
-            ),
+            _ => format!("{}..{}", start.format("%m-%d"), last_day.format("%m-%d")),
         }
     }
 }
@@ -150,12 +157,24 @@ pub fn past_count(
     today: NaiveDate,
     calendar: &WorkCalendar,
 ) -> usize {
-    let (first, current) = (period.start_of(from), period.start_of(today));
+    let (first, current) = (
+        period.start_of(from, calendar),
+        period.start_of(today, calendar),
+    );
     if first >= current {
         return 0;
     }
     let n = match period {
         Period::Workday => return calendar.working_days(first, current).count(),
+        Period::Semester => {
+            let mut start = first;
+            let mut n = 0;
+            while start < current {
+                n += 1;
+                start = period.next(start, calendar);
+            }
+            return n;
+        }
         Period::Day => (current - first).num_days(),
         Period::Week => (current - first).num_days() / 7,
         Period::Month | Period::Quarter | Period::Year => {
@@ -181,14 +200,14 @@ pub fn missed(
     signed: &BTreeSet<NaiveDate>,
     calendar: &WorkCalendar,
 ) -> Vec<NaiveDate> {
-    let current = period.start_of(today);
-    let mut start = period.start_of(from);
+    let current = period.start_of(today, calendar);
+    let mut start = period.start_of(from, calendar);
     let mut out = Vec::new();
     while start < current {
         if !signed.contains(&start) && period.runs_on(start, calendar) {
             out.push(start);
         }
-        start = period.next(start);
+        start = period.next(start, calendar);
     }
     out
 }
@@ -199,6 +218,10 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn none() -> WorkCalendar {
+        WorkCalendar::default()
     }
 
     /// [`missed`] with no day marked in the calendar.
@@ -241,33 +264,69 @@ mod tests {
     #[test]
     fn weeks_start_on_monday_across_year_ends() {
         // 2026-11-21 is a Saturday in W47.
-        assert_eq!(Period::Week.start_of(day(2026, 11, 21)), day(2026, 11, 16));
-        assert_eq!(Period::Week.start_of(day(2026, 11, 16)), day(2026, 11, 16));
-        assert_eq!(Period::Week.start_of(day(2026, 11, 22)), day(2026, 11, 16));
+        assert_eq!(
+            Period::Week.start_of(day(2026, 11, 21), &none()),
+            day(2026, 11, 16)
+        );
+        assert_eq!(
+            Period::Week.start_of(day(2026, 11, 16), &none()),
+            day(2026, 11, 16)
+        );
+        assert_eq!(
+            Period::Week.start_of(day(2026, 11, 22), &none()),
+            day(2026, 11, 16)
+        );
         // 2026 has a week 53 running into 2027.
-        let w53 = Period::Week.start_of(day(2027, 1, 2));
+        let w53 = Period::Week.start_of(day(2027, 1, 2), &none());
         assert_eq!(w53, day(2026, 12, 28));
         assert_eq!(Period::Week.label(w53), "2026-W53");
-        assert_eq!(Period::Week.next(w53), day(2027, 1, 4));
+        assert_eq!(Period::Week.next(w53, &none()), day(2027, 1, 4));
         assert_eq!(Period::Week.label(day(2027, 1, 4)), "2027-W01");
-        assert_eq!(Period::Week.previous(day(2027, 1, 4)), w53);
-        assert_eq!(Period::Week.last_day(w53), day(2027, 1, 3));
+        assert_eq!(Period::Week.previous(day(2027, 1, 4), &none()), w53);
+        assert_eq!(Period::Week.last_day(w53, &none()), day(2027, 1, 3));
         // A week that starts in one year and is labelled with the next.
         assert_eq!(Period::Week.label(day(2024, 12, 30)), "2025-W01");
     }
 
     #[test]
     fn months_handle_ends_and_leap_days() {
-        assert_eq!(Period::Month.start_of(day(2026, 1, 31)), day(2026, 1, 1));
-        assert_eq!(Period::Month.next(day(2026, 1, 31)), day(2026, 2, 1));
-        assert_eq!(Period::Month.last_day(day(2026, 2, 1)), day(2026, 2, 28));
-        assert_eq!(Period::Month.last_day(day(2028, 2, 1)), day(2028, 2, 29));
-        assert_eq!(Period::Month.previous(day(2026, 3, 31)), day(2026, 2, 1));
-        assert_eq!(Period::Month.next(day(2026, 12, 1)), day(2027, 1, 1));
+        assert_eq!(
+            Period::Month.start_of(day(2026, 1, 31), &none()),
+            day(2026, 1, 1)
+        );
+        assert_eq!(
+            Period::Month.next(day(2026, 1, 31), &none()),
+            day(2026, 2, 1)
+        );
+        assert_eq!(
+            Period::Month.last_day(day(2026, 2, 1), &none()),
+            day(2026, 2, 28)
+        );
+        assert_eq!(
+            Period::Month.last_day(day(2028, 2, 1), &none()),
+            day(2028, 2, 29)
+        );
+        assert_eq!(
+            Period::Month.previous(day(2026, 3, 31), &none()),
+            day(2026, 2, 1)
+        );
+        assert_eq!(
+            Period::Month.next(day(2026, 12, 1), &none()),
+            day(2027, 1, 1)
+        );
         assert_eq!(Period::Month.label(day(2026, 12, 1)), "2026-12");
-        assert_eq!(Period::Day.next(day(2028, 2, 28)), day(2028, 2, 29));
-        assert_eq!(Period::Day.next(day(2026, 12, 31)), day(2027, 1, 1));
-        assert_eq!(Period::Day.previous(day(2027, 1, 1)), day(2026, 12, 31));
+        assert_eq!(
+            Period::Day.next(day(2028, 2, 28), &none()),
+            day(2028, 2, 29)
+        );
+        assert_eq!(
+            Period::Day.next(day(2026, 12, 31), &none()),
+            day(2027, 1, 1)
+        );
+        assert_eq!(
+            Period::Day.previous(day(2027, 1, 1), &none()),
+            day(2026, 12, 31)
+        );
     }
 
     #[test]
@@ -322,20 +381,35 @@ mod tests {
     #[test]
     fn quarters_and_years_start_where_the_calendar_says_and_cross_year_ends() {
         assert_eq!(
-            Period::Quarter.start_of(day(2026, 12, 31)),
+            Period::Quarter.start_of(day(2026, 12, 31), &none()),
             day(2026, 10, 1)
         );
-        assert_eq!(Period::Quarter.start_of(day(2026, 4, 1)), day(2026, 4, 1));
-        assert_eq!(Period::Quarter.next(day(2026, 10, 1)), day(2027, 1, 1));
-        assert_eq!(Period::Quarter.previous(day(2027, 2, 14)), day(2026, 10, 1));
         assert_eq!(
-            Period::Quarter.last_day(day(2026, 10, 1)),
+            Period::Quarter.start_of(day(2026, 4, 1), &none()),
+            day(2026, 4, 1)
+        );
+        assert_eq!(
+            Period::Quarter.next(day(2026, 10, 1), &none()),
+            day(2027, 1, 1)
+        );
+        assert_eq!(
+            Period::Quarter.previous(day(2027, 2, 14), &none()),
+            day(2026, 10, 1)
+        );
+        assert_eq!(
+            Period::Quarter.last_day(day(2026, 10, 1), &none()),
             day(2026, 12, 31)
         );
         assert_eq!(Period::Quarter.label(day(2026, 10, 1)), "2026-Q4");
-        assert_eq!(Period::Quarter.span_text(day(2026, 10, 1)), "10-01..12-31");
-        assert_eq!(Period::Year.start_of(day(2028, 2, 29)), day(2028, 1, 1));
-        assert_eq!(Period::Year.next(day(2026, 1, 1)), day(2027, 1, 1));
+        assert_eq!(
+            Period::Quarter.span_text(day(2026, 10, 1), day(2026, 12, 31)),
+            "10-01..12-31"
+        );
+        assert_eq!(
+            Period::Year.start_of(day(2028, 2, 29), &none()),
+            day(2028, 1, 1)
+        );
+        assert_eq!(Period::Year.next(day(2026, 1, 1), &none()), day(2027, 1, 1));
         assert_eq!(Period::Year.label(day(2026, 1, 1)), "2026");
         let none = BTreeSet::new();
         let cal = WorkCalendar::default();
@@ -358,6 +432,33 @@ mod tests {
         );
         assert_eq!(Period::parse("每季度"), Some(Period::Quarter));
         assert_eq!(Period::parse("年度"), Some(Period::Year));
+    }
+
+    #[test]
+    fn semesters_follow_the_calendar_across_a_year_end_and_default_to_march_and_september() {
+        // Nothing entered: spring from 1 March, autumn from 1 September.
+        let s = Period::Semester;
+        assert_eq!(s.start_of(day(2027, 1, 15), &none()), day(2026, 9, 1));
+        assert_eq!(s.next(day(2026, 9, 1), &none()), day(2027, 3, 1));
+        assert_eq!(s.previous(day(2027, 1, 15), &none()), day(2026, 3, 1));
+        assert_eq!(s.label(day(2026, 9, 1)), "2026-S2");
+        assert_eq!(s.label(day(2027, 3, 1)), "2027-S1");
+        // A school's own dates take the place of the default in their half of the year: the
+        // autumn semester from 2026-08-31 runs over the new year to the spring one on 02-22.
+        let cal =
+            WorkCalendar::default().with_semester_starts([day(2026, 8, 31), day(2027, 2, 22)]);
+        assert_eq!(s.start_of(day(2027, 1, 15), &cal), day(2026, 8, 31));
+        assert_eq!(s.start_of(day(2027, 2, 21), &cal), day(2026, 8, 31));
+        assert_eq!(s.start_of(day(2027, 2, 22), &cal), day(2027, 2, 22));
+        assert_eq!(s.last_day(day(2026, 8, 31), &cal), day(2027, 2, 21));
+        let last = s.last_day(day(2026, 8, 31), &cal);
+        assert_eq!(s.span_text(day(2026, 8, 31), last), "08-31..02-21");
+        assert_eq!(s.previous(day(2026, 10, 1), &cal), day(2026, 3, 1));
+        // Missed across the year end: from spring 2026 to a day of spring 2027.
+        let missed = missed(s, day(2026, 4, 1), day(2027, 3, 5), &BTreeSet::new(), &cal);
+        assert_eq!(missed, [day(2026, 3, 1), day(2026, 8, 31)]);
+        assert_eq!(past_count(s, day(2026, 4, 1), day(2027, 3, 5), &cal), 2);
+        assert_eq!(Period::parse("每学期"), Some(Period::Semester));
     }
 
     #[test]

@@ -3,10 +3,10 @@
 
 use super::csv_text::{self, DecodeError};
 use crate::domain::checklist::{Template, TemplateProblem};
-use crate::domain::template_file::{self, TemplateFileError};
+use crate::domain::template_file::{self, Field, TemplateFileError};
 use crate::i18n::Lang;
 
-pub use template_file::{BUILT_IN, BUILT_IN_20};
+pub use template_file::BUILT_IN;
 
 /// Why a file is not a usable template.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,8 +15,13 @@ pub enum FileError {
     Decode(DecodeError),
     /// Not TOML, or a field of the wrong type; the text names the line.
     Syntax(String),
-    /// A value no template may have: unknown period, item kind or category.
-    Value { item: Option<usize>, what: String },
+    /// A value no template may have: unknown period, weekday, window, item kind or category.
+    Value {
+        item: Option<usize>,
+        field: Field,
+        what: String,
+        line: Option<usize>,
+    },
     /// Valid TOML, but the template breaks a rule; `codes` are the items' codes, to name them.
     Problems {
         problems: Vec<TemplateProblem>,
@@ -46,11 +51,33 @@ impl FileError {
         match self {
             FileError::Decode(e) => e.message(lang),
             FileError::Syntax(text) => lang.tf("checklist_file.syntax", &[("reason", text)]),
-            FileError::Value { item, what } => format!(
-                "{}: {}",
-                place(*item),
-                lang.tf("checklist_file.bad_value", &[("value", what)])
-            ),
+            FileError::Value {
+                item,
+                field,
+                what,
+                line,
+            } => {
+                let at = match line {
+                    Some(n) => format!(
+                        "{}, {}",
+                        lang.tf("checklist_file.line", &[("line", n)]),
+                        place(*item)
+                    ),
+                    None => place(*item),
+                };
+                let write = lang.t(match field {
+                    Field::Period => "checklist_file.write_period",
+                    Field::Weekday => "checklist_file.write_weekday",
+                    Field::Window => "checklist_file.write_window",
+                    Field::Kind => "checklist_file.write_kind",
+                    Field::Category => "checklist_file.write_category",
+                    Field::Devices => "checklist_file.write_devices",
+                });
+                format!(
+                    "{at}: {}; {write}",
+                    lang.tf("checklist_file.bad_value", &[("value", what)])
+                )
+            }
             FileError::Problems { problems, .. } => problems
                 .iter()
                 .map(|p| format!("{}: {}", place(p.item), lang.t(p.problem.message_key())))
@@ -75,7 +102,17 @@ impl From<TemplateFileError> for FileError {
     fn from(e: TemplateFileError) -> FileError {
         match e {
             TemplateFileError::Syntax(text) => FileError::Syntax(text),
-            TemplateFileError::Value { item, what } => FileError::Value { item, what },
+            TemplateFileError::Value {
+                item,
+                field,
+                what,
+                line,
+            } => FileError::Value {
+                item,
+                field,
+                what,
+                line,
+            },
             TemplateFileError::Problems { problems, codes } => {
                 FileError::Problems { problems, codes }
             }
@@ -93,27 +130,37 @@ mod tests {
 
     #[test]
     fn built_in_templates_are_valid_and_bilingual() {
-        let templates: Vec<Template> = BUILT_IN
-            .iter()
-            .chain(BUILT_IN_20.iter())
-            .map(|t| parse(t).unwrap())
-            .collect();
+        let templates: Vec<Template> = BUILT_IN.iter().map(|t| parse(t).unwrap()).collect();
         let periods: Vec<Period> = templates.iter().map(|t| t.period).collect();
         assert_eq!(
             periods,
             [
-                Period::Day,
+                Period::Workday,
+                Period::Week,
                 Period::Week,
                 Period::Month,
                 Period::Quarter,
+                Period::Semester,
                 Period::Year
             ]
         );
-        // The weekly run is the 12-item network and equipment inspection with its run log.
-        assert_eq!(templates[1].items.len(), 12);
+        // The weekly run is the 11-item network and equipment inspection with its run log; the
+        // 5S is its own template, due on Friday afternoons.
+        assert_eq!(templates[1].items.len(), 11);
         assert!(templates[1].run_log);
-        // The monthly one starts with the UPS test.
-        assert!(templates[2].items[0].text.zh.contains("UPS"));
+        assert_eq!(
+            templates[2].schedule.keys(),
+            ("fri".into(), "13:00-18:00".into())
+        );
+        // The monthly one starts with the UPS test, one line per UPS.
+        assert!(templates[3].items[0].text.zh.contains("UPS"));
+        assert_eq!(
+            templates[3].items[0]
+                .devices
+                .as_ref()
+                .and_then(|d| d.category),
+            Some(Category::Ups)
+        );
         for template in &templates {
             for item in &template.items {
                 assert!(
@@ -163,7 +210,8 @@ category = "ups"
         let err = parse("code = \"x\"\nname = \"x\"\nperiod = \"fortnight\"\n").unwrap_err();
         assert_eq!(
             err.message(Lang::En),
-            "the template: period = \"fortnight\" is not allowed here"
+            "line 3, the template: period = \"fortnight\" is not allowed here; \
+             write one of workday, day, week, month, quarter, semester, year"
         );
         let err = parse("code = \"x\"\nname = \"x\"\nperiod = \"week\"\n[[item]]\ncode = \"A\"\n")
             .unwrap_err();
@@ -194,6 +242,52 @@ category = "ups"
             matches!(err, FileError::Syntax(ref s) if s.contains("colour")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn a_bad_weekday_window_or_device_set_names_its_line_and_what_to_write() {
+        let head = "code = \"5s\"\nname = \"5S\"\nperiod = \"week\"\n";
+        let err = parse(&format!("{head}weekday = \"friyay\"\n")).unwrap_err();
+        assert_eq!(
+            err.message(Lang::En),
+            "line 4, the template: weekday = \"friyay\" is not allowed here; \
+             write mon, tue, wed, thu, fri, sat or sun (or 周一 … 周日)"
+        );
+        let err = parse(&format!(
+            "{head}weekday = \"fri\"\nwindow = \"18:00-13:00\"\n"
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err.message(Lang::Zh),
+            "第 5 行, 模板: 此处不允许 window = \"18:00-13:00\"; 请把时段写成 13:00-18:00，先早后晚"
+        );
+        // A weekday on a monthly template, a window on a week with no day.
+        let err = parse("code = \"m\"\nname = \"m\"\nperiod = \"month\"\nweekday = \"fri\"\n")
+            .unwrap_err();
+        assert!(
+            err.message(Lang::En).contains("write period = \"week\""),
+            "{err:?}"
+        );
+        let err = parse(&format!("{head}window = \"13:00-18:00\"\n")).unwrap_err();
+        assert!(
+            err.message(Lang::En).contains("add weekday = \"fri\""),
+            "{err:?}"
+        );
+        let err = parse(&format!(
+            "{head}[[item]]\ncode = \"A\"\ntext = \"t\"\ndevices = {{ category = \"toaster\" }}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message(Lang::En).starts_with("line 7, item 1"),
+            "{err:?}"
+        );
+        let t = parse(&format!(
+            "{head}weekday = \"周五\"\nwindow = \"13:00-18:00\"\n[[item]]\ncode = \"A\"\n\
+             text = \"t\"\ndevices = {{ room = \"机房A\" }}\n"
+        ))
+        .unwrap();
+        assert_eq!(t.schedule.keys(), ("fri".into(), "13:00-18:00".into()));
+        assert_eq!(t.items[0].devices.as_ref().unwrap().key(), "room=机房A");
     }
 
     #[test]

@@ -65,12 +65,14 @@ pub const CHECK_COLUMNS: &[Column] = &[
     ("template", "巡检表"),
     ("item_code", "项目编号"),
     ("item", "检查项目"),
+    ("device", "设备"),
     ("result", "结果"),
     ("value", "读数"),
     ("note", "说明"),
     ("operator", "检查人"),
     ("signed_by", "签字人"),
     ("signed_at", "签字时间"),
+    ("timing", "时限"),
     ("amended", "已更正"),
     ("repair", "维修工单"),
 ];
@@ -128,12 +130,14 @@ fn check_cells(line: &CheckLine, lang: Lang) -> Vec<String> {
         line.checklist.name.get(lang).to_owned(),
         line.item_code.clone(),
         line.item.get(lang).to_owned(),
+        line.device.clone(),
         lang.t(line.outcome.label_key()).to_owned(),
         line.value.clone(),
         line.note.clone(),
         line.operator.clone(),
         line.signed_by.clone().unwrap_or_default(),
         line.signed_at.as_deref().map(minute).unwrap_or_default(),
+        crate::words::timing_text(line.timing, lang),
         yes_no(line.amended, lang),
         line.repair.clone().unwrap_or_default(),
     ]
@@ -151,8 +155,8 @@ fn missed_cells(missed: &MissedRun, lang: Lang) -> Vec<String> {
     cells[0] = missed.period_start.to_string();
     cells[1] = period.label(missed.period_start);
     cells[2] = missed.checklist.name.get(lang).to_owned();
-    cells[5] = lang.t("month.missed").to_owned();
-    cells[7] = note;
+    cells[6] = lang.t("month.missed").to_owned();
+    cells[8] = note;
     cells
 }
 

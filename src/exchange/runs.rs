@@ -11,6 +11,7 @@ pub const COLUMNS: &[Column] = &[
     ("period_start", "起始日期"),
     ("signed_by", "签字人"),
     ("signed_at", "签字时间"),
+    ("timing", "时限"),
     ("passed", "正常"),
     ("failed", "异常"),
     ("not_applicable", "不适用"),
@@ -25,12 +26,13 @@ fn is_number(column: &str) -> bool {
     )
 }
 
-pub fn cells(run: &PastRun, period: Period) -> Vec<String> {
+pub fn cells(run: &PastRun, period: Period, lang: Lang) -> Vec<String> {
     vec![
         period.label(run.period_start),
         run.period_start.to_string(),
         run.signed_by.clone().unwrap_or_default(),
         run.signed_at.clone().unwrap_or_default(),
+        crate::words::timing_text(run.timing, lang),
         run.passed.to_string(),
         run.failed.to_string(),
         run.not_applicable.to_string(),
@@ -40,6 +42,6 @@ pub fn cells(run: &PastRun, period: Period) -> Vec<String> {
 }
 
 pub fn csv(runs: &[PastRun], period: Period, lang: Lang) -> Vec<u8> {
-    let rows = runs.iter().map(|r| cells(r, period));
+    let rows = runs.iter().map(|r| cells(r, period, lang));
     table::csv(COLUMNS, rows, is_number, lang)
 }

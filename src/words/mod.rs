@@ -15,6 +15,7 @@ mod tools;
 mod undo;
 
 pub use accounts::{evidence_words, needed_roles_words, password_problem, refusal, roles_words};
+pub use check_runs::{due_time, schedule_text, timing_text};
 pub use db::failure_message;
 pub use devices::transition_message;
 pub use tools::unavailable_text;

@@ -58,19 +58,39 @@ fn due_runs_show_progress_for_each_period() {
         starts,
         [
             day(2026, 11, 16),
+            day(2026, 11, 16),
             day(2026, 11, 1),
             day(2026, 10, 1),
+            day(2026, 9, 1),
             day(2026, 1, 1)
         ]
     );
+    // The 5S was due on Friday afternoon: still open on the Saturday after, and, before its
+    // Friday, shown but not yet counted as open.
+    let five_s = &due_now[1];
+    assert_eq!(five_s.checklist.code, "5s");
+    let due_at = five_s.due.unwrap();
+    assert_eq!(
+        due_at.from,
+        day(2026, 11, 20).and_hms_opt(13, 0, 0).unwrap()
+    );
+    assert!(five_s.is_open(today()));
+    let wednesday = due(db.conn(), day(2026, 11, 18)).unwrap();
+    let five_s = wednesday.iter().find(|d| d.checklist.code == "5s").unwrap();
+    assert!(!five_s.is_open(day(2026, 11, 18)));
     let friday = due(db.conn(), day(2026, 11, 20)).unwrap();
     let starts: Vec<NaiveDate> = friday.iter().map(|d| d.period_start).collect();
     assert_eq!(
-        starts[..3],
-        [day(2026, 11, 20), day(2026, 11, 16), day(2026, 11, 1)]
+        starts[..4],
+        [
+            day(2026, 11, 20),
+            day(2026, 11, 16),
+            day(2026, 11, 16),
+            day(2026, 11, 1)
+        ]
     );
     let due_now = friday;
-    assert_eq!((due_now[1].answered(), due_now[1].total()), (0, 12));
+    assert_eq!((due_now[1].answered(), due_now[1].total()), (0, 11));
     let weekly = due_now[1].checklist.id;
     let run = open_run(&mut db, weekly, day(2026, 11, 16));
     assert_eq!(run.first_open(), Some(0));
@@ -80,7 +100,7 @@ fn due_runs_show_progress_for_each_period() {
     }
     let due_now = due(db.conn(), today()).unwrap();
     let week = due_now.iter().find(|d| d.checklist.id == weekly).unwrap();
-    assert_eq!((week.answered(), week.total()), (7, 12));
+    assert_eq!((week.answered(), week.total()), (7, 11));
     let run = load(db.conn(), run.id).unwrap().unwrap();
     assert_eq!(run.first_open(), Some(7));
 }
@@ -122,7 +142,7 @@ fn sign_off_needs_every_answer_and_the_log_then_locks_the_run() {
     let run = open_run(&mut db, weekly, day(2026, 11, 16));
     assert_eq!(
         db.write(|tx| sign(tx, run.id, &stamp())),
-        Err(RunError::Unanswered(12))
+        Err(RunError::Unanswered(11))
     );
     assert_eq!(
         db.write(|tx| answer(tx, run.lines[3].result_id, &fail("  "), &stamp())),
@@ -137,7 +157,7 @@ fn sign_off_needs_every_answer_and_the_log_then_locks_the_run() {
         )
     })
     .unwrap();
-    assert_eq!(db.write(|tx| pass_remaining(tx, run.id, &stamp())), Ok(11));
+    assert_eq!(db.write(|tx| pass_remaining(tx, run.id, &stamp())), Ok(10));
     assert_eq!(
         db.write(|tx| sign(tx, run.id, &stamp())),
         Err(RunError::LogMissing)
@@ -264,7 +284,7 @@ fn retiring_or_rewording_an_item_never_changes_past_runs() {
     let weekly = weekly(&mut db, today());
     let past = sign_complete(&mut db, weekly, day(2026, 11, 9));
     let items = checklists::items(db.conn(), weekly).unwrap();
-    db.write(|tx| retire_item(tx, items[11].id, "5S moved to its own list", &stamp()))
+    db.write(|tx| retire_item(tx, items[10].id, "moved to its own list", &stamp()))
         .unwrap();
     let reworded = Item::pass_fail(
         "W01",
@@ -278,7 +298,7 @@ fn retiring_or_rewording_an_item_never_changes_past_runs() {
     let again = load(db.conn(), past.id).unwrap().unwrap();
     assert_eq!(again, past);
     let now = open_run(&mut db, weekly, day(2026, 11, 16));
-    assert_eq!(now.lines.len(), 11);
+    assert_eq!(now.lines.len(), 10);
     assert_eq!(now.lines[0].item.text.en, "Network check, run log written");
     // An open run follows the template: the reworded item replaces its unanswered old row.
     let reworded = Item::pass_fail("W01", BiText::new("网络检查", "Network check"));
@@ -286,7 +306,7 @@ fn retiring_or_rewording_an_item_never_changes_past_runs() {
     db.write(|tx| save_item(tx, weekly, Some(current), None, &reworded, &stamp()))
         .unwrap();
     let now = open_run(&mut db, weekly, day(2026, 11, 16));
-    assert_eq!(now.lines.len(), 11);
+    assert_eq!(now.lines.len(), 10);
     assert_eq!(now.lines[0].item.text.en, "Network check");
 }
 
@@ -329,4 +349,106 @@ fn a_failure_on_an_item_naming_a_device_goes_into_its_history_book() {
             .unwrap()
             .repair_wanted
     );
+}
+
+/// A device of the register in `room` of `category`, in use.
+fn add_device(db: &mut Db, tag: &str, category: &str, location: &str) -> i64 {
+    use crate::db::devices;
+    use crate::domain::record::{Field, Record};
+    let mut values: [String; 17] = Default::default();
+    values[Field::AssetTag.index()] = tag.into();
+    values[Field::Name.index()] = format!("{tag} 设备");
+    values[Field::Category.index()] = category.into();
+    values[Field::Location.index()] = location.into();
+    values[Field::Status.index()] = "in_use".into();
+    let record = Record::parse(&values).unwrap();
+    db.write(|tx| devices::insert(tx, &record, EventKind::Created, &stamp()))
+        .unwrap()
+}
+
+#[test]
+fn a_per_device_item_opens_a_line_per_device_and_each_result_goes_into_its_book() {
+    use crate::db::device_log::history;
+    use crate::domain::checklist::DeviceSet;
+    use crate::domain::device::Category;
+    let mut db = Db::open_in_memory().unwrap();
+    let a1 = add_device(&mut db, "UPS-A1", "ups", "机房A-机柜01");
+    let a2 = add_device(&mut db, "UPS-A2", "ups", "机房A-机柜02");
+    let b1 = add_device(&mut db, "UPS-B1", "ups", "机房B");
+    add_device(&mut db, "SW-A1", "switch", "机房A-机柜01");
+    let weekly = weekly(&mut db, today());
+    let per_ups = Item {
+        devices: Some(DeviceSet {
+            category: Some(Category::Ups),
+            room: Some("机房A".into()),
+        }),
+        ..Item::pass_fail(
+            "W13",
+            BiText::new("UPS 外观、告警灯正常", "UPS looks fine, no alarm"),
+        )
+    };
+    db.write(|tx| save_item(tx, weekly, None, None, &per_ups, &stamp()))
+        .unwrap();
+    // Room A's two UPS, not room B's, not the switch: one line each, in tag order.
+    let run = open_run(&mut db, weekly, day(2026, 11, 16));
+    let lines: Vec<_> = run.lines.iter().filter(|l| l.item.code == "W13").collect();
+    let tags: Vec<&str> = lines
+        .iter()
+        .map(|l| l.device.as_ref().unwrap().tag.as_str())
+        .collect();
+    assert_eq!(tags, ["UPS-A1", "UPS-A2"]);
+    let due_now = due(db.conn(), today()).unwrap();
+    let week = due_now.iter().find(|d| d.checklist.id == weekly).unwrap();
+    assert_eq!(week.total(), 13, "eleven items and two UPS");
+    // A second UPS fails; the rest pass; sign-off writes every device line's result.
+    db.write(|tx| answer(tx, lines[1].result_id, &fail("告警灯亮"), &stamp()))
+        .unwrap();
+    db.write(|tx| pass_remaining(tx, run.id, &stamp())).unwrap();
+    db.write(|tx| set_log(tx, run.id, "正常", &stamp()))
+        .unwrap();
+    db.write(|tx| sign(tx, run.id, &stamp())).unwrap();
+    let book = history(db.conn(), a1).unwrap();
+    assert_eq!(book[0].kind, EventKind::Inspection);
+    assert_eq!(book[0].reason, "weekly 2026-W47 W13: pass");
+    let book = history(db.conn(), a2).unwrap();
+    assert_eq!(book.len(), 2, "added, then the failure: {book:?}");
+    assert_eq!(book[0].reason, "W13: 告警灯亮");
+    assert!(
+        history(db.conn(), b1).unwrap()[0].kind == EventKind::Created,
+        "room B's UPS is not in this list"
+    );
+    // Last week's answer is matched per device.
+    let next = open_run(&mut db, weekly, day(2026, 11, 23));
+    let a2_line = next
+        .lines
+        .iter()
+        .find(|l| l.device.as_ref().is_some_and(|d| d.id == a2))
+        .unwrap();
+    assert_eq!(a2_line.previous, Some((Outcome::Fail, String::new())));
+}
+
+#[test]
+fn a_run_signed_after_its_window_is_late() {
+    let mut db = Db::open_in_memory().unwrap();
+    let five_s = checklists::list(db.conn())
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == "5s")
+        .unwrap()
+        .id;
+    // Opened on Wednesday and signed on the Monday after: held to Friday 13:00-18:00.
+    let monday = Stamp::new("李四", day(2026, 11, 23).and_hms_opt(9, 10, 0).unwrap());
+    let run = open_run(&mut db, five_s, day(2026, 11, 16));
+    assert_eq!(
+        run.due.map(|d| d.day()),
+        Some(day(2026, 11, 20)),
+        "the Friday"
+    );
+    db.write(|tx| pass_remaining(tx, run.id, &monday)).unwrap();
+    db.write(|tx| sign(tx, run.id, &monday)).unwrap();
+    let run = load(db.conn(), run.id).unwrap().unwrap();
+    assert_eq!(run.timing(), Some(Timing::Late));
+    let past = past_page(db.conn(), five_s, 0, 10).unwrap();
+    assert_eq!(past[0].timing, Some(Timing::Late));
+    assert_eq!(past[0].period_end, day(2026, 11, 22));
 }

@@ -21,7 +21,7 @@ fn codes(db: &Db, checklist_id: i64) -> Vec<String> {
 }
 
 #[test]
-fn a_new_database_has_the_five_built_in_templates() {
+fn a_new_database_has_the_seven_built_in_templates() {
     let db = Db::open_in_memory().unwrap();
     let lists = list(db.conn()).unwrap();
     let names: Vec<&str> = lists.iter().map(|c| c.name.zh.as_str()).collect();
@@ -30,16 +30,25 @@ fn a_new_database_has_the_five_built_in_templates() {
         [
             "每日下班巡查",
             "每周网络与设备巡检",
+            "周五下午机房 5S",
             "每月巡检（UPS 测试）",
             "每季度耗材计划",
-            "年度检查（清点与年备份）"
+            "学期期末器材清点",
+            "年度检查（年备份）"
         ]
     );
+    assert_eq!(lists[0].period, Period::Workday);
     assert_eq!(lists[1].period, Period::Week);
     assert!(lists[1].run_log);
+    assert_eq!(
+        lists[2].schedule.keys(),
+        ("fri".into(), "13:00-18:00".into())
+    );
+    assert_eq!(lists[5].period, Period::Semester);
     assert_eq!(codes(&db, lists[0].id).len(), 9);
-    assert_eq!(codes(&db, lists[1].id).len(), 12);
-    let monthly = items(db.conn(), lists[2].id).unwrap();
+    assert_eq!(codes(&db, lists[1].id).len(), 11);
+    let monthly = items(db.conn(), lists[3].id).unwrap();
+    assert!(monthly[0].item.devices.is_some(), "one line per UPS");
     assert_eq!(monthly[0].item.code, "M01");
     assert_eq!(monthly[1].item.kind, ItemKind::Number);
     assert_eq!(monthly[4].item.choices.len(), 3);
@@ -76,7 +85,7 @@ text = "新增项目"
             new_template: false,
             items_added: 1,
             items_changed: 1,
-            items_retired: 10,
+            items_retired: 9,
             items_unchanged: 1,
         }
     );
@@ -84,12 +93,12 @@ text = "新增项目"
     assert_eq!(list(db.conn()).unwrap()[1].name.en, "Weekly");
     // A new code is a new template, listed last.
     let mut other = template.clone();
-    other.code = "5s".into();
+    other.code = "network".into();
     let imported = db
         .write(|tx| import(tx, &other, day(2026, 11, 21), &stamp()))
         .unwrap();
     assert!(imported.new_template);
-    assert_eq!(list(db.conn()).unwrap().len(), 6);
+    assert_eq!(list(db.conn()).unwrap().len(), 8);
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn at(day: NaiveDate, hour: u32, minute: u32) -> chrono::NaiveDateTime {
 
 /// The week the demo leaves unsigned: five weeks before the current one.
 fn missed_week(today: NaiveDate) -> NaiveDate {
-    Period::Week.start_of(today) - Duration::weeks(5)
+    Period::Week.start_of(today, &WorkCalendar::default()) - Duration::weeks(5)
 }
 
 /// Answer every item of `run` the way a duty operator would on a normal day; failures come from
@@ -48,14 +48,20 @@ fn answer_all(
     rng: &mut Lcg,
     stamp: &Stamp,
 ) -> anyhow::Result<()> {
+    // The finding is about one line: the first device, for an item with a line per device.
+    let mut found = false;
     for line in &run.lines {
         let item = &line.item;
         let answer = match finding {
-            Some((code, value, note)) if item.code == *code => Answer {
-                outcome: Outcome::Fail,
-                value: (*value).to_owned(),
-                note: (*note).to_owned(),
-            },
+            Some((code, value, note))
+                if item.code == *code && !std::mem::replace(&mut found, true) =>
+            {
+                Answer {
+                    outcome: Outcome::Fail,
+                    value: (*value).to_owned(),
+                    note: (*note).to_owned(),
+                }
+            }
             _ => fine_answer(item, rng),
         };
         check_runs::answer(conn, line.result_id, &answer, stamp)?;
@@ -104,33 +110,41 @@ pub fn fill(
         .collect();
     let mut added = Added::default();
     let from = today - Duration::days(HISTORY_DAYS);
+    let calendar = crate::db::calendar::work_calendar(conn)?;
     for checklist in checklists::list(conn)? {
         let period = checklist.period;
         if checklist.active_from > from {
             checklists::set_active_from(conn, checklist.id, from, stamp)?;
         }
-        let mut start = period.start_of(from);
-        let current = period.start_of(today);
+        let mut start = period.start_of(from, &calendar);
+        let current = period.start_of(today, &calendar);
         let mut index = 0usize;
         while start <= current {
             let this = start;
-            start = period.next(start);
+            start = period.next(start, &calendar);
             index += 1;
             if check_runs::find(conn, checklist.id, this)?.is_some()
-                || (period == Period::Week && this == missed_week(today))
-                || !period.runs_on(this, &WorkCalendar::default())
+                || (checklist.run_log && this == missed_week(today))
+                || !period.runs_on(this, &calendar)
             {
                 continue;
             }
             // Done on the period's last day (the weekly run on Friday, the monthly one on the
             // 10th, when the UPS test is scheduled).
-            let done_on = match period {
-                Period::Workday | Period::Day => this,
-                Period::Week => this + Duration::days(4),
-                Period::Month | Period::Quarter | Period::Year => this + Duration::days(9),
+            let done_on = match checklist.schedule.due(this, &calendar) {
+                // A Friday-afternoon list on its day, but now and then on the Monday after.
+                Some(due) if index % 6 == 5 => due.day() + Duration::days(3),
+                Some(due) => due.day(),
+                None => match period {
+                    Period::Workday | Period::Day => this,
+                    Period::Week => this + Duration::days(4),
+                    Period::Month | Period::Quarter | Period::Year => this + Duration::days(9),
+                    Period::Semester => period.last_day(this, &calendar) - Duration::days(7),
+                },
             };
             let under_way = this == current && (period != Period::Month || done_on > today);
-            if under_way && period != Period::Week {
+            // Only the weekly inspection is under way: the 5S waits for its Friday.
+            if under_way && !checklist.run_log {
                 continue;
             }
             let who = staff.get(rng.below(staff.len().max(1))).cloned();

@@ -655,15 +655,24 @@ fn checks(
     for list in &built_in {
         checklists::set_active_from(conn, list.id, start, stamp)?;
     }
+    // The built-in UPS test stands for the UPS of the small demo's room, not every UPS of the
+    // campus; the bulk history below has no per-device lines (the rooms' copies are per item).
+    conn.execute(
+        "UPDATE checklist_items SET devices = devices || ';room=机房A'
+         WHERE devices <> '' AND retired_at IS NULL",
+        [],
+    )?;
     // The rooms' copies of the built-in lists.
     for room in 1..=rooms {
         for list in &built_in {
             conn.execute(
                 "INSERT INTO checklists (code, name_zh, name_en, period, run_log, position,
-                     active_from, created_at, created_by, updated_at, updated_by)
+                     active_from, weekday, due_window, created_at, created_by, updated_at,
+                     updated_by)
                  SELECT code || '-b' || printf('%02d', ?2), name_zh || '（B' || printf('%02d', ?2)
                      || ' 机房）', name_en || ' (room B' || printf('%02d', ?2) || ')', period,
-                     run_log, position + ?2 * 10, active_from, ?3, ?4, ?3, ?4
+                     run_log, position + ?2 * 10, active_from, weekday, due_window, ?3, ?4, ?3,
+                     ?4
                  FROM checklists WHERE id = ?1",
                 params![list.id, room as i64, stamp.at_text(), stamp.by],
             )?;
@@ -690,25 +699,33 @@ fn checks(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7, ?6, ?7)",
     )?;
     let mut added = 0;
+    let calendar = WorkCalendar::default();
     for list in checklists::list(conn)? {
-        let items = checklists::items(conn, list.id)?;
+        let items: Vec<_> = checklists::items(conn, list.id)?
+            .into_iter()
+            .filter(|i| i.item.devices.is_none())
+            .collect();
         // The built-in lists' last 91 days are the small demo's; the rooms' run to yesterday.
         let end = if built_in.iter().any(|b| b.id == list.id) {
             list.period
-                .start_of(today - Duration::days(SMALL_CHECK_DAYS))
+                .start_of(today - Duration::days(SMALL_CHECK_DAYS), &calendar)
         } else {
-            list.period.start_of(today)
+            list.period.start_of(today, &calendar)
         };
-        let mut period = list.period.start_of(start);
+        let mut period = list.period.start_of(start, &calendar);
         while period < end {
-            if !list.period.runs_on(period, &WorkCalendar::default()) {
-                period = list.period.next(period);
+            if !list.period.runs_on(period, &calendar) {
+                period = list.period.next(period, &calendar);
                 continue;
             }
-            let done_on = match list.period {
-                Period::Workday | Period::Day => period,
-                Period::Week => period + Duration::days(4),
-                Period::Month | Period::Quarter | Period::Year => period + Duration::days(9),
+            let done_on = match list.schedule.due(period, &calendar) {
+                Some(due) => due.day(),
+                None => match list.period {
+                    Period::Workday | Period::Day => period,
+                    Period::Week => period + Duration::days(4),
+                    Period::Month | Period::Quarter | Period::Year => period + Duration::days(9),
+                    Period::Semester => list.period.last_day(period, &calendar) - Duration::days(7),
+                },
             };
             let who = &staff[12 + rng.below(staff.len() - 12)];
             let signed = at(done_on, 17 * 60 + 20 + rng.below(30) as i64);
@@ -739,7 +756,7 @@ fn checks(
                 ])?;
                 added += 1;
             }
-            period = list.period.next(period);
+            period = list.period.next(period, &calendar);
         }
     }
     Ok(added)

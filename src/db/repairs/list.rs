@@ -117,13 +117,13 @@ impl ListQuery {
             args.push(name.clone().into());
         }
         if let Some(first) = self.month {
-            let next = crate::domain::period::Period::Month.next(first);
+            let next = crate::domain::month::Month::of(first).next().first();
             sql.push_str(" AND reported_at >= ? AND reported_at < ?");
             args.push(first.to_string().into());
             args.push(next.to_string().into());
         }
         if let Some(first) = self.open_in {
-            let next = crate::domain::period::Period::Month.next(first);
+            let next = crate::domain::month::Month::of(first).next().first();
             sql.push_str(" AND reported_at < ? AND (closed_at IS NULL OR closed_at >= ?)");
             args.push(next.to_string().into());
             args.push(first.to_string().into());

@@ -208,13 +208,13 @@ impl LoanQuery {
             args.push(name.clone().into());
         }
         if let Some(first) = self.month {
-            let next = crate::domain::period::Period::Month.next(first);
+            let next = crate::domain::month::Month::of(first).next().first();
             sql.push_str(" AND l.out_at >= ? AND l.out_at < ?");
             args.push(first.to_string().into());
             args.push(next.to_string().into());
         }
         if let Some(first) = self.active_in {
-            let next = crate::domain::period::Period::Month.next(first);
+            let next = crate::domain::month::Month::of(first).next().first();
             sql.push_str(" AND l.out_at < ? AND (i.returned_at IS NULL OR i.returned_at >= ?)");
             args.push(next.to_string().into());
             args.push(first.to_string().into());

@@ -40,6 +40,9 @@ enum Mode {
 struct Row {
     checklist: Checklist,
     period_start: NaiveDate,
+    period_end: NaiveDate,
+    /// When the current period's run is due, for a template with a weekday or a window.
+    due: Option<crate::domain::schedule::DueTime>,
     run: Option<RunSummary>,
     total: usize,
     missed: bool,
@@ -106,6 +109,8 @@ impl ChecksScreen {
                 total: d.total(),
                 checklist: d.checklist,
                 period_start: d.period_start,
+                period_end: d.period_end,
+                due: d.due,
                 run: d.run,
                 missed: false,
             })
@@ -113,6 +118,8 @@ impl ChecksScreen {
                 total: m.run.as_ref().map_or(0, |r| r.total),
                 checklist: m.checklist,
                 period_start: m.period_start,
+                period_end: m.period_end,
+                due: None,
                 run: m.run,
                 missed: true,
             }))
@@ -186,8 +193,12 @@ impl ChecksScreen {
     fn render_overview(&mut self, frame: &mut Frame, area: Rect, lang: Lang) {
         let width = area.width;
         let specs = overview_columns();
-        let cells: Vec<Vec<(String, Style)>> =
-            self.rows.iter().map(|r| row_cells(r, lang)).collect();
+        let today = self.read_for.map_or(NaiveDate::MIN, |(_, day)| day);
+        let cells: Vec<Vec<(String, Style)>> = self
+            .rows
+            .iter()
+            .map(|r| row_cells(r, today, lang))
+            .collect();
         let texts: Vec<Vec<String>> = cells
             .iter()
             .map(|r| r.iter().map(|(t, _)| t.clone()).collect())
@@ -277,10 +288,10 @@ fn overview_columns() -> Vec<Column> {
 }
 
 /// One template's cells, in the order of [`overview_columns`].
-fn row_cells(row: &Row, lang: Lang) -> Vec<(String, Style)> {
+fn row_cells(row: &Row, today: NaiveDate, lang: Lang) -> Vec<(String, Style)> {
     let (state, style): (String, Style) = match &row.run {
-        Some(r) if r.is_signed() => (
-            lang.tf(
+        Some(r) if r.is_signed() => {
+            let signed = lang.tf(
                 "checks.signed",
                 &[
                     ("by", &r.signed_by.clone().unwrap_or_default()),
@@ -289,8 +300,22 @@ fn row_cells(row: &Row, lang: Lang) -> Vec<(String, Style)> {
                         &r.signed_at.as_deref().map(short_date).unwrap_or_default(),
                     ),
                 ],
-            ),
-            theme::MUTED,
+            );
+            let timing = check_runs::timing_of(row.due, r.signed_at.as_deref());
+            match crate::words::timing_text(timing, lang) {
+                t if t.is_empty() => (signed, theme::MUTED),
+                t => (format!("{signed} {t}"), theme::WARN),
+            }
+        }
+        _ if !row.missed && row.due.is_some_and(|d| d.day() != today) => (
+            row.due
+                .map(|d| crate::words::due_time(d, today, lang))
+                .unwrap_or_default(),
+            if row.due.is_some_and(|d| d.day() < today) {
+                theme::WARN
+            } else {
+                theme::MUTED
+            },
         ),
         Some(r) if r.is_started() => (lang.t("checks_status.open").to_owned(), theme::NOTICE),
         _ if row.missed => (lang.t("checks_status.not_started").to_owned(), theme::BAD),
@@ -314,7 +339,11 @@ fn row_cells(row: &Row, lang: Lang) -> Vec<(String, Style)> {
     let plain = |text: String| (text, Style::new());
     vec![
         plain(row.checklist.name.get(lang).to_owned()),
-        plain(period_text(row.checklist.period, row.period_start)),
+        plain(period_text(
+            row.checklist.period,
+            row.period_start,
+            row.period_end,
+        )),
         plain(progress),
         (state, style),
         (failed_text, theme::BAD),

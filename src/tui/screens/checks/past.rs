@@ -227,14 +227,19 @@ fn columns(lang: Lang) -> Vec<Column> {
 }
 
 fn row_cells(run: &PastRun, checklist: &Checklist, lang: Lang) -> Vec<(String, Style)> {
+    let timing = crate::words::timing_text(run.timing, lang);
     let signed = match (&run.signed_by, &run.signed_at) {
+        (Some(by), Some(at)) if !timing.is_empty() => (
+            format!("{by} {} {timing}", at.get(..16).unwrap_or(at)),
+            theme::WARN,
+        ),
         (Some(by), Some(at)) => (format!("{by} {}", at.get(..16).unwrap_or(at)), Style::new()),
         _ => (lang.t("past.not_signed").to_owned(), theme::BAD),
     };
     let number = |n: usize, style: Style| (n.to_string(), if n > 0 { style } else { theme::MUTED });
     vec![
         (
-            period_text(checklist.period, run.period_start),
+            period_text(checklist.period, run.period_start, run.period_end),
             Style::new(),
         ),
         signed,

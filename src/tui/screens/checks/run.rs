@@ -201,8 +201,9 @@ impl RunView {
         // What is stored is what the operator wrote or the register holds, never the item's
         // wording in the screen's language: the device the item names (else the operator
         // names it) and the finding (the ticket links to the item itself).
+        let device = line.device.as_ref().map(|d| d.tag.clone());
         let draft = RepairDraft {
-            device: item.device_tag.clone(),
+            device: device.unwrap_or_else(|| item.device_tag.clone()),
             reporter: ctx.operator.to_owned(),
             department: String::new(),
             description: if note.trim().is_empty() {
@@ -684,14 +685,25 @@ impl RunView {
         let state = match (&run.signed_at, &run.signed_by) {
             (Some(at), Some(by)) => {
                 let at = at.get(5..16).unwrap_or(at);
-                lang.tf("run.signed_by", &[("by", by), ("at", &at)])
+                let signed = lang.tf("run.signed_by", &[("by", by), ("at", &at)]);
+                match crate::words::timing_text(run.timing(), lang) {
+                    t if t.is_empty() => signed,
+                    t => format!("{signed}  {t}"),
+                }
             }
-            _ => lang.t("run.open").to_owned(),
+            _ => match run.due {
+                Some(due) => format!(
+                    "{}  {}",
+                    lang.t("run.open"),
+                    crate::words::due_time(due, ctx.today, lang)
+                ),
+                None => lang.t("run.open").to_owned(),
+            },
         };
         let title = format!(
             " {}  {}  {}/{}  {}",
             run.checklist.name.get(lang),
-            period_text(period, run.period_start),
+            period_text(period, run.period_start, run.period_end),
             run.answered(),
             run.lines.len(),
             state
@@ -715,6 +727,7 @@ impl RunView {
             Period::Week => "run.previous_week",
             Period::Month => "run.previous_month",
             Period::Quarter => "run.previous_quarter",
+            Period::Semester => "run.previous_semester",
             Period::Year => "run.previous_year",
         });
         let header = format!(
@@ -837,7 +850,7 @@ impl RunView {
             return;
         };
         let (_, _, note) = line.effective();
-        let mut text = line.item.text.get(lang).to_owned();
+        let mut text = line_text(line, lang);
         if !note.is_empty() {
             text = format!("{text}: {note}");
         }
@@ -861,7 +874,9 @@ impl RunView {
         if !line.amendments.is_empty() {
             info.push(amendment_text(line.amendments.last(), lang));
         }
-        if !line.item.device_tag.is_empty() {
+        if let Some(d) = &line.device {
+            info.push(format!("{} {}", lang.t("field.asset_tag"), d.tag));
+        } else if !line.item.device_tag.is_empty() {
             info.push(format!(
                 "{} {}",
                 lang.t("field.asset_tag"),
@@ -877,10 +892,11 @@ impl RunView {
     /// was started.
     pub fn neighbour(&self, by: i32, ctx: &Ctx) -> Result<RunView, Flash> {
         let period = self.run.checklist.period;
+        let calendar = ctx.read(crate::db::calendar::work_calendar(ctx.db.conn()));
         let start = if by < 0 {
-            period.previous(self.run.period_start)
+            period.previous(self.run.period_start, &calendar)
         } else {
-            period.next(self.run.period_start)
+            period.next(self.run.period_start, &calendar)
         };
         let label = period.label(start);
         let found = check_runs::find(ctx.db.conn(), self.run.checklist.id, start)
@@ -922,8 +938,8 @@ fn amendment_text(a: Option<&check_runs::Amendment>, lang: Lang) -> String {
 }
 
 /// `2026-W47 (11-16..11-22)`, `2026-11-21`.
-pub fn period_text(period: Period, start: chrono::NaiveDate) -> String {
-    let span = period.span_text(start);
+pub fn period_text(period: Period, start: chrono::NaiveDate, last: chrono::NaiveDate) -> String {
+    let span = period.span_text(start, last);
     if span.is_empty() {
         period.label(start)
     } else {
@@ -952,6 +968,16 @@ fn result_text(outcome: Option<Outcome>, value: &str, unit: &str, lang: Lang) ->
     }
 }
 
+/// The item's words, after the device for a line of a per-device item: `UPS-01 机房 UPS · UPS
+/// test and battery discharge done`, so that the lines of one item tell apart when narrow.
+fn line_text(line: &RunLine, lang: Lang) -> String {
+    let text = line.item.text.get(lang);
+    match &line.device {
+        Some(d) => format!("{} {} · {text}", d.tag, d.name),
+        None => text.to_owned(),
+    }
+}
+
 fn item_row(
     line: &RunLine,
     lang: Lang,
@@ -960,7 +986,7 @@ fn item_row(
     let item = &line.item;
     let unit = item.unit.get(lang);
     let (outcome, value, _) = line.effective();
-    let mut text = item.text.get(lang).to_owned();
+    let mut text = line_text(line, lang);
     let range = item.range_text(lang);
     if !range.is_empty() {
         text = format!("{text} [{range}]");

@@ -11,10 +11,11 @@ use ratatui::widgets::Paragraph;
 use super::Ctx;
 use crate::db::checklists::{self, Checklist, StoredItem};
 use crate::domain::checklist::{
-    BiText, Choice, Item, ItemKind, ItemProblem, Template, number_text,
+    BiText, Choice, DeviceSet, Item, ItemKind, ItemProblem, Template, number_text,
 };
 use crate::domain::device::Category;
 use crate::domain::period::Period;
+use crate::domain::schedule::{Schedule, ScheduleProblem, Window, parse_weekday, weekday_key};
 use crate::i18n::Lang;
 use crate::text::fit;
 use crate::tui::action::Flash;
@@ -36,6 +37,8 @@ const MAX: usize = 7;
 const CHOICES: usize = 8;
 const DEVICE: usize = 9;
 const CATEGORY: usize = 10;
+const SET_CATEGORY: usize = 11;
+const SET_ROOM: usize = 12;
 
 enum Step {
     Browse,
@@ -122,6 +125,12 @@ fn item_form(lang: Lang, item: &Item, title: String) -> Form {
         &choices_text(&item.choices),
     );
     choices.hint = Some(lang.t("template.choices_hint").to_owned());
+    let set = item.devices.clone().unwrap_or_default();
+    let mut room = FormField::text(
+        lang.t("template.set_room").to_owned(),
+        set.room.as_deref().unwrap_or(""),
+    );
+    room.hint = Some(lang.t("template.set_hint").to_owned());
     Form::new(
         title,
         vec![
@@ -138,8 +147,14 @@ fn item_form(lang: Lang, item: &Item, title: String) -> Form {
             FormField::choice(
                 lang.t("template.category").to_owned(),
                 item.category.map_or("", Category::key),
+                categories.clone(),
+            ),
+            FormField::choice(
+                lang.t("template.set_category").to_owned(),
+                set.category.map_or("", Category::key),
                 categories,
             ),
+            room,
         ],
     )
 }
@@ -171,6 +186,11 @@ fn read_item_form(form: &mut Form, lang: Lang) -> Option<Item> {
         choices: parse_choices(form.value(CHOICES)),
         device_tag: form.value(DEVICE).trim().to_owned(),
         category: Category::parse(form.value(CATEGORY)),
+        devices: Some(DeviceSet {
+            category: Category::parse(form.value(SET_CATEGORY)),
+            room: Some(form.value(SET_ROOM).trim().to_owned()).filter(|r| !r.is_empty()),
+        })
+        .filter(|set| !set.is_empty()),
     };
     for i in bad_number {
         form.fields[i].error = Some(lang.t("template.not_a_number").to_owned());
@@ -184,6 +204,7 @@ fn read_item_form(form: &mut Form, lang: Lang) -> Option<Item> {
             | ItemProblem::RangeBackwards => MIN,
             ItemProblem::ChoiceNeedsTwo | ItemProblem::NoChoiceFails => CHOICES,
             ItemProblem::ExtraForKind => KIND,
+            ItemProblem::DeviceAndDevices | ItemProblem::Schedule(_) => SET_CATEGORY,
         };
         form.fields[field].error = Some(lang.t(problem.message_key()).to_owned());
     }
@@ -199,6 +220,17 @@ fn template_form(lang: Lang) -> Form {
         .iter()
         .map(|p| (p.key().to_owned(), lang.t(p.label_key()).to_owned()))
         .collect();
+    let mut weekdays = vec![(String::new(), lang.t("template.any_day").to_owned())];
+    let days = (0..7u8).filter_map(|i| chrono::Weekday::try_from(i).ok());
+    weekdays.extend(days.map(|d| {
+        (
+            weekday_key(d).to_owned(),
+            lang.t(&format!("weekday.{}", d.num_days_from_monday()))
+                .to_owned(),
+        )
+    }));
+    let mut window = FormField::text(lang.t("template.window").to_owned(), "");
+    window.hint = Some(lang.t("template.window_hint").to_owned());
     Form::new(
         lang.t("template.new_title").to_owned(),
         vec![
@@ -207,6 +239,8 @@ fn template_form(lang: Lang) -> Form {
             FormField::text(lang.t("template.name_en").to_owned(), ""),
             FormField::choice(lang.t("template.period").to_owned(), "week", periods),
             FormField::choice(lang.t("template.run_log").to_owned(), "no", yes_no(lang)),
+            FormField::choice(lang.t("template.weekday").to_owned(), "", weekdays),
+            window,
         ],
     )
 }
@@ -375,20 +409,28 @@ impl Templates {
 
     fn save_template(&mut self, mut form: Form, ctx: &mut Ctx) -> Option<Flash> {
         form.clear_errors();
+        let window = Window::parse(form.value(6));
+        if window.is_none() && !form.value(6).trim().is_empty() {
+            form.fields[6].error = Some(ctx.lang.t("checklist_file.write_window").to_owned());
+        }
         let template = Template {
             code: form.value(0).trim().to_owned(),
             name: BiText::new(form.value(1).trim(), form.value(2).trim()),
             period: Period::parse(form.value(3)).unwrap_or(Period::Week),
             run_log: form.value(4) == "yes",
+            schedule: Schedule {
+                weekday: parse_weekday(form.value(5)),
+                window,
+            },
             items: Vec::new(),
         };
         for p in template.problems() {
-            let field =
-                if p.problem == ItemProblem::TextMissing || p.problem == ItemProblem::TextTooLong {
-                    1
-                } else {
-                    0
-                };
+            let field = match p.problem {
+                ItemProblem::TextMissing | ItemProblem::TextTooLong => 1,
+                ItemProblem::Schedule(ScheduleProblem::WeekdayNeedsWeek) => 5,
+                ItemProblem::Schedule(ScheduleProblem::WindowNeedsDay) => 6,
+                _ => 0,
+            };
             form.fields[field].error = Some(ctx.lang.t(p.problem.message_key()).to_owned());
         }
         if checklists::code_taken(ctx.db.conn(), &template.code).unwrap_or(false) {

@@ -17,7 +17,7 @@ use super::{Ctx, Screen};
 use crate::db::paging::Place;
 use crate::db::repairs::{self, ListQuery, ListRow, Repair, RepairError, StateFilter};
 use crate::db::sort::Sort;
-use crate::domain::period::Period;
+use crate::domain::month::Month;
 use crate::domain::repair::{State, StepError, StepKind};
 use crate::exchange::repairs as file;
 use crate::i18n::Lang;
@@ -260,12 +260,12 @@ impl RepairsScreen {
 
     /// `[` and `]`: the month filter steps back and forward; past this month it is cleared.
     fn step_month(&mut self, forward: bool, today: NaiveDate) {
-        let this = Period::Month.start_of(today);
+        let this = Month::of(today).first();
         self.query.month = match (self.query.month, forward) {
             (None, false) => Some(this),
             (None, true) => None,
-            (Some(m), false) => Some(Period::Month.previous(m)),
-            (Some(m), true) => Some(Period::Month.next(m)).filter(|n| *n <= this),
+            (Some(m), false) => Some(Month::of(m).previous().first()),
+            (Some(m), true) => Some(Month::of(m).next().first()).filter(|n| *n <= this),
         };
         self.go_top();
     }

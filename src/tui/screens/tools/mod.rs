@@ -20,7 +20,7 @@ use super::{Ctx, Screen};
 use crate::db::paging::Place;
 use crate::db::sort::Sort;
 use crate::db::tools::{self, LoanFilter, LoanQuery, LoanRow, Tool, ToolFilter, ToolQuery};
-use crate::domain::period::Period;
+use crate::domain::month::Month;
 use crate::exchange::tools as file;
 use crate::i18n::Lang;
 use crate::tui::action::{Action, Flash};
@@ -469,12 +469,12 @@ impl ToolsScreen {
 
     /// `[` and `]`: the month filter steps back and forward; past this month it is cleared.
     fn step_month(&mut self, forward: bool, today: NaiveDate) {
-        let this = Period::Month.start_of(today);
+        let this = Month::of(today).first();
         self.loan_query.month = match (self.loan_query.month, forward) {
             (None, false) => Some(this),
             (None, true) => None,
-            (Some(m), false) => Some(Period::Month.previous(m)),
-            (Some(m), true) => Some(Period::Month.next(m)).filter(|n| *n <= this),
+            (Some(m), false) => Some(Month::of(m).previous().first()),
+            (Some(m), true) => Some(Month::of(m).next().first()).filter(|n| *n <= this),
         };
         self.loans.go_top();
     }
