@@ -308,9 +308,8 @@ fn row_cells(row: &Row, today: NaiveDate, lang: Lang) -> Vec<(String, Style)> {
             }
         }
         _ if !row.missed && row.due.is_some_and(|d| d.day() != today) => (
-            row.due
-                .map(|d| crate::words::due_time(d, today, lang))
-                .unwrap_or_default(),
+            // The period column says which week: the day and hours are enough here.
+            crate::words::schedule_text(row.checklist.schedule, lang),
             if row.due.is_some_and(|d| d.day() < today) {
                 theme::WARN
             } else {
