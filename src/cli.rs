@@ -274,6 +274,12 @@ fn parse_month(text: &str) -> Result<chrono::NaiveDate, String> {
         .ok_or_else(|| cli("cli.bad_month").replace("{value}", text))
 }
 
+/// `YYYY-Www`: that ISO week.
+fn parse_week(text: &str) -> Result<crate::domain::month::Month, String> {
+    crate::domain::month::Month::parse_week(text)
+        .ok_or_else(|| cli("cli.bad_week").replace("{value}", text))
+}
+
 fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
     crate::domain::record::parse_date(text)
         .ok_or_else(|| cli("cli.bad_date").replace("{value}", text))
@@ -391,6 +397,13 @@ pub enum ExportWhat {
     Month {
         #[arg(value_name = "YYYY-MM", value_parser = parse_month)]
         month: chrono::NaiveDate,
+        #[arg(long, value_name = "DIR", help = cli("cli.out_dir"))]
+        out: Option<PathBuf>,
+    },
+    #[command(about = cli("cli.export_week"))]
+    Week {
+        #[arg(value_name = "YYYY-Www", value_parser = parse_week)]
+        week: crate::domain::month::Month,
         #[arg(long, value_name = "DIR", help = cli("cli.out_dir"))]
         out: Option<PathBuf>,
     },

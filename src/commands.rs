@@ -285,6 +285,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             month::export(&db, month, &dir, chrono::Local::now().naive_local(), lang)
                 .map_err(localized)
         }
+        Some(Command::Export {
+            what: ExportWhat::Week { week, out },
+        }) => {
+            let db = open()?;
+            let dir = out.unwrap_or_else(|| paths.reports_dir.clone());
+            month::export(&db, week, &dir, chrono::Local::now().naive_local(), lang)
+                .map_err(localized)
+        }
         Some(Command::Audit {
             since,
             table,

@@ -371,3 +371,70 @@ fn an_export_removes_what_a_killed_export_left() {
     assert!(!dead.exists(), "the killed export's file is still there");
     assert!(living.exists(), "a running program's file was removed");
 }
+
+/// The weekly report to the supervisor (001 "每周向主管领导汇报"): the same seven files for an
+/// ISO week, named by it, holding that week's runs and nothing of the days around it.
+#[test]
+fn the_week_pack_holds_its_week_and_is_named_by_it() {
+    let home = Home::new();
+    assert_eq!(jifang(&home, &["demo"]).code, 0);
+    let today = chrono::Local::now().date_naive();
+    let monday =
+        today - chrono::Duration::days(7 + i64::from(today.weekday().num_days_from_monday()));
+    let week = monday.iso_week();
+    let label = format!("{}-W{:02}", week.year(), week.week());
+    let out = home.path("week");
+    let run = jifang(
+        &home,
+        &[
+            "--lang",
+            "en",
+            "export",
+            "week",
+            &label,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("Week report {label}: 7 files")),
+        "{}",
+        run.stderr
+    );
+    let checks = read(&out, &format!("{label}-checks.csv"));
+    let sunday = monday + chrono::Duration::days(6);
+    assert!(!checks.is_empty());
+    for row in &checks {
+        let date = day(&row["date"]).unwrap();
+        assert!(
+            monday <= date && date <= sunday,
+            "{row:?} is outside {label}"
+        );
+    }
+    // The working days' patrols of the week are in it, signed.
+    let patrols: std::collections::BTreeSet<&str> = checks
+        .iter()
+        .filter(|r| r["template"] == "Daily end-of-day patrol")
+        .map(|r| r["date"].as_str())
+        .collect();
+    assert_eq!(patrols.len(), 5, "{patrols:?}");
+    let summary = read(&out, &format!("{label}-summary.csv"));
+    assert!(summary.iter().any(|r| r["code"] == "checks_completion_pct"));
+    // A week not begun, and one written wrong, are refused.
+    let future = jifang(&home, &["--lang", "en", "export", "week", "2999-W01"]);
+    assert_eq!(future.code, 1);
+    assert!(
+        future.stderr.contains("pick this week or an earlier one"),
+        "{}",
+        future.stderr
+    );
+    let bad = jifang(&home, &["--lang", "en", "export", "week", "2026-49"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("write it as 2026-W49"),
+        "{}",
+        bad.stderr
+    );
+}

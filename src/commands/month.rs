@@ -20,7 +20,17 @@ pub fn export(
 ) -> anyhow::Result<ExitCode> {
     if month.first() > now.date() {
         let label = month.label();
-        eprintln!("jifang: {}", lang.tf("month.future", &[("month", &label)]));
+        eprintln!(
+            "jifang: {}",
+            lang.tf(
+                if month.is_week() {
+                    "month.future_week"
+                } else {
+                    "month.future"
+                },
+                &[("month", &label)]
+            )
+        );
         return Ok(ExitCode::FAILURE);
     }
     let written = export_pack(db.conn(), month, now, dir, lang, |step, what| {
@@ -50,7 +60,17 @@ pub fn export(
             let (label, shown) = (month.label(), dir.display());
             let args: [(&str, &dyn Display); 3] =
                 [("month", &label), ("files", &files.len()), ("dir", &shown)];
-            eprintln!("{}", lang.tf("month.done", &args));
+            eprintln!(
+                "{}",
+                lang.tf(
+                    if month.is_week() {
+                        "month.done_week"
+                    } else {
+                        "month.done"
+                    },
+                    &args
+                )
+            );
             for file in files {
                 say!("{}", file.path.display());
             }

@@ -113,7 +113,7 @@ pub fn read(
     let mut repairs = repairs::matching(
         &tx,
         &repairs::ListQuery {
-            open_in: Some(month.first()),
+            open_in: Some(month),
             ..Default::default()
         },
         now,
@@ -121,7 +121,7 @@ pub fn read(
     repairs.sort_by(|a, b| (a.flow.reported_at, &a.ticket).cmp(&(b.flow.reported_at, &b.ticket)));
     progress(PARTS[3]);
     let query = LoanQuery {
-        active_in: Some(month.first()),
+        active_in: Some(month),
         ..Default::default()
     };
     let mut loans = loans::matching_loans(&tx, &query, now.date())?;

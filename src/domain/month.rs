@@ -1,12 +1,16 @@
-//! The reporting month (月报): its days and weeks, and the rules its key figures follow
-//! (percentages, mean time to repair, when a loan counts as overdue within the month).
+//! The reporting period: a month (月报) or an ISO week (周报, 001 "每周向主管领导汇报"), its days
+//! and weeks, and the rules its key figures follow (percentages, mean time to repair, when a
+//! loan counts as overdue within the period).
 
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime, Timelike};
 
-/// A calendar month, named by its first day.
+/// A reporting period, named by its first day: a calendar month, or an ISO week (Monday to
+/// Sunday) for the weekly report. The report pack and the Reports tab take either; the name
+/// stays the month's, the pack's first and commonest use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
     first: NaiveDate,
+    week: bool,
 }
 
 impl Month {
@@ -14,6 +18,15 @@ impl Month {
     pub fn of(day: NaiveDate) -> Month {
         Month {
             first: day.with_day(1).unwrap_or(day),
+            week: false,
+        }
+    }
+
+    /// The ISO week holding `day`.
+    pub fn week_of(day: NaiveDate) -> Month {
+        Month {
+            first: day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+            week: true,
         }
     }
 
@@ -28,6 +41,18 @@ impl Month {
             .map(Month::of)
     }
 
+    /// `2026-W49` (ISO 8601: the week holding that year's first Thursday is W01), or `None`.
+    pub fn parse_week(text: &str) -> Option<Month> {
+        let (year, week) = text.trim().split_once(['W', 'w'])?;
+        let year: i32 = year.strip_suffix('-')?.parse().ok()?;
+        let week: u32 = week.parse().ok().filter(|_| week.len() == 2)?;
+        NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon).map(Month::week_of)
+    }
+
+    pub fn is_week(self) -> bool {
+        self.week
+    }
+
     pub fn first(self) -> NaiveDate {
         self.first
     }
@@ -37,24 +62,49 @@ impl Month {
     }
 
     pub fn next(self) -> Month {
-        Month::of(self.first + Months::new(1))
+        if self.week {
+            Month::week_of(self.first + Duration::days(7))
+        } else {
+            Month::of(self.first + Months::new(1))
+        }
     }
 
     pub fn previous(self) -> Month {
-        Month::of(self.first - Months::new(1))
+        if self.week {
+            Month::week_of(self.first - Duration::days(7))
+        } else {
+            Month::of(self.first - Months::new(1))
+        }
     }
 
-    /// `2026-10`: how the month is named in file names and on screen.
+    /// The same kind of period holding `day`.
+    pub fn holding(self, day: NaiveDate) -> Month {
+        if self.week {
+            Month::week_of(day)
+        } else {
+            Month::of(day)
+        }
+    }
+
+    /// `2026-10`, `2026-W49`: how the period is named in file names and on screen.
     pub fn label(self) -> String {
-        self.first.format("%Y-%m").to_string()
+        if self.week {
+            crate::domain::calendar::iso_week_label(self.first)
+        } else {
+            self.first.format("%Y-%m").to_string()
+        }
     }
 
     pub fn contains(self, day: NaiveDate) -> bool {
-        Month::of(day) == self
+        self.first <= day && day <= self.last()
     }
 
     /// The month's weeks, Monday to Sunday, cut to the month: the first and last may be short.
+    /// A week's are its days, one by one.
     pub fn weeks(self) -> Vec<(NaiveDate, NaiveDate)> {
+        if self.week {
+            return self.first.iter_days().take(7).map(|d| (d, d)).collect();
+        }
         let mut out = Vec::new();
         let mut start = self.first;
         while start <= self.last() {
@@ -146,6 +196,27 @@ mod tests {
         let weeks = Month::parse("2027-02").unwrap().weeks();
         assert_eq!(weeks.len(), 4);
         assert_eq!(weeks[3], (day(2027, 2, 22), day(2027, 2, 28)));
+    }
+
+    #[test]
+    fn a_report_week_is_an_iso_week_across_a_year_end() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let w53 = Month::week_of(d(2027, 1, 2));
+        assert_eq!((w53.first(), w53.last()), (d(2026, 12, 28), d(2027, 1, 3)));
+        assert_eq!(w53.label(), "2026-W53");
+        assert_eq!(w53.next().label(), "2027-W01");
+        assert_eq!(w53.previous().first(), d(2026, 12, 21));
+        assert_eq!(Month::parse_week("2026-W53"), Some(w53));
+        assert_eq!(
+            Month::parse_week("2026-W49").map(Month::first),
+            Some(d(2026, 11, 30))
+        );
+        for bad in ["2026-49", "2026-W4", "2025-W53", "W49", "2026-W00"] {
+            assert_eq!(Month::parse_week(bad), None, "{bad}");
+        }
+        assert!(w53.contains(d(2027, 1, 3)) && !w53.contains(d(2027, 1, 4)));
+        assert_eq!(w53.weeks().len(), 7, "a week's bars are its days");
+        assert_eq!(w53.holding(d(2027, 2, 10)), Month::week_of(d(2027, 2, 8)));
     }
 
     #[test]

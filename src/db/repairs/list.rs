@@ -57,9 +57,9 @@ pub struct ListQuery {
     pub maintainer: Option<String>,
     /// Reported in the month starting on this day.
     pub month: Option<NaiveDate>,
-    /// Open at any time in the month starting on this day: reported before it ends and not
-    /// closed before it starts (the month report's tickets).
-    pub open_in: Option<NaiveDate>,
+    /// Open at any time in the month (or week): reported before it ends and not closed
+    /// before it starts (the report pack's tickets).
+    pub open_in: Option<crate::domain::month::Month>,
     /// By a column of [`SORTS`] instead of open first, newest first.
     pub sort: Sort,
 }
@@ -122,8 +122,8 @@ impl ListQuery {
             args.push(first.to_string().into());
             args.push(next.to_string().into());
         }
-        if let Some(first) = self.open_in {
-            let next = crate::domain::month::Month::of(first).next().first();
+        if let Some(span) = self.open_in {
+            let (first, next) = (span.first(), span.next().first());
             sql.push_str(" AND reported_at < ? AND (closed_at IS NULL OR closed_at >= ?)");
             args.push(next.to_string().into());
             args.push(first.to_string().into());

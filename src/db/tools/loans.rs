@@ -115,9 +115,9 @@ pub struct LoanQuery {
     pub month: Option<NaiveDate>,
     /// One tool's history.
     pub tool_id: Option<i64>,
-    /// Out at any time in the month starting on this day: lent before it ends and not back
-    /// before it starts (the month report's loans).
-    pub active_in: Option<NaiveDate>,
+    /// Out at any time in the month (or week): lent before it ends and not back before it
+    /// starts (the report pack's loans).
+    pub active_in: Option<crate::domain::month::Month>,
     /// By a column of [`LOAN_SORTS`] instead of open first, then newest first.
     pub sort: Sort,
 }
@@ -213,8 +213,8 @@ impl LoanQuery {
             args.push(first.to_string().into());
             args.push(next.to_string().into());
         }
-        if let Some(first) = self.active_in {
-            let next = crate::domain::month::Month::of(first).next().first();
+        if let Some(span) = self.active_in {
+            let (first, next) = (span.first(), span.next().first());
             sql.push_str(" AND l.out_at < ? AND (i.returned_at IS NULL OR i.returned_at >= ?)");
             args.push(next.to_string().into());
             args.push(first.to_string().into());

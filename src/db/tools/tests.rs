@@ -514,7 +514,7 @@ fn every_window_of_the_loan_list_is_open_by_due_date_then_returned_newest_first(
             ..LoanQuery::default()
         },
         LoanQuery {
-            active_in: Some(day(1)),
+            active_in: Some(crate::domain::month::Month::of(day(1))),
             ..LoanQuery::default()
         },
     ] {

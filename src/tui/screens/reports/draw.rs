@@ -245,7 +245,11 @@ pub fn render(screen: &mut ReportsScreen, frame: &mut Frame, area: Rect, ctx: &C
     let lang = ctx.lang;
     let month = screen.month(ctx.today);
     let title = lang.tf(
-        "reports.title",
+        if month.is_week() {
+            "reports.title_week"
+        } else {
+            "reports.title"
+        },
         &[
             ("month", &month.label()),
             ("first", &short(month.first())),

@@ -1,5 +1,5 @@
-//! The Reports tab (报表): the chosen month's key figures with weekly bar charts, every
-//! summary figure in a scrolling table, and the month pack exported with one key (in the
+//! The Reports tab (报表): the chosen month's (or, `w`, week's) key figures with bar charts,
+//! every summary figure in a scrolling table, and the pack exported with one key (in the
 //! background, with progress, while the screen stays live).
 
 mod draw;
@@ -29,6 +29,7 @@ use crate::tui::keys::KeyHint;
 const KEYS: &[KeyHint] = &[
     KeyHint::new("[ / ]", "key.month_step", true),
     KeyHint::new("e", "key.export_month", true),
+    KeyHint::new("w", "key.month_or_week", true),
     KeyHint::new("j/k PgUp/PgDn g/G", "key.scroll", true),
 ];
 
@@ -54,8 +55,11 @@ struct Loaded {
 }
 
 pub struct ReportsScreen {
-    /// `None` follows the clock: the month before this one, the one a report is due for.
+    /// `None` follows the clock: the month (or week) before this one, the one a report is
+    /// due for.
     month: Option<Month>,
+    /// The weekly report is shown rather than the monthly one.
+    weekly: bool,
     loaded: Option<Loaded>,
     /// Reads the month's figures off the key path: ten years of history take seconds.
     reader: Option<Worker<Summary>>,
@@ -110,7 +114,14 @@ fn export(
             let (label, shown) = (month.label(), dir.display());
             let args: [(&str, &dyn std::fmt::Display); 3] =
                 [("month", &label), ("files", &files.len()), ("dir", &shown)];
-            Progress::Done(lang.tf("month.done", &args))
+            Progress::Done(lang.tf(
+                if month.is_week() {
+                    "month.done_week"
+                } else {
+                    "month.done"
+                },
+                &args,
+            ))
         }
         Err(e) => Progress::Failed(e.message(lang)),
     });
@@ -120,6 +131,7 @@ impl ReportsScreen {
     pub fn new() -> ReportsScreen {
         ReportsScreen {
             month: None,
+            weekly: false,
             loaded: None,
             offset: 0,
             table_rows: 5,
@@ -132,7 +144,19 @@ impl ReportsScreen {
     }
 
     fn month(&self, today: chrono::NaiveDate) -> Month {
-        self.month.unwrap_or(Month::of(today).previous())
+        let this = if self.weekly {
+            Month::week_of(today)
+        } else {
+            Month::of(today)
+        };
+        self.month.unwrap_or(this.previous())
+    }
+
+    /// `w`: the weekly report, or back to the monthly one, for the period before this one.
+    fn switch_kind(&mut self) {
+        self.weekly = !self.weekly;
+        self.month = None;
+        self.offset = 0;
     }
 
     /// The figures of the month shown, read again when the month, the day or the data
@@ -186,7 +210,7 @@ impl ReportsScreen {
         } else {
             month.previous()
         };
-        if next <= Month::of(ctx.today) {
+        if next <= month.holding(ctx.today) {
             self.month = Some(next);
             self.offset = 0;
         }
@@ -263,6 +287,7 @@ impl Screen for ReportsScreen {
             KeyCode::Char('[') => self.step_month(false, ctx),
             KeyCode::Char(']') => self.step_month(true, ctx),
             KeyCode::Char('e') => self.start_export(ctx),
+            KeyCode::Char('w') => self.switch_kind(),
             KeyCode::Char('j') | KeyCode::Down => self.scroll(1),
             KeyCode::Char('k') | KeyCode::Up => self.scroll(-1),
             KeyCode::PageDown => self.scroll(page),

@@ -148,3 +148,31 @@ fn at_80_columns_every_headline_figure_shows_and_the_value_heading_sits_over_its
         assert_eq!(head_end, digits_end, "{lang:?}:\n{head}\n{row}");
     }
 }
+
+/// `w` turns the tab to the weekly report (001 "每周向主管领导汇报"): last week, its days as
+/// bars, `[`/`]` by week, never into the future; `w` again is back to the month.
+#[test]
+fn w_shows_the_week_before_and_steps_by_week() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Char('w'));
+    let text = settle(&mut app);
+    assert!(
+        text.contains("Week report 2026-W46 (11-09 to 11-15)"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char(']'));
+    assert!(screen(&mut app).contains("Week report 2026-W47 (11-16 to 11-22)"));
+    press(&mut app, KeyCode::Char(']'));
+    assert!(
+        screen(&mut app).contains("Week report 2026-W47"),
+        "not into the future"
+    );
+    press(&mut app, KeyCode::Char('['));
+    press(&mut app, KeyCode::Char('['));
+    assert!(screen(&mut app).contains("Week report 2026-W45"));
+    press(&mut app, KeyCode::Char('w'));
+    assert!(screen(&mut app).contains("Month report 2026-10"));
+    let mut zh = self::app(Lang::Zh);
+    press(&mut zh, KeyCode::Char('w'));
+    assert!(settle(&mut zh).contains("2026-W46 周报"));
+}
