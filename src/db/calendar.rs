@@ -15,6 +15,17 @@ pub struct MarkedDay {
     pub name: String,
 }
 
+/// A marked day is keyed by its day and kind, which the table holds once.
+impl super::paging::Keyed for MarkedDay {
+    fn key(&self) -> i64 {
+        let kind = DayKind::ALL
+            .iter()
+            .position(|k| *k == self.kind)
+            .unwrap_or(0);
+        i64::from(chrono::Datelike::num_days_from_ce(&self.day)) * 8 + kind as i64
+    }
+}
+
 /// The working days as the calendar marks them.
 pub fn work_calendar(conn: &Connection) -> rusqlite::Result<WorkCalendar> {
     let days = marked(conn, None)?;
@@ -24,10 +35,10 @@ pub fn work_calendar(conn: &Connection) -> rusqlite::Result<WorkCalendar> {
             .map(|d| d.day)
             .collect::<Vec<_>>()
     };
-    Ok(WorkCalendar::new(
-        of(DayKind::Holiday),
-        of(DayKind::Workday),
-    ))
+    Ok(
+        WorkCalendar::new(of(DayKind::Holiday), of(DayKind::Workday))
+            .with_semester_starts(of(DayKind::SemesterStart)),
+    )
 }
 
 /// The marked days, of one year or all, by day.
@@ -97,6 +108,23 @@ pub fn mark(conn: &Connection, day: &MarkedDay, stamp: &Stamp) -> rusqlite::Resu
         ],
     )?;
     Ok(changed > 0)
+}
+
+/// Take the mark off `day` (kept in the table, retired, so the audit log and an undo have it).
+/// True if it was marked.
+pub fn unmark(
+    conn: &Connection,
+    day: NaiveDate,
+    kind: DayKind,
+    stamp: &Stamp,
+) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE calendar_days SET retired_at = ?3, retired_by = ?4, retired_reason = 'unmarked',
+             updated_at = ?3, updated_by = ?4, row_version = row_version + 1
+         WHERE day = ?1 AND kind = ?2 AND retired_at IS NULL",
+        params![day.to_string(), kind.key(), stamp.at_text(), stamp.by],
+    )?;
+    Ok(n > 0)
 }
 
 #[cfg(test)]

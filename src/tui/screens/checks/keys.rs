@@ -7,6 +7,7 @@ pub const OVERVIEW: &[KeyHint] = &[
     KeyHint::new("Enter", "key.open_run", true),
     KeyHint::new("t", "key.templates", true),
     KeyHint::new("h", "key.past_runs", true),
+    KeyHint::new("c", "key.work_calendar", true),
 ];
 
 pub const RUN: &[KeyHint] = &[

@@ -1,6 +1,7 @@
 //! The Checks tab (巡检): what is due now and what was missed, one run at a time with one key
 //! per item, and the template editor.
 
+mod calendar;
 mod keys;
 mod past;
 mod run;
@@ -24,12 +25,14 @@ use crate::tui::action::{Action, Flash};
 use crate::tui::keys::KeyHint;
 use crate::tui::theme;
 use crate::tui::widgets::columns::{self as table, Column};
+use calendar::{CalendarEvent, CalendarView};
 use past::{PastEvent, PastRuns};
 use run::{RunEvent, RunView, period_text};
 use templates::{Templates, TemplatesEvent};
 
 enum Mode {
     Overview,
+    Calendar(Box<CalendarView>),
     Run(Box<RunView>),
     Templates(Box<Templates>),
     Past(Box<PastRuns>),
@@ -178,6 +181,10 @@ impl ChecksScreen {
             KeyCode::Enter | KeyCode::Char(' ') => self.open_selected(ctx),
             KeyCode::Char('t') => {
                 self.mode = Mode::Templates(Box::new(Templates::load(ctx)));
+                None
+            }
+            KeyCode::Char('c') => {
+                self.mode = Mode::Calendar(Box::new(CalendarView::new()));
                 None
             }
             KeyCode::Char('h') => {
@@ -361,6 +368,7 @@ impl Screen for ChecksScreen {
             Mode::Run(view) => view.keys(),
             Mode::Templates(view) => view.keys(),
             Mode::Past(view) => view.keys(),
+            Mode::Calendar(view) => view.keys(),
         }
     }
 
@@ -370,6 +378,7 @@ impl Screen for ChecksScreen {
             Mode::Run(view) => view.captures_text(),
             Mode::Templates(view) => view.captures_text(),
             Mode::Past(_) => false,
+            Mode::Calendar(view) => view.captures_text(),
         }
     }
 
@@ -378,24 +387,32 @@ impl Screen for ChecksScreen {
             Mode::Overview | Mode::Past(_) => false,
             Mode::Run(view) => view.unsaved(),
             Mode::Templates(view) => view.unsaved(),
+            Mode::Calendar(view) => view.unsaved(),
         }
     }
 
     fn data_changed(&mut self) {
         self.read_for = None;
         self.run_stale = true;
-        if let Mode::Past(view) = &mut self.mode {
-            view.data_changed();
+        match &mut self.mode {
+            Mode::Past(view) => view.data_changed(),
+            Mode::Calendar(view) => view.data_changed(),
+            _ => {}
         }
     }
 
     fn busy(&self) -> bool {
-        matches!(&self.mode, Mode::Past(view) if view.busy())
+        match &self.mode {
+            Mode::Past(view) => view.busy(),
+            Mode::Calendar(view) => view.busy(),
+            _ => false,
+        }
     }
 
     fn take_notice(&mut self, ctx: &Ctx) -> Option<Flash> {
         match &mut self.mode {
             Mode::Past(view) => view.take_notice(ctx),
+            Mode::Calendar(view) => view.take_notice(ctx),
             _ => None,
         }
     }
@@ -444,6 +461,16 @@ impl Screen for ChecksScreen {
                 PastEvent::Stay(action) => Some(action.unwrap_or(Action::Noop)),
                 PastEvent::Ignored => None,
             },
+            Mode::Calendar(view) => match view.handle_key(key, ctx) {
+                CalendarEvent::Close => {
+                    // The overview reads the calendar again: due and missed follow it.
+                    self.read_for = None;
+                    self.mode = Mode::Overview;
+                    Some(Action::Noop)
+                }
+                CalendarEvent::Stay(action) => Some(action.unwrap_or(Action::Noop)),
+                CalendarEvent::Ignored => None,
+            },
         }
     }
 
@@ -461,6 +488,7 @@ impl Screen for ChecksScreen {
             Mode::Run(view) => view.render(frame, area, ctx),
             Mode::Templates(view) => view.render(frame, area, ctx.lang),
             Mode::Past(view) => view.render(frame, area, ctx),
+            Mode::Calendar(view) => view.render(frame, area, ctx),
         }
     }
 }

@@ -397,3 +397,59 @@ fn in_a_run_l_is_the_audit_log_and_w_the_run_log() {
     assert!(!s.contains("Audit log") && s.contains(" Run log:"), "{s}");
     assert!(s.contains("Enter save"), "the log is being written: {s}");
 }
+
+/// `c` opens the work calendar: a day marked there decides at once what is due. Saturday
+/// 2026-11-21 marked a make-up working day makes the daily patrol due that day; the mark
+/// taken off, it rests again.
+#[test]
+fn the_work_calendar_view_marks_a_make_up_day_and_the_patrol_falls_due() {
+    let mut app = App::new(
+        Db::open_in_memory().unwrap(),
+        Lang::En,
+        "王磊".into(),
+        today(),
+    );
+    let s = screen(&mut app);
+    assert!(
+        s.contains("Rest day today, not due: Daily end-of-day patrol"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Char('c'));
+    assert!(screen(&mut app).contains("No day is marked"));
+    // a, the date (today, as given), the kind: one step right of holiday, the name, Enter.
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    typed(&mut app, "补班");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("2026-11-21 marked: make-up working day"), "{s}");
+    let row = s
+        .lines()
+        .find(|l| l.contains("补班"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(row.contains("2026-11-21 Sat make-up working day"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&mut app);
+    assert!(s.contains("Daily end-of-day patrol"), "{s}");
+    assert!(!s.contains("Rest day today"), "a working day now: {s}");
+    // A bad date is refused in the form, and nothing is marked.
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('x'));
+    assert!(screen(&mut app).contains("no longer marked"));
+    press(&mut app, KeyCode::Char('a'));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "2026-02-30");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("not a date"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app).contains("Rest day today, not due: Daily end-of-day patrol"));
+}
