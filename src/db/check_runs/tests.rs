@@ -452,3 +452,32 @@ fn a_run_signed_after_its_window_is_late() {
     assert_eq!(past[0].timing, Some(Timing::Late));
     assert_eq!(past[0].period_end, day(2026, 11, 22));
 }
+
+#[test]
+fn a_semester_start_entered_in_the_calendar_moves_the_stock_take_period() {
+    use crate::db::calendar::{MarkedDay, mark};
+    use crate::domain::calendar::DayKind;
+    let mut db = Db::open_in_memory().unwrap();
+    let semester = |db: &Db| {
+        due(db.conn(), today())
+            .unwrap()
+            .into_iter()
+            .find(|d| d.checklist.code == "semester")
+            .map(|d| (d.period_start, d.period_end))
+            .unwrap()
+    };
+    // None entered: the autumn semester from 1 September to the spring one on 1 March.
+    assert_eq!(semester(&db), (day(2026, 9, 1), day(2027, 2, 28)));
+    for (d, kind) in [
+        (day(2026, 8, 31), DayKind::SemesterStart),
+        (day(2027, 2, 22), DayKind::SemesterStart),
+    ] {
+        let marked = MarkedDay {
+            day: d,
+            kind,
+            name: "开学".into(),
+        };
+        db.write(|tx| mark(tx, &marked, &stamp())).unwrap();
+    }
+    assert_eq!(semester(&db), (day(2026, 8, 31), day(2027, 2, 21)));
+}

@@ -415,7 +415,7 @@ fn the_work_calendar_view_marks_a_make_up_day_and_the_patrol_falls_due() {
         "{s}"
     );
     press(&mut app, KeyCode::Char('c'));
-    assert!(screen(&mut app).contains("No day is marked"));
+    assert!(screen(&mut app).contains("No day marked"));
     // a, the date (today, as given), the kind: one step right of holiday, the name, Enter.
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::Enter);

@@ -161,15 +161,30 @@ fn bar(value: usize, max: usize, width: u16) -> String {
     BAR.to_string().repeat(cells)
 }
 
-fn week_label(w: &WeekFigures) -> String {
-    format!("{}..{}", short(w.start), short(w.end))
+/// `11-23..11-29`; a week report's bars are days: `11-23 Mon`.
+fn week_label(w: &WeekFigures, lang: Lang) -> String {
+    if w.start == w.end {
+        let day = chrono::Datelike::weekday(&w.start).num_days_from_monday();
+        format!("{} {}", short(w.start), lang.t(&format!("weekday.{day}")))
+    } else {
+        format!("{}..{}", short(w.start), short(w.end))
+    }
+}
+
+/// The chart's title, by week or, for a week report, by day.
+fn chart_title(weeks: &[WeekFigures], key: &str, lang: Lang) -> String {
+    // A month's week may be one day long (November 2026 begins on a Sunday): seven bars of
+    // one day each are a week report's.
+    let by_day = weeks.len() == 7 && weeks.iter().all(|w| w.start == w.end);
+    lang.t(&format!("{key}{}", if by_day { "_by_day" } else { "" }))
+        .to_owned()
 }
 
 /// Checklist completion per week: a bar to 100%.
 fn completion_chart(weeks: &[WeekFigures], width: u16, lang: Lang) -> Vec<Line<'static>> {
     let room = width.saturating_sub(WEEK + 1 + 7);
     let mut out = vec![Line::styled(
-        lang.t("reports.completion_chart"),
+        chart_title(weeks, "reports.completion_chart", lang),
         theme::HEADER,
     )];
     for w in weeks {
@@ -186,7 +201,7 @@ fn completion_chart(weeks: &[WeekFigures], width: u16, lang: Lang) -> Vec<Line<'
             0
         };
         out.push(Line::from(vec![
-            Span::raw(format!("{} ", fit(&week_label(w), WEEK))),
+            Span::raw(format!("{} ", fit(&week_label(w, lang), WEEK))),
             Span::styled(fit(&BAR.to_string().repeat(cells), room), style),
             Span::raw(format!(" {:>6}", pct(done))),
         ]));
@@ -203,7 +218,10 @@ fn repairs_chart(weeks: &[WeekFigures], width: u16, lang: Lang) -> Vec<Line<'sta
         .max()
         .unwrap_or(0);
     let title = Line::from(vec![
-        Span::styled(lang.t("reports.repairs_chart"), theme::HEADER),
+        Span::styled(
+            chart_title(weeks, "reports.repairs_chart", lang),
+            theme::HEADER,
+        ),
         Span::raw("  "),
         Span::styled(BAR.to_string(), theme::WARN),
         Span::raw(format!(" {}  ", lang.t("month_figure.repairs_opened"))),
@@ -213,7 +231,7 @@ fn repairs_chart(weeks: &[WeekFigures], width: u16, lang: Lang) -> Vec<Line<'sta
     let mut out = vec![title];
     for w in weeks {
         out.push(Line::from(vec![
-            Span::raw(format!("{} ", fit(&week_label(w), WEEK))),
+            Span::raw(format!("{} ", fit(&week_label(w, lang), WEEK))),
             Span::styled(fit(&bar(w.opened, max, room), room), theme::WARN),
             Span::raw(format!("{:>3} ", w.opened)),
             Span::styled(fit(&bar(w.finished, max, room), room), theme::GOOD),
