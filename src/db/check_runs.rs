@@ -108,32 +108,56 @@ fn summary(
 }
 
 /// The devices of the register an item's set stands for now: neither scrapped nor lost, of
-/// the set's category, in its room (the location begins with the room's name).
-const DEVICE_SET_SQL: &str = "SELECT d.id FROM devices d
-    WHERE d.retired_at IS NULL AND d.status NOT IN ('scrapped', 'lost')
-      AND (?1 = '' OR d.category = ?1)
-      AND (?2 = '' OR substr(d.location, 1, length(?2)) = ?2)";
+/// the set's category, in its room (the location begins with the room's name), as SQL with
+/// its two parameters `?1` and `?2` (and `?3`, the room's end). Written so that the register's
+/// list indexes by category and by location answer it.
+fn device_set_sql(set: &DeviceSet) -> String {
+    let mut sql = String::from(
+        "SELECT d.id FROM devices d
+         WHERE d.retired_at IS NULL AND d.status <> 'scrapped' AND d.status <> 'lost'",
+    );
+    // Every parameter is named either way, so the statement always takes all three.
+    sql.push_str(match set.category {
+        Some(_) => " AND d.category = ?1",
+        None => " AND ?1 = ''",
+    });
+    sql.push_str(match set.room {
+        Some(_) => " AND d.location >= ?2 AND d.location < ?3",
+        None => " AND ?2 = '' AND ?3 IS NOT NULL",
+    });
+    sql
+}
 
-fn set_params(set: &DeviceSet) -> (&'static str, String) {
+/// `?1` the category, `?2` the room, `?3` past every location beginning with the room.
+fn set_params(set: &DeviceSet) -> (&'static str, String, String) {
+    let room = set.room.clone().unwrap_or_default();
     (
         set.category.map_or("", |c| c.key()),
-        set.room.clone().unwrap_or_default(),
+        format!("{room}{}", char::MAX),
+        room,
     )
 }
 
 /// Lines a run of the template would have if opened now: one per item, or one per device of
-/// an item's set.
+/// an item's set (each set counted once).
 fn item_count(conn: &Connection, checklist_id: i64) -> rusqlite::Result<usize> {
     let mut count = 0;
+    let mut counted: Vec<(DeviceSet, usize)> = Vec::new();
     for stored in checklists::items(conn, checklist_id)? {
         count += match &stored.item.devices {
             None => 1,
-            Some(set) => {
-                let (category, room) = set_params(set);
-                conn.prepare_cached(&format!("SELECT count(*) FROM ({DEVICE_SET_SQL})"))?
-                    .query_row(params![category, room], |r| r.get::<_, i64>(0))?
-                    as usize
-            }
+            Some(set) => match counted.iter().find(|(s, _)| s == set) {
+                Some((_, n)) => *n,
+                None => {
+                    let (category, end, room) = set_params(set);
+                    let n = conn
+                        .prepare_cached(&format!("SELECT count(*) FROM ({})", device_set_sql(set)))?
+                        .query_row(params![category, room, end], |r| r.get::<_, i64>(0))?
+                        as usize;
+                    counted.push((set.clone(), n));
+                    n
+                }
+            },
         };
     }
     Ok(count)
@@ -315,20 +339,22 @@ pub fn open(
         let Some(set) = &stored.item.devices else {
             continue;
         };
-        let (category, room) = set_params(set);
+        let (category, end, room) = set_params(set);
         conn.prepare_cached(&format!(
             "INSERT INTO check_results (run_id, item_id, position, device_id, created_at,
                  created_by, updated_at, updated_by)
-             SELECT ?3, ?4, (SELECT position FROM checklist_items WHERE id = ?4), d.id, ?5, ?6,
-                 ?5, ?6
-             FROM ({DEVICE_SET_SQL}) d
+             SELECT ?4, ?5, (SELECT position FROM checklist_items WHERE id = ?5), d.id, ?6, ?7,
+                 ?6, ?7
+             FROM ({}) d
              WHERE NOT EXISTS (SELECT 1 FROM check_results x
                  JOIN checklist_items xi ON xi.id = x.item_id
-                 WHERE x.run_id = ?3 AND x.device_id = d.id AND xi.code = ?7 COLLATE NOCASE)"
+                 WHERE x.run_id = ?4 AND x.device_id = d.id AND xi.code = ?8 COLLATE NOCASE)",
+            device_set_sql(set)
         ))?
         .execute(params![
             category,
             room,
+            end,
             run_id,
             stored.id,
             at,
