@@ -453,3 +453,35 @@ fn the_work_calendar_view_marks_a_make_up_day_and_the_patrol_falls_due() {
     press(&mut app, KeyCode::Esc);
     assert!(screen(&mut app).contains("Rest day today, not due: Daily end-of-day patrol"));
 }
+
+/// The monthly UPS test opens a line per UPS; a failed line's repair report names that UPS.
+#[test]
+fn a_failed_device_line_reports_the_repair_for_that_device() {
+    let mut db = Db::open_in_memory().unwrap();
+    add_ups(&mut db);
+    let mut app = App::new(db, Lang::En, "王磊".into(), today());
+    let s = screen(&mut app);
+    let monthly = s
+        .lines()
+        .position(|l| l.contains("Monthly UPS test"))
+        .unwrap_or_else(|| panic!("{s}"));
+    let weekly = s
+        .lines()
+        .position(|l| l.contains("Weekly network"))
+        .unwrap();
+    for _ in weekly..monthly {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app);
+    assert!(s.contains("M01  UPS-01 机房 UPS · UPS test"), "{s}");
+    press(&mut app, KeyCode::Char('f'));
+    typed(&mut app, "告警灯亮");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('r'));
+    let s = screen(&mut app);
+    assert!(s.contains("Report a fault"), "{s}");
+    let device = s.lines().find(|l| l.contains("Device")).unwrap();
+    assert!(device.contains("UPS-01"), "the report names the UPS: {s}");
+    assert!(s.contains("告警灯亮"), "{s}");
+}
