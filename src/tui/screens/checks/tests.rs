@@ -481,7 +481,10 @@ fn a_failed_device_line_reports_the_repair_for_that_device() {
     press(&mut app, KeyCode::Char('r'));
     let s = screen(&mut app);
     assert!(s.contains("Report a fault"), "{s}");
-    let device = s.lines().find(|l| l.contains("Device")).unwrap();
+    let device = s
+        .lines()
+        .find(|l| l.trim_start().starts_with("Device "))
+        .unwrap();
     assert!(device.contains("UPS-01"), "the report names the UPS: {s}");
     assert!(s.contains("告警灯亮"), "{s}");
 }
