@@ -994,3 +994,32 @@ CREATE TRIGGER check_results_no_delete BEFORE DELETE ON check_results
     WHEN (SELECT signed_at FROM check_runs WHERE id = OLD.run_id) IS NOT NULL
       OR OLD.outcome IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'answered check results are kept'); END;
+
+-- == version 22 ==
+-- The duty's work log (值班工作日志, issue 35; 004 "认真填写工作日志", 003 "計算機室使用記錄",
+-- 001 "登记参数设置和调整记录"): what the operator on duty did or saw, when, of which kind, about
+-- which device if any. An entry is never edited or deleted: a correction is a new entry that
+-- names the one it corrects.
+CREATE TABLE duty_log (
+    id             INTEGER PRIMARY KEY,
+    at             TEXT    NOT NULL CHECK (datetime(at) = at),
+    kind           TEXT    NOT NULL
+                   CHECK (kind IN ('work', 'fault', 'visit', 'parameter', 'call', 'other')),
+    text           TEXT    NOT NULL CHECK (length(trim(text)) > 0),
+    device_id      INTEGER REFERENCES devices (id),
+    corrects       INTEGER REFERENCES duty_log (id),
+    created_at     TEXT    NOT NULL,
+    created_by     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL,
+    updated_by     TEXT    NOT NULL,
+    row_version    INTEGER NOT NULL DEFAULT 1 CHECK (row_version >= 1),
+    retired_at     TEXT,
+    retired_by     TEXT,
+    retired_reason TEXT
+);
+CREATE INDEX duty_log_by_time ON duty_log (at, id);
+CREATE INDEX duty_log_by_device ON duty_log (device_id) WHERE device_id IS NOT NULL;
+CREATE TRIGGER duty_log_no_update BEFORE UPDATE ON duty_log
+    BEGIN SELECT RAISE(ABORT, 'work log entries are never changed: write a correcting entry'); END;
+CREATE TRIGGER duty_log_no_delete BEFORE DELETE ON duty_log
+    BEGIN SELECT RAISE(ABORT, 'work log entries are never deleted'); END;

@@ -124,6 +124,11 @@ pub enum Command {
         #[command(subcommand)]
         what: DevicesWhat,
     },
+    #[command(about = cli("cli.duty"))]
+    Duty {
+        #[command(subcommand)]
+        what: DutyWhat,
+    },
     #[command(about = cli("cli.accounts"))]
     Accounts {
         #[command(subcommand)]
@@ -330,6 +335,35 @@ pub enum DevicesWhat {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, help = cli("cli.devices_log_date"))]
         date: Option<chrono::NaiveDate>,
         #[arg(value_name = "TEXT", required = true, help = cli("cli.devices_log_text"))]
+        text: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DutyWhat {
+    /// The work log: `jifang duty log` lists it, `jifang duty log add TEXT` writes an entry.
+    #[command(about = cli("cli.duty_log"), args_conflicts_with_subcommands = true)]
+    Log {
+        #[command(subcommand)]
+        add: Option<DutyLogWhat>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, conflicts_with = "month", help = cli("cli.duty_log_date"))]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help = cli("cli.duty_log_month"))]
+        month: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DutyLogWhat {
+    #[command(about = cli("cli.duty_log_add"))]
+    Add {
+        #[arg(long, value_name = "KIND", default_value = "work", help = cli("cli.duty_log_kind"))]
+        kind: String,
+        #[arg(long, value_name = "TAG", help = cli("cli.duty_log_device"))]
+        device: Option<String>,
+        #[arg(value_name = "TEXT", required = true, help = cli("cli.duty_log_text"))]
         text: Vec<String>,
     },
 }

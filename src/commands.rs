@@ -18,6 +18,7 @@ mod check;
 mod checks;
 mod demo;
 mod devices;
+mod duty;
 mod import;
 mod month;
 mod people;
@@ -30,8 +31,8 @@ mod tools;
 use std::process::ExitCode;
 
 use crate::cli::{
-    AccountsWhat, CalendarWhat, ChecksWhat, Cli, Command, DevicesWhat, ExportWhat, ImportWhat,
-    PeopleWhat, ReadingsWhat, RepairsWhat, ToolsWhat,
+    AccountsWhat, CalendarWhat, ChecksWhat, Cli, Command, DevicesWhat, DutyLogWhat, DutyWhat,
+    ExportWhat, ImportWhat, PeopleWhat, ReadingsWhat, RepairsWhat, ToolsWhat,
 };
 use crate::config::{self, Config, Paths};
 use crate::db::{Db, Stamp};
@@ -356,6 +357,42 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 text: text.join(" "),
             };
             devices::log(&mut db, &line, &signed.stamp, lang).map_err(localized)
+        }
+        Some(Command::Duty {
+            what:
+                DutyWhat::Log {
+                    add: Some(DutyLogWhat::Add { kind, device, text }),
+                    ..
+                },
+        }) => {
+            let mut db = open()?;
+            let signed = sign(&mut db, Purpose::Deed(Deed::WriteDutyLog), "duty log add")?;
+            duty::add(&mut db, &kind, device, &text.join(" "), &signed.stamp, lang)
+                .map_err(localized)
+        }
+        Some(Command::Duty {
+            what:
+                DutyWhat::Log {
+                    add: None,
+                    date,
+                    month,
+                    format,
+                },
+        }) => {
+            let db = open()?;
+            // A day, a month, or today.
+            let (from, to) = match (date, month) {
+                (Some(day), _) => (day, day),
+                (None, Some(first)) => {
+                    let month = crate::domain::month::Month::of(first);
+                    (month.first(), month.last())
+                }
+                (None, None) => {
+                    let today = chrono::Local::now().date_naive();
+                    (today, today)
+                }
+            };
+            duty::list(&db, from, to, format, lang).map_err(localized)
         }
         Some(Command::Accounts {
             what: AccountsWhat::List,

@@ -363,6 +363,8 @@ fn every_command_exits_quietly_when_stdout_is_closed() {
         vec!["export", "devices"],
         vec!["tools", "list"],
         vec!["repairs", "list"],
+        vec!["duty", "log", "--month", &month],
+        vec!["export", "week", "2026-W47", "--out", out.to_str().unwrap()],
         vec!["audit"],
     ];
     for args in commands {

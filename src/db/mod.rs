@@ -11,6 +11,7 @@ pub mod demo;
 pub mod device_log;
 pub mod devices;
 pub mod directory;
+pub mod duty;
 pub mod importing;
 pub mod job;
 pub mod migrate;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod calendar;
 pub mod checklist;
 pub mod device;
+pub mod duty;
 pub mod history;
 pub mod month;
 pub mod net;

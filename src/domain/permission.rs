@@ -22,6 +22,8 @@ pub enum Deed {
     KeepDevices,
     /// Write a line by hand into a device's history book (maintenance, use, degradation).
     WriteHistory,
+    /// Write in the duty's work log (004 "认真填写工作日志").
+    WriteDutyLog,
     /// Keep checklist templates and their items.
     KeepTemplates,
     /// Retire a whole checklist template.
@@ -49,7 +51,7 @@ pub enum Deed {
 }
 
 impl Deed {
-    pub const ALL: [Deed; 20] = [
+    pub const ALL: [Deed; 21] = [
         Deed::WorkChecks,
         Deed::EnterReadings,
         Deed::ReportFault,
@@ -58,6 +60,7 @@ impl Deed {
         Deed::KeepTools,
         Deed::KeepDevices,
         Deed::WriteHistory,
+        Deed::WriteDutyLog,
         Deed::KeepTemplates,
         Deed::RetireTemplates,
         Deed::KeepMetrics,
@@ -83,6 +86,7 @@ impl Deed {
             Deed::KeepTools => "keep_tools",
             Deed::KeepDevices => "keep_devices",
             Deed::WriteHistory => "write_history",
+            Deed::WriteDutyLog => "write_duty_log",
             Deed::KeepTemplates => "keep_templates",
             Deed::RetireTemplates => "retire_templates",
             Deed::KeepMetrics => "keep_metrics",
@@ -132,6 +136,7 @@ impl Deed {
             Deed::KeepTools => vec![Maintainer, NetworkAdmin],
             Deed::KeepDevices => vec![NetworkAdmin],
             Deed::WriteHistory => vec![Duty, Maintainer, NetworkAdmin],
+            Deed::WriteDutyLog => vec![Duty, Maintainer, NetworkAdmin],
             Deed::KeepTemplates => vec![NetworkAdmin],
             Deed::RetireTemplates => vec![],
             Deed::KeepMetrics => vec![NetworkAdmin],

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod checklist;
 pub mod csv_text;
 pub mod devices;
+pub mod duty;
 pub mod input;
 pub mod month;
 pub mod people;

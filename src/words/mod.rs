@@ -9,6 +9,7 @@ mod checklists;
 mod db;
 mod devices;
 mod directory;
+mod duty;
 mod readings;
 mod repairs;
 mod tools;
