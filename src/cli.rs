@@ -353,6 +353,18 @@ pub enum DutyWhat {
         #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
         format: Format,
     },
+    #[command(about = cli("cli.duty_handover"))]
+    Handover {
+        #[arg(long, value_enum, default_value = "table", help = cli("cli.format"))]
+        format: HandoverFormat,
+    },
+}
+
+/// A handover's parts are lists of different shapes: one table would not hold them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HandoverFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

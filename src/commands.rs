@@ -394,6 +394,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             duty::list(&db, from, to, format, lang).map_err(localized)
         }
+        Some(Command::Duty {
+            what: DutyWhat::Handover { format },
+        }) => {
+            let db = open()?;
+            duty::handover(&db, format, chrono::Local::now().naive_local(), lang).map_err(localized)
+        }
         Some(Command::Accounts {
             what: AccountsWhat::List,
         }) => {

@@ -113,3 +113,64 @@ fn a_bad_entry_says_what_is_wrong_and_writes_nothing() {
     );
     assert!(listed.stdout.contains("0 entries"), "{}", listed.stdout);
 }
+
+/// `jifang duty handover` gathers what the other commands show: the same open tickets, the
+/// same overdue and open loans, the same missed runs.
+#[test]
+fn the_handover_gathers_what_the_other_tabs_show() {
+    let home = Home::new();
+    assert_eq!(jifang(&home, &["demo"]).code, 0);
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = jifang(&home, args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let handover = json(&["duty", "handover", "--format", "json"]);
+    for part in [
+        "open_repairs",
+        "overdue_tools",
+        "tools_out",
+        "runs_due",
+        "runs_missed",
+        "readings_missing",
+        "failed_today",
+    ] {
+        assert!(handover[part].is_array(), "{part}: {handover}");
+    }
+    let tickets = |v: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["ticket"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let open = json(&["repairs", "list", "--state", "open", "--format", "json"]);
+    assert_eq!(tickets(&handover["open_repairs"]), tickets(&open));
+    assert!(!tickets(&open).is_empty());
+    // Late tickets first.
+    let on_time: Vec<bool> = handover["open_repairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["on_time"] == serde_json::json!(false))
+        .collect();
+    assert!(on_time.windows(2).all(|w| w[0] >= w[1]), "{on_time:?}");
+    let overdue = json(&["tools", "loans", "--state", "overdue", "--format", "json"]);
+    let open_loans = json(&["tools", "loans", "--state", "open", "--format", "json"]);
+    let count = |v: &serde_json::Value| v.as_array().unwrap().len();
+    assert_eq!(count(&handover["overdue_tools"]), count(&overdue));
+    assert_eq!(
+        count(&handover["overdue_tools"]) + count(&handover["tools_out"]),
+        count(&open_loans)
+    );
+    // The demo's one missed week, as `checks status` says.
+    assert_eq!(count(&handover["runs_missed"]), 1);
+    let status = jifang(&home, &["--lang", "en", "checks", "status"]);
+    assert!(status.stdout.contains("Missed (1)"), "{}", status.stdout);
+    let table = jifang(&home, &["--lang", "en", "duty", "handover"]);
+    assert!(
+        table.stdout.contains("Open repairs (") && table.stdout.contains("Checks missed (1)"),
+        "{}",
+        table.stdout
+    );
+}

@@ -64,3 +64,30 @@ pub fn list(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// What a handover would gather now: each part with its count and a line an item, or JSON.
+pub fn handover(
+    db: &Db,
+    format: crate::cli::HandoverFormat,
+    now: chrono::NaiveDateTime,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    use crate::exchange::handover as gathered;
+    let g = crate::db::handover::gather(db.conn(), now)?;
+    let mut out = super::stdout();
+    match format {
+        crate::cli::HandoverFormat::Json => {
+            writeln!(out, "{:#}", gathered::json(&g, now, lang))?;
+        }
+        crate::cli::HandoverFormat::Table => {
+            for (part, lines) in gathered::lines(&g, now, lang) {
+                let heading = lang.tf(&format!("handover.{part}"), &[("count", &lines.len())]);
+                writeln!(out, "{heading}")?;
+                for line in lines {
+                    writeln!(out, "  {line}")?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -12,6 +12,7 @@ pub mod device_log;
 pub mod devices;
 pub mod directory;
 pub mod duty;
+pub mod handover;
 pub mod importing;
 pub mod job;
 pub mod migrate;

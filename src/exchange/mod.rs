@@ -6,6 +6,7 @@ pub mod checklist;
 pub mod csv_text;
 pub mod devices;
 pub mod duty;
+pub mod handover;
 pub mod input;
 pub mod month;
 pub mod people;
