@@ -907,5 +907,28 @@ pub fn rooms(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     rows.collect()
 }
 
+/// A device of the register in use, for other modules' tests: `tag`, named `name`, of
+/// `category`, at `location`.
+#[cfg(test)]
+pub fn add_in_use(
+    db: &mut super::Db,
+    tag: &str,
+    name: &str,
+    category: &str,
+    location: &str,
+    stamp: &Stamp,
+) -> i64 {
+    use crate::domain::record::{Field, Record};
+    let mut values: [String; 17] = Default::default();
+    values[Field::AssetTag.index()] = tag.into();
+    values[Field::Name.index()] = name.into();
+    values[Field::Category.index()] = category.into();
+    values[Field::Location.index()] = location.into();
+    values[Field::Status.index()] = "in_use".into();
+    let record = Record::parse(&values).unwrap();
+    db.write(|tx| insert(tx, &record, super::device_log::EventKind::Created, stamp))
+        .unwrap()
+}
+
 #[cfg(test)]
 mod tests;

@@ -121,24 +121,9 @@ mod tests {
 
     #[test]
     fn todays_failures_name_their_device_and_yesterdays_missing_figures_are_listed() {
-        use crate::domain::record::{Field, Record};
         let mut db = Db::open_in_memory().unwrap();
         let stamp = Stamp::at("李四", "2026-12-03 16:20:00");
-        let mut values: [String; 17] = Default::default();
-        values[Field::AssetTag.index()] = "UPS-01".into();
-        values[Field::Name.index()] = "机房 UPS".into();
-        values[Field::Category.index()] = "ups".into();
-        values[Field::Status.index()] = "in_use".into();
-        let record = Record::parse(&values).unwrap();
-        db.write(|tx| {
-            crate::db::devices::insert(
-                tx,
-                &record,
-                crate::db::device_log::EventKind::Created,
-                &stamp,
-            )
-        })
-        .unwrap();
+        crate::db::devices::add_in_use(&mut db, "UPS-01", "机房 UPS", "ups", "", &stamp);
         let monthly = crate::db::checklists::list(db.conn())
             .unwrap()
             .into_iter()

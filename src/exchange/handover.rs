@@ -7,16 +7,13 @@ use serde_json::{Value, json};
 use crate::db::handover::Gathered;
 use crate::i18n::Lang;
 
-/// The parts, in the order a handover reads them, by their JSON key.
-pub const PARTS: [&str; 7] = [
-    "open_repairs",
-    "overdue_tools",
-    "tools_out",
-    "runs_due",
-    "runs_missed",
-    "readings_missing",
-    "failed_today",
-];
+fn metric_name(m: &crate::db::readings::Metric, lang: Lang) -> &str {
+    if lang == Lang::En {
+        &m.name_en
+    } else {
+        &m.name_zh
+    }
+}
 
 fn parsed(text: String) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Array(Vec::new()))
@@ -57,11 +54,7 @@ pub fn json(g: &Gathered, now: NaiveDateTime, lang: Lang) -> Value {
         .readings_missing
         .iter()
         .map(|m| {
-            let name = if lang == Lang::En {
-                &m.name_en
-            } else {
-                &m.name_zh
-            };
+            let name = metric_name(m, lang);
             json!({ "metric": name, "group": m.group, "scope": m.scope, "unit": m.unit })
         })
         .collect();
@@ -139,11 +132,7 @@ pub fn lines(g: &Gathered, now: NaiveDateTime, lang: Lang) -> Vec<(&'static str,
         .readings_missing
         .iter()
         .map(|m| {
-            let name = if lang == Lang::En {
-                &m.name_en
-            } else {
-                &m.name_zh
-            };
+            let name = metric_name(m, lang);
             format!("{name}  {}", m.scope)
         })
         .collect();

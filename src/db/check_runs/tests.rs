@@ -353,17 +353,8 @@ fn a_failure_on_an_item_naming_a_device_goes_into_its_history_book() {
 
 /// A device of the register in `room` of `category`, in use.
 fn add_device(db: &mut Db, tag: &str, category: &str, location: &str) -> i64 {
-    use crate::db::devices;
-    use crate::domain::record::{Field, Record};
-    let mut values: [String; 17] = Default::default();
-    values[Field::AssetTag.index()] = tag.into();
-    values[Field::Name.index()] = format!("{tag} 设备");
-    values[Field::Category.index()] = category.into();
-    values[Field::Location.index()] = location.into();
-    values[Field::Status.index()] = "in_use".into();
-    let record = Record::parse(&values).unwrap();
-    db.write(|tx| devices::insert(tx, &record, EventKind::Created, &stamp()))
-        .unwrap()
+    let name = format!("{tag} 设备");
+    crate::db::devices::add_in_use(db, tag, &name, category, location, &stamp())
 }
 
 #[test]

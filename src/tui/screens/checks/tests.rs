@@ -34,16 +34,7 @@ fn app(lang: Lang) -> App {
 
 /// The machine room's one UPS, which the monthly UPS test opens a line for.
 fn add_ups(db: &mut Db) {
-    use crate::db::device_log::EventKind;
-    use crate::domain::record::{Field, Record};
-    let mut values: [String; 17] = Default::default();
-    values[Field::AssetTag.index()] = "UPS-01".into();
-    values[Field::Name.index()] = "机房 UPS".into();
-    values[Field::Category.index()] = "ups".into();
-    values[Field::Status.index()] = "in_use".into();
-    let record = Record::parse(&values).unwrap();
-    db.write(|tx| crate::db::devices::insert(tx, &record, EventKind::Created, &stamp()))
-        .unwrap();
+    crate::db::devices::add_in_use(db, "UPS-01", "机房 UPS", "ups", "", &stamp());
 }
 
 fn app_on(mut db: Db, lang: Lang) -> App {
